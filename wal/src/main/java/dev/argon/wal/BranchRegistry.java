@@ -1,0 +1,129 @@
+package dev.argon.wal;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.bson.BsonBinaryReader;
+import org.bson.BsonBoolean;
+import org.bson.BsonDocument;
+import org.bson.BsonInt32;
+import org.bson.BsonInt64;
+import org.bson.BsonString;
+import org.bson.BsonValue;
+import org.bson.RawBsonDocument;
+import org.bson.codecs.BsonDocumentCodec;
+import org.bson.codecs.DecoderContext;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.WriteBatch;
+
+/**
+ * The branches of a data directory, cached in memory and persisted in the metadata column family under
+ * {@code branch/<id>}. Heads change only inside a commit's write batch. Thread-safe.
+ */
+final class BranchRegistry {
+    private static final byte[] PREFIX = "branch/".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+    private final Map<Integer, Branch> byId = new ConcurrentHashMap<>();
+    private final Map<String, Integer> byName = new ConcurrentHashMap<>();
+
+    void load(WalDb db) {
+        try (RocksIterator it = db.db().newIterator(db.meta())) {
+            for (it.seek(PREFIX); it.isValid() && Bytes.startsWith(it.key(), PREFIX); it.next()) {
+                Branch b = decode(it.value());
+                byId.put(b.id(), b);
+                if (b.name() != null) {
+                    byName.put(b.name(), b.id());
+                }
+            }
+        }
+    }
+
+    Branch get(int id) {
+        return byId.get(id);
+    }
+
+    Branch byName(String name) {
+        Integer id = byName.get(name);
+        return id == null ? null : byId.get(id);
+    }
+
+    Collection<Branch> all() {
+        return new ArrayList<>(byId.values());
+    }
+
+    int maxId() {
+        int m = 0;
+        for (int id : byId.keySet()) {
+            m = Math.max(m, id);
+        }
+        return m;
+    }
+
+    /** Adds the branch's record to batch; {@link #apply} makes it visible once the batch is written. */
+    void write(WriteBatch batch, WalDb db, Branch b) throws RocksDBException {
+        batch.put(db.meta(), key(b.id()), encode(b));
+    }
+
+    void apply(Branch b) {
+        Branch old = byId.put(b.id(), b);
+        if (old != null && old.name() != null && !old.name().equals(b.name())) {
+            byName.remove(old.name(), old.id());
+        }
+        if (b.name() != null) {
+            byName.put(b.name(), b.id());
+        }
+    }
+
+    /** The ancestry of a branch read at readLsn: itself, then each parent bounded by the child's fork point. */
+    ReadView view(int branchId, long readLsn) {
+        List<int[]> ids = new ArrayList<>();
+        List<Long> bounds = new ArrayList<>();
+        Branch b = byId.get(branchId);
+        long bound = readLsn;
+        while (b != null) {
+            ids.add(new int[] {b.id()});
+            bounds.add(bound);
+            bound = Math.min(bound, b.baseLsn());
+            b = b.parentId() == 0 ? null : byId.get(b.parentId());
+        }
+        int[] idArr = new int[ids.size()];
+        long[] boundArr = new long[ids.size()];
+        for (int i = 0; i < idArr.length; i++) {
+            idArr[i] = ids.get(i)[0];
+            boundArr[i] = bounds.get(i);
+        }
+        return new ReadView(idArr, boundArr);
+    }
+
+    private static byte[] key(int id) {
+        byte[] k = java.util.Arrays.copyOf(PREFIX, PREFIX.length + 4);
+        Bytes.putInt(k, PREFIX.length, id);
+        return k;
+    }
+
+    private static byte[] encode(Branch b) {
+        BsonDocument d = new BsonDocument()
+                .append("id", new BsonInt32(b.id()))
+                .append("name", b.name() == null ? org.bson.BsonNull.VALUE : new BsonString(b.name()))
+                .append("parentId", new BsonInt32(b.parentId()))
+                .append("baseLsn", new BsonInt64(b.baseLsn()))
+                .append("headLsn", new BsonInt64(b.headLsn()))
+                .append("createdAt", new BsonInt64(b.createdAt()))
+                .append("createdBy", b.createdBy() == null ? org.bson.BsonNull.VALUE : new BsonString(b.createdBy()))
+                .append("protected", BsonBoolean.valueOf(b.protectedBranch()));
+        return Bson.bytes(d);
+    }
+
+    private static Branch decode(byte[] bytes) {
+        BsonDocument d = Bson.document(bytes);
+        BsonValue name = d.get("name");
+        BsonValue by = d.get("createdBy");
+        return new Branch(d.getInt32("id").getValue(), name.isString() ? name.asString().getValue() : null,
+                d.getInt32("parentId").getValue(), d.getInt64("baseLsn").getValue(), d.getInt64("headLsn").getValue(),
+                d.getInt64("createdAt").getValue(), by.isString() ? by.asString().getValue() : null,
+                d.getBoolean("protected", BsonBoolean.FALSE).getValue());
+    }
+}

@@ -1,0 +1,11 @@
+package dev.argon.wal;
+
+import java.util.List;
+
+/**
+ * One atomic commit on one branch: its entries get a contiguous LSN range and are written in one batch.
+ *
+ * @param sync true when the client asked for a journaled write ({@code j: true}): the commit returns only
+ *             after the RocksDB WAL is fsynced
+ */
+public record CommitRequest(int branchId, String actor, String comment, boolean sync, List<LogEntry> entries) {}

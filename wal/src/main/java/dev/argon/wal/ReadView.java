@@ -1,0 +1,58 @@
+package dev.argon.wal;
+
+import java.util.Arrays;
+
+/**
+ * What one read can see: a branch's ancestry, each member with the highest LSN visible from it. The first
+ * member is the branch itself with the read point (its head, or an older LSN for time travel); each parent
+ * follows with its bound lowered to the child's fork point. Immutable and thread-safe.
+ */
+public final class ReadView {
+    private final int[] branchIds;
+    private final long[] bounds;
+
+    public ReadView(int[] branchIds, long[] bounds) {
+        if (branchIds.length == 0 || branchIds.length != bounds.length) {
+            throw new IllegalArgumentException("ancestry must be non-empty and aligned");
+        }
+        this.branchIds = branchIds.clone();
+        this.bounds = bounds.clone();
+    }
+
+    /** The LSN this view reads at (inclusive). */
+    public long readLsn() {
+        return bounds[0];
+    }
+
+    public int branchId() {
+        return branchIds[0];
+    }
+
+    public int depth() {
+        return branchIds.length;
+    }
+
+    /** The highest bound in the view: nothing above it can be visible. */
+    long maxBound() {
+        long m = 0;
+        for (long b : bounds) {
+            m = Math.max(m, b);
+        }
+        return m;
+    }
+
+    /** True if a version written by branchId at lsn is visible here. */
+    public boolean visible(int branchId, long lsn) {
+        for (int i = 0; i < branchIds.length; i++) {
+            if (branchIds[i] == branchId) {
+                return lsn <= bounds[i];
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public String toString() {
+        return "ReadView" + Arrays.toString(branchIds) + "@" + Arrays.toString(bounds);
+    }
+}

@@ -1,0 +1,305 @@
+package dev.argon.wal;
+
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import org.bson.BsonDocument;
+import org.bson.BsonInt32;
+import org.bson.BsonInt64;
+import org.bson.BsonString;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.Slice;
+import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The write-ahead log of one data directory: commits, versioned reads, branches. See the package
+ * documentation for the layout. Thread-safe.
+ */
+public final class Wal implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Wal.class);
+    private static final byte[] LAST_LSN = "lastLsn".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    private static final byte[] LAST_TIME = "lastTime".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+    private final WalDb db;
+    private final BranchRegistry branches = new BranchRegistry();
+    private final WalSyncer syncer;
+    private final ScheduledExecutorService ticker;
+    /** Serializes commits so that LSN order is write order and a head never runs ahead of its data. */
+    private final ReentrantLock commitLock = new ReentrantLock();
+    private volatile long lastLsn;
+    private volatile long lastTime;
+    private volatile boolean healthy = true;
+    private static final byte[] ID_RESERVED = "idReserved".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    /** Ids are reserved in blocks so that an allocation rarely writes; a restart skips the unused rest. */
+    private static final long ID_BLOCK = 1024;
+    private long nextId;
+    private long idReserved;
+
+    private Wal(Path dir) {
+        this.db = new WalDb(dir);
+        try {
+            byte[] v = db.db().get(db.meta(), LAST_LSN);
+            lastLsn = v == null ? 0 : Bytes.getLong(v, 0);
+            byte[] t = db.db().get(db.meta(), LAST_TIME);
+            lastTime = t == null ? 0 : Bytes.getLong(t, 0);
+            byte[] r = db.db().get(db.meta(), ID_RESERVED);
+            idReserved = r == null ? 0 : Bytes.getLong(r, 0);
+            nextId = idReserved + 1;
+        } catch (RocksDBException e) {
+            db.close();
+            throw new WalException("cannot read the last LSN: " + e.getMessage(), -1, -1, e);
+        }
+        branches.load(db);
+        if (branches.byName(Branch.MAIN) == null) {
+            createMain();
+        }
+        syncer = new WalSyncer(db, lastLsn);
+        ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "argon-wal-sync");
+            t.setDaemon(true);
+            return t;
+        });
+        ticker.scheduleWithFixedDelay(this::tick, WalSyncer.INTERVAL_MS, WalSyncer.INTERVAL_MS, TimeUnit.MILLISECONDS);
+        LOG.info("opened data directory {} at lsn {}", dir, lastLsn);
+    }
+
+    public static Wal open(Path dir) {
+        return new Wal(dir);
+    }
+
+    private void createMain() {
+        Branch main = new Branch(Branch.MAIN_ID, Branch.MAIN, 0, 0, lastLsn, System.currentTimeMillis(), "system", false);
+        try (WriteBatch batch = new WriteBatch(); WriteOptions wo = new WriteOptions().setSync(true)) {
+            branches.write(batch, db, main);
+            db.db().write(wo, batch);
+        } catch (RocksDBException e) {
+            throw new WalException("cannot create branch main: " + e.getMessage(), Branch.MAIN_ID, -1, e);
+        }
+        branches.apply(main);
+    }
+
+    private void tick() {
+        try {
+            syncer.tick();
+        } catch (RuntimeException e) {
+            LOG.error("background WAL sync failed", e);
+        }
+    }
+
+    /**
+     * A new id, unique in this data directory for its lifetime (collection ids, index ids). Never reused,
+     * even after a crash, because the block it comes from is persisted before it is handed out.
+     */
+    public synchronized long allocateId() {
+        if (nextId > idReserved) {
+            long reserve = idReserved + ID_BLOCK;
+            try (WriteOptions wo = new WriteOptions().setSync(true)) {
+                db.db().put(db.meta(), wo, ID_RESERVED, Bytes.longKey(reserve));
+            } catch (RocksDBException e) {
+                throw new WalException("cannot reserve ids: " + e.getMessage(), -1, -1, e);
+            }
+            idReserved = reserve;
+        }
+        return nextId++;
+    }
+
+    /** The highest LSN committed in this data directory. */
+    public long lastLsn() {
+        return lastLsn;
+    }
+
+    /** Time of the last commit, epoch millis (0 if none). */
+    public long lastCommitTime() {
+        return lastTime;
+    }
+
+    public boolean healthy() {
+        return healthy;
+    }
+
+    public Branch branch(String name) {
+        return branches.byName(name);
+    }
+
+    public Branch branch(int id) {
+        return branches.get(id);
+    }
+
+    public Collection<Branch> branches() {
+        return branches.all();
+    }
+
+    /** A view of a branch at its current head. */
+    public ReadView headView(int branchId) {
+        Branch b = requireBranch(branchId);
+        return branches.view(b.id(), b.headLsn());
+    }
+
+    /** A view of a branch at an older LSN (inclusive); the LSN is capped at the branch's head. */
+    public ReadView viewAt(int branchId, long lsn) {
+        Branch b = requireBranch(branchId);
+        return branches.view(b.id(), Math.min(lsn, b.headLsn()));
+    }
+
+    private Branch requireBranch(int branchId) {
+        Branch b = branches.get(branchId);
+        if (b == null) {
+            throw new WalException("no such branch", branchId, -1, null);
+        }
+        return b;
+    }
+
+    /** The visible payload of userKey in view, or null if absent or deleted. */
+    public byte[] get(ReadView view, byte[] userKey) {
+        long bound = view.maxBound();
+        byte[] upper = VersionKeys.key(userKey, 0);
+        try (ReadOptions ro = new ReadOptions(); Slice upperSlice = new Slice(upper)) {
+            ro.setIterateUpperBound(upperSlice);
+            try (RocksIterator it = db.db().newIterator(db.versions(), ro)) {
+                for (it.seek(VersionKeys.key(userKey, bound)); it.isValid(); it.next()) {
+                    byte[] key = it.key();
+                    if (!VersionKeys.isVersionOf(key, userKey)) {
+                        return null;
+                    }
+                    byte[] value = it.value();
+                    if (view.visible(VersionKeys.branchId(value), VersionKeys.lsn(key))) {
+                        return VersionKeys.isTombstone(value) ? null : VersionKeys.payload(value);
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Visible live keys under prefix in key order, starting at startUserKey (inclusive) if given. */
+    public VersionScan scan(ReadView view, byte[] prefix, byte[] startUserKey) {
+        return new VersionScan(db, view, prefix, startUserKey);
+    }
+
+    /**
+     * Writes one commit atomically and returns its LSN range. Blocks for an fsync only when the request
+     * asks for one, and then shares it with concurrent committers.
+     */
+    public CommitResult commit(CommitRequest request) {
+        if (!healthy) {
+            throw new WalException("the data directory is unhealthy after an earlier write failure; restart the server", request.branchId(), lastLsn, null);
+        }
+        CommitResult result;
+        commitLock.lock();
+        try {
+            Branch branch = requireBranch(request.branchId());
+            long time = Math.max(System.currentTimeMillis(), lastTime);
+            long start = lastLsn + 1;
+            long lsn = start - 1;
+            Map<String, int[]> counts = new LinkedHashMap<>();
+            try (WriteBatch batch = new WriteBatch(); WriteOptions wo = new WriteOptions()) {
+                for (LogEntry e : request.entries()) {
+                    lsn++;
+                    batch.put(db.log(), Bytes.longKey(lsn), Bson.bytes(LogCodec.encode(e, branch.id(), time, request.actor(), request.comment())));
+                    for (KeyWrite w : e.writes()) {
+                        batch.put(db.versions(), VersionKeys.key(w.userKey(), lsn), VersionKeys.value(branch.id(), w.payload()));
+                    }
+                    int[] c = counts.computeIfAbsent(e.ns(), k -> new int[4]);
+                    c["iudc".indexOf(e.op())]++;
+                }
+                if (lsn < start) {
+                    throw new IllegalArgumentException("a commit needs at least one entry");
+                }
+                byte[] commitKey = new byte[12];
+                Bytes.putInt(commitKey, 0, branch.id());
+                Bytes.putLong(commitKey, 4, lsn);
+                batch.put(db.commits(), commitKey, Bson.bytes(commitRecord(start, lsn, time, request, counts)));
+                byte[] timeKey = new byte[16];
+                Bytes.putLong(timeKey, 0, time);
+                Bytes.putLong(timeKey, 8, lsn);
+                batch.put(db.times(), timeKey, new byte[0]);
+                Branch moved = branch.withHead(lsn);
+                branches.write(batch, db, moved);
+                batch.put(db.meta(), LAST_LSN, Bytes.longKey(lsn));
+                batch.put(db.meta(), LAST_TIME, Bytes.longKey(time));
+                db.db().write(wo, batch);
+                lastLsn = lsn;
+                lastTime = time;
+                branches.apply(moved);
+                syncer.written(lsn);
+                result = new CommitResult(start, lsn, time);
+            } catch (RocksDBException e) {
+                healthy = false;
+                LOG.error("write failed at lsn {} on branch {}; refusing further writes", start, branch.id(), e);
+                throw new WalException("write failed: " + e.getMessage(), branch.id(), start, e);
+            }
+        } finally {
+            commitLock.unlock();
+        }
+        if (request.sync()) {
+            syncer.awaitSynced(result.endLsn());
+        }
+        return result;
+    }
+
+    private static BsonDocument commitRecord(long start, long end, long time, CommitRequest r, Map<String, int[]> counts) {
+        BsonDocument c = new BsonDocument();
+        for (Map.Entry<String, int[]> e : counts.entrySet()) {
+            int[] v = e.getValue();
+            BsonDocument d = new BsonDocument();
+            String[] names = {"insert", "update", "delete", "catalog"};
+            for (int i = 0; i < 4; i++) {
+                if (v[i] > 0) {
+                    d.append(names[i], new BsonInt32(v[i]));
+                }
+            }
+            c.append(e.getKey(), d);
+        }
+        BsonDocument d = new BsonDocument("startLsn", new BsonInt64(start)).append("lsn", new BsonInt64(end))
+                .append("time", new BsonInt64(time)).append("counts", c);
+        if (r.actor() != null) {
+            d.append("actor", new BsonString(r.actor()));
+        }
+        if (r.comment() != null) {
+            d.append("comment", new BsonString(r.comment()));
+        }
+        return d;
+    }
+
+    /** The last LSN committed at or before a wall-clock time (epoch millis); 0 if none. */
+    public long lsnAtTime(long millis) {
+        byte[] probe = new byte[16];
+        Bytes.putLong(probe, 0, millis);
+        Bytes.putLong(probe, 8, -1L);
+        try (RocksIterator it = db.db().newIterator(db.times())) {
+            it.seekForPrev(probe);
+            return it.isValid() ? Bytes.getLong(it.key(), 8) : 0;
+        }
+    }
+
+    /** Number of WAL fsyncs done so far (for metrics and benchmarks). */
+    public long syncCount() {
+        return syncer.syncs();
+    }
+
+    @Override
+    public void close() {
+        ticker.shutdownNow();
+        commitLock.lock();
+        try {
+            try {
+                db.db().syncWal();
+            } catch (RocksDBException e) {
+                LOG.warn("final WAL sync failed", e);
+            }
+            db.close();
+        } finally {
+            commitLock.unlock();
+        }
+    }
+}

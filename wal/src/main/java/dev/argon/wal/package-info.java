@@ -1,0 +1,30 @@
+/**
+ * The write-ahead log and its derived, versioned key space, all in one RocksDB database.
+ *
+ * <p>Column families:
+ * <ul>
+ *   <li>{@code log}: {@code lsn (8 bytes, big-endian)} &rarr; one BSON log entry (branch id, namespace,
+ *       operation, {@code _id}, pre-image, post-image, time, actor, comment). Physical: replaying a prefix is
+ *       deterministic.</li>
+ *   <li>{@code versions}: {@code userKey | ~lsn} &rarr; {@code branchId (4) | flag (1) | payload}. A user key is
+ *       built by the engine (document, index entry or catalog entry) and must be prefix-free. Versions of one
+ *       key sit next to each other, newest first, whatever branch wrote them ("document-major" order), so a
+ *       point read on a branch of any depth is one seek plus a short walk.</li>
+ *   <li>{@code commits}: {@code branchId (4) | lsn (8)} &rarr; the commit record of the commit ending at lsn.</li>
+ *   <li>{@code times}: {@code millis (8) | lsn (8)} &rarr; empty; the time &rarr; LSN index for time travel.</li>
+ *   <li>{@code default}: metadata (last LSN, branch records, id counters).</li>
+ * </ul>
+ *
+ * <p>Visibility: a version {@code (branch b, lsn l)} is visible to a {@link dev.argon.wal.ReadView} when the
+ * view's ancestry contains {@code b} with a bound {@code >= l}. Because a branch's own entries all lie above its
+ * fork point and LSNs are global, the newest visible version is always the right one.
+ *
+ * <p>Writes: one RocksDB {@code WriteBatch} per commit carries the log entries, versioned keys, commit record,
+ * time index entry, branch head and last LSN, so no state on disk has a head pointing at a half-written
+ * change. Commits are serialized by one lock (LSN order equals write order); durability ({@code j: true}) is
+ * a shared WAL fsync ({@link dev.argon.wal.WalSyncer}), so concurrent clients share one fsync.
+ *
+ * <p>Thread-safety: {@link dev.argon.wal.Wal} is thread-safe. Storage failures surface as
+ * {@link dev.argon.wal.WalException} carrying the LSN and branch involved.
+ */
+package dev.argon.wal;
