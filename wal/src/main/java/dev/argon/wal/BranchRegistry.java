@@ -77,6 +77,24 @@ final class BranchRegistry {
         }
     }
 
+    /** Forgets a branch's name (its record stays, nameless, because other branches' ancestry may use it). */
+    void remove(Branch b) {
+        if (b.name() != null) {
+            byName.remove(b.name(), b.id());
+        }
+    }
+
+    /** Live (named) branches. */
+    java.util.List<Branch> named() {
+        java.util.List<Branch> out = new ArrayList<>();
+        for (Branch b : byId.values()) {
+            if (b.name() != null) {
+                out.add(b);
+            }
+        }
+        return out;
+    }
+
     /** The ancestry of a branch read at readLsn: itself, then each parent bounded by the child's fork point. */
     ReadView view(int branchId, long readLsn) {
         List<int[]> ids = new ArrayList<>();

@@ -135,8 +135,9 @@ public final class Wal implements AutoCloseable {
         return branches.get(id);
     }
 
+    /** Live branches (a deleted branch keeps a nameless record for its descendants' history). */
     public Collection<Branch> branches() {
-        return branches.all();
+        return branches.named();
     }
 
     /** A view of a branch at its current head. */
@@ -148,7 +149,7 @@ public final class Wal implements AutoCloseable {
     /** A view of a branch at an older LSN (inclusive); the LSN is capped at the branch's head. */
     public ReadView viewAt(int branchId, long lsn) {
         Branch b = requireBranch(branchId);
-        return branches.view(b.id(), Math.min(lsn, b.headLsn()));
+        return branches.view(b.id(), Math.min(roundToCommit(lsn), b.headLsn()));
     }
 
     private Branch requireBranch(int branchId) {
@@ -219,6 +220,7 @@ public final class Wal implements AutoCloseable {
                 Bytes.putInt(commitKey, 0, branch.id());
                 Bytes.putLong(commitKey, 4, lsn);
                 batch.put(db.commits(), commitKey, Bson.bytes(commitRecord(start, lsn, time, request, counts)));
+                batch.put(db.meta(), commitEndKey(lsn), Bytes.longKey(start));
                 byte[] timeKey = new byte[16];
                 Bytes.putLong(timeKey, 0, time);
                 Bytes.putLong(timeKey, 8, lsn);
@@ -245,6 +247,156 @@ public final class Wal implements AutoCloseable {
             syncer.awaitSynced(result.endLsn());
         }
         return result;
+    }
+
+    private static final byte[] COMMIT_END = "commitEnd/".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    private static final byte[] NEXT_BRANCH_ID = "nextBranchId".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+    private static byte[] commitEndKey(long lsn) {
+        byte[] k = java.util.Arrays.copyOf(COMMIT_END, COMMIT_END.length + 8);
+        Bytes.putLong(k, COMMIT_END.length, lsn);
+        return k;
+    }
+
+    /**
+     * Rounds a point down so that it never falls inside a multi-entry commit: a point inside the commit
+     * {@code [s, e]} (s &lt;= lsn &lt; e) becomes {@code s - 1}, the end of the previous state. Points past the
+     * last LSN are capped at it.
+     */
+    public long roundToCommit(long lsn) {
+        long x = Math.min(lsn, lastLsn);
+        if (x <= 0) {
+            return 0;
+        }
+        try (RocksIterator it = db.db().newIterator(db.meta())) {
+            it.seek(commitEndKey(x));
+            if (it.isValid() && Bytes.startsWith(it.key(), COMMIT_END)) {
+                long end = Bytes.getLong(it.key(), COMMIT_END.length);
+                long start = Bytes.getLong(it.value(), 0);
+                if (start <= x && x < end) {
+                    return start - 1;
+                }
+            }
+        }
+        return x;
+    }
+
+    /**
+     * Creates a branch forking from {@code parentId} at {@code atLsn} (inclusive, rounded to a commit
+     * boundary and capped at the parent's head). One metadata write: nothing depends on the data size.
+     */
+    public Branch createBranch(String name, int parentId, long atLsn, String createdBy) {
+        commitLock.lock();
+        try {
+            checkNewName(name);
+            Branch parent = requireBranch(parentId);
+            long base = Math.min(roundToCommit(atLsn), parent.headLsn());
+            int id = nextBranchId();
+            Branch b = new Branch(id, name, parentId, base, base, System.currentTimeMillis(), createdBy, false);
+            try (WriteBatch batch = new WriteBatch(); WriteOptions wo = new WriteOptions()) {
+                branches.write(batch, db, b);
+                batch.put(db.meta(), NEXT_BRANCH_ID, Bytes.longKey(id + 1L));
+                db.db().write(wo, batch);
+            } catch (RocksDBException e) {
+                throw new WalException("cannot create branch " + name + ": " + e.getMessage(), id, base, e);
+            }
+            branches.apply(b);
+            return b;
+        } finally {
+            commitLock.unlock();
+        }
+    }
+
+    /** Deletes a branch's ref (its entries stay in the log). Refused for main and for branches with children. */
+    public void dropBranch(int id) {
+        commitLock.lock();
+        try {
+            Branch b = requireBranch(id);
+            if (b.id() == Branch.MAIN_ID) {
+                throw new BranchException(BranchException.Kind.PROTECTED, "branch 'main' cannot be deleted");
+            }
+            for (Branch other : branches.all()) {
+                if (other.parentId() == id && other.name() != null) {
+                    throw new BranchException(BranchException.Kind.HAS_CHILDREN, "branch '" + b.name()
+                            + "' has child branch '" + other.name() + "'; delete or re-parent its children first");
+                }
+            }
+            try (WriteBatch batch = new WriteBatch(); WriteOptions wo = new WriteOptions()) {
+                Branch hidden = new Branch(b.id(), null, b.parentId(), b.baseLsn(), b.headLsn(), b.createdAt(), b.createdBy(), false);
+                branches.write(batch, db, hidden);
+                db.db().write(wo, batch);
+                branches.remove(b);
+                branches.apply(hidden);
+            } catch (RocksDBException e) {
+                throw new WalException("cannot delete branch " + b.name() + ": " + e.getMessage(), id, -1, e);
+            }
+        } finally {
+            commitLock.unlock();
+        }
+    }
+
+    public Branch renameBranch(int id, String newName) {
+        commitLock.lock();
+        try {
+            Branch b = requireBranch(id);
+            checkNewName(newName);
+            Branch renamed = new Branch(b.id(), newName, b.parentId(), b.baseLsn(), b.headLsn(), b.createdAt(), b.createdBy(), b.protectedBranch());
+            persist(renamed);
+            return renamed;
+        } finally {
+            commitLock.unlock();
+        }
+    }
+
+    /** Sets or clears the protected flag of a branch. */
+    public Branch protectBranch(int id, boolean protect) {
+        commitLock.lock();
+        try {
+            Branch b = requireBranch(id);
+            Branch p = new Branch(b.id(), b.name(), b.parentId(), b.baseLsn(), b.headLsn(), b.createdAt(), b.createdBy(), protect);
+            persist(p);
+            return p;
+        } finally {
+            commitLock.unlock();
+        }
+    }
+
+    private void persist(Branch b) {
+        try (WriteBatch batch = new WriteBatch(); WriteOptions wo = new WriteOptions()) {
+            branches.write(batch, db, b);
+            db.db().write(wo, batch);
+        } catch (RocksDBException e) {
+            throw new WalException("cannot update branch " + b.name() + ": " + e.getMessage(), b.id(), -1, e);
+        }
+        branches.apply(b);
+    }
+
+    /** Names taken by branches, or by anything else registered through {@link #nameTaken}. */
+    private void checkNewName(String name) {
+        String problem = BranchNames.problem(name);
+        if (problem != null) {
+            throw new BranchException(BranchException.Kind.INVALID_NAME, problem);
+        }
+        if (branches.byName(name) != null || (nameTaken != null && nameTaken.test(name))) {
+            throw new BranchException(BranchException.Kind.EXISTS, "a branch or tag named '" + name + "' already exists");
+        }
+    }
+
+    private volatile java.util.function.Predicate<String> nameTaken;
+
+    /** Lets a higher layer (tags) share the branch namespace. */
+    public void nameTaken(java.util.function.Predicate<String> taken) {
+        this.nameTaken = taken;
+    }
+
+    private int nextBranchId() {
+        try {
+            byte[] v = db.db().get(db.meta(), NEXT_BRANCH_ID);
+            long next = v == null ? Branch.MAIN_ID + 1 : Bytes.getLong(v, 0);
+            return (int) Math.max(next, branches.maxId() + 1L);
+        } catch (RocksDBException e) {
+            throw new WalException("cannot allocate a branch id: " + e.getMessage(), -1, -1, e);
+        }
     }
 
     private static BsonDocument commitRecord(long start, long end, long time, CommitRequest r, Map<String, int[]> counts) {

@@ -1,0 +1,18 @@
+package dev.argon.wal;
+
+/** A refused branch operation, with a kind a caller can map to an error code. */
+public final class BranchException extends RuntimeException {
+    /** Why the operation was refused. */
+    public enum Kind { INVALID_NAME, EXISTS, NOT_FOUND, PROTECTED, HAS_CHILDREN }
+
+    private final Kind kind;
+
+    public BranchException(Kind kind, String message) {
+        super(message, null, false, false);
+        this.kind = kind;
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+}
