@@ -2,6 +2,7 @@ package dev.argon.engine.aggregate;
 
 import java.util.Iterator;
 import java.util.List;
+import org.bson.BsonDateTime;
 import org.bson.BsonDocument;
 
 /**
@@ -10,15 +11,39 @@ import org.bson.BsonDocument;
  * (for example 40324 "Unrecognized pipeline stage name"). Immutable and thread-safe; each run is independent.
  */
 public final class Pipeline {
-    private Pipeline() {}
+    private final List<Stage> stages;
+    private final CollectionResolver resolver;
+
+    private Pipeline(List<Stage> stages, CollectionResolver resolver) {
+        this.stages = stages;
+        this.resolver = resolver;
+    }
 
     /** resolver gives other collections of the same database for $lookup / $unionWith. */
     public static Pipeline compile(List<BsonDocument> stages, CollectionResolver resolver) {
-        throw new UnsupportedOperationException("TODO");
+        return new Pipeline(StageParser.parse(stages, resolver, Scope.ROOT, null), resolver);
+    }
+
+    /** A sub-pipeline ($lookup, $facet, $unionWith) that may see the enclosing scope's variables. */
+    static Pipeline compileNested(List<BsonDocument> stages, CollectionResolver resolver, Scope scope, String owner) {
+        return new Pipeline(StageParser.parse(stages, resolver, scope, owner), resolver);
     }
 
     public Iterator<BsonDocument> run(Iterator<BsonDocument> input) {
-        throw new UnsupportedOperationException("TODO");
+        return run(input, new BsonDateTime(System.currentTimeMillis()));
+    }
+
+    /** Runs with a given $$NOW, so that several runs (an update's documents) can share one instant. */
+    public Iterator<BsonDocument> run(Iterator<BsonDocument> input, BsonDateTime now) {
+        return run(input, new RunContext(Variables.of(null, now), resolver));
+    }
+
+    Iterator<BsonDocument> run(Iterator<BsonDocument> input, RunContext ctx) {
+        Iterator<BsonDocument> it = input;
+        for (Stage s : stages) {
+            it = s.apply(it, ctx);
+        }
+        return it;
     }
 
     /** Gives read access to a sibling collection's documents (empty if it does not exist). */

@@ -6,12 +6,36 @@ import org.bson.BsonDocument;
  * A compiled query filter (the {@code find} filter language). Compiling validates the filter and throws
  * {@link dev.argon.engine.ArgonException} with MongoDB's code (BadValue 2 for an unknown operator, ...).
  * Immutable and thread-safe once compiled.
+ *
+ * <p>Supported: implicit equality, $eq $ne $gt $gte $lt $lte $in $nin, $and $or $nor $not, $exists, $type,
+ * $mod, $regex/$options (and regex values), $all (also of $elemMatch), $elemMatch (value and object form),
+ * $size, $bitsAllSet $bitsAllClear $bitsAnySet $bitsAnyClear, $alwaysTrue $alwaysFalse, $comment; array
+ * traversal as described in {@link DocPath}. $where, $expr, $text, $jsonSchema, $sampleRate and the geo
+ * operators throw NotImplemented (238).
  */
 public final class Matcher {
-    private Matcher() {}
+    private static final Matcher ALL = new Matcher(new BsonDocument(), MatchExpr.ALWAYS_TRUE);
 
+    private final BsonDocument filter;
+    private final MatchExpr root;
+
+    private Matcher(BsonDocument filter, MatchExpr root) {
+        this.filter = filter;
+        this.root = root;
+    }
+
+    /** A null or empty filter matches every document. */
     public static Matcher compile(BsonDocument filter) {
-        throw new UnsupportedOperationException("TODO");
+        if (filter == null || filter.isEmpty()) {
+            return ALL;
+        }
+        BsonDocument copy = filter.clone();
+        return new Matcher(copy, FilterParser.parse(copy, FilterParser.Level.TOP));
+    }
+
+    /** The filter this matcher was compiled from. */
+    public BsonDocument filter() {
+        return filter.clone();
     }
 
     public boolean matches(BsonDocument doc) {
@@ -20,6 +44,14 @@ public final class Matcher {
 
     /** Evaluates the filter; details (may be null) receives the matched array position. */
     public boolean matches(BsonDocument doc, MatchDetails details) {
-        throw new UnsupportedOperationException("TODO");
+        if (details == null) {
+            return root.matches(doc, null);
+        }
+        MatchExpr.Position position = new MatchExpr.Position();
+        boolean matched = root.matches(doc, position);
+        if (matched && position.index >= 0) {
+            details.arrayIndex(position.index);
+        }
+        return matched;
     }
 }

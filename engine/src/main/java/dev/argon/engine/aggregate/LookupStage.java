@@ -1,0 +1,235 @@
+package dev.argon.engine.aggregate;
+
+import static dev.argon.engine.aggregate.Args.error;
+
+import dev.argon.engine.MongoErrorCode;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.bson.BsonArray;
+import org.bson.BsonDocument;
+import org.bson.BsonNull;
+import org.bson.BsonValue;
+
+/**
+ * $lookup, equality form (localField/foreignField), pipeline form (let/pipeline) or both. The foreign
+ * collection is read once per run and, for the equality form, indexed by foreignField value, so a run costs
+ * O(local + foreign) rather than O(local x foreign).
+ */
+final class LookupStage implements Stage {
+    private final String from;
+    private final String[] as;
+    private final String[] localField;
+    private final String[] foreignField;
+    private final Map<String, Expression> let = new LinkedHashMap<>();
+    private final Pipeline pipeline;
+
+    LookupStage(BsonValue spec, Scope scope, Pipeline.CollectionResolver resolver) {
+        if (!spec.isDocument()) {
+            throw error(MongoErrorCode.FAILED_TO_PARSE, "the $lookup specification must be an Object, but found "
+                    + Values.typeName(spec));
+        }
+        String fromName = null;
+        String asName = null;
+        String local = null;
+        String foreign = null;
+        BsonDocument letSpec = null;
+        BsonValue pipelineSpec = null;
+        for (Map.Entry<String, BsonValue> e : spec.asDocument().entrySet()) {
+            BsonValue v = e.getValue();
+            switch (e.getKey()) {
+                case "from":
+                    if (v.isDocument()) {
+                        throw error(MongoErrorCode.NOT_IMPLEMENTED, "$lookup from another database is not supported");
+                    }
+                    fromName = string("from", v);
+                    break;
+                case "as": asName = string("as", v); break;
+                case "localField": local = string("localField", v); break;
+                case "foreignField": foreign = string("foreignField", v); break;
+                case "let":
+                    if (!v.isDocument()) {
+                        throw error(MongoErrorCode.FAILED_TO_PARSE, "$lookup argument 'let' must be an object, is type "
+                                + Values.typeName(v));
+                    }
+                    letSpec = v.asDocument();
+                    break;
+                case "pipeline":
+                    if (!v.isArray()) {
+                        throw error(MongoErrorCode.FAILED_TO_PARSE, "$lookup argument 'pipeline' must be an array, is type "
+                                + Values.typeName(v));
+                    }
+                    pipelineSpec = v;
+                    break;
+                default:
+                    throw error(MongoErrorCode.FAILED_TO_PARSE, "unknown argument to $lookup: " + e.getKey());
+            }
+        }
+        if (asName == null) {
+            throw error(MongoErrorCode.FAILED_TO_PARSE, "must specify 'as' field for a $lookup");
+        }
+        if (fromName == null) {
+            throw error(MongoErrorCode.FAILED_TO_PARSE, "must specify 'from' field for a $lookup");
+        }
+        if ((local == null) != (foreign == null)) {
+            throw error(MongoErrorCode.FAILED_TO_PARSE, "$lookup requires both or neither of 'localField' and 'foreignField'"
+                    + " to be specified");
+        }
+        if (pipelineSpec == null && local == null) {
+            throw error(MongoErrorCode.FAILED_TO_PARSE,
+                    "$lookup requires either 'pipeline' or both 'localField' and 'foreignField' to be specified");
+        }
+        if (letSpec != null && pipelineSpec == null) {
+            throw error(MongoErrorCode.FAILED_TO_PARSE, "$lookup with 'let' must also specify 'pipeline'");
+        }
+        this.from = fromName;
+        this.as = FieldPaths.parse(asName);
+        this.localField = local == null ? null : FieldPaths.parse(local);
+        this.foreignField = foreign == null ? null : FieldPaths.parse(foreign);
+        Scope inner = scope;
+        if (letSpec != null) {
+            for (Map.Entry<String, BsonValue> e : letSpec.entrySet()) {
+                let.put(e.getKey(), ExpressionParser.parse(e.getValue(), scope));
+                inner = inner.define(e.getKey());
+            }
+        }
+        this.pipeline = pipelineSpec == null ? null
+                : Pipeline.compileNested(StageParser.documents(pipelineSpec.asArray(), "$lookup"), resolver, inner, "$lookup");
+    }
+
+    private static String string(String name, BsonValue v) {
+        if (!v.isString()) {
+            throw error(MongoErrorCode.FAILED_TO_PARSE, "$lookup argument '" + name + "' must be a string, is type "
+                    + Values.typeName(v));
+        }
+        return v.asString().getValue();
+    }
+
+    @Override
+    public Iterator<BsonDocument> apply(Iterator<BsonDocument> input, RunContext ctx) {
+        return new MappingIterator(input) {
+            private List<BsonDocument> foreignDocs;
+            private Map<ValueKey, List<Integer>> index;
+
+            @Override
+            BsonDocument map(BsonDocument doc) {
+                if (foreignDocs == null) {
+                    foreignDocs = new ArrayList<>();
+                    if (ctx.resolver() != null) {
+                        ctx.resolver().scan(from).forEachRemaining(foreignDocs::add);
+                    }
+                    if (foreignField != null) {
+                        index = buildIndex(foreignDocs);
+                    }
+                }
+                List<BsonDocument> candidates = localField == null ? foreignDocs : probe(doc);
+                BsonArray joined = new BsonArray();
+                if (pipeline == null) {
+                    joined.addAll(candidates);
+                } else {
+                    Variables vars = ctx.vars(doc);
+                    Variables bound = ctx.base();
+                    for (Map.Entry<String, Expression> e : let.entrySet()) {
+                        BsonValue v = e.getValue().evaluate(vars);
+                        bound = bound.bind(e.getKey(), v);
+                    }
+                    pipeline.run(candidates.iterator(), ctx.withBase(bound)).forEachRemaining(joined::add);
+                }
+                return FieldPaths.setNested(doc, as, 0, joined);
+            }
+
+            private List<BsonDocument> probe(BsonDocument doc) {
+                List<BsonValue> locals = new ArrayList<>();
+                collect(doc, localField, 0, locals, false);
+                if (locals.isEmpty() && FieldPaths.get(doc, localField, 0) == null) {
+                    locals.add(BsonNull.VALUE);
+                }
+                BitSet hits = new BitSet(foreignDocs.size());
+                for (BsonValue v : locals) {
+                    List<Integer> ids = index.get(new ValueKey(v));
+                    if (ids != null) {
+                        for (int i : ids) {
+                            hits.set(i);
+                        }
+                    }
+                }
+                List<BsonDocument> out = new ArrayList<>(hits.cardinality());
+                for (int i = hits.nextSetBit(0); i >= 0; i = hits.nextSetBit(i + 1)) {
+                    out.add(foreignDocs.get(i));
+                }
+                return out;
+            }
+        };
+    }
+
+    private Map<ValueKey, List<Integer>> buildIndex(List<BsonDocument> docs) {
+        Map<ValueKey, List<Integer>> idx = new HashMap<>();
+        List<BsonValue> values = new ArrayList<>();
+        for (int i = 0; i < docs.size(); i++) {
+            values.clear();
+            collect(docs.get(i), foreignField, 0, values, true);
+            if (values.isEmpty()) {
+                values.add(BsonNull.VALUE);
+            }
+            for (BsonValue v : values) {
+                List<Integer> ids = idx.computeIfAbsent(new ValueKey(v), k -> new ArrayList<>());
+                if (ids.isEmpty() || ids.get(ids.size() - 1) != i) {
+                    ids.add(i);
+                }
+            }
+        }
+        return idx;
+    }
+
+    /**
+     * The values an equality match on the path would compare against (find semantics): arrays along the
+     * path are traversed, and an array at the end contributes its elements (and itself when wholeArray:
+     * the foreign side matches whole arrays, the local side is an $in over the elements).
+     */
+    static void collect(BsonValue v, String[] parts, int i, List<BsonValue> out, boolean wholeArray) {
+        if (i == parts.length) {
+            if (wholeArray || !v.isArray()) {
+                out.add(v);
+            }
+            if (v.isArray()) {
+                out.addAll(v.asArray());
+            }
+            return;
+        }
+        if (v.isDocument()) {
+            BsonValue child = v.asDocument().get(parts[i]);
+            if (child != null) {
+                collect(child, parts, i + 1, out, wholeArray);
+            }
+        } else if (v.isArray()) {
+            BsonArray arr = v.asArray();
+            for (BsonValue e : arr) {
+                if (e.isDocument()) {
+                    collect(e, parts, i, out, wholeArray);
+                }
+            }
+            if (isIndex(parts[i])) {
+                int at = Integer.parseInt(parts[i]);
+                if (at < arr.size()) {
+                    collect(arr.get(at), parts, i + 1, out, wholeArray);
+                }
+            }
+        }
+    }
+
+    private static boolean isIndex(String s) {
+        if (s.isEmpty() || s.length() > 9) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            if (!Character.isDigit(s.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

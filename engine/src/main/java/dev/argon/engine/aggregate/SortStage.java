@@ -1,0 +1,115 @@
+package dev.argon.engine.aggregate;
+
+import static dev.argon.engine.aggregate.Args.error;
+
+import dev.argon.engine.MongoErrorCode;
+import dev.argon.engine.query.SortSpec;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
+import java.util.PriorityQueue;
+import org.bson.BsonDocument;
+import org.bson.BsonValue;
+
+/**
+ * $sort: a blocking stage. When a $limit follows (possibly after a $skip), only the first {@code limit}
+ * documents are kept in a bounded max-heap, so memory is O(limit) and time O(n log limit). Ties keep
+ * their input order in both paths.
+ */
+final class SortStage implements Stage {
+    private final Comparator<BsonDocument> comparator;
+    private final long limit;
+
+    SortStage(BsonValue spec) {
+        this(comparator(spec), -1);
+    }
+
+    private SortStage(Comparator<BsonDocument> comparator, long limit) {
+        this.comparator = comparator;
+        this.limit = limit;
+    }
+
+    private static Comparator<BsonDocument> comparator(BsonValue spec) {
+        if (!spec.isDocument()) {
+            throw error(MongoErrorCode.LOCATION_15973, "the $sort key specification must be an object");
+        }
+        if (spec.asDocument().isEmpty()) {
+            throw error(MongoErrorCode.LOCATION_15976, "$sort stage must have at least one sort key");
+        }
+        return SortSpec.compile(spec.asDocument()).comparator();
+    }
+
+    /** A copy that keeps only the first limit documents (limit &gt;= 0). */
+    SortStage withLimit(long newLimit) {
+        return new SortStage(comparator, limit < 0 ? newLimit : Math.min(limit, newLimit));
+    }
+
+    @Override
+    public Iterator<BsonDocument> apply(Iterator<BsonDocument> input, RunContext ctx) {
+        return new Iterator<>() {
+            private Iterator<BsonDocument> sorted;
+
+            @Override
+            public boolean hasNext() {
+                if (sorted == null) {
+                    sorted = (limit >= 0 ? topK(input) : sortAll(input)).iterator();
+                }
+                return sorted.hasNext();
+            }
+
+            @Override
+            public BsonDocument next() {
+                hasNext();
+                return sorted.next();
+            }
+        };
+    }
+
+    private List<BsonDocument> sortAll(Iterator<BsonDocument> input) {
+        List<BsonDocument> docs = new ArrayList<>();
+        input.forEachRemaining(docs::add);
+        docs.sort(comparator);
+        return docs;
+    }
+
+    private List<BsonDocument> topK(Iterator<BsonDocument> input) {
+        if (limit == 0) {
+            input.forEachRemaining(d -> { });
+            return Collections.emptyList();
+        }
+        Comparator<Seq> order = (a, b) -> {
+            int c = comparator.compare(a.doc, b.doc);
+            return c != 0 ? c : Long.compare(a.seq, b.seq);
+        };
+        PriorityQueue<Seq> heap = new PriorityQueue<>(order.reversed());
+        long seq = 0;
+        while (input.hasNext()) {
+            Seq s = new Seq(input.next(), seq++);
+            if (heap.size() < limit) {
+                heap.add(s);
+            } else if (order.compare(s, heap.peek()) < 0) {
+                heap.poll();
+                heap.add(s);
+            }
+        }
+        List<Seq> kept = new ArrayList<>(heap);
+        kept.sort(order);
+        List<BsonDocument> out = new ArrayList<>(kept.size());
+        for (Seq s : kept) {
+            out.add(s.doc);
+        }
+        return out;
+    }
+
+    private static final class Seq {
+        final BsonDocument doc;
+        final long seq;
+
+        Seq(BsonDocument doc, long seq) {
+            this.doc = doc;
+            this.seq = seq;
+        }
+    }
+}

@@ -1,0 +1,12 @@
+/**
+ * Aggregation: {@link dev.argon.engine.aggregate.Pipeline} compiles pipelines of stages ($match, $project,
+ * $group, $sort, $lookup, ...) into pull-based iterator chains, and {@link dev.argon.engine.aggregate.Expression}
+ * compiles aggregation expressions. {@link dev.argon.engine.aggregate.Values},
+ * {@link dev.argon.engine.aggregate.Arith} and {@link dev.argon.engine.aggregate.BsonText} are shared helpers for
+ * MongoDB's value semantics, numeric promotion and error-message formatting (also used by updates).
+ *
+ * <p>Thread-safety: compiled pipelines and expressions are immutable and may be shared across threads; each
+ * {@code run} creates its own iterators, which are single-threaded. A Java {@code null} value stands for a
+ * missing field throughout.
+ */
+package dev.argon.engine.aggregate;

@@ -1,0 +1,191 @@
+package dev.argon.engine.command;
+
+import dev.argon.engine.ArgonException;
+import dev.argon.engine.Engine;
+import dev.argon.engine.MongoErrorCode;
+import dev.argon.engine.store.DataView;
+import dev.argon.engine.store.Store;
+import org.bson.BsonDocument;
+import org.bson.BsonValue;
+
+/**
+ * Everything one command invocation needs: the engine, the client, the command document and what its
+ * {@code $db} selects. Typed accessors turn missing or mistyped fields into MongoDB's errors. Not
+ * thread-safe; one per invocation.
+ */
+public final class CommandContext {
+    private final Engine engine;
+    private final ClientContext client;
+    private final BsonDocument command;
+    private final String name;
+    private Target target;
+
+    public CommandContext(Engine engine, ClientContext client, BsonDocument command, String name) {
+        this.engine = engine;
+        this.client = client;
+        this.command = command;
+        this.name = name;
+    }
+
+    public Engine engine() {
+        return engine;
+    }
+
+    public ClientContext client() {
+        return client;
+    }
+
+    public BsonDocument command() {
+        return command;
+    }
+
+    /** The command name as the client spelled it. */
+    public String name() {
+        return name;
+    }
+
+    /** The raw {@code $db} field. */
+    public String dbField() {
+        BsonValue db = command.get("$db");
+        if (db == null || !db.isString()) {
+            throw new ArgonException(MongoErrorCode.BAD_VALUE, "the command is missing its $db field");
+        }
+        return db.asString().getValue();
+    }
+
+    public Target target() {
+        if (target == null) {
+            target = TargetResolver.resolve(engine.store().wal(), dbField(), client);
+        }
+        return target;
+    }
+
+    /** The database name without branch decoration. */
+    public String db() {
+        return target().db();
+    }
+
+    /** What reads of this command see: the branch head, or the time-travel point. */
+    public DataView readView() {
+        Target t = target();
+        Store store = engine.store();
+        return t.readOnly() ? store.at(t.branchId(), t.atLsn()) : store.head(t.branchId());
+    }
+
+    /** Starts a write on the target branch; refuses time-travel views. */
+    public Store.Write beginWrite() {
+        Target t = target();
+        if (t.readOnly()) {
+            throw new ArgonException(MongoErrorCode.ILLEGAL_OPERATION, "cannot write to '" + dbField()
+                    + "': it is a read-only view of branch '" + t.branchName() + "' at lsn " + t.atLsn()
+                    + "; write to the branch head instead");
+        }
+        dev.argon.wal.Branch b = engine.store().wal().branch(t.branchId());
+        if (b != null && b.protectedBranch()) {
+            throw new ArgonException(MongoErrorCode.ILLEGAL_OPERATION, "branch '" + t.branchName()
+                    + "' is protected: it changes only through mergeBranch, resetBranch and revert"
+                    + " (unprotect it with {protectBranch: \"" + t.branchName() + "\", protect: false})");
+        }
+        return engine.store().beginWrite(t.branchId());
+    }
+
+    /** The actor recorded with commits: the authenticated user, else the client's appName. */
+    public String actor() {
+        return client == null ? null : client.appName();
+    }
+
+    /** The command's {@code comment} as text, or null. */
+    public String comment() {
+        BsonValue c = command.get("comment");
+        if (c == null) {
+            return null;
+        }
+        return c.isString() ? c.asString().getValue() : c.isDocument() ? c.asDocument().toJson() : String.valueOf(c);
+    }
+
+    /** True when the write concern asks for a journaled write ({@code j: true} or {@code w: "majority"}). */
+    public boolean journaled() {
+        BsonValue wc = command.get("writeConcern");
+        if (wc == null || !wc.isDocument()) {
+            return false;
+        }
+        BsonDocument d = wc.asDocument();
+        BsonValue j = d.get("j");
+        if (j != null && j.isBoolean()) {
+            return j.asBoolean().getValue();
+        }
+        BsonValue w = d.get("w");
+        return w != null && w.isString() && w.asString().getValue().equals("majority");
+    }
+
+    /** The collection name in the command's first field. */
+    public String collectionName() {
+        BsonValue v = command.get(name);
+        if (v == null || !v.isString()) {
+            throw new ArgonException(MongoErrorCode.INVALID_NAMESPACE,
+                    "collection name has invalid type " + (v == null ? "missing" : typeName(v)));
+        }
+        String s = v.asString().getValue();
+        if (s.isEmpty()) {
+            throw new ArgonException(MongoErrorCode.INVALID_NAMESPACE, "Invalid namespace specified '" + db() + ".'");
+        }
+        return s;
+    }
+
+    public BsonDocument document(String field) {
+        BsonValue v = command.get(field);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isDocument()) {
+            throw ArgonException.typeMismatch("BSON field '" + name + "." + field + "' is the wrong type '"
+                    + typeName(v) + "', expected type 'object'");
+        }
+        return v.asDocument();
+    }
+
+    public boolean bool(String field, boolean dflt) {
+        BsonValue v = command.get(field);
+        if (v == null || v.isNull()) {
+            return dflt;
+        }
+        if (v.isBoolean()) {
+            return v.asBoolean().getValue();
+        }
+        if (v.isNumber()) {
+            return v.asNumber().doubleValue() != 0;
+        }
+        throw ArgonException.typeMismatch("BSON field '" + name + "." + field + "' is the wrong type '" + typeName(v)
+                + "', expected types '[bool, long, int, decimal, double]'");
+    }
+
+    /** A non-negative integer field, or dflt when absent. */
+    public long number(String field, long dflt) {
+        BsonValue v = command.get(field);
+        if (v == null || v.isNull()) {
+            return dflt;
+        }
+        if (!v.isNumber()) {
+            throw ArgonException.typeMismatch("BSON field '" + name + "." + field + "' is the wrong type '" + typeName(v)
+                    + "', expected types '[long, int, decimal, double]'");
+        }
+        return v.isDouble() ? (long) v.asDouble().getValue() : v.asNumber().longValue();
+    }
+
+    public static String typeName(BsonValue v) {
+        switch (v.getBsonType()) {
+            case DOCUMENT: return "object";
+            case ARRAY: return "array";
+            case STRING: return "string";
+            case INT32: return "int";
+            case INT64: return "long";
+            case DOUBLE: return "double";
+            case DECIMAL128: return "decimal";
+            case BOOLEAN: return "bool";
+            case NULL: return "null";
+            case OBJECT_ID: return "objectId";
+            case DATE_TIME: return "date";
+            default: return v.getBsonType().name().toLowerCase();
+        }
+    }
+}

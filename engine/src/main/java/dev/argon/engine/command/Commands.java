@@ -1,0 +1,89 @@
+package dev.argon.engine.command;
+
+import dev.argon.engine.command.admin.BuildInfoHandler;
+import dev.argon.engine.command.admin.ConnectionStatusHandler;
+import dev.argon.engine.command.admin.GetCmdLineOptsHandler;
+import dev.argon.engine.command.admin.GetLogHandler;
+import dev.argon.engine.command.admin.GetParameterHandler;
+import dev.argon.engine.command.admin.HelloHandler;
+import dev.argon.engine.command.admin.HostInfoHandler;
+import dev.argon.engine.command.admin.ListCommandsHandler;
+import dev.argon.engine.command.admin.PingHandler;
+import dev.argon.engine.command.admin.ServerStatusHandler;
+import dev.argon.engine.command.admin.WhatsMyUriHandler;
+import dev.argon.engine.command.branch.ArgonStatusHandler;
+import dev.argon.engine.command.branch.CreateBranchHandler;
+import dev.argon.engine.command.branch.DropBranchHandler;
+import dev.argon.engine.command.branch.ListBranchesHandler;
+import dev.argon.engine.command.branch.ProtectBranchHandler;
+import dev.argon.engine.command.branch.RenameBranchHandler;
+import dev.argon.engine.command.catalog.CreateHandler;
+import dev.argon.engine.command.catalog.CreateIndexesHandler;
+import dev.argon.engine.command.catalog.DropDatabaseHandler;
+import dev.argon.engine.command.catalog.DropHandler;
+import dev.argon.engine.command.catalog.DropIndexesHandler;
+import dev.argon.engine.command.catalog.ListCollectionsHandler;
+import dev.argon.engine.command.catalog.ListDatabasesHandler;
+import dev.argon.engine.command.catalog.ListIndexesHandler;
+import dev.argon.engine.command.catalog.RenameCollectionHandler;
+import dev.argon.engine.command.crud.AggregateHandler;
+import dev.argon.engine.command.crud.CountHandler;
+import dev.argon.engine.command.crud.DeleteHandler;
+import dev.argon.engine.command.crud.DistinctHandler;
+import dev.argon.engine.command.crud.FindAndModifyHandler;
+import dev.argon.engine.command.crud.FindHandler;
+import dev.argon.engine.command.crud.GetMoreHandler;
+import dev.argon.engine.command.crud.InsertHandler;
+import dev.argon.engine.command.crud.KillCursorsHandler;
+import dev.argon.engine.command.crud.UpdateHandler;
+
+/** Builds the command table: one line per command, in alphabetical order. */
+public final class Commands {
+    private Commands() {}
+
+    public static CommandTable table() {
+        CommandTable t = new CommandTable();
+        HelloHandler hello = new HelloHandler();
+        PingHandler ok = new PingHandler();
+        t.add("aggregate", new AggregateHandler(), false, "run an aggregation pipeline over a collection")
+                .add("argonStatus", new ArgonStatusHandler(), false, "Argon: head LSN, last commit time, branch and tag counts")
+                .add("buildInfo", new BuildInfoHandler(), false, "server version and build details")
+                .add("connectionStatus", new ConnectionStatusHandler(), false, "who this connection is authenticated as")
+                .add("count", new CountHandler(), false, "count documents matching a query")
+                .add("create", new CreateHandler(), true, "create a collection")
+                .add("createBranch", new CreateBranchHandler(), true, "Argon: create a branch from a ref, an LSN or a time")
+                .add("createIndexes", new CreateIndexesHandler(), true, "create secondary indexes")
+                .add("delete", new DeleteHandler(), true, "delete documents")
+                .add("distinct", new DistinctHandler(), false, "distinct values of a field")
+                .add("drop", new DropHandler(), true, "drop a collection")
+                .add("dropBranch", new DropBranchHandler(), true, "Argon: delete a branch")
+                .add("dropDatabase", new DropDatabaseHandler(), true, "drop every collection of a database")
+                .add("dropIndexes", new DropIndexesHandler(), true, "drop secondary indexes")
+                .add("endSessions", ok, false, "end logical sessions (sessions hold no server state yet)")
+                .add("find", new FindHandler(), false, "query a collection")
+                .add("findAndModify", new FindAndModifyHandler(), true, "update or remove one document and return it")
+                .add("getCmdLineOpts", new GetCmdLineOptsHandler(), false, "the server's command line")
+                .add("getLog", new GetLogHandler(), false, "recent log lines (none are kept)")
+                .add("getMore", new GetMoreHandler(), false, "next batch of a cursor")
+                .add("getParameter", new GetParameterHandler(), false, "read server parameters")
+                .add("hello", hello, false, "handshake: topology, limits, wire versions")
+                .add("hostInfo", new HostInfoHandler(), false, "the host machine")
+                .add("insert", new InsertHandler(), true, "insert documents")
+                .add("isMaster", hello, false, "legacy handshake")
+                .add("killAllSessions", ok, false, "kill all sessions (sessions hold no server state yet)")
+                .add("killCursors", new KillCursorsHandler(), false, "close cursors")
+                .add("listBranches", new ListBranchesHandler(), false, "Argon: list branches")
+                .add("listCollections", new ListCollectionsHandler(), false, "collections of a database")
+                .add("listDatabases", new ListDatabasesHandler(), false, "databases of the branch")
+                .add("listIndexes", new ListIndexesHandler(), false, "indexes of a collection")
+                .add("ping", ok, false, "check the server answers")
+                .add("protectBranch", new ProtectBranchHandler(), true, "Argon: protect or unprotect a branch")
+                .add("renameBranch", new RenameBranchHandler(), true, "Argon: rename a branch")
+                .add("renameCollection", new RenameCollectionHandler(), true, "rename a collection")
+                .add("serverStatus", new ServerStatusHandler(), false, "live server figures")
+                .add("update", new UpdateHandler(), true, "update documents")
+                .add("whatsmyuri", new WhatsMyUriHandler(), false, "the client's address");
+        t.add("listCommands", new ListCommandsHandler(t), false, "the commands this server knows");
+        return t;
+    }
+}

@@ -1,0 +1,94 @@
+package dev.argon.engine.command;
+
+import dev.argon.engine.ArgonException;
+import dev.argon.engine.Engine;
+import dev.argon.engine.MongoErrorCode;
+import dev.argon.wal.BranchException;
+import dev.argon.wal.WalException;
+import java.util.Map;
+import org.bson.BsonDocument;
+import org.bson.BsonDouble;
+import org.bson.BsonInt32;
+import org.bson.BsonString;
+import org.bson.BsonValue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Wraps every command once: table lookup, error formatting, counters and debug logging, so handlers stay
+ * free of all of that. Thread-safe.
+ */
+public final class Dispatcher implements CommandService {
+    private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
+
+    private final Engine engine;
+    private final CommandTable table;
+
+    public Dispatcher(Engine engine, CommandTable table) {
+        this.engine = engine;
+        this.table = table;
+    }
+
+    @Override
+    public BsonDocument execute(BsonDocument command, ClientContext client) {
+        if (command.isEmpty()) {
+            return error(new ArgonException(MongoErrorCode.FAILED_TO_PARSE, "Empty command"));
+        }
+        String name = command.getFirstKey();
+        CommandTable.Entry entry = table.lookup(name);
+        if (entry == null) {
+            engine.stats().opCommand.incrementAndGet();
+            return error(new ArgonException(MongoErrorCode.COMMAND_NOT_FOUND, "no such command: '" + name + "'"));
+        }
+        count(entry.name());
+        try {
+            BsonDocument reply = entry.handler().handle(new CommandContext(engine, client, command, name));
+            if (!reply.containsKey("ok")) {
+                reply.append("ok", new BsonDouble(1));
+            }
+            return reply;
+        } catch (ArgonException e) {
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("{} failed: {} ({})", name, e.getMessage(), e.codeName());
+            }
+            return error(e);
+        } catch (BranchException e) {
+            return error(new ArgonException(switch (e.kind()) {
+                case INVALID_NAME -> MongoErrorCode.BAD_VALUE;
+                case EXISTS -> MongoErrorCode.NAMESPACE_EXISTS;
+                case NOT_FOUND -> MongoErrorCode.BRANCH_NOT_FOUND;
+                case PROTECTED, HAS_CHILDREN -> MongoErrorCode.ILLEGAL_OPERATION;
+            }, e.getMessage()));
+        } catch (WalException e) {
+            LOG.error("storage failure in {}", name, e);
+            return error(new ArgonException(MongoErrorCode.INTERNAL_ERROR, "storage failure: " + e.getMessage()));
+        } catch (RuntimeException | StackOverflowError e) {
+            LOG.error("unexpected failure in {}", name, e);
+            return error(new ArgonException(MongoErrorCode.INTERNAL_ERROR, name + " failed: " + e));
+        }
+    }
+
+    private void count(String name) {
+        switch (name) {
+            case "insert" -> engine.stats().opInsert.incrementAndGet();
+            case "find" -> engine.stats().opQuery.incrementAndGet();
+            case "update" -> engine.stats().opUpdate.incrementAndGet();
+            case "delete" -> engine.stats().opDelete.incrementAndGet();
+            case "getMore" -> engine.stats().opGetMore.incrementAndGet();
+            default -> engine.stats().opCommand.incrementAndGet();
+        }
+    }
+
+    public static BsonDocument error(ArgonException e) {
+        BsonDocument d = new BsonDocument("ok", new BsonDouble(0))
+                .append("errmsg", new BsonString(e.getMessage() == null ? e.codeName() : e.getMessage()))
+                .append("code", new BsonInt32(e.code()))
+                .append("codeName", new BsonString(e.codeName()));
+        if (e.extra() != null) {
+            for (Map.Entry<String, BsonValue> x : e.extra().entrySet()) {
+                d.append(x.getKey(), x.getValue());
+            }
+        }
+        return d;
+    }
+}

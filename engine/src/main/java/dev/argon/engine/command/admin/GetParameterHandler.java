@@ -1,0 +1,51 @@
+package dev.argon.engine.command.admin;
+
+import dev.argon.engine.ArgonException;
+import dev.argon.engine.MongoErrorCode;
+import dev.argon.engine.command.CommandContext;
+import dev.argon.engine.command.CommandHandler;
+import java.util.Map;
+import org.bson.BsonDocument;
+import org.bson.BsonInt32;
+import org.bson.BsonString;
+import org.bson.BsonValue;
+
+/**
+ * {@code getParameter}: the few server parameters clients ask for ({@code featureCompatibilityVersion},
+ * {@code cursorTimeoutMillis}, ...). {@code getParameter: "*"} lists them all; asking only for unknown ones is
+ * an error, as on mongod.
+ */
+public final class GetParameterHandler implements CommandHandler {
+    static BsonDocument parameters() {
+        return new BsonDocument("featureCompatibilityVersion", new BsonDocument("version", new BsonString("7.0")))
+                .append("cursorTimeoutMillis", new org.bson.BsonInt64(600_000))
+                .append("maxBSONDepth", new BsonInt32(100))
+                .append("authenticationMechanisms", new org.bson.BsonArray())
+                .append("transactionLifetimeLimitSeconds", new BsonInt32(60))
+                .append("logLevel", new BsonInt32(0))
+                .append("quiet", org.bson.BsonBoolean.FALSE);
+    }
+
+    @Override
+    public BsonDocument handle(CommandContext ctx) {
+        BsonDocument all = parameters();
+        BsonValue first = ctx.command().get(ctx.name());
+        if (first.isString() && first.asString().getValue().equals("*")) {
+            return all;
+        }
+        BsonDocument r = new BsonDocument();
+        for (Map.Entry<String, BsonValue> e : ctx.command().entrySet()) {
+            String k = e.getKey();
+            if (k.equals(ctx.name()) || k.startsWith("$") || k.equals("lsid") || k.equals("comment")) {
+                continue;
+            }
+            if (all.containsKey(k)) {
+                r.append(k, all.get(k));
+            }
+        }
+        if (r.isEmpty()) {
+            throw new ArgonException(MongoErrorCode.INVALID_OPTIONS, "no option found to get");
+        }
+        return r;
+    }
+}

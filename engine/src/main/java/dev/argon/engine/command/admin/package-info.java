@@ -1,0 +1,2 @@
+/** Server, handshake and diagnostic commands (hello, buildInfo, serverStatus, ...). Stateless handlers. */
+package dev.argon.engine.command.admin;

@@ -1,0 +1,30 @@
+package dev.argon.engine.command.branch;
+
+import dev.argon.engine.Engine;
+import dev.argon.engine.command.CommandContext;
+import dev.argon.engine.command.CommandHandler;
+import dev.argon.wal.Wal;
+import org.bson.BsonBoolean;
+import org.bson.BsonDateTime;
+import org.bson.BsonDocument;
+import org.bson.BsonInt32;
+import org.bson.BsonInt64;
+import org.bson.BsonNull;
+import org.bson.BsonString;
+
+/** {@code {argonStatus: 1}}: version, last LSN and commit time, branch and tag counts, storage health. */
+public final class ArgonStatusHandler implements CommandHandler {
+    @Override
+    public BsonDocument handle(CommandContext ctx) {
+        Wal wal = ctx.engine().store().wal();
+        long last = wal.lastCommitTime();
+        return new BsonDocument("version", new BsonString(Engine.VERSION))
+                .append("headLsn", new BsonInt64(wal.lastLsn()))
+                .append("lastCommitTime", last == 0 ? BsonNull.VALUE : new BsonDateTime(last))
+                .append("branches", new BsonInt32(wal.branches().size()))
+                .append("tags", new BsonInt32(0))
+                .append("storage", new BsonDocument("engine", new BsonString("rocksdb"))
+                        .append("healthy", BsonBoolean.valueOf(wal.healthy()))
+                        .append("walSyncs", new BsonInt64(wal.syncCount())));
+    }
+}

@@ -1,0 +1,22 @@
+package dev.argon.engine.command.branch;
+
+import dev.argon.engine.ArgonException;
+import dev.argon.engine.command.CommandContext;
+import dev.argon.engine.command.CommandHandler;
+import dev.argon.wal.Wal;
+import org.bson.BsonDocument;
+import org.bson.BsonValue;
+
+/** {@code {dropBranch: "exp"}}: refused for {@code main} and for a branch with children. */
+public final class DropBranchHandler implements CommandHandler {
+    @Override
+    public BsonDocument handle(CommandContext ctx) {
+        BsonValue v = ctx.command().get(ctx.name());
+        if (!v.isString()) {
+            throw ArgonException.typeMismatch("dropBranch takes a branch name as a string");
+        }
+        Wal wal = ctx.engine().store().wal();
+        wal.dropBranch(Refs.branch(wal, v.asString().getValue()).id());
+        return new BsonDocument();
+    }
+}

@@ -1,0 +1,25 @@
+package dev.argon.engine.command.branch;
+
+import dev.argon.engine.ArgonException;
+import dev.argon.engine.command.CommandContext;
+import dev.argon.engine.command.CommandHandler;
+import dev.argon.wal.Wal;
+import org.bson.BsonDocument;
+import org.bson.BsonValue;
+
+/**
+ * {@code {protectBranch: "main", protect: true}}: a protected branch refuses direct writes. With
+ * authentication off anyone may protect and unprotect.
+ */
+public final class ProtectBranchHandler implements CommandHandler {
+    @Override
+    public BsonDocument handle(CommandContext ctx) {
+        BsonValue v = ctx.command().get(ctx.name());
+        if (!v.isString()) {
+            throw ArgonException.typeMismatch("protectBranch takes a branch name as a string");
+        }
+        boolean protect = ctx.bool("protect", true);
+        Wal wal = ctx.engine().store().wal();
+        return BranchDocs.of(wal, wal.protectBranch(Refs.branch(wal, v.asString().getValue()).id(), protect));
+    }
+}

@@ -1,0 +1,80 @@
+package dev.argon.engine.command.crud;
+
+import dev.argon.engine.ArgonException;
+import dev.argon.engine.command.CommandContext;
+import dev.argon.engine.command.CommandHandler;
+import dev.argon.engine.exec.QueryPlan;
+import dev.argon.engine.store.CollectionInfo;
+import dev.argon.engine.store.Store;
+import dev.argon.engine.store.WriteSession;
+import java.util.ArrayList;
+import java.util.List;
+import org.bson.BsonArray;
+import org.bson.BsonDocument;
+import org.bson.BsonInt32;
+import org.bson.BsonValue;
+
+/** {@code delete}: statements {@code {q, limit: 0|1}}; every removal of the command is one commit. */
+public final class DeleteHandler implements CommandHandler {
+    @Override
+    public BsonDocument handle(CommandContext ctx) {
+        String coll = ctx.collectionName();
+        BsonValue deletes = ctx.command().get("deletes");
+        if (deletes == null || !deletes.isArray()) {
+            throw ArgonException.failedToParse("BSON field 'delete.deletes' is missing but a required field");
+        }
+        boolean ordered = ctx.bool("ordered", true);
+        WriteErrors errors = new WriteErrors();
+        int n = 0;
+        BsonArray list = deletes.asArray();
+        for (BsonValue v : list) {
+            validate(v);
+        }
+        try (Store.Write w = ctx.beginWrite()) {
+            WriteSession s = w.session();
+            CollectionInfo c = s.collection(ctx.db(), coll);
+            for (int i = 0; i < list.size(); i++) {
+                try {
+                    BsonDocument st = list.get(i).asDocument();
+                    long limit = st.get("limit").asNumber().longValue();
+                    if (c == null) {
+                        continue;
+                    }
+                    BsonDocument q = st.get("q").isDocument() ? st.getDocument("q") : null;
+                    List<BsonDocument> targets = new ArrayList<>();
+                    try (QueryPlan.Result r = QueryPlan.find(s, c, q, null, 0, limit, null)) {
+                        r.forEachRemaining(targets::add);
+                    }
+                    for (BsonDocument d : targets) {
+                        s.delete(c, d);
+                        n++;
+                    }
+                } catch (ArgonException e) {
+                    errors.add(i, e);
+                    if (ordered) {
+                        break;
+                    }
+                }
+            }
+            s.commit(ctx.actor(), ctx.comment(), ctx.journaled());
+        }
+        BsonDocument reply = new BsonDocument("n", new BsonInt32(n));
+        errors.appendTo(reply);
+        return reply;
+    }
+
+    /** Statement shape errors fail the whole command before anything runs, as on mongod. */
+    private static void validate(BsonValue v) {
+        if (!v.isDocument() || !v.asDocument().containsKey("q")) {
+            throw ArgonException.failedToParse("BSON field 'delete.deletes.q' is missing but a required field");
+        }
+        BsonValue limitValue = v.asDocument().get("limit");
+        if (limitValue == null) {
+            throw ArgonException.failedToParse("BSON field 'delete.deletes.limit' is missing but a required field");
+        }
+        long limit = limitValue.isNumber() ? limitValue.asNumber().longValue() : -1;
+        if (limit != 0 && limit != 1) {
+            throw ArgonException.failedToParse("The limit field in delete objects must be 0 or 1. Got " + limitValue);
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package dev.argon.engine.command.crud;
+
+import dev.argon.engine.ArgonException;
+import dev.argon.engine.MongoErrorCode;
+import dev.argon.engine.command.CommandContext;
+import dev.argon.engine.command.CommandHandler;
+import dev.argon.engine.store.CollectionInfo;
+import dev.argon.engine.store.Store;
+import dev.argon.engine.store.WriteSession;
+import org.bson.BsonArray;
+import org.bson.BsonDocument;
+import org.bson.BsonInt32;
+import org.bson.BsonValue;
+
+/**
+ * {@code insert}: every document of the command is one log entry; all successful ones are one commit.
+ * {@code ordered: true} (the default) stops at the first failing document, {@code false} carries on;
+ * either way failures are reported per document in {@code writeErrors}.
+ */
+public final class InsertHandler implements CommandHandler {
+    @Override
+    public BsonDocument handle(CommandContext ctx) {
+        String coll = ctx.collectionName();
+        BsonValue docsValue = ctx.command().get("documents");
+        if (docsValue == null || !docsValue.isArray()) {
+            throw new ArgonException(MongoErrorCode.FAILED_TO_PARSE, "BSON field 'insert.documents' is missing but a required field");
+        }
+        BsonArray docs = docsValue.asArray();
+        boolean ordered = ctx.bool("ordered", true);
+        WriteErrors errors = new WriteErrors();
+        int n = 0;
+        try (Store.Write w = ctx.beginWrite()) {
+            WriteSession s = w.session();
+            CollectionInfo c = s.collectionForWrite(ctx.db(), coll);
+            for (int i = 0; i < docs.size(); i++) {
+                try {
+                    BsonValue v = docs.get(i);
+                    if (!v.isDocument()) {
+                        throw ArgonException.typeMismatch("BSON field 'insert.documents." + i + "' is the wrong type, expected type 'object'");
+                    }
+                    s.insert(c, Documents.prepareForInsert(v.asDocument()));
+                    n++;
+                } catch (ArgonException e) {
+                    errors.add(i, e);
+                    if (ordered) {
+                        break;
+                    }
+                }
+            }
+            s.commit(ctx.actor(), ctx.comment(), ctx.journaled());
+        }
+        BsonDocument reply = new BsonDocument("n", new BsonInt32(n));
+        errors.appendTo(reply);
+        return reply;
+    }
+}

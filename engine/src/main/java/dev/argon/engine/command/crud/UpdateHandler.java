@@ -1,0 +1,111 @@
+package dev.argon.engine.command.crud;
+
+import dev.argon.engine.ArgonException;
+import dev.argon.engine.command.CommandContext;
+import dev.argon.engine.command.CommandHandler;
+import dev.argon.engine.store.CollectionInfo;
+import dev.argon.engine.store.Store;
+import dev.argon.engine.store.WriteSession;
+import dev.argon.engine.update.UpdateSpec;
+import java.util.ArrayList;
+import java.util.List;
+import org.bson.BsonArray;
+import org.bson.BsonDocument;
+import org.bson.BsonInt32;
+import org.bson.BsonValue;
+
+/**
+ * {@code update}: each statement {@code {q, u, upsert, multi, arrayFilters}} in order; every change of the
+ * command is one commit. Reports {@code n} (matched plus upserted), {@code nModified} and {@code upserted}.
+ */
+public final class UpdateHandler implements CommandHandler {
+    @Override
+    public BsonDocument handle(CommandContext ctx) {
+        String coll = ctx.collectionName();
+        BsonValue updates = ctx.command().get("updates");
+        if (updates == null || !updates.isArray()) {
+            throw ArgonException.failedToParse("BSON field 'update.updates' is missing but a required field");
+        }
+        boolean ordered = ctx.bool("ordered", true);
+        WriteErrors errors = new WriteErrors();
+        int n = 0;
+        int modified = 0;
+        BsonArray upserted = new BsonArray();
+        for (BsonValue v : updates.asArray()) {
+            statement(v);
+        }
+        try (Store.Write w = ctx.beginWrite()) {
+            WriteSession s = w.session();
+            CollectionInfo c = s.collection(ctx.db(), coll);
+            BsonArray list = updates.asArray();
+            for (int i = 0; i < list.size(); i++) {
+                try {
+                    BsonDocument st = statement(list.get(i));
+                    boolean upsert = st.getBoolean("upsert", org.bson.BsonBoolean.FALSE).getValue();
+                    boolean multi = st.getBoolean("multi", org.bson.BsonBoolean.FALSE).getValue();
+                    UpdateSpec spec = UpdateSpec.compile(st.get("u"), arrayFilters(st));
+                    if (multi && spec.isReplacement()) {
+                        throw ArgonException.failedToParse("multi update is not supported for replacement-style update");
+                    }
+                    if (c == null) {
+                        if (!upsert) {
+                            continue;
+                        }
+                        c = s.collectionForWrite(ctx.db(), coll);
+                    }
+                    Updater.Outcome o = Updater.apply(s, c, st.isDocument("q") ? st.getDocument("q") : null, null, spec, multi, upsert);
+                    n += o.matched();
+                    modified += o.modified();
+                    if (o.upsertedId() != null) {
+                        n++;
+                        upserted.add(new BsonDocument("index", new BsonInt32(i)).append("_id", o.upsertedId()));
+                    }
+                } catch (ArgonException e) {
+                    errors.add(i, e);
+                    if (ordered) {
+                        break;
+                    }
+                }
+            }
+            s.commit(ctx.actor(), ctx.comment(), ctx.journaled());
+        }
+        BsonDocument reply = new BsonDocument("n", new BsonInt32(n)).append("nModified", new BsonInt32(modified));
+        if (!upserted.isEmpty()) {
+            reply.append("upserted", upserted);
+        }
+        errors.appendTo(reply);
+        return reply;
+    }
+
+    private static BsonDocument statement(BsonValue v) {
+        if (!v.isDocument()) {
+            throw ArgonException.typeMismatch("BSON field 'update.updates' must contain only objects");
+        }
+        BsonDocument d = v.asDocument();
+        if (!d.containsKey("q")) {
+            throw ArgonException.failedToParse("BSON field 'update.updates.q' is missing but a required field");
+        }
+        if (!d.containsKey("u")) {
+            throw ArgonException.failedToParse("BSON field 'update.updates.u' is missing but a required field");
+        }
+        return d;
+    }
+
+    static List<BsonDocument> arrayFilters(BsonDocument st) {
+        BsonValue af = st.get("arrayFilters");
+        if (af == null || af.isNull()) {
+            return null;
+        }
+        if (!af.isArray()) {
+            throw ArgonException.typeMismatch("BSON field 'arrayFilters' is the wrong type, expected type 'array'");
+        }
+        List<BsonDocument> out = new ArrayList<>();
+        for (BsonValue v : af.asArray()) {
+            if (!v.isDocument()) {
+                throw ArgonException.typeMismatch("arrayFilters must contain only objects");
+            }
+            out.add(v.asDocument());
+        }
+        return out;
+    }
+}

@@ -1,0 +1,104 @@
+package dev.argon.engine.store;
+
+import dev.argon.engine.bson.KeyEncoder;
+import dev.argon.wal.Bson;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.TreeSet;
+import org.bson.BsonDocument;
+import org.bson.BsonValue;
+
+/**
+ * Documents and catalog as one branch sees them at one point: the read side of every command. Stateless over
+ * its {@link KeyReader}; as thread-safe as that reader (the WAL reader is, a write's overlay is not).
+ */
+public class DataView {
+    protected final KeyReader reader;
+
+    DataView(KeyReader reader) {
+        this.reader = reader;
+    }
+
+    public CollectionInfo collection(String db, String name) {
+        byte[] p = reader.get(Keys.catalog(db, name));
+        return p == null ? null : CollectionInfo.fromBson(Bson.document(p));
+    }
+
+    public List<CollectionInfo> collections(String db) {
+        List<CollectionInfo> out = new ArrayList<>();
+        try (KeyReader.Scan s = reader.scan(Keys.catalogDbPrefix(db), null)) {
+            while (s.hasNext()) {
+                out.add(CollectionInfo.fromBson(Bson.document(s.next().payload())));
+            }
+        }
+        return out;
+    }
+
+    /** Names of the databases that hold at least one collection, sorted. */
+    public List<String> databases() {
+        TreeSet<String> names = new TreeSet<>();
+        try (KeyReader.Scan s = reader.scan(Keys.catalogPrefix(), null)) {
+            while (s.hasNext()) {
+                names.add(Keys.catalogName(s.next().key())[0]);
+            }
+        }
+        return new ArrayList<>(names);
+    }
+
+    public BsonDocument document(CollectionInfo c, BsonValue id) {
+        byte[] p = reader.get(Keys.document(c.collectionId(), id));
+        return p == null ? null : Bson.document(p);
+    }
+
+    /** All documents of a collection in {@code _id} order. Close it. */
+    public DocumentScan documents(CollectionInfo c) {
+        return new DocumentScan(reader.scan(Keys.collectionPrefix(c.collectionId()), null));
+    }
+
+    /** Index entries of one key value (every document carrying that key), as encoded {@code _id}s. */
+    public List<byte[]> indexEntries(CollectionInfo c, IndexInfo index, byte[] encodedKey) {
+        byte[] prefix = Keys.indexKeyPrefix(c.collectionId(), index.indexId(), encodedKey);
+        List<byte[]> ids = new ArrayList<>();
+        try (KeyReader.Scan s = reader.scan(prefix, null)) {
+            while (s.hasNext()) {
+                byte[] k = s.next().key();
+                ids.add(java.util.Arrays.copyOfRange(k, prefix.length, k.length));
+            }
+        }
+        return ids;
+    }
+
+    /** Size of the payload of a document, for dataSize-style figures. */
+    public static int encodedIdLength(BsonValue id) {
+        return KeyEncoder.encode(id).length;
+    }
+
+    /** Decoded documents over a raw scan. Not thread-safe; close it. */
+    public static final class DocumentScan implements Iterator<BsonDocument>, AutoCloseable {
+        private final KeyReader.Scan scan;
+
+        DocumentScan(KeyReader.Scan scan) {
+            this.scan = scan;
+        }
+
+        @Override
+        public boolean hasNext() {
+            return scan.hasNext();
+        }
+
+        @Override
+        public BsonDocument next() {
+            if (!scan.hasNext()) {
+                throw new NoSuchElementException();
+            }
+            return Bson.document(scan.next().payload());
+        }
+
+        @Override
+        public void close() {
+            scan.close();
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package dev.argon.engine.store;
+
+import org.bson.BsonBoolean;
+import org.bson.BsonDocument;
+import org.bson.BsonInt32;
+import org.bson.BsonString;
+
+/**
+ * A secondary index definition as stored in its collection's catalog entry. {@code spec} is the document
+ * {@code listIndexes} shows ({@code v, key, name} and options). Immutable.
+ */
+public record IndexInfo(int indexId, String name, BsonDocument key, boolean unique, boolean sparse,
+                        BsonDocument partialFilter, BsonDocument spec) {
+
+    static IndexInfo fromBson(BsonDocument d) {
+        BsonDocument spec = d.getDocument("spec");
+        return new IndexInfo(d.getInt32("indexId").getValue(), spec.getString("name").getValue(), spec.getDocument("key"),
+                spec.getBoolean("unique", BsonBoolean.FALSE).getValue(), spec.getBoolean("sparse", BsonBoolean.FALSE).getValue(),
+                spec.isDocument("partialFilterExpression") ? spec.getDocument("partialFilterExpression") : null, spec);
+    }
+
+    BsonDocument toBson() {
+        return new BsonDocument("indexId", new BsonInt32(indexId)).append("spec", spec);
+    }
+
+    /** The document listIndexes returns for this index. */
+    public BsonDocument listing() {
+        return spec.clone();
+    }
+
+    public static BsonDocument idIndexSpec() {
+        return new BsonDocument("v", new BsonInt32(2)).append("key", new BsonDocument("_id", new BsonInt32(1)))
+                .append("name", new BsonString("_id_"));
+    }
+}

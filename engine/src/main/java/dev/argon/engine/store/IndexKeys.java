@@ -1,0 +1,126 @@
+package dev.argon.engine.store;
+
+import dev.argon.engine.ArgonException;
+import dev.argon.engine.MongoErrorCode;
+import dev.argon.engine.bson.KeyEncoder;
+import dev.argon.engine.query.Matcher;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+
+import java.util.Set;
+import org.bson.BsonArray;
+import org.bson.BsonDocument;
+import org.bson.BsonNull;
+import org.bson.BsonValue;
+
+/**
+ * The index keys a document produces for one index, MongoDB-style: a missing field indexes as null, an array
+ * indexes each of its elements (a multikey index), at most one field of a compound key may be an array
+ * ("cannot index parallel arrays"), a sparse index skips documents that have none of its fields and a partial
+ * index skips documents its filter does not match. Stateless.
+ */
+public final class IndexKeys {
+    private IndexKeys() {}
+
+    /** Encoded keys, deduplicated (a document is indexed once per distinct key). */
+    public static Set<ByteBuffer> of(IndexInfo index, Matcher partial, BsonDocument doc) {
+        Set<ByteBuffer> out = new LinkedHashSet<>();
+        if (doc == null || (partial != null && !partial.matches(doc))) {
+            return out;
+        }
+        List<String> fields = new ArrayList<>(index.key().keySet());
+        boolean[] desc = new boolean[fields.size()];
+        List<List<BsonValue>> perField = new ArrayList<>();
+        int arrayField = -1;
+        boolean anyPresent = false;
+        for (int i = 0; i < fields.size(); i++) {
+            BsonValue dir = index.key().get(fields.get(i));
+            desc[i] = dir.isNumber() && dir.asNumber().doubleValue() < 0;
+            List<BsonValue> values = new ArrayList<>();
+            boolean[] multi = new boolean[1];
+            collect(doc, fields.get(i).split("\\."), 0, values, multi);
+            if (values.isEmpty()) {
+                values.add(BsonNull.VALUE);
+            } else {
+                anyPresent = true;
+            }
+            if (multi[0] || values.size() > 1) {
+                if (arrayField >= 0) {
+                    throw new ArgonException(MongoErrorCode.CANNOT_INDEX_PARALLEL_ARRAYS,
+                            "cannot index parallel arrays [" + fields.get(i) + "] [" + fields.get(arrayField) + "]");
+                }
+                arrayField = i;
+            }
+            perField.add(values);
+        }
+        if (index.sparse() && !anyPresent) {
+            return out;
+        }
+        List<BsonValue> combo = new ArrayList<>();
+        for (List<BsonValue> v : perField) {
+            combo.add(v.get(0));
+        }
+        if (arrayField < 0) {
+            out.add(ByteBuffer.wrap(KeyEncoder.encodeCompound(combo, desc)));
+        } else {
+            for (BsonValue v : perField.get(arrayField)) {
+                combo.set(arrayField, v);
+                out.add(ByteBuffer.wrap(KeyEncoder.encodeCompound(combo, desc)));
+            }
+        }
+        return out;
+    }
+
+    private static void collect(BsonValue cur, String[] path, int i, List<BsonValue> out, boolean[] multi) {
+        if (i == path.length) {
+            if (cur.isArray()) {
+                multi[0] = true;
+                BsonArray a = cur.asArray();
+                if (a.isEmpty()) {
+                    out.add(new org.bson.BsonUndefined());
+                }
+                for (BsonValue e : a) {
+                    out.add(e);
+                }
+            } else {
+                out.add(cur);
+            }
+            return;
+        }
+        if (cur.isDocument()) {
+            BsonValue next = cur.asDocument().get(path[i]);
+            if (next != null) {
+                collect(next, path, i + 1, out, multi);
+            }
+        } else if (cur.isArray()) {
+            multi[0] = true;
+            BsonArray a = cur.asArray();
+            if (isIndex(path[i])) {
+                int idx = Integer.parseInt(path[i]);
+                if (idx < a.size()) {
+                    collect(a.get(idx), path, i + 1, out, multi);
+                }
+            }
+            for (BsonValue e : a) {
+                if (e.isDocument()) {
+                    collect(e, path, i, out, multi);
+                }
+            }
+        }
+    }
+
+    private static boolean isIndex(String s) {
+        if (s.isEmpty() || s.length() > 9) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            if (!Character.isDigit(s.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+}

@@ -1,0 +1,24 @@
+package dev.argon.engine.store;
+
+import java.util.Iterator;
+
+/**
+ * Raw access to the visible versioned keys: the WAL's view of a branch, or that view with a write's own
+ * pending changes laid over it. Not thread-safe.
+ */
+public interface KeyReader {
+    /** The visible payload of userKey, or null if absent or deleted. */
+    byte[] get(byte[] userKey);
+
+    /** Visible live keys under prefix in key order, from startUserKey (inclusive) if not null. */
+    Scan scan(byte[] prefix, byte[] startUserKey);
+
+    /** A closeable iterator of (userKey, payload). */
+    interface Scan extends Iterator<Entry>, AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /** One visible key. */
+    record Entry(byte[] key, byte[] payload) {}
+}

@@ -1,0 +1,111 @@
+package dev.argon.engine.store;
+
+import dev.argon.wal.Bytes;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.NoSuchElementException;
+import java.util.TreeMap;
+
+/**
+ * A write's pending changes laid over a base reader, so that each statement of a write command sees the
+ * statements before it (a duplicate {@code _id} inside one insertMany, a unique key taken by an earlier
+ * update) although nothing is committed until the whole command is. Not thread-safe: one per write.
+ */
+final class OverlayKeyReader implements KeyReader {
+    /** Marks a pending delete; compared by identity. */
+    private static final byte[] TOMBSTONE = new byte[0];
+
+    private final KeyReader base;
+    private final NavigableMap<byte[], byte[]> pending = new TreeMap<>(Arrays::compareUnsigned);
+
+    OverlayKeyReader(KeyReader base) {
+        this.base = base;
+    }
+
+    void put(byte[] key, byte[] payload) {
+        pending.put(key, payload);
+    }
+
+    void delete(byte[] key) {
+        pending.put(key, TOMBSTONE);
+    }
+
+    @Override
+    public byte[] get(byte[] userKey) {
+        byte[] p = pending.get(userKey);
+        if (p != null) {
+            return p == TOMBSTONE ? null : p;
+        }
+        return base.get(userKey);
+    }
+
+    @Override
+    public Scan scan(byte[] prefix, byte[] startUserKey) {
+        byte[] from = startUserKey != null ? startUserKey : prefix;
+        byte[] end = Bytes.prefixEnd(prefix);
+        NavigableMap<byte[], byte[]> range = end == null ? pending.tailMap(from, true) : pending.subMap(from, true, end, false);
+        Scan b = base.scan(prefix, startUserKey);
+        if (range.isEmpty()) {
+            return b;
+        }
+        return new Merged(b, range.entrySet().iterator());
+    }
+
+    /** Merges the base scan with the pending range; the pending side wins on equal keys. */
+    private static final class Merged implements Scan {
+        private final Scan base;
+        private final Iterator<Map.Entry<byte[], byte[]>> over;
+        private Entry b;
+        private Map.Entry<byte[], byte[]> o;
+        private Entry next;
+
+        Merged(Scan base, Iterator<Map.Entry<byte[], byte[]>> over) {
+            this.base = base;
+            this.over = over;
+            b = base.hasNext() ? base.next() : null;
+            o = over.hasNext() ? over.next() : null;
+            advance();
+        }
+
+        private void advance() {
+            next = null;
+            while (next == null && (b != null || o != null)) {
+                int c = b == null ? 1 : o == null ? -1 : Arrays.compareUnsigned(b.key(), o.getKey());
+                if (c < 0) {
+                    next = b;
+                    b = base.hasNext() ? base.next() : null;
+                } else {
+                    if (o.getValue() != TOMBSTONE) {
+                        next = new Entry(o.getKey(), o.getValue());
+                    }
+                    if (c == 0) {
+                        b = base.hasNext() ? base.next() : null;
+                    }
+                    o = over.hasNext() ? over.next() : null;
+                }
+            }
+        }
+
+        @Override
+        public boolean hasNext() {
+            return next != null;
+        }
+
+        @Override
+        public Entry next() {
+            if (next == null) {
+                throw new NoSuchElementException();
+            }
+            Entry e = next;
+            advance();
+            return e;
+        }
+
+        @Override
+        public void close() {
+            base.close();
+        }
+    }
+}

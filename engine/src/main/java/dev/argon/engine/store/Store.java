@@ -1,0 +1,71 @@
+package dev.argon.engine.store;
+
+import dev.argon.wal.Branch;
+import dev.argon.wal.ReadView;
+import dev.argon.wal.Wal;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Documents over the WAL: read views of a branch (at its head or an older LSN) and write sessions, one
+ * writer per branch at a time. Writers of different branches run in parallel; the WAL orders their commits.
+ * Thread-safe.
+ */
+public final class Store implements AutoCloseable {
+    private final Wal wal;
+    private final Map<Integer, ReentrantLock> writeLocks = new ConcurrentHashMap<>();
+
+    public Store(Path dataDir) {
+        this.wal = Wal.open(dataDir);
+    }
+
+    public Wal wal() {
+        return wal;
+    }
+
+    public DataView head(int branchId) {
+        return new DataView(new WalKeyReader(wal, wal.headView(branchId)));
+    }
+
+    public DataView at(int branchId, long lsn) {
+        return new DataView(new WalKeyReader(wal, wal.viewAt(branchId, lsn)));
+    }
+
+    public DataView view(ReadView view) {
+        return new DataView(new WalKeyReader(wal, view));
+    }
+
+    /**
+     * Starts a write on a branch, blocking while another write on the same branch is in progress. The
+     * session reads the head as of the moment the lock was taken. Close it to release the lock.
+     */
+    public Write beginWrite(int branchId) {
+        ReentrantLock lock = writeLocks.computeIfAbsent(branchId, k -> new ReentrantLock());
+        lock.lock();
+        try {
+            return new Write(new WriteSession(wal, branchId, new WalKeyReader(wal, wal.headView(branchId))), lock);
+        } catch (RuntimeException e) {
+            lock.unlock();
+            throw e;
+        }
+    }
+
+    public Branch branch(String name) {
+        return wal.branch(name);
+    }
+
+    @Override
+    public void close() {
+        wal.close();
+    }
+
+    /** A write session bound to its branch lock. */
+    public record Write(WriteSession session, ReentrantLock lock) implements AutoCloseable {
+        @Override
+        public void close() {
+            lock.unlock();
+        }
+    }
+}

@@ -1,0 +1,43 @@
+package dev.argon.engine.store;
+
+import dev.argon.wal.ReadView;
+import dev.argon.wal.VersionScan;
+import dev.argon.wal.Wal;
+
+/** A {@link KeyReader} over the WAL at one {@link ReadView}. Thread-safe (stateless over an immutable view). */
+final class WalKeyReader implements KeyReader {
+    private final Wal wal;
+    private final ReadView view;
+
+    WalKeyReader(Wal wal, ReadView view) {
+        this.wal = wal;
+        this.view = view;
+    }
+
+    @Override
+    public byte[] get(byte[] userKey) {
+        return wal.get(view, userKey);
+    }
+
+    @Override
+    public Scan scan(byte[] prefix, byte[] startUserKey) {
+        VersionScan s = wal.scan(view, prefix, startUserKey);
+        return new Scan() {
+            @Override
+            public boolean hasNext() {
+                return s.hasNext();
+            }
+
+            @Override
+            public Entry next() {
+                VersionScan.Entry e = s.next();
+                return new Entry(e.userKey(), e.payload());
+            }
+
+            @Override
+            public void close() {
+                s.close();
+            }
+        };
+    }
+}

@@ -1,0 +1,254 @@
+package dev.argon.engine.store;
+
+import dev.argon.engine.ArgonException;
+import dev.argon.engine.MongoErrorCode;
+import dev.argon.engine.bson.KeyEncoder;
+import dev.argon.engine.query.Matcher;
+import dev.argon.wal.Bson;
+import dev.argon.wal.CommitRequest;
+import dev.argon.wal.CommitResult;
+import dev.argon.wal.KeyWrite;
+import dev.argon.wal.LogEntry;
+import dev.argon.wal.Wal;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.bson.BsonBinary;
+import org.bson.BsonBinarySubType;
+import org.bson.BsonDocument;
+import org.bson.BsonInt32;
+import org.bson.BsonString;
+import org.bson.BsonValue;
+
+/**
+ * One write command on one branch: reads see the branch head plus this command's own pending changes, and
+ * {@link #commit} writes all of them as one atomic commit. The caller holds the branch's write lock from
+ * creation to close, which is what makes "evaluate against the head, then commit" race-free.
+ * Not thread-safe.
+ */
+public final class WriteSession extends DataView {
+    private static final byte[] INDEX_PAYLOAD = new byte[0];
+
+    private final Wal wal;
+    private final int branchId;
+    private final OverlayKeyReader overlay;
+    private final List<LogEntry> entries = new ArrayList<>();
+    private final Map<String, Matcher> partialFilters = new HashMap<>();
+
+    WriteSession(Wal wal, int branchId, KeyReader base) {
+        this(wal, branchId, new OverlayKeyReader(base));
+    }
+
+    private WriteSession(Wal wal, int branchId, OverlayKeyReader overlay) {
+        super(overlay);
+        this.wal = wal;
+        this.branchId = branchId;
+        this.overlay = overlay;
+    }
+
+    public boolean isEmpty() {
+        return entries.isEmpty();
+    }
+
+    /** Writes everything as one commit; returns null if there was nothing to write. */
+    public CommitResult commit(String actor, String comment, boolean sync) {
+        if (entries.isEmpty()) {
+            return null;
+        }
+        return wal.commit(new CommitRequest(branchId, actor, comment, sync, List.copyOf(entries)));
+    }
+
+    // ---- catalog ----
+
+    public CollectionInfo createCollection(String db, String name, BsonDocument options) {
+        Namespaces.validateCollection(db, name);
+        java.util.UUID u = java.util.UUID.randomUUID();
+        CollectionInfo c = new CollectionInfo(db, name, wal.allocateId(), options == null ? new BsonDocument() : options,
+                List.of(), new BsonBinary(BsonBinarySubType.UUID_STANDARD, uuidBytes(u)));
+        putCatalog(c, "create");
+        return c;
+    }
+
+    /** The collection, created with default options if missing (inserts and upserts create implicitly). */
+    public CollectionInfo collectionForWrite(String db, String name) {
+        CollectionInfo c = collection(db, name);
+        return c != null ? c : createCollection(db, name, null);
+    }
+
+    public void putCatalog(CollectionInfo c, String what) {
+        byte[] key = Keys.catalog(c.db(), c.name());
+        byte[] payload = Bson.bytes(c.toBson());
+        overlay.put(key, payload);
+        entries.add(new LogEntry(c.ns(), LogEntry.CATALOG, new BsonString(what), null, c.toBson(),
+                List.of(KeyWrite.put(key, payload))));
+    }
+
+    /** Drops a collection: its catalog entry becomes a tombstone; its documents become unreachable. */
+    public void dropCollection(CollectionInfo c) {
+        byte[] key = Keys.catalog(c.db(), c.name());
+        overlay.delete(key);
+        entries.add(new LogEntry(c.ns(), LogEntry.CATALOG, new BsonString("drop"), c.toBson(), null,
+                List.of(KeyWrite.tombstone(key))));
+    }
+
+    /** Adds an index and indexes every existing document (enforcing uniqueness on them). */
+    public CollectionInfo addIndex(CollectionInfo c, BsonDocument spec) {
+        IndexInfo index = IndexInfo.fromBson(new BsonDocument("indexId", new BsonInt32((int) wal.allocateId())).append("spec", spec));
+        List<IndexInfo> all = new ArrayList<>(c.indexes());
+        all.add(index);
+        CollectionInfo updated = c.withIndexes(all);
+        putCatalog(updated, "createIndex");
+        List<KeyWrite> writes = new ArrayList<>();
+        try (DocumentScan docs = documents(c)) {
+            while (docs.hasNext()) {
+                BsonDocument d = docs.next();
+                byte[] encId = KeyEncoder.encode(d.get("_id"));
+                for (ByteBuffer k : keys(updated, index, d)) {
+                    if (index.unique()) {
+                        checkUnique(updated, index, k, encId, d);
+                    }
+                    byte[] key = Keys.indexEntry(c.collectionId(), index.indexId(), k.array(), encId);
+                    overlay.put(key, INDEX_PAYLOAD);
+                    writes.add(KeyWrite.put(key, INDEX_PAYLOAD));
+                }
+            }
+        }
+        if (!writes.isEmpty()) {
+            entries.add(new LogEntry(c.ns(), LogEntry.CATALOG, new BsonString("buildIndex"), null,
+                    new BsonDocument("index", new BsonString(index.name())), writes));
+        }
+        return updated;
+    }
+
+    // ---- documents ----
+
+    /** Inserts a document that already has its {@code _id}. Throws DuplicateKey without changing anything. */
+    public void insert(CollectionInfo c, BsonDocument doc) {
+        BsonValue id = doc.get("_id");
+        byte[] encId = KeyEncoder.encode(id);
+        byte[] docKey = Keys.document(c.collectionId(), encId);
+        if (overlay.get(docKey) != null) {
+            throw duplicate(c, "_id_", new BsonDocument("_id", new BsonInt32(1)), new BsonDocument("_id", id));
+        }
+        List<KeyWrite> writes = new ArrayList<>();
+        List<byte[]> indexWrites = indexChanges(c, null, doc, encId, writes);
+        byte[] payload = Bson.bytes(doc);
+        overlay.put(docKey, payload);
+        for (byte[] k : indexWrites) {
+            overlay.put(k, INDEX_PAYLOAD);
+        }
+        writes.add(0, KeyWrite.put(docKey, payload));
+        entries.add(new LogEntry(c.ns(), LogEntry.INSERT, id, null, doc, writes));
+    }
+
+    /** Replaces oldDoc by newDoc (same {@code _id}); index entries follow. */
+    public void update(CollectionInfo c, BsonDocument oldDoc, BsonDocument newDoc) {
+        BsonValue id = oldDoc.get("_id");
+        byte[] encId = KeyEncoder.encode(id);
+        byte[] docKey = Keys.document(c.collectionId(), encId);
+        List<KeyWrite> writes = new ArrayList<>();
+        indexChanges(c, oldDoc, newDoc, encId, writes);
+        byte[] payload = Bson.bytes(newDoc);
+        overlay.put(docKey, payload);
+        applyIndexWrites(writes);
+        writes.add(0, KeyWrite.put(docKey, payload));
+        entries.add(new LogEntry(c.ns(), LogEntry.UPDATE, id, oldDoc, newDoc, writes));
+    }
+
+    public void delete(CollectionInfo c, BsonDocument oldDoc) {
+        BsonValue id = oldDoc.get("_id");
+        byte[] encId = KeyEncoder.encode(id);
+        byte[] docKey = Keys.document(c.collectionId(), encId);
+        List<KeyWrite> writes = new ArrayList<>();
+        indexChanges(c, oldDoc, null, encId, writes);
+        overlay.delete(docKey);
+        applyIndexWrites(writes);
+        writes.add(0, KeyWrite.tombstone(docKey));
+        entries.add(new LogEntry(c.ns(), LogEntry.DELETE, id, oldDoc, null, writes));
+    }
+
+    private void applyIndexWrites(List<KeyWrite> writes) {
+        for (KeyWrite w : writes) {
+            if (w.payload() == null) {
+                overlay.delete(w.userKey());
+            } else {
+                overlay.put(w.userKey(), w.payload());
+            }
+        }
+    }
+
+    /**
+     * Computes the index entries to add and remove, checking unique indexes first so that a violation
+     * changes nothing. Returns the keys to add (also appended to writes, with the removals).
+     */
+    private List<byte[]> indexChanges(CollectionInfo c, BsonDocument oldDoc, BsonDocument newDoc, byte[] encId, List<KeyWrite> writes) {
+        List<byte[]> added = new ArrayList<>();
+        for (IndexInfo index : c.indexes()) {
+            Set<ByteBuffer> before = keys(c, index, oldDoc);
+            Set<ByteBuffer> after = keys(c, index, newDoc);
+            for (ByteBuffer k : after) {
+                if (!before.contains(k)) {
+                    if (index.unique()) {
+                        checkUnique(c, index, k, encId, newDoc);
+                    }
+                    byte[] key = Keys.indexEntry(c.collectionId(), index.indexId(), k.array(), encId);
+                    added.add(key);
+                    writes.add(KeyWrite.put(key, INDEX_PAYLOAD));
+                }
+            }
+            for (ByteBuffer k : before) {
+                if (!after.contains(k)) {
+                    writes.add(KeyWrite.tombstone(Keys.indexEntry(c.collectionId(), index.indexId(), k.array(), encId)));
+                }
+            }
+        }
+        return added;
+    }
+
+    private Set<ByteBuffer> keys(CollectionInfo c, IndexInfo index, BsonDocument doc) {
+        Matcher partial = null;
+        if (index.partialFilter() != null) {
+            partial = partialFilters.computeIfAbsent(c.collectionId() + "/" + index.indexId(),
+                    k -> Matcher.compile(index.partialFilter()));
+        }
+        return IndexKeys.of(index, partial, doc);
+    }
+
+    private void checkUnique(CollectionInfo c, IndexInfo index, ByteBuffer key, byte[] encId, BsonDocument doc) {
+        for (byte[] other : indexEntries(c, index, key.array())) {
+            if (!java.util.Arrays.equals(other, encId)) {
+                BsonDocument keyValue = new BsonDocument();
+                for (String f : index.key().keySet()) {
+                    BsonValue v = DocFields.get(doc, f);
+                    keyValue.append(f, v == null ? org.bson.BsonNull.VALUE : v);
+                }
+                throw duplicate(c, index.name(), index.key(), keyValue);
+            }
+        }
+    }
+
+    private static ArgonException duplicate(CollectionInfo c, String indexName, BsonDocument pattern, BsonDocument keyValue) {
+        StringBuilder dup = new StringBuilder("{ ");
+        boolean first = true;
+        for (Map.Entry<String, BsonValue> e : keyValue.entrySet()) {
+            if (!first) {
+                dup.append(", ");
+            }
+            first = false;
+            dup.append(e.getKey()).append(": ").append(DocFields.shellForm(e.getValue()));
+        }
+        dup.append(" }");
+        String msg = "E11000 duplicate key error collection: " + c.ns() + " index: " + indexName + " dup key: " + dup;
+        return new ArgonException(MongoErrorCode.DUPLICATE_KEY, msg,
+                new BsonDocument("keyPattern", pattern).append("keyValue", keyValue));
+    }
+
+    private static byte[] uuidBytes(java.util.UUID u) {
+        ByteBuffer b = ByteBuffer.allocate(16);
+        b.putLong(u.getMostSignificantBits()).putLong(u.getLeastSignificantBits());
+        return b.array();
+    }
+}

@@ -1,0 +1,8 @@
+/**
+ * Documents, indexes and the catalog mapped onto the WAL's versioned key space ({@link
+ * dev.argon.engine.store.Keys}). {@link dev.argon.engine.store.DataView} reads a branch at a point;
+ * {@link dev.argon.engine.store.WriteSession} stages one write command over the head and commits it as one
+ * atomic batch, under the branch's write lock held by {@link dev.argon.engine.store.Store}. Secondary index
+ * entries are versioned like documents and always re-checked against the document they name.
+ */
+package dev.argon.engine.store;

@@ -1,0 +1,10 @@
+/**
+ * MongoDB update semantics: {@link dev.argon.engine.update.UpdateSpec} compiles replacement documents,
+ * update-operator documents ($set, $inc, $push, ... with positional {@code $}, {@code $[]} and
+ * {@code $[id]} paths and arrayFilters) and pipeline-style updates, and applies them to documents with
+ * MongoDB's error codes and field-ordering rules. Also builds the starting document of an upsert.
+ *
+ * <p>Thread-safety: compiled specs are immutable and may be shared across threads; each application
+ * works on its own copy-on-write view of the document and never modifies its input.
+ */
+package dev.argon.engine.update;

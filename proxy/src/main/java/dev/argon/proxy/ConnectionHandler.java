@@ -1,0 +1,157 @@
+package dev.argon.proxy;
+
+import dev.argon.engine.MongoErrorCode;
+import dev.argon.engine.ServerStats;
+import dev.argon.engine.command.ClientContext;
+import dev.argon.engine.command.CommandService;
+import dev.argon.proxy.wire.ErrorReply;
+import dev.argon.proxy.wire.WireRequest;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.EncoderException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.bson.BsonDocument;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one connection's requests. Commands do blocking storage I/O and wait for group commit, so they never run
+ * on the event loop: each goes to the shared command pool through this connection's {@link SerialExecutor}, which
+ * keeps them in arrival order. This is the one place that wraps every command: it counts requests, turns an
+ * exception that escapes the {@link CommandService} into an {@code InternalError} reply, and logs at debug level.
+ *
+ * <p>Backpressure: when a client has more than {@link #HIGH_WATER} requests queued (a stream of {@code moreToCome}
+ * writes never waits for replies), the channel stops reading until the queue drains to {@link #LOW_WATER}.
+ *
+ * <p>One instance per channel. Netty callbacks run on the event loop; commands run on pool threads; the shared
+ * state between them is atomic or volatile.
+ */
+final class ConnectionHandler extends SimpleChannelInboundHandler<WireRequest> {
+    private static final Logger log = LoggerFactory.getLogger(ConnectionHandler.class);
+    /** Enough to keep a pipelining client busy; small enough that a flood cannot pile up unbounded memory. */
+    static final int HIGH_WATER = 64;
+    static final int LOW_WATER = 16;
+
+    private final CommandService service;
+    private final ServerStats stats;
+    private final SerialExecutor commands;
+    private final long connectionId;
+    private final String advertisedHost;
+    private final int port;
+    private final AtomicInteger pending = new AtomicInteger();
+    private volatile ClientContext client;
+
+    ConnectionHandler(CommandService service, ServerStats stats, Executor commandPool, long connectionId,
+                      String advertisedHost, int port) {
+        super(WireRequest.class);
+        this.service = service;
+        this.stats = stats;
+        this.commands = new SerialExecutor(commandPool);
+        this.connectionId = connectionId;
+        this.advertisedHost = advertisedHost;
+        this.port = port;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        stats.connectionsCurrent.incrementAndGet();
+        stats.connectionsTotal.incrementAndGet();
+        client = new ClientContext(connectionId, address(ctx.channel().remoteAddress()), advertisedHost, port);
+        log.debug("connection {} from {}", connectionId, client.remoteAddress());
+        super.channelActive(ctx);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        stats.connectionsCurrent.decrementAndGet();
+        log.debug("connection {} closed", connectionId);
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, WireRequest request) {
+        if (!ctx.channel().isActive()) {
+            return;
+        }
+        stats.requests.incrementAndGet();
+        if (pending.incrementAndGet() > HIGH_WATER) {
+            ctx.channel().config().setAutoRead(false);
+            // The queue may have drained between the increment and the line above, with nobody left to resume.
+            resumeIfDrained(ctx.channel());
+        }
+        try {
+            commands.execute(() -> run(ctx, request));
+        } catch (RejectedExecutionException e) {
+            log.debug("connection {}: server is shutting down, closing", connectionId);
+            ctx.close();
+        }
+    }
+
+    private void run(ChannelHandlerContext ctx, WireRequest request) {
+        try {
+            BsonDocument reply = request.rejection() != null ? request.rejection() : execute(request);
+            if (!request.moreToCome() && ctx.channel().isActive()) {
+                ctx.writeAndFlush(request.reply(reply)).addListener((ChannelFutureListener) f -> {
+                    if (!f.isSuccess()) {
+                        replyEncodingFailed(ctx, request, f.cause());
+                    }
+                });
+            }
+        } finally {
+            if (pending.decrementAndGet() <= LOW_WATER) {
+                resumeIfDrained(ctx.channel());
+            }
+        }
+    }
+
+    private BsonDocument execute(WireRequest request) {
+        long start = System.nanoTime();
+        BsonDocument reply;
+        try {
+            reply = service.execute(request.command(), client);
+            if (reply == null) {
+                reply = ErrorReply.of(MongoErrorCode.INTERNAL_ERROR, "command " + request.commandName() + " returned no reply");
+            }
+        } catch (RuntimeException | StackOverflowError e) {
+            // The service promises replies, not exceptions; this is a bug, but one command's bug, not the connection's.
+            log.error("connection {}: command {} threw", connectionId, request.commandName(), e);
+            reply = ErrorReply.of(MongoErrorCode.INTERNAL_ERROR, "command " + request.commandName() + " failed: " + e);
+        }
+        if (log.isDebugEnabled()) {
+            log.debug("connection {}: {} in {} us", connectionId, request.commandName(), (System.nanoTime() - start) / 1000);
+        }
+        return reply;
+    }
+
+    /** A reply the encoder could not write (for example a field name with a NUL) becomes an InternalError reply. */
+    private void replyEncodingFailed(ChannelHandlerContext ctx, WireRequest request, Throwable cause) {
+        if (cause instanceof EncoderException && ctx.channel().isActive()) {
+            log.error("connection {}: reply to {} could not be encoded", connectionId, request.commandName(), cause);
+            ctx.writeAndFlush(request.reply(ErrorReply.of(MongoErrorCode.INTERNAL_ERROR,
+                    "reply to " + request.commandName() + " could not be encoded: " + cause.getMessage())));
+        } else {
+            log.debug("connection {}: reply to {} not sent: {}", connectionId, request.commandName(), String.valueOf(cause));
+        }
+    }
+
+    private void resumeIfDrained(Channel channel) {
+        if (pending.get() <= LOW_WATER && !channel.config().isAutoRead()) {
+            channel.config().setAutoRead(true);
+        }
+    }
+
+    /** "ip:port", the form {@code currentOp} and logs use. */
+    static String address(SocketAddress address) {
+        if (address instanceof InetSocketAddress inet && inet.getAddress() != null) {
+            String ip = inet.getAddress().getHostAddress();
+            return (ip.indexOf(':') >= 0 ? "[" + ip + "]" : ip) + ":" + inet.getPort();
+        }
+        return String.valueOf(address);
+    }
+}

@@ -1,0 +1,22 @@
+/**
+ * The network face of Argon: {@link dev.argon.proxy.ArgonServer} (engine plus wire server) and the Netty
+ * server that speaks MongoDB's wire protocol. Nothing here evaluates a query; commands go to the engine's
+ * {@link dev.argon.engine.command.CommandService}.
+ *
+ * <p>{@link dev.argon.proxy.WireServer} runs one pipeline per connection (frame decoder, message decoder, reply
+ * encoder, {@code ConnectionHandler}, {@code ExceptionHandler}); the protocol itself lives in
+ * {@link dev.argon.proxy.wire}. Netty stays inside this module: the engine sees BSON documents and a
+ * {@link dev.argon.engine.command.ClientContext}.
+ *
+ * <p>Threading: Netty's event loops decode and encode; commands run on a shared cached pool of daemon
+ * {@code argon-cmd-N} threads, because they block on storage and group commit. A connection's commands run one
+ * at a time in arrival order (a per-connection serial queue), different connections in parallel.
+ *
+ * <p>Failure handling: a failed command is an error reply and the connection stays open; even an exception that
+ * escapes the service becomes an {@code InternalError} reply. Only a broken frame or a socket error closes a
+ * connection, and never affects other connections.
+ *
+ * <p>Statistics: the wire server maintains {@code connectionsCurrent/Total}, {@code bytesIn/Out} and
+ * {@code requests} of {@link dev.argon.engine.ServerStats}; the engine counts operations.
+ */
+package dev.argon.proxy;

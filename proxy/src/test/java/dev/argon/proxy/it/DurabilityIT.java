@@ -1,0 +1,110 @@
+package dev.argon.proxy.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.model.Filters;
+import dev.argon.proxy.ArgonServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.bson.Document;
+import org.junit.jupiter.api.Test;
+
+/** Data survives a clean restart, and every acknowledged write survives {@code kill -9}. */
+class DurabilityIT extends ArgonTestBase {
+
+    @Test
+    void dataSurvivesRestart() {
+        MongoCollection<Document> c = db("dur").getCollection("r");
+        List<Document> docs = new ArrayList<>();
+        for (int i = 0; i < 5000; i++) {
+            docs.add(new Document("_id", i).append("v", "x" + i));
+        }
+        c.insertMany(docs);
+        c.createIndex(new Document("v", 1), new com.mongodb.client.model.IndexOptions().unique(true));
+        c.deleteOne(Filters.eq("_id", 0));
+        restart();
+        MongoCollection<Document> after = db("dur").getCollection("r");
+        assertEquals(4999, after.countDocuments());
+        assertEquals("x4321", after.find(Filters.eq("_id", 4321)).first().getString("v"));
+        assertEquals(2, after.listIndexes().into(new ArrayList<>()).size());
+        assertEquals(11000, org.junit.jupiter.api.Assertions.assertThrows(com.mongodb.MongoWriteException.class,
+                () -> after.insertOne(new Document("v", "x5"))).getError().getCode());
+    }
+
+    @Test
+    void acknowledgedWritesSurviveKill9() throws Exception {
+        Path dir = Files.createTempDirectory("argon-kill-");
+        Path portFile = dir.resolve("port");
+        Path data = dir.resolve("data");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), ChildServer.class.getName(),
+                data.toString(), portFile.toString()).redirectErrorStream(true).redirectOutput(dir.resolve("child.log").toFile()).start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!Files.exists(portFile) && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertTrue(Files.exists(portFile), "child server did not start");
+            int port = Integer.parseInt(Files.readString(portFile).trim());
+            Set<Integer> acked = ConcurrentHashMap.newKeySet();
+            AtomicBoolean stop = new AtomicBoolean();
+            List<Thread> writers = new ArrayList<>();
+            MongoClient load = MongoClients.create("mongodb://127.0.0.1:" + port + "/?directConnection=true&serverSelectionTimeoutMS=2000&retryWrites=false");
+            for (int t = 0; t < 4; t++) {
+                int base = t * 1_000_000;
+                Thread w = new Thread(() -> {
+                    MongoCollection<Document> c = load.getDatabase("kill").getCollection("c");
+                    for (int i = 0; !stop.get() && i < 200_000; i++) {
+                        try {
+                            c.insertOne(new Document("_id", base + i).append("pad", "x".repeat(100)));
+                            acked.add(base + i);
+                        } catch (RuntimeException e) {
+                            return;
+                        }
+                    }
+                });
+                w.start();
+                writers.add(w);
+            }
+            while (acked.size() < 2000) {
+                Thread.sleep(10);
+            }
+            child.destroyForcibly();
+            child.waitFor(30, TimeUnit.SECONDS);
+            stop.set(true);
+            for (Thread w : writers) {
+                w.join(30_000);
+            }
+            load.close();
+            try (ArgonServer again = ArgonServer.start(data, "127.0.0.1", 0, null);
+                 MongoClient check = MongoClients.create("mongodb://127.0.0.1:" + again.port() + "/")) {
+                MongoCollection<Document> c = check.getDatabase("kill").getCollection("c");
+                Set<Integer> present = ConcurrentHashMap.newKeySet();
+                for (Document d : c.find().projection(new Document("_id", 1))) {
+                    present.add(d.getInteger("_id"));
+                }
+                List<Integer> lost = new ArrayList<>();
+                for (Integer id : acked) {
+                    if (!present.contains(id)) {
+                        lost.add(id);
+                    }
+                }
+                assertTrue(lost.isEmpty(), lost.size() + " acknowledged writes lost, e.g. " + lost.subList(0, Math.min(5, lost.size())));
+                assertTrue(present.size() >= acked.size());
+            }
+        } finally {
+            child.destroyForcibly();
+            deleteTree(dir);
+        }
+    }
+}

@@ -1,0 +1,20 @@
+package dev.argon.tools;
+
+/** A failure the CLI reports as one line on stderr with a meaningful exit code. */
+public final class CliException extends RuntimeException {
+    /** The server refused the command. */
+    public static final int SERVER = 1;
+    /** No server could be reached. */
+    public static final int CONNECTION = 3;
+
+    private final int exitCode;
+
+    public CliException(int exitCode, String message) {
+        super(message);
+        this.exitCode = exitCode;
+    }
+
+    public int exitCode() {
+        return exitCode;
+    }
+}

@@ -1,0 +1,53 @@
+package dev.argon.tools;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import org.bson.Document;
+import org.bson.json.JsonMode;
+import org.bson.json.JsonWriterSettings;
+
+/** Tables for people, relaxed Extended JSON for scripts. */
+final class Output {
+    private static final JsonWriterSettings JSON = JsonWriterSettings.builder().outputMode(JsonMode.RELAXED).indent(true).build();
+
+    private Output() {}
+
+    static void json(PrintStream out, Document d) {
+        out.println(d.toJson(JSON));
+    }
+
+    /** Prints rows under headers, columns padded to their widest cell. */
+    static void table(PrintStream out, List<String> headers, List<List<String>> rows) {
+        int[] w = new int[headers.size()];
+        List<List<String>> all = new ArrayList<>();
+        all.add(headers);
+        all.addAll(rows);
+        for (List<String> r : all) {
+            for (int i = 0; i < w.length; i++) {
+                w[i] = Math.max(w[i], r.get(i).length());
+            }
+        }
+        for (int k = 0; k < all.size(); k++) {
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0; i < w.length; i++) {
+                String cell = all.get(k).get(i);
+                sb.append(cell);
+                if (i < w.length - 1) {
+                    sb.append(" ".repeat(w[i] - cell.length() + 2));
+                }
+            }
+            out.println(sb.toString().stripTrailing());
+        }
+    }
+
+    static String str(Object o) {
+        if (o == null) {
+            return "-";
+        }
+        if (o instanceof java.util.Date d) {
+            return d.toInstant().toString();
+        }
+        return String.valueOf(o);
+    }
+}

@@ -1,0 +1,40 @@
+package dev.argon.tools;
+
+import dev.argon.proxy.ArgonServer;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code argon serve}: runs the server in the foreground until Ctrl-C or SIGTERM, then closes it cleanly
+ * (the shutdown hook syncs the WAL and closes RocksDB).
+ */
+@Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the Argon server (data in ./argon-data, 127.0.0.1:27017 by default).")
+public final class ServeCommand implements Callable<Integer> {
+    @Option(names = "--port", description = "TCP port (default: ${DEFAULT-VALUE}; 0 picks a free one)", defaultValue = "27017")
+    int port;
+
+    @Option(names = "--bind", description = "address to listen on (default: ${DEFAULT-VALUE})", defaultValue = "127.0.0.1")
+    String bind;
+
+    @Option(names = "--data", description = "data directory (default: ${DEFAULT-VALUE})", defaultValue = "./argon-data")
+    Path data;
+
+    @Option(names = "--advertise", description = "host name clients should reconnect to (default: the bind address)")
+    String advertise;
+
+    @Override
+    public Integer call() throws Exception {
+        ArgonServer server = ArgonServer.start(data, bind, port, advertise);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }, "argon-shutdown"));
+        System.out.println("argon: listening on " + bind + ":" + server.port() + " (data in " + data + "); Ctrl-C stops");
+        stopped.await();
+        return 0;
+    }
+}
