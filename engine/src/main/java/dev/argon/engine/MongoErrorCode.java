@@ -75,6 +75,7 @@ public enum MongoErrorCode {
     INVALID_LENGTH(16, "InvalidLength"),
     PROTOCOL_ERROR(17, "ProtocolError"),
     CANNOT_INDEX_PARALLEL_ARRAYS(171, "CannotIndexParallelArrays"),
+    COMMAND_NOT_SUPPORTED_ON_VIEW(166, "CommandNotSupportedOnView"),
     UNKNOWN_ERROR(8, "UnknownError"),
     CANNOT_BACKFILL_ARRAY(34, "CannotBackfillArray"),
     EXCEEDED_MEMORY_LIMIT(146, "ExceededMemoryLimit"),

@@ -76,13 +76,15 @@ public final class CommandContext {
     public Store.Write beginWrite() {
         Target t = target();
         if (t.readOnly()) {
-            throw new ArgonException(MongoErrorCode.ILLEGAL_OPERATION, "cannot write to '" + dbField()
+            // 166 as for a write to a view: a time-travel read is a view of history. (Code 20 would make the
+            // Node.js driver report "this deployment does not support retryable writes" instead.)
+            throw new ArgonException(MongoErrorCode.COMMAND_NOT_SUPPORTED_ON_VIEW, "cannot write to '" + dbField()
                     + "': it is a read-only view of branch '" + t.branchName() + "' at lsn " + t.atLsn()
                     + "; write to the branch head instead");
         }
         dev.argon.wal.Branch b = engine.store().wal().branch(t.branchId());
         if (b != null && b.protectedBranch()) {
-            throw new ArgonException(MongoErrorCode.ILLEGAL_OPERATION, "branch '" + t.branchName()
+            throw new ArgonException(MongoErrorCode.UNAUTHORIZED, "branch '" + t.branchName()
                     + "' is protected: it changes only through mergeBranch, resetBranch and revert"
                     + " (unprotect it with {protectBranch: \"" + t.branchName() + "\", protect: false})");
         }

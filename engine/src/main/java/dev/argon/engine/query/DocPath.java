@@ -113,17 +113,20 @@ public final class DocPath {
         return walkDocument(doc, 0, -1, expandLeafArrays, visitor);
     }
 
-    /** The non-missing values {@link #traverse} reports, leaf arrays expanded into their elements plus the array. */
+    /**
+     * The values the path reaches (see {@link #traverse}), missing ones left out and an array at the end of the
+     * path replaced by its elements (one level), which is what {@code distinct} and index keys see:
+     * {@code {a: [1, [2]]}} gives 1 and [2] for "a".
+     */
     public List<BsonValue> values(BsonDocument doc) {
-        return values(doc, true);
-    }
-
-    /** The non-missing values {@link #traverse} reports. */
-    public List<BsonValue> values(BsonDocument doc, boolean expandLeafArrays) {
         List<BsonValue> out = new ArrayList<>();
-        traverse(doc, expandLeafArrays, (v, i) -> {
+        traverse(doc, false, (v, i) -> {
             if (v != null) {
-                out.add(v);
+                if (v.isArray()) {
+                    out.addAll(v.asArray().getValues());
+                } else {
+                    out.add(v);
+                }
             }
             return false;
         });

@@ -35,13 +35,16 @@ class DocPathTest {
 
     @Test
     void valuesWithImplicitArrayTraversal() {
-        assertEquals(list("[1, 2, [1, 2]]"), DocPath.values(json("{a: [1, 2]}"), "a"));
+        assertEquals(list("[1, 2]"), DocPath.values(json("{a: [1, 2]}"), "a"));
+        assertEquals(list("[1, [2]]"), DocPath.values(json("{a: [1, [2]]}"), "a"));
         assertEquals(list("[1, 3]"), DocPath.values(json("{a: [{b: 1}, {c: 2}, {b: 3}]}"), "a.b"));
-        assertEquals(list("[1, 2, [1, 2]]"), DocPath.values(json("{a: [{b: [1, 2]}]}"), "a.b"));
+        assertEquals(list("[1, 2, 3]"), DocPath.values(json("{a: [{b: [1, 2]}, {b: 3}]}"), "a.b"));
         assertEquals(list("[5]"), DocPath.values(json("{a: [5, 6]}"), "a.0"));
-        assertEquals(list("[[1]]"), DocPath.of("a").values(json("{a: [1]}"), false));
+        assertEquals(list("[1, 2]"), DocPath.values(json("{a: [[1, 2]]}"), "a.0"));
+        assertEquals(list("[]"), DocPath.values(json("{a: []}"), "a"));
         assertEquals(list("[]"), DocPath.values(json("{a: [[{b: 1}]]}"), "a.b"));
         assertEquals(list("[]"), DocPath.values(json("{a: 1}"), "a.b"));
+        assertEquals(list("[{b: 1}]"), DocPath.of("a").values(json("{a: {b: 1}}")));
     }
 
     @Test

@@ -89,10 +89,10 @@ class BranchIT extends ArgonTestBase {
         assertEquals(List.of("c"), db("tt~main@" + afterInsert).listCollectionNames().into(new ArrayList<>()));
 
         MongoServerException w = assertThrows(MongoServerException.class, () -> old.insertOne(doc("{_id: 9}")));
-        assertEquals(20, w.getCode());
+        assertEquals(166, w.getCode());
         assertTrue(w.getMessage().contains("read-only view"), w.getMessage());
         MongoCommandException cw = assertThrows(MongoCommandException.class, () -> db("tt~main@" + afterInsert).createCollection("x"));
-        assertEquals(20, cw.getErrorCode());
+        assertEquals(166, cw.getErrorCode());
     }
 
     @Test
@@ -183,7 +183,7 @@ class BranchIT extends ArgonTestBase {
         admin("{createBranch: 'prot'}");
         admin("{protectBranch: 'prot', protect: true}");
         MongoServerException e = assertThrows(MongoServerException.class, () -> db("p~prot").getCollection("c").insertOne(doc("{_id: 1}")));
-        assertEquals(20, e.getCode());
+        assertEquals(13, e.getCode());
         assertTrue(e.getMessage().contains("protected"), e.getMessage());
         admin("{protectBranch: 'prot', protect: false}");
         db("p~prot").getCollection("c").insertOne(doc("{_id: 1}"));

@@ -14,6 +14,18 @@ class CrossDriverIT extends ArgonTestBase {
     }
 
     @Test
+    void nodeDriverSelectsBranchesAndTimeTravelByConnectionString() throws Exception {
+        ExternalClient.require(ExternalClient.nodeDriverPresent(), "the Node.js driver (npm package mongodb)");
+        db("shopx").getCollection("items").insertOne(new org.bson.Document("_id", 1).append("qty", 1));
+        long lsn = db("admin").runCommand(new org.bson.Document("argonStatus", 1)).getLong("headLsn");
+        db("shopx").getCollection("items").insertOne(new org.bson.Document("_id", 2).append("qty", 2));
+        db("admin").runCommand(new org.bson.Document("createBranch", "nodebr"));
+        String base = "mongodb://127.0.0.1:" + server.port();
+        String out = ExternalClient.run(List.of("node", "branches.js", base, Long.toString(lsn)));
+        ExternalClient.assertOk(out, "node-branches");
+    }
+
+    @Test
     void mongosh() throws Exception {
         ExternalClient.require(ExternalClient.mongoshPresent(), "mongosh (npm package mongosh)");
         String out = ExternalClient.run(List.of(ExternalClient.NODE_MODULES.resolve(".bin/mongosh").toString(), "--quiet", "--norc",
