@@ -44,10 +44,7 @@ final class Args {
         return out;
     }
 
-    /**
-     * The fields of an object-form argument; unknown names throw FailedToParse-like errors with the given
-     * code and MongoDB's wording.
-     */
+    /** The fields of an object-form argument, rejecting non-objects and unknown names with the given codes. */
     static BsonDocument object(String op, BsonValue args, Set<String> allowed, MongoErrorCode notObject,
             MongoErrorCode unknown) {
         if (!args.isDocument()) {

@@ -61,7 +61,7 @@ public final class Arith {
                 if (Double.isNaN(d) || Double.isInfinite(d)) {
                     return null;
                 }
-                return new BigDecimal(d).round(DOUBLE_TO_DECIMAL);
+                return doubleToDecimal(d);
             }
             case DECIMAL128: return Values.decimalValue(v.asDecimal128().getValue());
             default: throw new IllegalArgumentException("not a number: " + v.getBsonType());
@@ -85,7 +85,16 @@ public final class Arith {
         if (Double.isInfinite(d)) {
             return new BsonDecimal128(d > 0 ? Decimal128.POSITIVE_INFINITY : Decimal128.NEGATIVE_INFINITY);
         }
-        return decimal(new BigDecimal(d).round(DOUBLE_TO_DECIMAL));
+        return decimal(doubleToDecimal(d));
+    }
+
+    /** Always 15 significant digits, trailing zeros included: 0.5 becomes 0.500000000000000. */
+    private static BigDecimal doubleToDecimal(double d) {
+        if (d == 0) {
+            return BigDecimal.ZERO;
+        }
+        BigDecimal b = new BigDecimal(d).round(DOUBLE_TO_DECIMAL);
+        return b.precision() < 15 ? b.setScale(b.scale() + 15 - b.precision()) : b;
     }
 
     /** An int when it fits, otherwise a long. */

@@ -53,8 +53,11 @@ final class ArrayOps {
                     throw error(MongoErrorCode.LOCATION_40081,
                             "$in requires an array as a second argument, found: " + Values.typeName(hay));
                 }
+                if (needle == null) {
+                    return BsonBoolean.FALSE;
+                }
                 for (BsonValue e : hay.asArray()) {
-                    if (Values.equal(needle == null ? BsonNull.VALUE : needle, e) && needle != null) {
+                    if (Values.equal(needle, e)) {
                         return BsonBoolean.TRUE;
                     }
                 }

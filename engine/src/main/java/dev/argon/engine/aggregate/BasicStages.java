@@ -162,7 +162,7 @@ final class BasicStages {
         };
     }
 
-    static Stage replaceRoot(String stageName, Expression newRoot) {
+    static Stage replaceRoot(Expression newRoot) {
         return (input, ctx) -> new MappingIterator(input) {
             @Override
             BsonDocument map(BsonDocument doc) {

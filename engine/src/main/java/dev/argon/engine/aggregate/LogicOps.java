@@ -7,11 +7,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntPredicate;
-import org.bson.BsonArray;
 import org.bson.BsonBoolean;
 import org.bson.BsonDocument;
 import org.bson.BsonInt32;
-import org.bson.BsonNull;
 import org.bson.BsonValue;
 
 /** Comparison ($eq ... $cmp), boolean ($and $or $not) and conditional ($cond $ifNull $switch) operators. */
@@ -173,15 +171,5 @@ final class LogicOps {
             }
             return fallback.evaluate(vars);
         };
-    }
-
-    static BsonValue nullIfMissing(BsonValue v) {
-        return v == null ? BsonNull.VALUE : v;
-    }
-
-    static BsonArray array(List<BsonValue> values) {
-        BsonArray out = new BsonArray(values.size());
-        out.addAll(values);
-        return out;
     }
 }

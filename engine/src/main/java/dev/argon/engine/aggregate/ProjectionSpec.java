@@ -105,18 +105,18 @@ final class ProjectionSpec {
         }
     }
 
-    static ProjectionSpec addFields(String stage, BsonDocument spec, Scope scope) {
+    static ProjectionSpec addFields(BsonDocument spec, Scope scope) {
         Node root = new Node();
-        parseAddFields(stage, spec, "", root, scope);
+        parseAddFields(spec, "", root, scope);
         return new ProjectionSpec(Mode.ADD_FIELDS, root);
     }
 
-    private static void parseAddFields(String stage, BsonDocument spec, String prefix, Node root, Scope scope) {
+    private static void parseAddFields(BsonDocument spec, String prefix, Node root, Scope scope) {
         for (Map.Entry<String, BsonValue> e : spec.entrySet()) {
             String path = prefix + e.getKey();
             BsonValue v = e.getValue();
             if (v.isDocument() && !v.asDocument().isEmpty() && !ExpressionParser.isOperator(v)) {
-                parseAddFields(stage, v.asDocument(), path + ".", root, scope);
+                parseAddFields(v.asDocument(), path + ".", root, scope);
             } else {
                 insert(root, path, ExpressionParser.parse(v, scope));
             }

@@ -70,7 +70,7 @@ final class StageParser {
                     throw error(MongoErrorCode.LOCATION_40272, name + " specification stage must be an object, got "
                             + Values.typeName(arg));
                 }
-                return BasicStages.projection(ProjectionSpec.addFields(name, arg.asDocument(), scope));
+                return BasicStages.projection(ProjectionSpec.addFields(arg.asDocument(), scope));
             case "$unset": return BasicStages.unset(arg);
             case "$sort": return new SortStage(arg);
             case "$limit": return new Limit(BasicStages.limitValue(arg));
@@ -78,8 +78,8 @@ final class StageParser {
             case "$group": return new GroupStage(arg, scope);
             case "$count": return BasicStages.count(arg);
             case "$unwind": return new UnwindStage(arg);
-            case "$replaceRoot": return BasicStages.replaceRoot(name, BasicStages.replaceRootSpec(arg, scope));
-            case "$replaceWith": return BasicStages.replaceRoot(name, ExpressionParser.parse(arg, scope));
+            case "$replaceRoot": return BasicStages.replaceRoot(BasicStages.replaceRootSpec(arg, scope));
+            case "$replaceWith": return BasicStages.replaceRoot(ExpressionParser.parse(arg, scope));
             case "$sortByCount": return sortByCount(arg, scope);
             case "$lookup": return new LookupStage(arg, scope, resolver);
             case "$facet": return new FacetStage(arg, scope, resolver);

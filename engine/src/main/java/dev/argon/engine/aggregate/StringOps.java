@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 import org.bson.BsonArray;
-import org.bson.BsonBoolean;
 import org.bson.BsonDocument;
 import org.bson.BsonInt32;
 import org.bson.BsonNull;
@@ -365,9 +364,5 @@ final class StringOps {
             throw error(MongoErrorCode.LOCATION_51746, op + " requires that '" + what + "' be a string, found: "
                     + BsonText.format(v));
         }
-    }
-
-    static BsonValue bool(boolean b) {
-        return BsonBoolean.valueOf(b);
     }
 }

@@ -72,7 +72,7 @@ public final class Values {
             case DOUBLE: return v.asDouble().getValue() != 0.0;
             case DECIMAL128: {
                 Decimal128 d = v.asDecimal128().getValue();
-                return d.isNaN() || d.isInfinite() || d.doubleValue() != 0.0 || !isDecimalZero(d);
+                return d.isNaN() || d.isInfinite() || !isDecimalZero(d);
             }
             default: return true;
         }

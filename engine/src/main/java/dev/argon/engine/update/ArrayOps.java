@@ -26,13 +26,6 @@ final class ArrayOps {
 
     private ArrayOps() {}
 
-    private static BsonArray arrayOrFail(WorkingDoc.Slot slot, WorkingDoc doc, BsonValue cur, String what) {
-        if (!cur.isArray()) {
-            throw ArgonException.badValue(what);
-        }
-        return cur.asArray();
-    }
-
     static final class Push extends UpdateOp {
         private final List<BsonValue> values = new ArrayList<>();
         private Long slice;
@@ -283,7 +276,10 @@ final class ArrayOps {
             if (cur == null) {
                 return;
             }
-            BsonArray arr = arrayOrFail(slot, doc, cur, "Cannot apply $pull to a non-array value");
+            if (!cur.isArray()) {
+                throw ArgonException.badValue("Cannot apply $pull to a non-array value");
+            }
+            BsonArray arr = cur.asArray();
             BsonArray out = new BsonArray(arr.size());
             for (BsonValue e : arr) {
                 if (!test.test(e)) {

@@ -1,11 +1,11 @@
 package dev.argon.engine.update;
 
 import dev.argon.engine.ArgonException;
-import dev.argon.engine.aggregate.BsonText;
 import dev.argon.engine.aggregate.Values;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import org.bson.BsonDateTime;
-import org.bson.BsonDocument;
 import org.bson.BsonTimestamp;
 import org.bson.BsonValue;
 
@@ -29,11 +29,8 @@ final class FieldOps {
         }
 
         @Override
-        void apply(WorkingDoc doc) {
-            if (insertOnly && !doc.insert) {
-                return;
-            }
-            super.apply(doc);
+        List<String[]> targets(WorkingDoc doc) {
+            return insertOnly && !doc.insert ? Collections.emptyList() : super.targets(doc);
         }
 
         @Override
@@ -110,11 +107,4 @@ final class FieldOps {
         }
     }
 
-    static String describe(String field, BsonValue value) {
-        return BsonText.element(field, value);
-    }
-
-    static BsonDocument wrap(String field, BsonValue value) {
-        return new BsonDocument(field, value);
-    }
 }

@@ -141,8 +141,12 @@ final class OperatorUpdate {
 
     BsonDocument apply(BsonDocument doc, MatchDetails details, boolean insert) {
         WorkingDoc work = new WorkingDoc(doc, details, insert, filters, dynamic);
+        List<List<String[]>> targets = new ArrayList<>(ops.size());
         for (UpdateOp op : ops) {
-            op.apply(work);
+            targets.add(op.targets(work));
+        }
+        for (int i = 0; i < ops.size(); i++) {
+            ops.get(i).apply(work, targets.get(i));
         }
         return work.root;
     }

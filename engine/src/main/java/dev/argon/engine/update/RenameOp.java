@@ -3,6 +3,7 @@ package dev.argon.engine.update;
 import dev.argon.engine.ArgonException;
 import dev.argon.engine.MongoErrorCode;
 import dev.argon.engine.aggregate.BsonText;
+import java.util.List;
 import org.bson.BsonArray;
 import org.bson.BsonValue;
 
@@ -57,7 +58,7 @@ final class RenameOp extends UpdateOp {
     }
 
     @Override
-    void apply(WorkingDoc doc) {
+    void apply(WorkingDoc doc, List<String[]> targets) {
         doc.touch(from.parts);
         doc.touch(path.parts);
         for (int i = 1; i < from.parts.length; i++) {

@@ -1,5 +1,6 @@
 package dev.argon.engine.update;
 
+import java.util.List;
 import org.bson.BsonValue;
 
 /**
@@ -26,8 +27,16 @@ abstract class UpdateOp {
         return new UpdatePath[] {path};
     }
 
-    void apply(WorkingDoc doc) {
-        for (String[] concrete : path.expand(doc)) {
+    /**
+     * The concrete paths to update. Called for every op before any op is applied: like MongoDB, array
+     * filters are matched against the document as it was before the update.
+     */
+    List<String[]> targets(WorkingDoc doc) {
+        return path.expand(doc);
+    }
+
+    void apply(WorkingDoc doc, List<String[]> targets) {
+        for (String[] concrete : targets) {
             doc.touch(concrete);
             WorkingDoc.Slot slot = doc.resolve(concrete, creates());
             if (slot != null) {

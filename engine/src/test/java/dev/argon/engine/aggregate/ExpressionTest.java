@@ -272,4 +272,16 @@ class ExpressionTest {
         assertValue("12", e.evaluate(vars));
         assertValue("[1, 2]", new BsonArray(List.of(new org.bson.BsonInt32(1), new org.bson.BsonInt32(2))));
     }
+
+    @Test
+    void nestedScopesAndShadowing() {
+        assertValue("[[1, 10], [2, 20]]", eval("{$map: {input: [1, 2], as: 'o', in: {$let: {vars: {t: {$multiply: ['$$o', 10]}}, "
+                + "in: ['$$o', '$$t']}}}}"));
+        assertValue("[2, 3]", eval("{$map: {input: [1, 2], in: {$let: {vars: {this: {$add: ['$$this', 1]}}, in: '$$this'}}}}"));
+        assertValue("'b'", eval("{$let: {vars: {d: '$$CURRENT'}, in: '$$d.a'}}", "{a: 'b'}"));
+        assertValue("{$date: 5}", eval("{$dateFromString: {dateString: '1970-01-01T00:00:00.005Z'}}"));
+        assertValue("'bad'", eval("{$dateFromString: {dateString: 'nope', onError: 'bad'}}"));
+        assertEquals(17276, assertThrows(ArgonException.class, () -> Expression.compile(
+                json("{v: {$map: {input: [1], as: 'x', in: '$$y'}}}").get("v"))).code());
+    }
 }

@@ -253,4 +253,52 @@ class PipelineTest {
                 .run(Collections.<BsonDocument>emptyList().iterator());
         assertTrue(!lazy.hasNext());
     }
+
+    @Test
+    void moreAccumulatorsAndCompositeKeys() {
+        assertDocs("[{_id: {y: 2020, k: 'a'}, m: {p: 1, q: 3}, sd: 1.0, samp: null, set: [1, 'x']}]",
+                run("[{$group: {_id: {y: {$year: '$d'}, k: '$k'}, m: {$mergeObjects: '$o'}, sd: {$stdDevPop: '$n'}, "
+                        + "samp: {$stdDevSamp: '$none'}, set: {$addToSet: '$v'}}}]",
+                        "[{d: {$date: '2020-05-01T00:00:00Z'}, k: 'a', o: {p: 1, q: 2}, n: 1, v: 1}, "
+                                + "{d: {$date: '2020-06-01T00:00:00Z'}, k: 'a', o: {q: 3}, n: 3, v: 1.0}, "
+                                + "{d: {$date: '2020-07-01T00:00:00Z'}, k: 'a', o: null, v: 'x'}]"));
+    }
+
+    @Test
+    void lookupIntoDottedPathAndArrayOfSubdocuments() {
+        collections.put("p", docs("[{_id: 1, n: 'one'}, {_id: 2, n: 'two'}]"));
+        assertDocs("[{_id: 'o', lines: [{pid: 1}, {pid: 2}], x: {found: [{_id: 1, n: 'one'}, {_id: 2, n: 'two'}]}}]",
+                run("[{$lookup: {from: 'p', localField: 'lines.pid', foreignField: '_id', as: 'x.found'}}]",
+                        "[{_id: 'o', lines: [{pid: 1}, {pid: 2}]}]"));
+    }
+
+    @Test
+    void compiledPipelineIsSafeToRunConcurrently() throws Exception {
+        Pipeline p = Pipeline.compile(stages("[{$group: {_id: {$mod: ['$n', 3]}, c: {$sum: 1}}}, {$sort: {_id: 1}}]"), null);
+        List<BsonDocument> input = new ArrayList<>();
+        for (int i = 0; i < 3000; i++) {
+            input.add(new BsonDocument("n", new BsonInt32(i)));
+        }
+        List<Thread> threads = new ArrayList<>();
+        List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
+        for (int t = 0; t < 4; t++) {
+            Thread th = new Thread(() -> {
+                try {
+                    for (int k = 0; k < 20; k++) {
+                        List<BsonDocument> out = new ArrayList<>();
+                        p.run(input.iterator()).forEachRemaining(out::add);
+                        assertDocs("[{_id: 0, c: 1000}, {_id: 1, c: 1000}, {_id: 2, c: 1000}]", out);
+                    }
+                } catch (Throwable e) {
+                    failures.add(e);
+                }
+            });
+            threads.add(th);
+            th.start();
+        }
+        for (Thread th : threads) {
+            th.join();
+        }
+        assertEquals(List.of(), failures);
+    }
 }
