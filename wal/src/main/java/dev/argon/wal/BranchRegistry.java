@@ -131,7 +131,9 @@ final class BranchRegistry {
                 .append("headLsn", new BsonInt64(b.headLsn()))
                 .append("createdAt", new BsonInt64(b.createdAt()))
                 .append("createdBy", b.createdBy() == null ? org.bson.BsonNull.VALUE : new BsonString(b.createdBy()))
-                .append("protected", BsonBoolean.valueOf(b.protectedBranch()));
+                .append("protected", BsonBoolean.valueOf(b.protectedBranch()))
+                .append("replacesId", new BsonInt32(b.replacesId()))
+                .append("replacedAtLsn", new BsonInt64(b.replacedAtLsn()));
         return Bson.bytes(d);
     }
 
@@ -142,6 +144,7 @@ final class BranchRegistry {
         return new Branch(d.getInt32("id").getValue(), name.isString() ? name.asString().getValue() : null,
                 d.getInt32("parentId").getValue(), d.getInt64("baseLsn").getValue(), d.getInt64("headLsn").getValue(),
                 d.getInt64("createdAt").getValue(), by.isString() ? by.asString().getValue() : null,
-                d.getBoolean("protected", BsonBoolean.FALSE).getValue());
+                d.getBoolean("protected", BsonBoolean.FALSE).getValue(),
+                d.getInt32("replacesId", new BsonInt32(0)).getValue(), d.getInt64("replacedAtLsn", new BsonInt64(0)).getValue());
     }
 }

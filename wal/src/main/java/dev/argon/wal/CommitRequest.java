@@ -7,5 +7,11 @@ import java.util.List;
  *
  * @param sync true when the client asked for a journaled write ({@code j: true}): the commit returns only
  *             after the RocksDB WAL is fsynced
+ * @param metaWrites extra metadata written in the same batch (a merge records its source head this way)
  */
-public record CommitRequest(int branchId, String actor, String comment, boolean sync, List<LogEntry> entries) {}
+public record CommitRequest(int branchId, String actor, String comment, boolean sync, List<LogEntry> entries,
+                            List<KeyWrite> metaWrites) {
+    public CommitRequest(int branchId, String actor, String comment, boolean sync, List<LogEntry> entries) {
+        this(branchId, actor, comment, sync, entries, List.of());
+    }
+}

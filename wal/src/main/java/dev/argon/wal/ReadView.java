@@ -41,6 +41,46 @@ public final class ReadView {
         return m;
     }
 
+    public int branchIdAt(int i) {
+        return branchIds[i];
+    }
+
+    public long boundAt(int i) {
+        return bounds[i];
+    }
+
+    /** The highest LSN of branchId visible here, or -1 if the branch is not in this ancestry. */
+    public long boundFor(int branchId) {
+        for (int i = 0; i < branchIds.length; i++) {
+            if (branchIds[i] == branchId) {
+                return bounds[i];
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * The state both views descend from: the shared tail of the two ancestries, each bound the lower of the
+     * two. With no shared branch (impossible while everything descends from main) it is the empty state.
+     */
+    public static ReadView common(ReadView a, ReadView b) {
+        for (int i = 0; i < a.branchIds.length; i++) {
+            long other = b.boundFor(a.branchIds[i]);
+            if (other >= 0) {
+                int n = a.branchIds.length - i;
+                int[] ids = new int[n];
+                long[] bs = new long[n];
+                for (int k = 0; k < n; k++) {
+                    ids[k] = a.branchIds[i + k];
+                    long ob = b.boundFor(ids[k]);
+                    bs[k] = Math.min(a.bounds[i + k], ob < 0 ? a.bounds[i + k] : ob);
+                }
+                return new ReadView(ids, bs);
+            }
+        }
+        return new ReadView(new int[] {a.branchIds[a.branchIds.length - 1]}, new long[] {0});
+    }
+
     /** True if a version written by branchId at lsn is visible here. */
     public boolean visible(int branchId, long lsn) {
         for (int i = 0; i < branchIds.length; i++) {

@@ -225,6 +225,13 @@ public final class Wal implements AutoCloseable {
                 Bytes.putLong(timeKey, 0, time);
                 Bytes.putLong(timeKey, 8, lsn);
                 batch.put(db.times(), timeKey, new byte[0]);
+                for (KeyWrite m : request.metaWrites()) {
+                    if (m.payload() == null) {
+                        batch.delete(db.meta(), m.userKey());
+                    } else {
+                        batch.put(db.meta(), m.userKey(), m.payload());
+                    }
+                }
                 Branch moved = branch.withHead(lsn);
                 branches.write(batch, db, moved);
                 batch.put(db.meta(), LAST_LSN, Bytes.longKey(lsn));
@@ -322,7 +329,7 @@ public final class Wal implements AutoCloseable {
                 }
             }
             try (WriteBatch batch = new WriteBatch(); WriteOptions wo = new WriteOptions()) {
-                Branch hidden = new Branch(b.id(), null, b.parentId(), b.baseLsn(), b.headLsn(), b.createdAt(), b.createdBy(), false);
+                Branch hidden = b.withName(null).withProtected(false);
                 branches.write(batch, db, hidden);
                 db.db().write(wo, batch);
                 branches.remove(b);
@@ -340,7 +347,7 @@ public final class Wal implements AutoCloseable {
         try {
             Branch b = requireBranch(id);
             checkNewName(newName);
-            Branch renamed = new Branch(b.id(), newName, b.parentId(), b.baseLsn(), b.headLsn(), b.createdAt(), b.createdBy(), b.protectedBranch());
+            Branch renamed = b.withName(newName);
             persist(renamed);
             return renamed;
         } finally {
@@ -353,7 +360,7 @@ public final class Wal implements AutoCloseable {
         commitLock.lock();
         try {
             Branch b = requireBranch(id);
-            Branch p = new Branch(b.id(), b.name(), b.parentId(), b.baseLsn(), b.headLsn(), b.createdAt(), b.createdBy(), protect);
+            Branch p = b.withProtected(protect);
             persist(p);
             return p;
         } finally {
@@ -371,23 +378,17 @@ public final class Wal implements AutoCloseable {
         branches.apply(b);
     }
 
-    /** Names taken by branches, or by anything else registered through {@link #nameTaken}. */
+    /** Branch and tag names share one namespace. */
     private void checkNewName(String name) {
         String problem = BranchNames.problem(name);
         if (problem != null) {
             throw new BranchException(BranchException.Kind.INVALID_NAME, problem);
         }
-        if (branches.byName(name) != null || (nameTaken != null && nameTaken.test(name))) {
+        if (branches.byName(name) != null || tag(name) != null) {
             throw new BranchException(BranchException.Kind.EXISTS, "a branch or tag named '" + name + "' already exists");
         }
     }
 
-    private volatile java.util.function.Predicate<String> nameTaken;
-
-    /** Lets a higher layer (tags) share the branch namespace. */
-    public void nameTaken(java.util.function.Predicate<String> taken) {
-        this.nameTaken = taken;
-    }
 
     private int nextBranchId() {
         try {
@@ -397,6 +398,201 @@ public final class Wal implements AutoCloseable {
         } catch (RocksDBException e) {
             throw new WalException("cannot allocate a branch id: " + e.getMessage(), -1, -1, e);
         }
+    }
+
+    // ---- history ----
+
+    /**
+     * Commit records of one branch id with {@code lo < lsn <= hi}, newest first. Each is the BSON commit
+     * record ({@code startLsn, lsn, time, actor, comment, counts}) plus {@code branchId}.
+     */
+    public java.util.List<BsonDocument> commits(int branchId, long lo, long hi) {
+        java.util.List<BsonDocument> out = new java.util.ArrayList<>();
+        byte[] top = new byte[12];
+        Bytes.putInt(top, 0, branchId);
+        Bytes.putLong(top, 4, hi);
+        try (RocksIterator it = db.db().newIterator(db.commits())) {
+            for (it.seekForPrev(top); it.isValid(); it.prev()) {
+                byte[] k = it.key();
+                if (Bytes.getInt(k, 0) != branchId) {
+                    break;
+                }
+                long lsn = Bytes.getLong(k, 4);
+                if (lsn <= lo) {
+                    break;
+                }
+                BsonDocument d = Bson.document(it.value());
+                d.append("branchId", new BsonInt32(branchId));
+                out.add(d);
+            }
+        }
+        return out;
+    }
+
+    /** The log entries of one branch id with {@code lo < lsn <= hi}, oldest first. */
+    public java.util.List<LogRecord> entries(int branchId, long lo, long hi) {
+        java.util.List<BsonDocument> commits = commits(branchId, lo, hi);
+        java.util.List<LogRecord> out = new java.util.ArrayList<>();
+        for (int i = commits.size() - 1; i >= 0; i--) {
+            BsonDocument c = commits.get(i);
+            out.addAll(logRange(c.getInt64("startLsn").getValue(), c.getInt64("lsn").getValue()));
+        }
+        return out;
+    }
+
+    /** The log entries with LSN in [from, to], oldest first. */
+    public java.util.List<LogRecord> logRange(long from, long to) {
+        java.util.List<LogRecord> out = new java.util.ArrayList<>();
+        try (RocksIterator it = db.db().newIterator(db.log())) {
+            for (it.seek(Bytes.longKey(from)); it.isValid(); it.next()) {
+                long lsn = Bytes.getLong(it.key(), 0);
+                if (lsn > to) {
+                    break;
+                }
+                out.add(LogRecord.decode(lsn, Bson.document(it.value())));
+            }
+        }
+        return out;
+    }
+
+    /** A metadata value written through {@link CommitRequest#metaWrites()}, or null. */
+    public byte[] meta(byte[] key) {
+        try {
+            return db.db().get(db.meta(), key);
+        } catch (RocksDBException e) {
+            throw new WalException("cannot read metadata: " + e.getMessage(), -1, -1, e);
+        }
+    }
+
+    // ---- tags ----
+
+    private static final byte[] TAG_PREFIX = "tag/".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+    private static byte[] tagKey(String name) {
+        return Bytes.concat(TAG_PREFIX, name.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    public Tag tag(String name) {
+        byte[] v = meta(tagKey(name));
+        if (v == null) {
+            return null;
+        }
+        BsonDocument d = Bson.document(v);
+        return new Tag(name, d.getInt32("branchId").getValue(), d.getInt64("lsn").getValue(), d.getInt64("createdAt").getValue(),
+                d.isString("createdBy") ? d.getString("createdBy").getValue() : null);
+    }
+
+    public java.util.List<Tag> tags() {
+        java.util.List<Tag> out = new java.util.ArrayList<>();
+        try (RocksIterator it = db.db().newIterator(db.meta())) {
+            for (it.seek(TAG_PREFIX); it.isValid() && Bytes.startsWith(it.key(), TAG_PREFIX); it.next()) {
+                out.add(tag(new String(it.key(), TAG_PREFIX.length, it.key().length - TAG_PREFIX.length, java.nio.charset.StandardCharsets.UTF_8)));
+            }
+        }
+        return out;
+    }
+
+    /** Creates an immutable tag of branch id at lsn (rounded to a commit boundary). */
+    public Tag createTag(String name, int branchId, long lsn, String createdBy) {
+        commitLock.lock();
+        try {
+            checkNewName(name);
+            if (tag(name) != null) {
+                throw new BranchException(BranchException.Kind.EXISTS, "a branch or tag named '" + name + "' already exists");
+            }
+            requireBranch(branchId);
+            Tag t = new Tag(name, branchId, roundToCommit(lsn), System.currentTimeMillis(), createdBy);
+            BsonDocument d = new BsonDocument("branchId", new BsonInt32(branchId)).append("lsn", new BsonInt64(t.lsn()))
+                    .append("createdAt", new BsonInt64(t.createdAt()));
+            if (createdBy != null) {
+                d.append("createdBy", new BsonString(createdBy));
+            }
+            try (WriteOptions wo = new WriteOptions()) {
+                db.db().put(db.meta(), wo, tagKey(name), Bson.bytes(d));
+            } catch (RocksDBException e) {
+                throw new WalException("cannot create tag " + name + ": " + e.getMessage(), branchId, lsn, e);
+            }
+            return t;
+        } finally {
+            commitLock.unlock();
+        }
+    }
+
+    public void dropTag(String name) {
+        commitLock.lock();
+        try {
+            if (tag(name) == null) {
+                throw new BranchException(BranchException.Kind.NOT_FOUND, "tag '" + name + "' does not exist");
+            }
+            try (WriteOptions wo = new WriteOptions()) {
+                db.db().delete(db.meta(), wo, tagKey(name));
+            } catch (RocksDBException e) {
+                throw new WalException("cannot delete tag " + name + ": " + e.getMessage(), -1, -1, e);
+            }
+        } finally {
+            commitLock.unlock();
+        }
+    }
+
+    // ---- reset ----
+
+    /**
+     * Moves a branch name back to a point: the name gets a new id whose parent is {@code pointBranchId} at
+     * {@code pointLsn}; the old id keeps its whole range (audit, backups, children). With a backup name, a
+     * branch of that name is first forked from the old head. Returns the new branch.
+     */
+    public Branch resetBranch(int branchId, int pointBranchId, long pointLsn, String backupName, String by) {
+        commitLock.lock();
+        try {
+            Branch old = requireBranch(branchId);
+            requireBranch(pointBranchId);
+            long point = roundToCommit(pointLsn);
+            Branch backup = null;
+            int nextId = nextBranchId();
+            if (backupName != null) {
+                checkNewName(backupName);
+                backup = new Branch(nextId++, backupName, old.id(), old.headLsn(), old.headLsn(), System.currentTimeMillis(), by, false);
+            }
+            Branch hidden = old.withName(null).withProtected(false);
+            Branch fresh = new Branch(nextId++, old.name(), pointBranchId, point, point, System.currentTimeMillis(), by,
+                    old.protectedBranch(), old.id(), lastLsn);
+            try (WriteBatch batch = new WriteBatch(); WriteOptions wo = new WriteOptions()) {
+                if (backup != null) {
+                    branches.write(batch, db, backup);
+                }
+                branches.write(batch, db, hidden);
+                branches.write(batch, db, fresh);
+                batch.put(db.meta(), NEXT_BRANCH_ID, Bytes.longKey(nextId));
+                db.db().write(wo, batch);
+            } catch (RocksDBException e) {
+                throw new WalException("cannot reset branch " + old.name() + ": " + e.getMessage(), branchId, point, e);
+            }
+            branches.remove(old);
+            branches.apply(hidden);
+            if (backup != null) {
+                branches.apply(backup);
+            }
+            branches.apply(fresh);
+            return fresh;
+        } finally {
+            commitLock.unlock();
+        }
+    }
+
+    /**
+     * The branch id a name showed at a point (reflog semantics): walks back through resets made after the
+     * point.
+     */
+    public Branch branchAsOf(Branch current, long point) {
+        Branch b = current;
+        while (b.replacesId() != 0 && point <= b.replacedAtLsn()) {
+            Branch prev = branches.get(b.replacesId());
+            if (prev == null) {
+                break;
+            }
+            b = prev;
+        }
+        return b;
     }
 
     private static BsonDocument commitRecord(long start, long end, long time, CommitRequest r, Map<String, int[]> counts) {

@@ -12,6 +12,14 @@ import dev.argon.engine.command.admin.PingHandler;
 import dev.argon.engine.command.admin.ServerStatusHandler;
 import dev.argon.engine.command.admin.WhatsMyUriHandler;
 import dev.argon.engine.command.branch.ArgonStatusHandler;
+import dev.argon.engine.command.branch.BranchLogHandler;
+import dev.argon.engine.command.branch.CreateTagHandler;
+import dev.argon.engine.command.branch.DiffHandler;
+import dev.argon.engine.command.branch.DropTagHandler;
+import dev.argon.engine.command.branch.ListTagsHandler;
+import dev.argon.engine.command.branch.MergeBranchHandler;
+import dev.argon.engine.command.branch.ResetBranchHandler;
+import dev.argon.engine.command.branch.RevertHandler;
 import dev.argon.engine.command.branch.CreateBranchHandler;
 import dev.argon.engine.command.branch.DropBranchHandler;
 import dev.argon.engine.command.branch.ListBranchesHandler;
@@ -47,18 +55,22 @@ public final class Commands {
         PingHandler ok = new PingHandler();
         t.add("aggregate", new AggregateHandler(), false, "run an aggregation pipeline over a collection")
                 .add("argonStatus", new ArgonStatusHandler(), false, "Argon: head LSN, last commit time, branch and tag counts")
+                .add("branchLog", new BranchLogHandler(), false, "Argon: commits of a branch, newest first")
                 .add("buildInfo", new BuildInfoHandler(), false, "server version and build details")
                 .add("connectionStatus", new ConnectionStatusHandler(), false, "who this connection is authenticated as")
                 .add("count", new CountHandler(), false, "count documents matching a query")
                 .add("create", new CreateHandler(), true, "create a collection")
                 .add("createBranch", new CreateBranchHandler(), true, "Argon: create a branch from a ref, an LSN or a time")
                 .add("createIndexes", new CreateIndexesHandler(), true, "create secondary indexes")
+                .add("createTag", new CreateTagHandler(), true, "Argon: tag a branch at a point")
                 .add("delete", new DeleteHandler(), true, "delete documents")
+                .add("diff", new DiffHandler(), false, "Argon: documents that differ between two refs")
                 .add("distinct", new DistinctHandler(), false, "distinct values of a field")
                 .add("drop", new DropHandler(), true, "drop a collection")
                 .add("dropBranch", new DropBranchHandler(), true, "Argon: delete a branch")
                 .add("dropDatabase", new DropDatabaseHandler(), true, "drop every collection of a database")
                 .add("dropIndexes", new DropIndexesHandler(), true, "drop secondary indexes")
+                .add("dropTag", new DropTagHandler(), true, "Argon: delete a tag")
                 .add("endSessions", ok, false, "end logical sessions (sessions hold no server state yet)")
                 .add("find", new FindHandler(), false, "query a collection")
                 .add("findAndModify", new FindAndModifyHandler(), true, "update or remove one document and return it")
@@ -76,10 +88,14 @@ public final class Commands {
                 .add("listCollections", new ListCollectionsHandler(), false, "collections of a database")
                 .add("listDatabases", new ListDatabasesHandler(), false, "databases of the branch")
                 .add("listIndexes", new ListIndexesHandler(), false, "indexes of a collection")
+                .add("listTags", new ListTagsHandler(), false, "Argon: list tags")
+                .add("mergeBranch", new MergeBranchHandler(), true, "Argon: three-way merge of a branch into another")
                 .add("ping", ok, false, "check the server answers")
                 .add("protectBranch", new ProtectBranchHandler(), true, "Argon: protect or unprotect a branch")
                 .add("renameBranch", new RenameBranchHandler(), true, "Argon: rename a branch")
                 .add("renameCollection", new RenameCollectionHandler(), true, "rename a collection")
+                .add("resetBranch", new ResetBranchHandler(), true, "Argon: move a branch head back to a point")
+                .add("revert", new RevertHandler(), true, "Argon: append the inverse of commits")
                 .add("serverStatus", new ServerStatusHandler(), false, "live server figures")
                 .add("update", new UpdateHandler(), true, "update documents")
                 .add("whatsmyuri", new WhatsMyUriHandler(), false, "the client's address");

@@ -2,13 +2,14 @@ package dev.argon.engine.command;
 
 import dev.argon.engine.ArgonException;
 import dev.argon.engine.MongoErrorCode;
+import dev.argon.engine.command.branch.Refs;
 import dev.argon.engine.store.Namespaces;
 import dev.argon.wal.Branch;
 import dev.argon.wal.Wal;
 
 /**
  * Parses {@code $db} of the forms {@code shop}, {@code shop~branch}, {@code shop~branch@<lsn>} and
- * {@code shop~branch@<ISO-8601 UTC time>}; with no branch, the connection's default branch (from
+ * {@code shop~branch@<ISO-8601 UTC time>} and {@code shop~tag} (a read-only view); with no branch, the connection's default branch (from
  * {@code appName=branch:NAME}) or {@code main}. Stateless.
  */
 public final class TargetResolver {
@@ -23,27 +24,15 @@ public final class TargetResolver {
             ref = dbField.substring(tilde + 1);
         }
         Namespaces.validateDb(db);
-        String branchName = ref;
-        String point = null;
-        if (ref != null) {
-            int at = ref.indexOf('@');
-            if (at >= 0) {
-                branchName = ref.substring(0, at);
-                point = ref.substring(at + 1);
+        if (ref == null) {
+            String name = client != null && client.defaultBranch() != null ? client.defaultBranch() : Branch.MAIN;
+            Branch b = wal.branch(name);
+            if (b == null) {
+                throw new ArgonException(MongoErrorCode.BRANCH_NOT_FOUND, "branch '" + name + "' does not exist");
             }
+            return new Target(db, b.id(), b.name(), -1, b.name());
         }
-        if (branchName == null) {
-            branchName = client != null && client.defaultBranch() != null ? client.defaultBranch() : Branch.MAIN;
-        }
-        Branch b = wal.branch(branchName);
-        if (b == null) {
-            throw new ArgonException(MongoErrorCode.BRANCH_NOT_FOUND, "branch '" + branchName + "' does not exist");
-        }
-        long atLsn = -1;
-        if (point != null) {
-            atLsn = Math.min(b.headLsn(), wal.roundToCommit(dev.argon.engine.command.branch.Refs.point(wal, point, dbField)));
-        }
-        return new Target(db, b.id(), b.name(), atLsn, ref == null ? b.name() : ref);
+        Refs.Point p = Refs.resolve(wal, ref);
+        return new Target(db, p.branch().id(), p.branch().name() != null ? p.branch().name() : ref, p.readOnly() ? p.lsn() : -1, ref);
     }
-
 }

@@ -45,6 +45,12 @@ public final class Store implements AutoCloseable {
         ReentrantLock lock = writeLocks.computeIfAbsent(branchId, k -> new ReentrantLock());
         lock.lock();
         try {
+            Branch b = wal.branch(branchId);
+            if (b == null || b.name() == null) {
+                // The name moved to a new id (reset) or the branch was deleted while this write waited.
+                throw new dev.argon.engine.ArgonException(dev.argon.engine.MongoErrorCode.WRITE_CONFLICT,
+                        "the branch was reset or deleted while this write waited; run it again");
+            }
             return new Write(new WriteSession(wal, branchId, new WalKeyReader(wal, wal.headView(branchId))), lock);
         } catch (RuntimeException e) {
             lock.unlock();

@@ -49,6 +49,11 @@ public final class WriteSession extends DataView {
         this.overlay = overlay;
     }
 
+    /** The staged log entries, for callers that commit with extra metadata (merges). */
+    public List<LogEntry> entries() {
+        return List.copyOf(entries);
+    }
+
     public boolean isEmpty() {
         return entries.isEmpty();
     }

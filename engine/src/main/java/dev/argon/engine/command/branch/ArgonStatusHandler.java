@@ -22,7 +22,7 @@ public final class ArgonStatusHandler implements CommandHandler {
                 .append("headLsn", new BsonInt64(wal.lastLsn()))
                 .append("lastCommitTime", last == 0 ? BsonNull.VALUE : new BsonDateTime(last))
                 .append("branches", new BsonInt32(wal.branches().size()))
-                .append("tags", new BsonInt32(0))
+                .append("tags", new BsonInt32(wal.tags().size()))
                 .append("storage", new BsonDocument("engine", new BsonString("rocksdb"))
                         .append("healthy", BsonBoolean.valueOf(wal.healthy()))
                         .append("walSyncs", new BsonInt64(wal.syncCount())));

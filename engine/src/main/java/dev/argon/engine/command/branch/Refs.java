@@ -3,6 +3,7 @@ package dev.argon.engine.command.branch;
 import dev.argon.engine.ArgonException;
 import dev.argon.engine.MongoErrorCode;
 import dev.argon.wal.Branch;
+import dev.argon.wal.Tag;
 import dev.argon.wal.Wal;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -13,8 +14,15 @@ import org.bson.BsonValue;
  * inclusive point. Stateless.
  */
 public final class Refs {
-    /** A branch at a point; {@code lsn} is the branch head when the ref names no point. */
-    public record Point(Branch branch, long lsn, boolean explicit) {}
+    /**
+     * A branch id at a point; {@code lsn} is the branch head when the ref names no point. {@code tag} is set
+     * when the ref is a tag (always a fixed point).
+     */
+    public record Point(Branch branch, long lsn, boolean explicit, Tag tag) {
+        public boolean readOnly() {
+            return explicit || tag != null;
+        }
+    }
 
     private Refs() {}
 
@@ -26,11 +34,25 @@ public final class Refs {
             name = ref.substring(0, i);
             at = ref.substring(i + 1);
         }
-        Branch b = branch(wal, name);
-        if (at == null) {
-            return new Point(b, b.headLsn(), false);
+        Branch b = wal.branch(name);
+        if (b == null) {
+            Tag t = wal.tag(name);
+            if (t == null) {
+                throw new ArgonException(MongoErrorCode.BRANCH_NOT_FOUND, "no branch or tag named '" + name + "'");
+            }
+            Branch tb = wal.branch(t.branchId());
+            long lsn = t.lsn();
+            if (at != null) {
+                lsn = Math.min(lsn, wal.roundToCommit(point(wal, at, ref)));
+            }
+            return new Point(tb, lsn, true, t);
         }
-        return new Point(b, Math.min(b.headLsn(), wal.roundToCommit(point(wal, at, ref))), true);
+        if (at == null) {
+            return new Point(b, b.headLsn(), false, null);
+        }
+        long p = wal.roundToCommit(point(wal, at, ref));
+        Branch asOf = wal.branchAsOf(b, p);
+        return new Point(asOf, Math.min(asOf.headLsn(), p), true, null);
     }
 
     public static Branch branch(Wal wal, String name) {

@@ -1,0 +1,140 @@
+package dev.argon.engine.vc;
+
+import dev.argon.engine.bson.KeyEncoder;
+import dev.argon.engine.store.CollectionInfo;
+import dev.argon.engine.store.DataView;
+import dev.argon.wal.LogEntry;
+import dev.argon.wal.LogRecord;
+import dev.argon.wal.ReadView;
+import dev.argon.wal.Wal;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.bson.BsonDocument;
+import org.bson.BsonValue;
+
+/**
+ * The documents that may differ between two states: every {@code _id} written on one side of the point
+ * where the two ancestries diverge, grouped by namespace in key order. A namespace whose collection was
+ * dropped or renamed on either side has no per-document entries for what disappeared, so it is marked for
+ * a full comparison. Not thread-safe.
+ */
+final class ChangeSet {
+    /** ns -> (encoded id -> id), both sorted. */
+    final Map<String, TreeMap<byte[], BsonValue>> ids = new TreeMap<>();
+    final Set<String> fullCompare = new TreeSet<>();
+    final Set<String> catalogTouched = new TreeSet<>();
+    int entriesRead;
+
+    private ChangeSet() {}
+
+    /** Everything written on either side since the two states diverged. */
+    static ChangeSet between(Wal wal, ReadView a, ReadView b) {
+        ChangeSet cs = new ChangeSet();
+        cs.addOnlyIn(wal, a, b);
+        cs.addOnlyIn(wal, b, a);
+        return cs;
+    }
+
+    /** Only what was written to reach {@code to} from {@code from} (for one side of a merge). */
+    static ChangeSet from(Wal wal, ReadView from, ReadView to) {
+        ChangeSet cs = new ChangeSet();
+        cs.addOnlyIn(wal, to, from);
+        return cs;
+    }
+
+    private void addOnlyIn(Wal wal, ReadView a, ReadView b) {
+        for (int i = 0; i < a.depth(); i++) {
+            int branch = a.branchIdAt(i);
+            long hi = a.boundAt(i);
+            long other = b.boundFor(branch);
+            long lo = other < 0 ? 0 : other;
+            if (hi <= lo) {
+                continue;
+            }
+            for (LogRecord r : wal.entries(branch, lo, hi)) {
+                entriesRead++;
+                add(r);
+            }
+        }
+    }
+
+    private void add(LogRecord r) {
+        if (r.op().equals(LogEntry.CATALOG)) {
+            catalogTouched.add(r.ns());
+            String action = r.id().isString() ? r.id().asString().getValue() : "";
+            if (action.equals("drop") || action.equals("rename")) {
+                fullCompare.add(r.ns());
+            }
+            if (action.equals("rename") && r.post() != null) {
+                fullCompare.add(r.post().getString("db").getValue() + "." + r.post().getString("name").getValue());
+            }
+            return;
+        }
+        ids.computeIfAbsent(r.ns(), k -> new TreeMap<>(Arrays::compareUnsigned)).put(KeyEncoder.encode(r.id()), r.id());
+    }
+
+    /** Every namespace with candidate differences, sorted. */
+    Set<String> namespaces() {
+        Set<String> all = new TreeSet<>(ids.keySet());
+        all.addAll(fullCompare);
+        return all;
+    }
+
+    /** The candidate ids of a namespace; a full comparison adds every id present in any of the views. */
+    List<BsonValue> candidates(String ns, DataView... views) {
+        TreeMap<byte[], BsonValue> out = new TreeMap<>(Arrays::compareUnsigned);
+        TreeMap<byte[], BsonValue> known = ids.get(ns);
+        if (known != null) {
+            out.putAll(known);
+        }
+        if (fullCompare.contains(ns)) {
+            String[] dc = split(ns);
+            for (DataView v : views) {
+                CollectionInfo c = v.collection(dc[0], dc[1]);
+                if (c == null) {
+                    continue;
+                }
+                try (DataView.DocumentScan s = v.documents(c)) {
+                    while (s.hasNext()) {
+                        BsonValue id = s.next().get("_id");
+                        out.put(KeyEncoder.encode(id), id);
+                    }
+                }
+            }
+        }
+        return new ArrayList<>(out.values());
+    }
+
+    static String[] split(String ns) {
+        int dot = ns.indexOf('.');
+        return new String[] {ns.substring(0, dot), ns.substring(dot + 1)};
+    }
+
+    /** A document of ns in a view, or null. */
+    static BsonDocument document(DataView v, String ns, BsonValue id) {
+        String[] dc = split(ns);
+        CollectionInfo c = v.collection(dc[0], dc[1]);
+        return c == null ? null : v.document(c, id);
+    }
+
+    /** Top-level fields whose values differ (present on one side only, or different), in a's then b's order. */
+    static List<String> changedFields(BsonDocument a, BsonDocument b) {
+        List<String> out = new ArrayList<>();
+        for (Map.Entry<String, BsonValue> e : a.entrySet()) {
+            if (!e.getValue().equals(b.get(e.getKey()))) {
+                out.add(e.getKey());
+            }
+        }
+        for (String k : b.keySet()) {
+            if (!a.containsKey(k)) {
+                out.add(k);
+            }
+        }
+        return out;
+    }
+}

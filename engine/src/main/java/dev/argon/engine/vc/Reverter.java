@@ -1,0 +1,67 @@
+package dev.argon.engine.vc;
+
+import dev.argon.engine.store.CollectionInfo;
+import dev.argon.engine.store.WriteSession;
+import dev.argon.wal.LogEntry;
+import dev.argon.wal.LogRecord;
+import dev.argon.wal.Wal;
+import java.util.ArrayList;
+import java.util.List;
+import org.bson.BsonArray;
+import org.bson.BsonDocument;
+import org.bson.BsonInt64;
+import org.bson.BsonNull;
+import org.bson.BsonString;
+
+/**
+ * Appends the inverse of a set of commits: newest entry first, each document goes back to its pre-image,
+ * but only if it still is what that entry wrote; a document changed since by anyone else is reported as a
+ * conflict and left alone. Catalog changes are reported as skipped. Not thread-safe.
+ */
+public final class Reverter {
+    private final BsonArray conflicts = new BsonArray();
+    private final BsonArray skipped = new BsonArray();
+    private int reverted;
+
+    /** Reverts the entries of the given commit records (each with startLsn and lsn) into the session. */
+    public void revert(Wal wal, WriteSession session, List<BsonDocument> commits) {
+        List<LogRecord> entries = new ArrayList<>();
+        for (BsonDocument c : commits) {
+            entries.addAll(wal.logRange(c.getInt64("startLsn").getValue(), c.getInt64("lsn").getValue()));
+        }
+        entries.sort((a, b) -> Long.compare(b.lsn(), a.lsn()));
+        for (LogRecord e : entries) {
+            if (e.op().equals(LogEntry.CATALOG)) {
+                skipped.add(new BsonDocument("ns", new BsonString(e.ns())).append("lsn", new BsonInt64(e.lsn()))
+                        .append("action", e.id()));
+                continue;
+            }
+            String[] dc = ChangeSet.split(e.ns());
+            CollectionInfo c = session.collection(dc[0], dc[1]);
+            BsonDocument current = c == null ? null : session.document(c, e.id());
+            boolean unchanged = e.post() == null ? current == null : e.post().equals(current);
+            if (!unchanged) {
+                conflicts.add(new BsonDocument("ns", new BsonString(e.ns())).append("id", e.id())
+                        .append("lsn", new BsonInt64(e.lsn()))
+                        .append("expected", e.post() == null ? BsonNull.VALUE : e.post())
+                        .append("current", current == null ? BsonNull.VALUE : current));
+                continue;
+            }
+            if (e.pre() == null) {
+                session.delete(c, current);
+            } else {
+                CollectionInfo target = c != null ? c : session.collectionForWrite(dc[0], dc[1]);
+                if (current == null) {
+                    session.insert(target, e.pre());
+                } else {
+                    session.update(target, current, e.pre());
+                }
+            }
+            reverted++;
+        }
+    }
+
+    public BsonDocument report() {
+        return new BsonDocument("reverted", new org.bson.BsonInt32(reverted)).append("conflicts", conflicts).append("skipped", skipped);
+    }
+}
