@@ -41,6 +41,15 @@ final class Output {
         }
     }
 
+    /** One value as compact relaxed JSON (ids, documents). */
+    static String json(Object v) {
+        if (v == null) {
+            return "null";
+        }
+        String wrapped = new Document("v", v).toJson(JsonWriterSettings.builder().outputMode(JsonMode.RELAXED).build());
+        return wrapped.substring(wrapped.indexOf(':') + 1, wrapped.length() - 1).trim();
+    }
+
     static String str(Object o) {
         if (o == null) {
             return "-";

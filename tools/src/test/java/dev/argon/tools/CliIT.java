@@ -87,4 +87,51 @@ class CliIT {
         Run down = run("status", "--uri", "mongodb://127.0.0.1:1/?serverSelectionTimeoutMS=500");
         assertEquals(3, down.code());
     }
+
+    @Test
+    void versionControlWorkflow() {
+        try (com.mongodb.client.MongoClient c = com.mongodb.client.MongoClients.create(uri)) {
+            com.mongodb.client.MongoCollection<Document> main = c.getDatabase("wf").getCollection("items");
+            main.insertMany(java.util.List.of(Document.parse("{_id: 1, label: 'cat'}"), Document.parse("{_id: 2, label: 'dog'}")));
+            assertEquals(0, run("branch", "create", "wf-relabel", "--uri", uri).code());
+            assertEquals(0, run("branch", "create", "wf-enrich", "--uri", uri).code());
+            c.getDatabase("wf~wf-relabel").getCollection("items").updateOne(Document.parse("{_id: 1}"), Document.parse("{$set: {label: 'lion'}}"));
+            c.getDatabase("wf~wf-enrich").getCollection("items").updateMany(Document.parse("{}"), Document.parse("{$set: {size: 'big'}}"));
+
+            Run diff = run("diff", "wf-relabel", "wf-enrich", "--uri", uri);
+            assertEquals(0, diff.code(), diff.err());
+            assertTrue(diff.out().contains("changed") && diff.out().contains("label,size"), diff.out());
+            assertTrue(diff.out().contains("2 document(s) differ"), diff.out());
+
+            assertEquals(0, run("merge", "wf-relabel", "--into", "main", "--uri", uri).code());
+            Run preview = run("merge", "wf-enrich", "--into", "main", "--preview", "--uri", uri);
+            assertEquals(0, preview.code(), preview.err());
+            assertTrue(preview.out().contains("preview: 0 conflict(s)"), preview.out());
+            Run merged = run("merge", "wf-enrich", "--into", "main", "-m", "add sizes", "--uri", uri);
+            assertEquals(0, merged.code(), merged.err());
+            assertEquals(Document.parse("{_id: 1, label: 'lion', size: 'big'}"), main.find(Document.parse("{_id: 1}")).first());
+
+            Run log = run("log", "main", "--limit", "1", "--uri", uri, "--json");
+            assertEquals(0, log.code());
+            Document last = Document.parse(log.out()).getList("commits", Document.class).get(0);
+            assertEquals("add sizes", last.getString("comment"));
+            Run text = run("log", "main", "--uri", uri);
+            assertTrue(text.out().startsWith("LSN") && text.out().contains("add sizes"), text.out());
+
+            Run revert = run("revert", "main", "--lsn", Long.toString(((Number) last.get("lsn")).longValue()), "--uri", uri);
+            assertEquals(0, revert.code(), revert.out() + revert.err());
+            assertEquals(Document.parse("{_id: 1, label: 'lion'}"), main.find(Document.parse("{_id: 1}")).first());
+
+            assertEquals(0, run("tag", "create", "wf-v1", "--branch", "main", "--uri", uri).code());
+            assertTrue(run("tag", "list", "--uri", uri).out().contains("wf-v1"));
+            assertEquals(2, c.getDatabase("wf~wf-v1").getCollection("items").countDocuments());
+            assertEquals(0, run("tag", "delete", "wf-v1", "--uri", uri).code());
+
+            Run reset = run("reset", "wf-enrich", "--to", "0", "--backup", "wf-enrich-old", "--uri", uri);
+            assertEquals(0, reset.code(), reset.err());
+            assertTrue(reset.out().contains("abandoned"), reset.out());
+            assertEquals(0, c.getDatabase("wf~wf-enrich").getCollection("items").countDocuments());
+            assertEquals(2, c.getDatabase("wf~wf-enrich-old").getCollection("items").countDocuments());
+        }
+    }
 }
