@@ -293,4 +293,22 @@ class VersionControlIT extends ArgonTestBase {
         admin(new Document("revert", "pb-main").append("lsn", lsn));
         assertEquals(1, db("pb~pb-main").getCollection("c").countDocuments());
     }
+
+    @Test
+    void dropsOnTheSourceAreMergedAndDiffed() {
+        db("dr").getCollection("gone").insertMany(List.of(doc("{_id: 1}"), doc("{_id: 2}")));
+        MongoCollection<Document> kept = db("dr").getCollection("kept");
+        kept.insertOne(doc("{_id: 1, k: 1}"));
+        kept.createIndex(Indexes.ascending("k"));
+        admin("{createBranch: 'dr-x'}");
+        db("dr~dr-x").getCollection("gone").drop();
+        db("dr~dr-x").getCollection("kept").dropIndex("k_1");
+        List<Document> ch = changes("main", "dr-x");
+        assertEquals(2, ch.size(), ch.toString());
+        assertTrue(ch.stream().allMatch(c -> c.getString("kind").equals("removed") && c.getString("ns").equals("dr.gone")));
+        admin("{mergeBranch: 'dr-x', into: 'main'}");
+        assertTrue(!db("dr").listCollectionNames().into(new ArrayList<>()).contains("gone"));
+        assertEquals(1, kept.listIndexes().into(new ArrayList<>()).size(), "the index drop is merged");
+        assertEquals(1, kept.countDocuments());
+    }
 }
