@@ -8,6 +8,7 @@ import dev.argon.engine.command.admin.GetParameterHandler;
 import dev.argon.engine.command.admin.HelloHandler;
 import dev.argon.engine.command.admin.HostInfoHandler;
 import dev.argon.engine.command.admin.ListCommandsHandler;
+import dev.argon.engine.command.admin.NotImplementedHandler;
 import dev.argon.engine.command.admin.PingHandler;
 import dev.argon.engine.command.admin.ServerStatusHandler;
 import dev.argon.engine.command.admin.WhatsMyUriHandler;
@@ -27,6 +28,7 @@ import dev.argon.engine.command.branch.ProtectBranchHandler;
 import dev.argon.engine.command.branch.RenameBranchHandler;
 import dev.argon.engine.command.catalog.CreateHandler;
 import dev.argon.engine.command.catalog.CreateIndexesHandler;
+import dev.argon.engine.command.catalog.DbStatsHandler;
 import dev.argon.engine.command.catalog.DropDatabaseHandler;
 import dev.argon.engine.command.catalog.DropHandler;
 import dev.argon.engine.command.catalog.DropIndexesHandler;
@@ -53,16 +55,21 @@ public final class Commands {
         CommandTable t = new CommandTable();
         HelloHandler hello = new HelloHandler();
         PingHandler ok = new PingHandler();
+        NotImplementedHandler noTxn = new NotImplementedHandler("multi-document transactions are planned; each write command is atomic on its own");
         t.add("aggregate", new AggregateHandler(), false, "run an aggregation pipeline over a collection")
+                .add("abortTransaction", noTxn, false, "not yet: multi-document transactions")
                 .add("argonStatus", new ArgonStatusHandler(), false, "Argon: head LSN, last commit time, branch and tag counts")
                 .add("branchLog", new BranchLogHandler(), false, "Argon: commits of a branch, newest first")
                 .add("buildInfo", new BuildInfoHandler(), false, "server version and build details")
+                .add("collStats", new NotImplementedHandler("collection statistics"), false, "not yet: collection statistics")
+                .add("commitTransaction", noTxn, false, "not yet: multi-document transactions")
                 .add("connectionStatus", new ConnectionStatusHandler(), false, "who this connection is authenticated as")
                 .add("count", new CountHandler(), false, "count documents matching a query")
                 .add("create", new CreateHandler(), true, "create a collection")
                 .add("createBranch", new CreateBranchHandler(), true, "Argon: create a branch from a ref, an LSN or a time")
                 .add("createIndexes", new CreateIndexesHandler(), true, "create secondary indexes")
                 .add("createTag", new CreateTagHandler(), true, "Argon: tag a branch at a point")
+                .add("dbStats", new DbStatsHandler(), false, "database statistics")
                 .add("delete", new DeleteHandler(), true, "delete documents")
                 .add("diff", new DiffHandler(), false, "Argon: documents that differ between two refs")
                 .add("distinct", new DistinctHandler(), false, "distinct values of a field")
@@ -72,6 +79,7 @@ public final class Commands {
                 .add("dropIndexes", new DropIndexesHandler(), true, "drop secondary indexes")
                 .add("dropTag", new DropTagHandler(), true, "Argon: delete a tag")
                 .add("endSessions", ok, false, "end logical sessions (sessions hold no server state yet)")
+                .add("explain", new NotImplementedHandler("query plans (there is no query planner yet)"), false, "not yet: query plans")
                 .add("find", new FindHandler(), false, "query a collection")
                 .add("findAndModify", new FindAndModifyHandler(), true, "update or remove one document and return it")
                 .add("getCmdLineOpts", new GetCmdLineOptsHandler(), false, "the server's command line")
@@ -96,6 +104,7 @@ public final class Commands {
                 .add("renameCollection", new RenameCollectionHandler(), true, "rename a collection")
                 .add("resetBranch", new ResetBranchHandler(), true, "Argon: move a branch head back to a point")
                 .add("revert", new RevertHandler(), true, "Argon: append the inverse of commits")
+                .add("replSetGetStatus", new NotImplementedHandler("replica-set status (Argon is a single member)"), false, "not yet")
                 .add("serverStatus", new ServerStatusHandler(), false, "live server figures")
                 .add("update", new UpdateHandler(), true, "update documents")
                 .add("whatsmyuri", new WhatsMyUriHandler(), false, "the client's address");

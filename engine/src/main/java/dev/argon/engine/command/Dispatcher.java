@@ -42,6 +42,11 @@ public final class Dispatcher implements CommandService {
         }
         count(entry.name());
         try {
+            if (command.containsKey("autocommit") && !command.getBoolean("autocommit", org.bson.BsonBoolean.TRUE).getValue()) {
+                // Running a transaction's statements one by one would silently lose its atomicity.
+                throw new ArgonException(MongoErrorCode.NOT_IMPLEMENTED,
+                        "multi-document transactions are not implemented by Argon yet; each write command is atomic on its own");
+            }
             BsonDocument reply = entry.handler().handle(new CommandContext(engine, client, command, name));
             if (!reply.containsKey("ok")) {
                 reply.append("ok", new BsonDouble(1));

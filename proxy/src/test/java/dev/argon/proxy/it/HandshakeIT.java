@@ -112,4 +112,31 @@ class HandshakeIT extends ArgonTestBase {
         assertEquals(1.0, db("admin").runCommand(doc("{endSessions: []}")).get("ok", Number.class).doubleValue());
         assertEquals(1.0, db("admin").runCommand(doc("{killAllSessions: []}")).get("ok", Number.class).doubleValue());
     }
+
+    @Test
+    void knownButUnbuiltCommandsAnswerNotImplemented() {
+        MongoCommandException e = assertThrows(MongoCommandException.class, () -> db("ni").runCommand(doc("{explain: {find: 'c'}}")));
+        assertEquals(238, e.getErrorCode());
+        assertEquals("NotImplemented", e.getErrorCodeName());
+    }
+
+    @Test
+    void transactionsAreRefusedRatherThanRunWithoutAtomicity() {
+        try (com.mongodb.client.ClientSession s = client.startSession()) {
+            s.startTransaction();
+            com.mongodb.MongoException e = assertThrows(com.mongodb.MongoException.class,
+                    () -> db("txn").getCollection("c").insertOne(s, doc("{_id: 1}")));
+            assertEquals(238, e.getCode());
+        }
+        assertEquals(0, db("txn").getCollection("c").countDocuments());
+    }
+
+    @Test
+    void dbStatsCountsTheBranchesDocuments() {
+        db("dbs").getCollection("a").insertMany(List.of(doc("{_id: 1}"), doc("{_id: 2}")));
+        db("dbs").getCollection("b").insertOne(doc("{_id: 1}"));
+        Document st = db("dbs").runCommand(doc("{dbStats: 1}"));
+        assertEquals(2, st.getInteger("collections"));
+        assertEquals(3L, st.get("objects", Number.class).longValue());
+    }
 }
