@@ -1,6 +1,5 @@
 package dev.argon.engine.store;
 
-import dev.argon.engine.bson.KeyEncoder;
 import dev.argon.wal.Bson;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -68,11 +67,6 @@ public class DataView {
             }
         }
         return ids;
-    }
-
-    /** Size of the payload of a document, for dataSize-style figures. */
-    public static int encodedIdLength(BsonValue id) {
-        return KeyEncoder.encode(id).length;
     }
 
     /** Decoded documents over a raw scan. Not thread-safe; close it. */
