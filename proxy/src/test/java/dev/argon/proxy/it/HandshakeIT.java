@@ -139,4 +139,29 @@ class HandshakeIT extends ArgonTestBase {
         assertEquals(2, st.getInteger("collections"));
         assertEquals(3L, st.get("objects", Number.class).longValue());
     }
+
+    @Test
+    void idleCursorsTimeOutAndAreCounted() throws Exception {
+        MongoDatabase d = db("idle");
+        List<Document> docs = new java.util.ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            docs.add(new Document("_id", i));
+        }
+        d.getCollection("c").insertMany(docs);
+        long before = d.runCommand(doc("{serverStatus: 1}")).get("metrics", Document.class).get("cursor", Document.class)
+                .get("timedOut", Number.class).longValue();
+        long id = d.runCommand(doc("{find: 'c', batchSize: 2}")).get("cursor", Document.class).getLong("id");
+        server.engine().cursors().timeoutMillis(100);
+        try {
+            Thread.sleep(2500);
+        } finally {
+            server.engine().cursors().timeoutMillis(10 * 60 * 1000L);
+        }
+        long after = d.runCommand(doc("{serverStatus: 1}")).get("metrics", Document.class).get("cursor", Document.class)
+                .get("timedOut", Number.class).longValue();
+        assertTrue(after >= before + 1, before + " -> " + after);
+        MongoCommandException e = assertThrows(MongoCommandException.class,
+                () -> d.runCommand(new Document("getMore", id).append("collection", "c")));
+        assertEquals(43, e.getErrorCode());
+    }
 }
