@@ -76,6 +76,7 @@ public enum MongoErrorCode {
     PROTOCOL_ERROR(17, "ProtocolError"),
     CANNOT_INDEX_PARALLEL_ARRAYS(171, "CannotIndexParallelArrays"),
     COMMAND_NOT_SUPPORTED_ON_VIEW(166, "CommandNotSupportedOnView"),
+    SEARCH_NOT_ENABLED(31082, "SearchNotEnabled"),
     UNKNOWN_ERROR(8, "UnknownError"),
     CANNOT_BACKFILL_ARRAY(34, "CannotBackfillArray"),
     EXCEEDED_MEMORY_LIMIT(146, "ExceededMemoryLimit"),

@@ -11,6 +11,10 @@ import org.bson.BsonDocument;
  * (for example 40324 "Unrecognized pipeline stage name"). Immutable and thread-safe; each run is independent.
  */
 public final class Pipeline {
+    /** What a MongoDB server without Atlas Search says, so clients and tests recognise the situation. */
+    public static final String SEARCH_MESSAGE = "Using Atlas Search Database Commands and the $listSearchIndexes aggregation stage "
+            + "requires additional configuration. Please connect to Atlas or an AtlasCLI local deployment to enable.";
+
     private final List<Stage> stages;
     private final CollectionResolver resolver;
 

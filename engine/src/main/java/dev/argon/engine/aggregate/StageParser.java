@@ -85,6 +85,11 @@ final class StageParser {
             case "$facet": return new FacetStage(arg, scope, resolver);
             case "$sample": return BasicStages.sample(arg);
             case "$unionWith": return new UnionWithStage(arg, scope, resolver);
+            case "$listSearchIndexes":
+            case "$search":
+            case "$searchMeta":
+            case "$vectorSearch":
+                throw error(MongoErrorCode.SEARCH_NOT_ENABLED, Pipeline.SEARCH_MESSAGE);
             default:
                 if (UNSUPPORTED.contains(name)) {
                     throw error(MongoErrorCode.NOT_IMPLEMENTED, "The " + name + " aggregation stage is not supported by Argon");

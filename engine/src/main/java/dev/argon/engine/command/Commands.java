@@ -10,6 +10,7 @@ import dev.argon.engine.command.admin.HostInfoHandler;
 import dev.argon.engine.command.admin.ListCommandsHandler;
 import dev.argon.engine.command.admin.NotImplementedHandler;
 import dev.argon.engine.command.admin.PingHandler;
+import dev.argon.engine.command.admin.SearchIndexHandler;
 import dev.argon.engine.command.admin.ServerStatusHandler;
 import dev.argon.engine.command.admin.WhatsMyUriHandler;
 import dev.argon.engine.command.branch.ArgonStatusHandler;
@@ -55,6 +56,7 @@ public final class Commands {
         CommandTable t = new CommandTable();
         HelloHandler hello = new HelloHandler();
         PingHandler ok = new PingHandler();
+        SearchIndexHandler search = new SearchIndexHandler();
         NotImplementedHandler noTxn = new NotImplementedHandler("multi-document transactions are planned; each write command is atomic on its own");
         t.add("aggregate", new AggregateHandler(), false, "run an aggregation pipeline over a collection")
                 .add("abortTransaction", noTxn, false, "not yet: multi-document transactions")
@@ -68,6 +70,7 @@ public final class Commands {
                 .add("create", new CreateHandler(), true, "create a collection")
                 .add("createBranch", new CreateBranchHandler(), true, "Argon: create a branch from a ref, an LSN or a time")
                 .add("createIndexes", new CreateIndexesHandler(), true, "create secondary indexes")
+                .add("createSearchIndexes", search, false, "Atlas Search only: answers SearchNotEnabled")
                 .add("createTag", new CreateTagHandler(), true, "Argon: tag a branch at a point")
                 .add("dbStats", new DbStatsHandler(), false, "database statistics")
                 .add("delete", new DeleteHandler(), true, "delete documents")
@@ -77,6 +80,7 @@ public final class Commands {
                 .add("dropBranch", new DropBranchHandler(), true, "Argon: delete a branch")
                 .add("dropDatabase", new DropDatabaseHandler(), true, "drop every collection of a database")
                 .add("dropIndexes", new DropIndexesHandler(), true, "drop secondary indexes")
+                .add("dropSearchIndex", search, false, "Atlas Search only: answers SearchNotEnabled")
                 .add("dropTag", new DropTagHandler(), true, "Argon: delete a tag")
                 .add("endSessions", ok, false, "end logical sessions (sessions hold no server state yet)")
                 .add("explain", new NotImplementedHandler("query plans (there is no query planner yet)"), false, "not yet: query plans")
@@ -107,6 +111,7 @@ public final class Commands {
                 .add("replSetGetStatus", new NotImplementedHandler("replica-set status (Argon is a single member)"), false, "not yet")
                 .add("serverStatus", new ServerStatusHandler(), false, "live server figures")
                 .add("update", new UpdateHandler(), true, "update documents")
+                .add("updateSearchIndex", search, false, "Atlas Search only: answers SearchNotEnabled")
                 .add("whatsmyuri", new WhatsMyUriHandler(), false, "the client's address");
         t.add("listCommands", new ListCommandsHandler(t), false, "the commands this server knows");
         return t;
