@@ -77,8 +77,12 @@ final class FilterParser {
             }
             case "$comment":
                 return null;
-            case "$where":
             case "$expr":
+                if (level == Level.SUB) {
+                    throw Args.badValue(name + " can only be applied to the top-level document");
+                }
+                return expr(value);
+            case "$where":
             case "$text":
                 if (level == Level.SUB) {
                     throw Args.badValue(name + " can only be applied to the top-level document");
@@ -454,5 +458,11 @@ final class FilterParser {
 
     private static boolean startsWithElemMatch(BsonValue v) {
         return v.isDocument() && !v.asDocument().isEmpty() && v.asDocument().getFirstKey().equals("$elemMatch");
+    }
+
+    /** {@code $expr}: an aggregation expression over the whole document, true when its value is truthy. */
+    private static MatchExpr expr(BsonValue value) {
+        dev.argon.engine.aggregate.Expression e = dev.argon.engine.aggregate.Expression.compile(value);
+        return (doc, position) -> dev.argon.engine.aggregate.Values.isTruthy(e.evaluate(doc));
     }
 }

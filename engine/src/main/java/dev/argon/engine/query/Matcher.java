@@ -10,7 +10,7 @@ import org.bson.BsonDocument;
  * <p>Supported: implicit equality, $eq $ne $gt $gte $lt $lte $in $nin, $and $or $nor $not, $exists, $type,
  * $mod, $regex/$options (and regex values), $all (also of $elemMatch), $elemMatch (value and object form),
  * $size, $bitsAllSet $bitsAllClear $bitsAnySet $bitsAnyClear, $alwaysTrue $alwaysFalse, $comment; array
- * traversal as described in {@link DocPath}. $where, $expr, $text, $jsonSchema, $sampleRate and the geo
+ * traversal as described in {@link DocPath}. $where, $text, $jsonSchema, $sampleRate and the geo
  * operators throw NotImplemented (238).
  */
 public final class Matcher {

@@ -432,9 +432,15 @@ class MatcherTest {
     }
 
     @Test
+    void exprEvaluatesAnAggregationExpressionOnTheDocument() {
+        assertTrue(Matcher.compile(BsonDocument.parse("{$expr: {$eq: ['$a', 1]}}")).matches(BsonDocument.parse("{a: 1}")));
+        assertFalse(Matcher.compile(BsonDocument.parse("{$expr: {$eq: ['$a', 1]}}")).matches(BsonDocument.parse("{a: 2}")));
+        assertFalse(Matcher.compile(BsonDocument.parse("{$expr: '$missing'}")).matches(BsonDocument.parse("{a: 2}")));
+    }
+
+    @Test
     void unsupportedFeaturesAreNotImplemented() {
         assertEquals(238, err("{$where: 'this.a == 1'}").code());
-        assertEquals(238, err("{$expr: {$eq: ['$a', 1]}}").code());
         assertEquals(238, err("{$text: {$search: 'x'}}").code());
         assertEquals(238, err("{a: {$near: [0, 0]}}").code());
         err("{a: {$elemMatch: {$expr: {$eq: [1, 1]}}}}", MongoErrorCode.BAD_VALUE,

@@ -244,4 +244,15 @@ class CrudIT extends ArgonTestBase {
         assertEquals(2, e.getErrorCode());
         assertEquals("BadValue", e.getErrorCodeName());
     }
+
+    @Test
+    void exprComparesFieldsOfTheSameDocument() {
+        MongoCollection<Document> c = fresh("expr");
+        c.insertMany(List.of(doc("{_id: 1, spent: 5, budget: 10}"), doc("{_id: 2, spent: 15, budget: 10}")));
+        assertEquals(List.of(2), c.find(doc("{$expr: {$gt: ['$spent', '$budget']}}")).map(d -> d.getInteger("_id")).into(new ArrayList<>()));
+        assertEquals(1, c.countDocuments(doc("{$expr: {$lt: ['$spent', '$budget']}}")));
+        MongoCommandException nested = assertThrows(MongoCommandException.class,
+                () -> c.find(doc("{a: {$elemMatch: {$expr: {$eq: [1, 1]}}}}")).first());
+        assertEquals(2, nested.getErrorCode());
+    }
 }
