@@ -630,6 +630,11 @@ public final class Wal implements AutoCloseable {
         }
     }
 
+    /** Blocks until every commit up to lsn is on stable storage, sharing the fsync with concurrent callers. */
+    public void awaitDurable(long lsn) {
+        syncer.awaitSynced(lsn);
+    }
+
     /** Number of WAL fsyncs done so far (for metrics and benchmarks). */
     public long syncCount() {
         return syncer.syncs();

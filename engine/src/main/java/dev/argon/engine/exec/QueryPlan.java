@@ -42,7 +42,10 @@ public final class QueryPlan {
         }
         Matcher matcher = Matcher.compile(filter == null ? new BsonDocument() : filter);
         Projection proj = projection == null || projection.isEmpty() ? null : Projection.compile(projection);
-        SortSpec sortSpec = sort == null || sort.isEmpty() ? null : SortSpec.compile(sort);
+        // Documents come in _id order already, so sorting by _id ascending needs no sort at all.
+        boolean natural = sort != null && sort.size() == 1 && sort.containsKey("_id") && sort.get("_id").isNumber()
+                && sort.get("_id").asNumber().doubleValue() > 0;
+        SortSpec sortSpec = sort == null || sort.isEmpty() || natural ? null : SortSpec.compile(sort);
         Comparator<BsonDocument> order = sortSpec == null ? null : sortSpec.comparator();
         BsonValue id = pinnedId(filter);
         Iterator<BsonDocument> source;
@@ -51,8 +54,9 @@ public final class QueryPlan {
             BsonDocument d = view.document(c, id);
             source = d == null ? Collections.emptyIterator() : List.of(d).iterator();
         } else {
-            DataView.DocumentScan scan = view.documents(c);
-            source = scan;
+            IdRange range = IdRange.of(filter);
+            DataView.DocumentScan scan = range == null || range.lower() == null ? view.documents(c) : view.documentsFrom(c, range.lower());
+            source = range == null || range.upper() == null ? scan : range.bounded(scan);
             resource = scan;
         }
         Iterator<Matched> matched = new Filtered(source, matcher, proj != null);

@@ -56,6 +56,11 @@ public class DataView {
         return new DocumentScan(reader.scan(Keys.collectionPrefix(c.collectionId()), null));
     }
 
+    /** Documents in {@code _id} order starting at an encoded {@code _id} (inclusive). Close it. */
+    public DocumentScan documentsFrom(CollectionInfo c, byte[] encodedIdStart) {
+        return new DocumentScan(reader.scan(Keys.collectionPrefix(c.collectionId()), Keys.document(c.collectionId(), encodedIdStart)));
+    }
+
     /** Index entries of one key value (every document carrying that key), as encoded {@code _id}s. */
     public List<byte[]> indexEntries(CollectionInfo c, IndexInfo index, byte[] encodedKey) {
         byte[] prefix = Keys.indexKeyPrefix(c.collectionId(), index.indexId(), encodedKey);

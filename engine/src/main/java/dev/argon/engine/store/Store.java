@@ -51,7 +51,7 @@ public final class Store implements AutoCloseable {
                 throw new dev.argon.engine.ArgonException(dev.argon.engine.MongoErrorCode.WRITE_CONFLICT,
                         "the branch was reset or deleted while this write waited; run it again");
             }
-            return new Write(new WriteSession(wal, branchId, new WalKeyReader(wal, wal.headView(branchId))), lock);
+            return new Write(new WriteSession(wal, branchId, new WalKeyReader(wal, wal.headView(branchId))), lock, wal);
         } catch (RuntimeException e) {
             lock.unlock();
             throw e;
@@ -67,11 +67,15 @@ public final class Store implements AutoCloseable {
         wal.close();
     }
 
-    /** A write session bound to its branch lock. */
-    public record Write(WriteSession session, ReentrantLock lock) implements AutoCloseable {
+    /** A write session bound to its branch lock. Closing releases the lock, then waits for a requested fsync. */
+    public record Write(WriteSession session, ReentrantLock lock, Wal wal) implements AutoCloseable {
         @Override
         public void close() {
             lock.unlock();
+            long lsn = session.durableLsn();
+            if (lsn > 0) {
+                wal.awaitDurable(lsn);
+            }
         }
     }
 }

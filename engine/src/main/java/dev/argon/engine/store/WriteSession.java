@@ -58,12 +58,27 @@ public final class WriteSession extends DataView {
         return entries.isEmpty();
     }
 
-    /** Writes everything as one commit; returns null if there was nothing to write. */
+    private long durableLsn = -1;
+
+    /**
+     * Writes everything as one commit; returns null if there was nothing to write. A journaled commit does not
+     * wait for its fsync here, under the branch lock: {@link Store.Write#close()} waits after releasing it,
+     * so that concurrent writers of one branch share fsyncs.
+     */
     public CommitResult commit(String actor, String comment, boolean sync) {
         if (entries.isEmpty()) {
             return null;
         }
-        return wal.commit(new CommitRequest(branchId, actor, comment, sync, List.copyOf(entries)));
+        CommitResult r = wal.commit(new CommitRequest(branchId, actor, comment, false, List.copyOf(entries)));
+        if (sync) {
+            durableLsn = r.endLsn();
+        }
+        return r;
+    }
+
+    /** The LSN a journaled commit must reach stable storage up to before it is acknowledged, or -1. */
+    long durableLsn() {
+        return durableLsn;
     }
 
     // ---- catalog ----

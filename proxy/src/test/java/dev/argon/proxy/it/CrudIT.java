@@ -255,4 +255,23 @@ class CrudIT extends ArgonTestBase {
                 () -> c.find(doc("{a: {$elemMatch: {$expr: {$eq: [1, 1]}}}}")).first());
         assertEquals(2, nested.getErrorCode());
     }
+
+    @Test
+    void idRangesWithSortAndLimitReturnTheRightDocuments() {
+        MongoCollection<Document> c = fresh("range");
+        List<Document> docs = new ArrayList<>();
+        for (int i = 0; i < 500; i++) {
+            docs.add(new Document("_id", i));
+        }
+        docs.add(new Document("_id", "s1"));
+        c.insertMany(docs);
+        assertEquals(List.of(100, 101, 102), c.find(Filters.gte("_id", 100)).sort(Sorts.ascending("_id")).limit(3)
+                .map(d -> d.getInteger("_id")).into(new ArrayList<>()));
+        assertEquals(List.of(101, 102), c.find(Filters.and(Filters.gt("_id", 100), Filters.lte("_id", 102)))
+                .map(d -> d.getInteger("_id")).into(new ArrayList<>()));
+        assertEquals(5, c.countDocuments(Filters.lt("_id", 5)));
+        assertEquals(List.of(499, 498), c.find(Filters.gte("_id", 0)).sort(Sorts.descending("_id")).limit(2)
+                .map(d -> d.getInteger("_id")).into(new ArrayList<>()));
+        assertEquals(List.of("s1"), c.find(Filters.gte("_id", "")).map(d -> d.getString("_id")).into(new ArrayList<>()));
+    }
 }

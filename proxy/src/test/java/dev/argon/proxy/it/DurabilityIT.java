@@ -42,6 +42,31 @@ class DurabilityIT extends ArgonTestBase {
     }
 
     @Test
+    void journaledWritersOfOneBranchShareFsyncs() throws Exception {
+        Document before = db("admin").runCommand(new Document("serverStatus", 1));
+        long syncsBefore = before.get("argon", Document.class).get("walSyncs", Number.class).longValue();
+        MongoCollection<Document> c = db("dur").getCollection("j").withWriteConcern(com.mongodb.WriteConcern.ACKNOWLEDGED.withJournal(true));
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < 16; t++) {
+            int base = t * 1000;
+            Thread th = new Thread(() -> {
+                for (int i = 0; i < 50; i++) {
+                    c.insertOne(new Document("_id", base + i));
+                }
+            });
+            th.start();
+            threads.add(th);
+        }
+        for (Thread th : threads) {
+            th.join();
+        }
+        assertEquals(800, c.countDocuments());
+        long syncs = db("admin").runCommand(new Document("serverStatus", 1)).get("argon", Document.class).get("walSyncs", Number.class).longValue()
+                - syncsBefore;
+        assertTrue(syncs < 800, "800 journaled inserts from 16 clients took " + syncs + " fsyncs");
+    }
+
+    @Test
     void acknowledgedWritesSurviveKill9() throws Exception {
         Path dir = Files.createTempDirectory("argon-kill-");
         Path portFile = dir.resolve("port");
