@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code argon} command line: {@code serve} runs a server; the other verbs talk to a running one. */
 @Command(name = "argon", mixinStandardHelpOptions = true, version = "argon " + dev.argon.engine.Engine.VERSION,
         description = "Git for MongoDB data: a MongoDB-compatible server with branches, history and time travel.",
-        subcommands = {ServeCommand.class, BranchCommand.class, StatusCommand.class, LogCommand.class, DiffCommand.class,
+        subcommands = {ServeCommand.class, BenchCommand.class, BranchCommand.class, StatusCommand.class, LogCommand.class, DiffCommand.class,
                 MergeCommand.class, TagCommand.class, ResetCommand.class, RevertCommand.class, CommandLine.HelpCommand.class})
 public final class ArgonCli implements Runnable {
     @CommandLine.Spec

@@ -38,6 +38,7 @@ public final class Wal implements AutoCloseable {
     private final ReentrantLock commitLock = new ReentrantLock();
     private volatile long lastLsn;
     private volatile long lastTime;
+    private volatile long lastCatalogLsn = Long.MAX_VALUE;
     private volatile boolean healthy = true;
     private static final byte[] ID_RESERVED = "idReserved".getBytes(java.nio.charset.StandardCharsets.UTF_8);
     /** Ids are reserved in blocks so that an allocation rarely writes; a restart skips the unused rest. */
@@ -70,6 +71,7 @@ public final class Wal implements AutoCloseable {
             return t;
         });
         ticker.scheduleWithFixedDelay(this::tick, WalSyncer.INTERVAL_MS, WalSyncer.INTERVAL_MS, TimeUnit.MILLISECONDS);
+        lastCatalogLsn = lastLsn;
         LOG.info("opened data directory {} at lsn {}", dir, lastLsn);
     }
 
@@ -116,6 +118,15 @@ public final class Wal implements AutoCloseable {
     /** The highest LSN committed in this data directory. */
     public long lastLsn() {
         return lastLsn;
+    }
+
+    /**
+     * The last LSN of the last commit that changed any catalog entry since this process opened the data
+     * directory (MAX_VALUE until the first read of it settles, so caches start cold). A catalog read made at
+     * a point at or above it stays valid for any later point until this moves.
+     */
+    public long lastCatalogLsn() {
+        return lastCatalogLsn;
     }
 
     /** Time of the last commit, epoch millis (0 if none). */
@@ -238,6 +249,10 @@ public final class Wal implements AutoCloseable {
                 batch.put(db.meta(), LAST_TIME, Bytes.longKey(time));
                 db.db().write(wo, batch);
                 lastLsn = lsn;
+                if (counts.values().stream().anyMatch(c -> c[3] > 0)) {
+                    // Set before the head moves, so a reader that sees the new head also sees this.
+                    lastCatalogLsn = lsn;
+                }
                 lastTime = time;
                 branches.apply(moved);
                 syncer.written(lsn);

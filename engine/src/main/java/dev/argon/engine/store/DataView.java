@@ -15,14 +15,30 @@ import org.bson.BsonValue;
  */
 public class DataView {
     protected final KeyReader reader;
+    private final CatalogCache.Scope cache;
 
     DataView(KeyReader reader) {
+        this(reader, null);
+    }
+
+    DataView(KeyReader reader, CatalogCache.Scope cache) {
         this.reader = reader;
+        this.cache = cache;
     }
 
     public CollectionInfo collection(String db, String name) {
+        if (cache != null) {
+            CollectionInfo hit = cache.get(db, name);
+            if (hit != null) {
+                return hit.collectionId() < 0 ? null : hit;
+            }
+        }
         byte[] p = reader.get(Keys.catalog(db, name));
-        return p == null ? null : CollectionInfo.fromBson(Bson.document(p));
+        CollectionInfo info = p == null ? null : CollectionInfo.fromBson(Bson.document(p));
+        if (cache != null) {
+            cache.put(db, name, info);
+        }
+        return info;
     }
 
     public List<CollectionInfo> collections(String db) {

@@ -25,8 +25,11 @@ public final class Store implements AutoCloseable {
         return wal;
     }
 
+    private final CatalogCache catalogCache = new CatalogCache();
+
     public DataView head(int branchId) {
-        return new DataView(new WalKeyReader(wal, wal.headView(branchId)));
+        dev.argon.wal.ReadView view = wal.headView(branchId);
+        return new DataView(new WalKeyReader(wal, view), catalogCache.forView(wal, view));
     }
 
     public DataView at(int branchId, long lsn) {
