@@ -173,6 +173,13 @@ final class ObjectOps {
             }
         }
         BsonValue fieldSpec = d.get("field");
+        // A constant string: plain, or wrapped in $literal (the only way to name a field that starts with '$').
+        if (fieldSpec != null && fieldSpec.isDocument() && fieldSpec.asDocument().size() == 1
+                && fieldSpec.asDocument().containsKey("$literal")) {
+            fieldSpec = fieldSpec.asDocument().get("$literal");
+        } else if (fieldSpec != null && fieldSpec.isString() && fieldSpec.asString().getValue().startsWith("$")) {
+            throw error(MongoErrorCode.FAILED_TO_PARSE, op + " requires 'field' to evaluate to a constant, but got a non-constant argument");
+        }
         if (fieldSpec == null || !fieldSpec.isString()) {
             throw error(MongoErrorCode.FAILED_TO_PARSE, op + " requires 'field' to evaluate to a constant, but got a non-constant argument");
         }
