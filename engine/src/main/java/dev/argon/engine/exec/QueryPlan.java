@@ -37,10 +37,16 @@ public final class QueryPlan {
 
     public static Result find(DataView view, CollectionInfo c, BsonDocument filter, BsonDocument sort, long skip, long limit,
                               BsonDocument projection) {
+        return find(view, c, filter, sort, skip, limit, projection, null);
+    }
+
+    /** As {@link #find}, with the command's {@code let} variables available to {@code $expr}. */
+    public static Result find(DataView view, CollectionInfo c, BsonDocument filter, BsonDocument sort, long skip, long limit,
+                              BsonDocument projection, BsonDocument let) {
         if (c == null) {
             return empty();
         }
-        Matcher matcher = Matcher.compile(filter == null ? new BsonDocument() : filter);
+        Matcher matcher = Matcher.compile(filter == null ? new BsonDocument() : filter, let);
         Projection proj = projection == null || projection.isEmpty() ? null : Projection.compile(projection);
         // Documents come in _id order already, so sorting by _id ascending needs no sort at all.
         boolean natural = sort != null && sort.size() == 1 && sort.containsKey("_id") && sort.get("_id").isNumber()

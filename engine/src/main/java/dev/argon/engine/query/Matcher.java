@@ -33,6 +33,36 @@ public final class Matcher {
         return new Matcher(copy, FilterParser.parse(copy, FilterParser.Level.TOP));
     }
 
+    /**
+     * Compiles a filter whose {@code $expr} clauses may use the command's {@code let} variables ({@code $$name}):
+     * each {@code $expr} is wrapped in {@code $let} with those variables.
+     */
+    public static Matcher compile(BsonDocument filter, BsonDocument let) {
+        if (let == null || let.isEmpty() || filter == null) {
+            return compile(filter);
+        }
+        return compile(bindLet(filter, let));
+    }
+
+    private static BsonDocument bindLet(BsonDocument filter, BsonDocument let) {
+        BsonDocument out = new BsonDocument();
+        for (java.util.Map.Entry<String, org.bson.BsonValue> e : filter.entrySet()) {
+            String k = e.getKey();
+            org.bson.BsonValue v = e.getValue();
+            if (k.equals("$expr")) {
+                v = new BsonDocument("$let", new BsonDocument("vars", let).append("in", v));
+            } else if ((k.equals("$and") || k.equals("$or") || k.equals("$nor")) && v.isArray()) {
+                org.bson.BsonArray arr = new org.bson.BsonArray();
+                for (org.bson.BsonValue x : v.asArray()) {
+                    arr.add(x.isDocument() ? bindLet(x.asDocument(), let) : x);
+                }
+                v = arr;
+            }
+            out.append(k, v);
+        }
+        return out;
+    }
+
     /** The filter this matcher was compiled from. */
     public BsonDocument filter() {
         return filter.clone();

@@ -42,7 +42,7 @@ public final class DeleteHandler implements CommandHandler {
                     }
                     BsonDocument q = st.get("q").isDocument() ? st.getDocument("q") : null;
                     List<BsonDocument> targets = new ArrayList<>();
-                    try (QueryPlan.Result r = QueryPlan.find(s, c, q, null, 0, limit, null)) {
+                    try (QueryPlan.Result r = QueryPlan.find(s, c, q, null, 0, limit, null, ctx.document("let"))) {
                         r.forEachRemaining(targets::add);
                     }
                     for (BsonDocument d : targets) {

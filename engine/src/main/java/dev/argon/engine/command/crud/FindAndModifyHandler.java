@@ -48,7 +48,7 @@ public final class FindAndModifyHandler implements CommandHandler {
             if (remove) {
                 BsonDocument target = null;
                 if (c != null) {
-                    try (QueryPlan.Result r = QueryPlan.find(s, c, query, sort, 0, 1, null)) {
+                    try (QueryPlan.Result r = QueryPlan.find(s, c, query, sort, 0, 1, null, ctx.document("let"))) {
                         target = r.hasNext() ? r.next() : null;
                     }
                 }
@@ -65,7 +65,7 @@ public final class FindAndModifyHandler implements CommandHandler {
                 if (c == null) {
                     lastError.append("n", new BsonInt32(0)).append("updatedExisting", BsonBoolean.FALSE);
                 } else {
-                    Updater.Outcome o = Updater.apply(s, c, query, sort, spec, false, upsert);
+                    Updater.Outcome o = Updater.apply(s, c, query, sort, spec, false, upsert, ctx.document("let"));
                     if (o.upsertedId() != null) {
                         lastError.append("n", new BsonInt32(1)).append("updatedExisting", BsonBoolean.FALSE)
                                 .append("upserted", o.upsertedId());

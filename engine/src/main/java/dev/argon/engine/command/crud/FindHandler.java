@@ -29,7 +29,8 @@ public final class FindHandler implements CommandHandler {
         boolean singleBatch = ctx.bool("singleBatch", false);
         DataView view = ctx.readView();
         CollectionInfo c = view.collection(ctx.db(), coll);
-        QueryPlan.Result r = QueryPlan.find(view, c, filter, ctx.document("sort"), skip, limit, ctx.document("projection"));
+        QueryPlan.Result r = QueryPlan.find(view, c, filter, ctx.document("sort"), skip, limit, ctx.document("projection"),
+                ctx.document("let"));
         if (limit > 0 && (batchSize < 0 || batchSize > limit)) {
             batchSize = limit;
         }

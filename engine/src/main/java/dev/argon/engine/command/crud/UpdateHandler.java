@@ -53,7 +53,7 @@ public final class UpdateHandler implements CommandHandler {
                         }
                         c = s.collectionForWrite(ctx.db(), coll);
                     }
-                    Updater.Outcome o = Updater.apply(s, c, st.isDocument("q") ? st.getDocument("q") : null, null, spec, multi, upsert);
+                    Updater.Outcome o = Updater.apply(s, c, st.isDocument("q") ? st.getDocument("q") : null, null, spec, multi, upsert, ctx.document("let"));
                     n += o.matched();
                     modified += o.modified();
                     if (o.upsertedId() != null) {

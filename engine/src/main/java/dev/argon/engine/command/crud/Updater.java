@@ -25,11 +25,11 @@ final class Updater {
     private Updater() {}
 
     static Outcome apply(WriteSession s, CollectionInfo c, BsonDocument filter, BsonDocument sort, UpdateSpec spec,
-                         boolean multi, boolean upsert) {
+                         boolean multi, boolean upsert, BsonDocument let) {
         BsonDocument q = filter == null ? new BsonDocument() : filter;
-        Matcher matcher = Matcher.compile(q);
+        Matcher matcher = Matcher.compile(q, let);
         List<BsonDocument> targets = new ArrayList<>();
-        try (QueryPlan.Result r = QueryPlan.find(s, c, q, sort, 0, multi ? 0 : 1, null)) {
+        try (QueryPlan.Result r = QueryPlan.find(s, c, q, sort, 0, multi ? 0 : 1, null, let)) {
             while (r.hasNext()) {
                 targets.add(r.next());
             }
