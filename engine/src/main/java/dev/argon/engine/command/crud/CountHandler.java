@@ -16,7 +16,8 @@ public final class CountHandler implements CommandHandler {
         long skip = Math.max(0, ctx.number("skip", 0));
         long limit = Math.abs(ctx.number("limit", 0));
         long n = 0;
-        try (QueryPlan.Result r = QueryPlan.find(view, view.collection(ctx.db(), coll), ctx.document("query"), null, skip, limit, null)) {
+        try (QueryPlan.Result r = QueryPlan.find(view, view.collection(ctx.db(), coll), ctx.document("query"), null, skip, limit, null,
+                ctx.document("let"))) {
             while (r.hasNext()) {
                 r.next();
                 n++;
