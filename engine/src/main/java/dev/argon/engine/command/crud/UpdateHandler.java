@@ -19,6 +19,9 @@ import org.bson.BsonValue;
  * command is one commit. Reports {@code n} (matched plus upserted), {@code nModified} and {@code upserted}.
  */
 public final class UpdateHandler implements CommandHandler {
+    private static final java.util.Set<String> STATEMENT_FIELDS =
+            java.util.Set.of("q", "u", "upsert", "multi", "arrayFilters", "collation", "hint", "c", "upsertSupplied");
+
     @Override
     public BsonDocument handle(CommandContext ctx) {
         String coll = ctx.collectionName();
@@ -82,6 +85,12 @@ public final class UpdateHandler implements CommandHandler {
             throw ArgonException.typeMismatch("BSON field 'update.updates' must contain only objects");
         }
         BsonDocument d = v.asDocument();
+        for (String k : d.keySet()) {
+            if (!STATEMENT_FIELDS.contains(k)) {
+                // As mongod 7.0 answers, e.g. for 'sort', which only 8.0 accepts.
+                throw new ArgonException(dev.argon.engine.MongoErrorCode.LOCATION_40415, "BSON field 'update.updates." + k + "' is an unknown field.");
+            }
+        }
         if (!d.containsKey("q")) {
             throw ArgonException.failedToParse("BSON field 'update.updates.q' is missing but a required field");
         }
