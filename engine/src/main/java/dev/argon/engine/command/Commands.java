@@ -27,6 +27,7 @@ import dev.argon.engine.command.branch.DropBranchHandler;
 import dev.argon.engine.command.branch.ListBranchesHandler;
 import dev.argon.engine.command.branch.ProtectBranchHandler;
 import dev.argon.engine.command.branch.RenameBranchHandler;
+import dev.argon.engine.command.catalog.CollModHandler;
 import dev.argon.engine.command.catalog.CreateHandler;
 import dev.argon.engine.command.catalog.CreateIndexesHandler;
 import dev.argon.engine.command.catalog.DbStatsHandler;
@@ -63,6 +64,7 @@ public final class Commands {
                 .add("argonStatus", new ArgonStatusHandler(), false, "Argon: head LSN, last commit time, branch and tag counts")
                 .add("branchLog", new BranchLogHandler(), false, "Argon: commits of a branch, newest first")
                 .add("buildInfo", new BuildInfoHandler(), false, "server version and build details")
+                .add("collMod", new CollModHandler(), true, "change a collection's validator or an index option")
                 .add("collStats", new NotImplementedHandler("collection statistics"), false, "not yet: collection statistics")
                 .add("commitTransaction", noTxn, false, "not yet: multi-document transactions")
                 .add("connectionStatus", new ConnectionStatusHandler(), false, "who this connection is authenticated as")

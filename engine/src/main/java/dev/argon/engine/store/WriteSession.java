@@ -59,6 +59,39 @@ public final class WriteSession extends DataView {
     }
 
     private long durableLsn = -1;
+    private boolean validate = true;
+    private final Map<Long, Matcher> validators = new HashMap<>();
+
+    /** Skips collection validators for this write ({@code bypassDocumentValidation}, merges, reverts). */
+    public void bypassValidation() {
+        validate = false;
+    }
+
+    /**
+     * Applies the collection's validator ({@code validationLevel} strict by default, {@code moderate} lets an
+     * update through when the old document already failed; {@code validationAction: "warn"} never refuses).
+     */
+    private void checkValidator(CollectionInfo c, BsonDocument oldDoc, BsonDocument newDoc) {
+        BsonDocument o = c.options();
+        if (!validate || !o.isDocument("validator") || o.getDocument("validator").isEmpty()) {
+            return;
+        }
+        String level = o.isString("validationLevel") ? o.getString("validationLevel").getValue() : "strict";
+        String action = o.isString("validationAction") ? o.getString("validationAction").getValue() : "error";
+        if (level.equals("off") || action.equals("warn")) {
+            return;
+        }
+        Matcher m = validators.computeIfAbsent(c.collectionId(), k -> Matcher.compile(o.getDocument("validator")));
+        if (level.equals("moderate") && oldDoc != null && !m.matches(oldDoc)) {
+            return;
+        }
+        if (!m.matches(newDoc)) {
+            throw new ArgonException(MongoErrorCode.DOCUMENT_VALIDATION_FAILURE, "Document failed validation",
+                    new BsonDocument("errInfo", new BsonDocument("failingDocumentId", newDoc.get("_id"))
+                            .append("details", new BsonDocument("operatorName", new BsonString("$and"))
+                                    .append("specifiedAs", o.getDocument("validator")))));
+        }
+    }
 
     /**
      * Writes everything as one commit; returns null if there was nothing to write. A journaled commit does not
@@ -153,6 +186,7 @@ public final class WriteSession extends DataView {
         if (overlay.get(docKey) != null) {
             throw duplicate(c, "_id_", new BsonDocument("_id", new BsonInt32(1)), new BsonDocument("_id", id));
         }
+        checkValidator(c, null, doc);
         List<KeyWrite> writes = new ArrayList<>();
         List<byte[]> indexWrites = indexChanges(c, null, doc, encId, writes);
         byte[] payload = Bson.bytes(doc);
@@ -169,6 +203,7 @@ public final class WriteSession extends DataView {
         BsonValue id = oldDoc.get("_id");
         byte[] encId = KeyEncoder.encode(id);
         byte[] docKey = Keys.document(c.collectionId(), encId);
+        checkValidator(c, oldDoc, newDoc);
         List<KeyWrite> writes = new ArrayList<>();
         indexChanges(c, oldDoc, newDoc, encId, writes);
         byte[] payload = Bson.bytes(newDoc);

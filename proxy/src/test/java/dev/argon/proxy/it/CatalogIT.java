@@ -167,4 +167,26 @@ class CatalogIT extends ArgonTestBase {
         c.sort(String::compareTo);
         return c;
     }
+
+    @Test
+    void validatorsAreEnforcedAndCollModChangesThem() {
+        MongoDatabase d = db("val");
+        d.createCollection("stock", new com.mongodb.client.model.CreateCollectionOptions()
+                .validationOptions(new com.mongodb.client.model.ValidationOptions().validator(doc("{qty: {$gte: 0}}"))));
+        MongoCollection<Document> c = d.getCollection("stock");
+        c.insertOne(doc("{_id: 1, qty: 5}"));
+        MongoWriteException bad = assertThrows(MongoWriteException.class, () -> c.insertOne(doc("{_id: 2, qty: -1}")));
+        assertEquals(121, bad.getError().getCode());
+        assertEquals(2, bad.getError().getDetails().getInt32("failingDocumentId").getValue());
+        MongoWriteException badUpdate = assertThrows(MongoWriteException.class, () -> c.updateOne(Filters.eq("_id", 1), doc("{$set: {qty: -5}}")));
+        assertEquals(121, badUpdate.getError().getCode());
+        c.insertOne(doc("{_id: 3, qty: -1}"), new com.mongodb.client.model.InsertOneOptions().bypassDocumentValidation(true));
+        assertEquals(2, c.countDocuments());
+        d.runCommand(doc("{collMod: 'stock', validator: {qty: {$gte: -10}}}"));
+        c.insertOne(doc("{_id: 4, qty: -9}"));
+        d.runCommand(doc("{collMod: 'stock', validationAction: 'warn'}"));
+        c.insertOne(doc("{_id: 5, qty: -100}"));
+        assertEquals(4, c.countDocuments());
+        assertEquals(26, assertThrows(MongoCommandException.class, () -> d.runCommand(doc("{collMod: 'none', validator: {}}"))).getErrorCode());
+    }
 }

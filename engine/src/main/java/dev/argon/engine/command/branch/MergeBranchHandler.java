@@ -52,6 +52,7 @@ public final class MergeBranchHandler implements CommandHandler {
                         + expect + ", it is now " + head + "; preview the merge again");
             }
             Merger m = new Merger(store, wal.branch(source.id()), wal.branch(target.id()), strategy);
+            w.session().bypassValidation();
             BsonDocument plan = m.run(w.session());
             if (m.hasConflicts() && strategy == Merger.Strategy.FAIL) {
                 BsonArray listed = new BsonArray(m.conflicts().subList(0, Math.min(MAX_LISTED_CONFLICTS, m.conflicts().size())));

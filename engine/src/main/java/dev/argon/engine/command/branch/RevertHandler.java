@@ -46,6 +46,7 @@ public final class RevertHandler implements CommandHandler {
                 throw ArgonException.badValue(lsn != null ? "no commit named lsn " + lsn + " on branch '" + branch.name()
                         + "' (a commit is named by the highest LSN it wrote; see branchLog)" : "no commits to revert on branch '" + branch.name() + "'");
             }
+            w.session().bypassValidation();
             Reverter r = new Reverter();
             r.revert(wal, w.session(), commits);
             String comment = ctx.comment() != null ? ctx.comment() : "revert " + describe(lsn, from, to, actor);

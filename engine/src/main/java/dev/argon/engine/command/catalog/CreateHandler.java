@@ -27,6 +27,12 @@ public final class CreateHandler implements CommandHandler {
         if (options.containsKey("viewOn") || options.containsKey("timeseries")) {
             throw new ArgonException(MongoErrorCode.NOT_IMPLEMENTED, "views and time-series collections are not supported yet");
         }
+        if (options.containsKey("validator")) {
+            if (!options.isDocument("validator")) {
+                throw dev.argon.engine.ArgonException.typeMismatch("'validator' must be an object");
+            }
+            dev.argon.engine.query.Matcher.compile(options.getDocument("validator"));
+        }
         try (Store.Write w = ctx.beginWrite()) {
             WriteSession s = w.session();
             if (s.collection(ctx.db(), name) != null) {

@@ -44,6 +44,9 @@ public final class FindAndModifyHandler implements CommandHandler {
         BsonValue value = BsonNull.VALUE;
         try (Store.Write w = ctx.beginWrite()) {
             WriteSession s = w.session();
+            if (ctx.bool("bypassDocumentValidation", false)) {
+                s.bypassValidation();
+            }
             CollectionInfo c = s.collection(ctx.db(), coll);
             if (remove) {
                 BsonDocument target = null;

@@ -31,6 +31,9 @@ public final class InsertHandler implements CommandHandler {
         int n = 0;
         try (Store.Write w = ctx.beginWrite()) {
             WriteSession s = w.session();
+            if (ctx.bool("bypassDocumentValidation", false)) {
+                s.bypassValidation();
+            }
             CollectionInfo c = s.collectionForWrite(ctx.db(), coll);
             for (int i = 0; i < docs.size(); i++) {
                 try {

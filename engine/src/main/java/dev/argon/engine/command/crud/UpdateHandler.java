@@ -39,6 +39,9 @@ public final class UpdateHandler implements CommandHandler {
         }
         try (Store.Write w = ctx.beginWrite()) {
             WriteSession s = w.session();
+            if (ctx.bool("bypassDocumentValidation", false)) {
+                s.bypassValidation();
+            }
             CollectionInfo c = s.collection(ctx.db(), coll);
             BsonArray list = updates.asArray();
             for (int i = 0; i < list.size(); i++) {
