@@ -8,6 +8,7 @@ import java.util.NoSuchElementException;
 import java.util.TreeSet;
 import org.bson.BsonDocument;
 import org.bson.BsonValue;
+import org.bson.RawBsonDocument;
 
 /**
  * Documents and catalog as one branch sees them at one point: the read side of every command. Stateless over
@@ -16,14 +17,33 @@ import org.bson.BsonValue;
 public class DataView {
     protected final KeyReader reader;
     private final CatalogCache.Scope cache;
+    private final boolean raw;
 
     DataView(KeyReader reader) {
-        this(reader, null);
+        this(reader, null, false);
     }
 
     DataView(KeyReader reader, CatalogCache.Scope cache) {
+        this(reader, cache, false);
+    }
+
+    private DataView(KeyReader reader, CatalogCache.Scope cache, boolean raw) {
         this.reader = reader;
         this.cache = cache;
+        this.raw = raw;
+    }
+
+    /**
+     * The same view, handing out documents as immutable {@link RawBsonDocument}s over the stored bytes: no
+     * decode up front, and the reply encoder copies the bytes as they are. Only for results that go straight
+     * back to a client; anything that edits documents must use the decoded form.
+     */
+    public DataView forReplies() {
+        return new DataView(reader, cache, true);
+    }
+
+    private BsonDocument decode(byte[] payload) {
+        return raw ? new RawBsonDocument(payload) : Bson.document(payload);
     }
 
     public CollectionInfo collection(String db, String name) {
@@ -64,17 +84,17 @@ public class DataView {
 
     public BsonDocument document(CollectionInfo c, BsonValue id) {
         byte[] p = reader.get(Keys.document(c.collectionId(), id));
-        return p == null ? null : Bson.document(p);
+        return p == null ? null : decode(p);
     }
 
     /** All documents of a collection in {@code _id} order. Close it. */
     public DocumentScan documents(CollectionInfo c) {
-        return new DocumentScan(reader.scan(Keys.collectionPrefix(c.collectionId()), null));
+        return new DocumentScan(reader.scan(Keys.collectionPrefix(c.collectionId()), null), this);
     }
 
     /** Documents in {@code _id} order starting at an encoded {@code _id} (inclusive). Close it. */
     public DocumentScan documentsFrom(CollectionInfo c, byte[] encodedIdStart) {
-        return new DocumentScan(reader.scan(Keys.collectionPrefix(c.collectionId()), Keys.document(c.collectionId(), encodedIdStart)));
+        return new DocumentScan(reader.scan(Keys.collectionPrefix(c.collectionId()), Keys.document(c.collectionId(), encodedIdStart)), this);
     }
 
     /** Index entries of one key value (every document carrying that key), as encoded {@code _id}s. */
@@ -94,8 +114,11 @@ public class DataView {
     public static final class DocumentScan implements Iterator<BsonDocument>, AutoCloseable {
         private final KeyReader.Scan scan;
 
-        DocumentScan(KeyReader.Scan scan) {
+        private final DataView view;
+
+        DocumentScan(KeyReader.Scan scan, DataView view) {
             this.scan = scan;
+            this.view = view;
         }
 
         @Override
@@ -108,7 +131,7 @@ public class DataView {
             if (!scan.hasNext()) {
                 throw new NoSuchElementException();
             }
-            return Bson.document(scan.next().payload());
+            return view.decode(scan.next().payload());
         }
 
         @Override

@@ -27,7 +27,7 @@ public final class FindHandler implements CommandHandler {
             throw ArgonException.badValue("batchSize value must be non-negative, but received: " + batchSize);
         }
         boolean singleBatch = ctx.bool("singleBatch", false);
-        DataView view = ctx.readView();
+        DataView view = ctx.readView().forReplies();
         CollectionInfo c = view.collection(ctx.db(), coll);
         QueryPlan.Result r = QueryPlan.find(view, c, filter, ctx.document("sort"), skip, limit, ctx.document("projection"),
                 ctx.document("let"));
