@@ -12,7 +12,7 @@ public final class CountHandler implements CommandHandler {
     @Override
     public BsonDocument handle(CommandContext ctx) {
         String coll = ctx.collectionName();
-        DataView view = ctx.readView();
+        DataView view = ctx.readView().forReplies();
         long skip = Math.max(0, ctx.number("skip", 0));
         long limit = Math.abs(ctx.number("limit", 0));
         long n = 0;

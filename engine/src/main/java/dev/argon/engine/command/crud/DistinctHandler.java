@@ -26,7 +26,7 @@ public final class DistinctHandler implements CommandHandler {
         if (key == null || !key.isString()) {
             throw ArgonException.failedToParse("BSON field 'distinct.key' is missing but a required field");
         }
-        DataView view = ctx.readView();
+        DataView view = ctx.readView().forReplies();
         TreeSet<BsonValue> values = new TreeSet<>(BsonOrder.COMPARATOR);
         try (QueryPlan.Result r = QueryPlan.find(view, view.collection(ctx.db(), coll), ctx.document("query"), null, 0, 0, null)) {
             while (r.hasNext()) {
