@@ -26,8 +26,10 @@ final class ArithmeticOps {
         ops.put("$add", (a, s) -> add(Args.list(a, s)));
         ops.put("$multiply", (a, s) -> multiply(Args.list(a, s)));
         ops.put("$subtract", (a, s) -> subtract(Args.exactly("$subtract", 2, a, s)));
-        ops.put("$divide", (a, s) -> divide(Args.exactly("$divide", 2, a, s)));
-        ops.put("$mod", (a, s) -> mod(Args.exactly("$mod", 2, a, s)));
+        ops.put("$divide", (a, s) -> quotient("$divide", Args.exactly("$divide", 2, a, s),
+                MongoErrorCode.LOCATION_16609, MongoErrorCode.LOCATION_16608, Arith::divide));
+        ops.put("$mod", (a, s) -> quotient("$mod", Args.exactly("$mod", 2, a, s),
+                MongoErrorCode.LOCATION_16611, MongoErrorCode.LOCATION_16610, Arith::mod));
         ops.put("$abs", (a, s) -> abs(Args.exactly("$abs", 1, a, s).get(0)));
         ops.put("$ceil", (a, s) -> integral("$ceil", Args.exactly("$ceil", 1, a, s).get(0), RoundingMode.CEILING));
         ops.put("$floor", (a, s) -> integral("$floor", Args.exactly("$floor", 1, a, s).get(0), RoundingMode.FLOOR));
@@ -119,7 +121,12 @@ final class ArithmeticOps {
         };
     }
 
-    private static Expression divide(List<Expression> args) {
+    /**
+     * {@code $divide} and {@code $mod}: null if either side is nullish, numbers only, and no zero divisor,
+     * each failure with its own mongod code.
+     */
+    private static Expression quotient(String op, List<Expression> args, MongoErrorCode notNumeric, MongoErrorCode byZero,
+                                       java.util.function.BinaryOperator<BsonValue> apply) {
         Expression left = args.get(0);
         Expression right = args.get(1);
         return vars -> {
@@ -129,33 +136,12 @@ final class ArithmeticOps {
                 return BsonNull.VALUE;
             }
             if (!a.isNumber() || !b.isNumber()) {
-                throw error(MongoErrorCode.LOCATION_16609, "$divide only supports numeric types, not "
-                        + Values.typeName(a) + " and " + Values.typeName(b));
+                throw error(notNumeric, op + " only supports numeric types, not " + Values.typeName(a) + " and " + Values.typeName(b));
             }
             if (Arith.isZero(b)) {
-                throw error(MongoErrorCode.LOCATION_16608, "can't $divide by zero");
+                throw error(byZero, "can't " + op + " by zero");
             }
-            return Arith.divide(a, b);
-        };
-    }
-
-    private static Expression mod(List<Expression> args) {
-        Expression left = args.get(0);
-        Expression right = args.get(1);
-        return vars -> {
-            BsonValue a = left.evaluate(vars);
-            BsonValue b = right.evaluate(vars);
-            if (Values.isNullish(a) || Values.isNullish(b)) {
-                return BsonNull.VALUE;
-            }
-            if (!a.isNumber() || !b.isNumber()) {
-                throw error(MongoErrorCode.LOCATION_16611, "$mod only supports numeric types, not "
-                        + Values.typeName(a) + " and " + Values.typeName(b));
-            }
-            if (Arith.isZero(b)) {
-                throw error(MongoErrorCode.LOCATION_16610, "can't $mod by zero");
-            }
-            return Arith.mod(a, b);
+            return apply.apply(a, b);
         };
     }
 
