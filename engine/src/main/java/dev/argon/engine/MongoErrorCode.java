@@ -62,6 +62,14 @@ public enum MongoErrorCode {
     LOCATION_31275(31275, "Location31275"),
     LOCATION_31276(31276, "Location31276"),
     LOCATION_31310(31310, "Location31310"),
+    /** hello: topologyVersion without maxAwaitTimeMS, or the reverse. */
+    LOCATION_31368(31368, "Location31368"),
+    /** hello: a topologyVersion with a negative counter. */
+    LOCATION_31372(31372, "Location31372"),
+    /** hello: a negative maxAwaitTimeMS. */
+    LOCATION_31373(31373, "Location31373"),
+    /** hello: a topologyVersion of this process with a counter from the future. */
+    LOCATION_31382(31382, "Location31382"),
     LOCATION_51074(51074, "Location51074"),
     LOCATION_51075(51075, "Location51075"),
     LOCATION_51091(51091, "Location51091"),

@@ -3,8 +3,11 @@ package dev.argon.proxy;
 import dev.argon.engine.MongoErrorCode;
 import dev.argon.engine.ServerStats;
 import dev.argon.engine.command.ClientContext;
+import dev.argon.engine.command.CommandReply;
 import dev.argon.engine.command.CommandService;
 import dev.argon.proxy.wire.ErrorReply;
+import dev.argon.proxy.wire.ReplyEncoder;
+import dev.argon.proxy.wire.WireReply;
 import dev.argon.proxy.wire.WireRequest;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -29,8 +32,13 @@ import org.slf4j.LoggerFactory;
  * <p>Backpressure: when a client has more than {@link #HIGH_WATER} requests queued (a stream of {@code moreToCome}
  * writes never waits for replies), the channel stops reading until the queue drains to {@link #LOW_WATER}.
  *
+ * <p>Awaitable replies: when the engine marks a reply awaitable (an awaitable {@code hello}), it goes to an
+ * {@link AwaitedReply}, which holds it back on the event loop, and streams the ones after it when the request
+ * allowed exhaust; meanwhile this connection's later requests wait in the serial queue, which is suspended, so no
+ * pool thread sleeps for a monitoring connection. Closing the connection cancels the wait.
+ *
  * <p>One instance per channel. Netty callbacks run on the event loop; commands run on pool threads; the shared
- * state between them is atomic or volatile.
+ * state between them is atomic or volatile, except {@link #awaiting}, which only the event loop touches.
  */
 final class ConnectionHandler extends SimpleChannelInboundHandler<WireRequest> {
     private static final Logger log = LoggerFactory.getLogger(ConnectionHandler.class);
@@ -40,19 +48,25 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<WireRequest> {
 
     private final CommandService service;
     private final ServerStats stats;
+    private final Executor commandPool;
     private final SerialExecutor commands;
+    private final ReplyEncoder replies;
     private final long connectionId;
     private final String advertisedHost;
     private final int port;
     private final AtomicInteger pending = new AtomicInteger();
     private volatile ClientContext client;
+    /** The reply now held back or streaming, if any; event loop only. */
+    private AwaitedReply awaiting;
 
-    ConnectionHandler(CommandService service, ServerStats stats, Executor commandPool, long connectionId,
-                      String advertisedHost, int port) {
+    ConnectionHandler(CommandService service, ServerStats stats, Executor commandPool, ReplyEncoder replies,
+                      long connectionId, String advertisedHost, int port) {
         super(WireRequest.class);
         this.service = service;
         this.stats = stats;
+        this.commandPool = commandPool;
         this.commands = new SerialExecutor(commandPool);
+        this.replies = replies;
         this.connectionId = connectionId;
         this.advertisedHost = advertisedHost;
         this.port = port;
@@ -69,6 +83,10 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<WireRequest> {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        if (awaiting != null) {
+            awaiting.cancel();
+            awaiting = null;
+        }
         stats.connectionsCurrent.decrementAndGet();
         log.debug("connection {} closed", connectionId);
         super.channelInactive(ctx);
@@ -95,14 +113,19 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<WireRequest> {
 
     private void run(ChannelHandlerContext ctx, WireRequest request) {
         try {
-            BsonDocument reply = request.rejection() != null ? request.rejection() : execute(request);
-            if (!request.moreToCome() && ctx.channel().isActive()) {
-                ctx.writeAndFlush(request.reply(reply)).addListener((ChannelFutureListener) f -> {
-                    if (!f.isSuccess()) {
-                        replyEncodingFailed(ctx, request, f.cause());
-                    }
-                });
+            CommandReply reply = request.rejection() != null ? CommandReply.now(request.rejection())
+                    : execute(request.command(), request.commandName());
+            if (request.moreToCome() || !ctx.channel().isActive()) {
+                return;
             }
+            boolean stream = request.exhaustAllowed() && reply.next() != null && reply.ok();
+            if (reply.awaitMillis() == 0 && !stream) {
+                send(ctx, request, request.reply(reply.document()));
+                return;
+            }
+            // Held back, or streamed: as on mongod, this connection's later requests wait until the awaited reply
+            // (or the stream) ends, but in the suspended queue, not on a pool thread.
+            new AwaitedReply(this, ctx, request, reply, stream, commands.suspend()).start();
         } finally {
             if (pending.decrementAndGet() <= LOW_WATER) {
                 resumeIfDrained(ctx.channel());
@@ -110,23 +133,50 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<WireRequest> {
         }
     }
 
-    private BsonDocument execute(WireRequest request) {
+    /** Runs one command through the service; never throws. Called on pool threads, one at a time per connection. */
+    CommandReply execute(BsonDocument command, String name) {
         long start = System.nanoTime();
-        BsonDocument reply;
+        CommandReply reply;
         try {
-            reply = service.execute(request.command(), client);
-            if (reply == null) {
-                reply = ErrorReply.of(MongoErrorCode.INTERNAL_ERROR, "command " + request.commandName() + " returned no reply");
+            reply = service.run(command, client);
+            if (reply == null || reply.document() == null) {
+                reply = CommandReply.now(ErrorReply.of(MongoErrorCode.INTERNAL_ERROR, "command " + name + " returned no reply"));
             }
         } catch (RuntimeException | StackOverflowError e) {
             // The service promises replies, not exceptions; this is a bug, but one command's bug, not the connection's.
-            log.error("connection {}: command {} threw", connectionId, request.commandName(), e);
-            reply = ErrorReply.of(MongoErrorCode.INTERNAL_ERROR, "command " + request.commandName() + " failed: " + e);
+            log.error("connection {}: command {} threw", connectionId, name, e);
+            reply = CommandReply.now(ErrorReply.of(MongoErrorCode.INTERNAL_ERROR, "command " + name + " failed: " + e));
         }
         if (log.isDebugEnabled()) {
-            log.debug("connection {}: {} in {} us", connectionId, request.commandName(), (System.nanoTime() - start) / 1000);
+            log.debug("connection {}: {} in {} us", connectionId, name, (System.nanoTime() - start) / 1000);
         }
         return reply;
+    }
+
+    /** Writes a reply that ends its request; an encoding failure becomes an error reply. */
+    void send(ChannelHandlerContext ctx, WireRequest request, WireReply reply) {
+        ctx.writeAndFlush(reply).addListener((ChannelFutureListener) f -> {
+            if (!f.isSuccess()) {
+                replyEncodingFailed(ctx, request, f.cause());
+            }
+        });
+    }
+
+    /** Called on the event loop when an awaited reply starts waiting, so that closing the channel can cancel it. */
+    void awaiting(AwaitedReply reply) {
+        awaiting = reply;
+    }
+
+    Executor commandPool() {
+        return commandPool;
+    }
+
+    ReplyEncoder replies() {
+        return replies;
+    }
+
+    long connectionId() {
+        return connectionId;
     }
 
     /** A reply the encoder could not write (for example a field name with a NUL) becomes an InternalError reply. */

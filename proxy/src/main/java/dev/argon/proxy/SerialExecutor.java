@@ -10,12 +10,18 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Runs tasks one at a time, in submission order, on a shared pool: a connection's commands must not overtake one
  * another (a driver may send several {@code moreToCome} writes back to back and then a read that must see them),
  * yet different connections run in parallel. At most one pool thread works for this executor at a time, and it
- * keeps draining while tasks arrive. Thread-safe.
+ * keeps draining while tasks arrive.
+ *
+ * <p>A task whose reply is not ready when it returns (an awaitable {@code hello}) calls {@link #suspend()}: the
+ * tasks behind it then wait, without holding a pool thread, until the returned handle is run. Thread-safe.
  */
 final class SerialExecutor implements Executor {
     private final Executor pool;
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    /** Set while a pool thread drains, or while the executor is suspended; whoever sets it owns the draining. */
     private final AtomicBoolean scheduled = new AtomicBoolean();
+    /** The suspension asked for by the task now running; touched only by the draining thread. */
+    private Suspension suspension;
 
     SerialExecutor(Executor pool) {
         this.pool = pool;
@@ -26,6 +32,21 @@ final class SerialExecutor implements Executor {
     public void execute(Runnable task) {
         tasks.add(task);
         schedule();
+    }
+
+    /**
+     * Called by the running task: once it returns, the next tasks wait until the returned handle is run (from any
+     * thread, at any time, even before the task returns; running it again does nothing).
+     *
+     * @throws IllegalStateException if the running task already suspended this executor
+     */
+    Runnable suspend() {
+        if (suspension != null) {
+            throw new IllegalStateException("already suspended");
+        }
+        Suspension s = new Suspension();
+        suspension = s;
+        return s::resume;
     }
 
     private void schedule() {
@@ -41,18 +62,63 @@ final class SerialExecutor implements Executor {
     }
 
     private void drain() {
+        boolean parked = false;
         try {
             Runnable task;
             while ((task = tasks.poll()) != null) {
-                task.run();
+                Suspension s;
+                try {
+                    task.run();
+                } finally {
+                    s = suspension;
+                    suspension = null;
+                }
+                if (s != null && s.park()) {
+                    // The owner of the suspension restarts draining; until then 'scheduled' stays set.
+                    parked = true;
+                    return;
+                }
             }
         } finally {
+            if (!parked) {
+                scheduled.set(false);
+                // A task added between the last poll and the reset above found the flag still set and did not schedule.
+                try {
+                    schedule();
+                } catch (RejectedExecutionException e) {
+                    // The pool is shutting down with the server; the dropped tasks' connections are being closed.
+                }
+            }
+        }
+    }
+
+    /** Drains again after a suspension, still owning 'scheduled'. */
+    private void restart() {
+        try {
+            pool.execute(this::drain);
+        } catch (RejectedExecutionException e) {
+            // The server is shutting down: nothing more of this connection will run.
+            tasks.clear();
             scheduled.set(false);
-            // A task added between the last poll and the reset above found the flag still set and did not schedule.
-            try {
-                schedule();
-            } catch (RejectedExecutionException e) {
-                // The pool is shutting down with the server; the dropped tasks' connections are being closed.
+        }
+    }
+
+    /**
+     * A rendezvous of two parties, the draining thread (park) and the resumer (resume): whichever comes second
+     * continues draining, so a resume that races the end of its task is never lost.
+     */
+    private final class Suspension {
+        private final AtomicBoolean first = new AtomicBoolean();
+        private final AtomicBoolean resumed = new AtomicBoolean();
+
+        /** True if draining stops here; false if already resumed, and the drain goes on. */
+        boolean park() {
+            return first.compareAndSet(false, true);
+        }
+
+        void resume() {
+            if (resumed.compareAndSet(false, true) && !first.compareAndSet(false, true)) {
+                restart();
             }
         }
     }

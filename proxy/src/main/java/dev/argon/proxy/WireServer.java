@@ -117,7 +117,7 @@ public final class WireServer implements AutoCloseable {
                                 .addLast("frames", new FrameDecoder(stats))
                                 .addLast("messages", messageDecoder)
                                 .addLast("replies", replyEncoder)
-                                .addLast("commands", new ConnectionHandler(service, stats, commandPool,
+                                .addLast("commands", new ConnectionHandler(service, stats, commandPool, replyEncoder,
                                         connectionIds.incrementAndGet(), advertisedHost,
                                         ((InetSocketAddress) ch.localAddress()).getPort()))
                                 .addLast("errors", ExceptionHandler.INSTANCE);

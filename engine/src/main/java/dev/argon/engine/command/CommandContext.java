@@ -19,6 +19,8 @@ public final class CommandContext {
     private final BsonDocument command;
     private final String name;
     private Target target;
+    private long awaitMillis;
+    private BsonDocument next;
 
     public CommandContext(Engine engine, ClientContext client, BsonDocument command, String name) {
         this.engine = engine;
@@ -42,6 +44,25 @@ public final class CommandContext {
     /** The command name as the client spelled it. */
     public String name() {
         return name;
+    }
+
+    /**
+     * Marks the reply as awaitable: the wire layer may hold it back for up to {@code millis} and, when the client
+     * allows exhaust, stream the reply to {@code next} after it (see {@link CommandReply}).
+     */
+    public void awaitable(long millis, BsonDocument next) {
+        this.awaitMillis = millis;
+        this.next = next;
+    }
+
+    /** How long the reply may be held back (0: send at once); see {@link #awaitable}. */
+    public long awaitMillis() {
+        return awaitMillis;
+    }
+
+    /** The command whose reply may follow this one in an exhaust stream, or null. */
+    public BsonDocument next() {
+        return next;
     }
 
     /** The raw {@code $db} field. */

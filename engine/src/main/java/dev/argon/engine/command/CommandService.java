@@ -8,5 +8,15 @@ import org.bson.BsonDocument;
  * failures come back as {@code {ok: 0, errmsg, code, codeName}}, never as an exception. Thread-safe.
  */
 public interface CommandService {
+    /** Runs the command and returns its reply at once (an awaitable {@code hello} is answered without waiting). */
     BsonDocument execute(BsonDocument command, ClientContext client);
+
+    /**
+     * Runs the command and says how its reply may be delivered: held back for a while, or streamed (see
+     * {@link CommandReply}). Nothing here waits; a caller that cannot hold a reply back uses {@link #execute}.
+     * By default every reply goes out at once.
+     */
+    default CommandReply run(BsonDocument command, ClientContext client) {
+        return CommandReply.now(execute(command, client));
+    }
 }

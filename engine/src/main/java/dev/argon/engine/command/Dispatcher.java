@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Wraps every command once: table lookup, error formatting, counters and debug logging, so handlers stay
- * free of all of that. Thread-safe.
+ * free of all of that. A handler that marks its reply awaitable ({@link CommandContext#awaitable}) has it
+ * returned as such by {@link #run}; {@link #execute} returns every reply at once. Thread-safe.
  */
 public final class Dispatcher implements CommandService {
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
@@ -31,14 +32,19 @@ public final class Dispatcher implements CommandService {
 
     @Override
     public BsonDocument execute(BsonDocument command, ClientContext client) {
+        return run(command, client).document();
+    }
+
+    @Override
+    public CommandReply run(BsonDocument command, ClientContext client) {
         if (command.isEmpty()) {
-            return error(new ArgonException(MongoErrorCode.FAILED_TO_PARSE, "Empty command"));
+            return CommandReply.now(error(new ArgonException(MongoErrorCode.FAILED_TO_PARSE, "Empty command")));
         }
         String name = command.getFirstKey();
         CommandTable.Entry entry = table.lookup(name);
         if (entry == null) {
             engine.stats().opCommand.incrementAndGet();
-            return error(new ArgonException(MongoErrorCode.COMMAND_NOT_FOUND, "no such command: '" + name + "'"));
+            return CommandReply.now(error(new ArgonException(MongoErrorCode.COMMAND_NOT_FOUND, "no such command: '" + name + "'")));
         }
         count(entry.name());
         try {
@@ -47,29 +53,30 @@ public final class Dispatcher implements CommandService {
                 throw new ArgonException(MongoErrorCode.NOT_IMPLEMENTED,
                         "multi-document transactions are not implemented by Argon yet; each write command is atomic on its own");
             }
-            BsonDocument reply = entry.handler().handle(new CommandContext(engine, client, command, name));
+            CommandContext ctx = new CommandContext(engine, client, command, name);
+            BsonDocument reply = entry.handler().handle(ctx);
             if (!reply.containsKey("ok")) {
                 reply.append("ok", new BsonDouble(1));
             }
-            return reply;
+            return new CommandReply(reply, ctx.awaitMillis(), ctx.next());
         } catch (ArgonException e) {
             if (LOG.isDebugEnabled()) {
                 LOG.debug("{} failed: {} ({})", name, e.getMessage(), e.codeName());
             }
-            return error(e);
+            return CommandReply.now(error(e));
         } catch (BranchException e) {
-            return error(new ArgonException(switch (e.kind()) {
+            return CommandReply.now(error(new ArgonException(switch (e.kind()) {
                 case INVALID_NAME -> MongoErrorCode.BAD_VALUE;
                 case EXISTS -> MongoErrorCode.NAMESPACE_EXISTS;
                 case NOT_FOUND -> MongoErrorCode.BRANCH_NOT_FOUND;
                 case PROTECTED, HAS_CHILDREN -> MongoErrorCode.ILLEGAL_OPERATION;
-            }, e.getMessage()));
+            }, e.getMessage())));
         } catch (WalException e) {
             LOG.error("storage failure in {}", name, e);
-            return error(new ArgonException(MongoErrorCode.INTERNAL_ERROR, "storage failure: " + e.getMessage()));
+            return CommandReply.now(error(new ArgonException(MongoErrorCode.INTERNAL_ERROR, "storage failure: " + e.getMessage())));
         } catch (RuntimeException | StackOverflowError e) {
             LOG.error("unexpected failure in {}", name, e);
-            return error(new ArgonException(MongoErrorCode.INTERNAL_ERROR, name + " failed: " + e));
+            return CommandReply.now(error(new ArgonException(MongoErrorCode.INTERNAL_ERROR, name + " failed: " + e)));
         }
     }
 

@@ -49,10 +49,12 @@ public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
         int requestId = frame.getIntLE(frame.readerIndex() + 4);
         switch (opCode) {
             case OpCode.OP_MSG -> {
-                boolean moreToCome = (OpMsg.flagBits(frame) & OpMsg.MORE_TO_COME) != 0;
+                int flags = OpMsg.flagBits(frame);
+                boolean moreToCome = (flags & OpMsg.MORE_TO_COME) != 0;
                 try {
                     OpMsg msg = OpMsg.decode(frame);
-                    return WireRequest.command(requestId, opCode, moreToCome, compressor, msg.command());
+                    return WireRequest.command(requestId, opCode, moreToCome, (flags & OpMsg.EXHAUST_ALLOWED) != 0,
+                            compressor, msg.command());
                 } catch (ArgonException e) {
                     log.debug("rejecting OP_MSG {}: {}", requestId, e.getMessage());
                     return WireRequest.rejected(requestId, opCode, moreToCome, compressor, ErrorReply.of(e));
@@ -61,7 +63,7 @@ public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
             case OpCode.OP_QUERY -> {
                 try {
                     OpQuery query = OpQuery.decode(frame);
-                    return WireRequest.command(requestId, opCode, false, compressor, query.command());
+                    return WireRequest.command(requestId, opCode, false, false, compressor, query.command());
                 } catch (ArgonException e) {
                     log.debug("rejecting OP_QUERY {}: {}", requestId, e.getMessage());
                     return WireRequest.rejected(requestId, opCode, false, compressor, ErrorReply.of(e));

@@ -28,7 +28,10 @@ public record OpMsg(int flagBits, BsonDocument command) {
     public static final int CHECKSUM_PRESENT = 1;
     /** The sender expects no reply (unacknowledged writes, or the tail of a batch of such messages). */
     public static final int MORE_TO_COME = 1 << 1;
-    /** The client can take several replies to one request; Argon never streams, so this is accepted and ignored. */
+    /**
+     * The client can take several replies to one request. Argon streams only awaitable {@code hello}s (the
+     * server-monitoring protocol); on any other request the bit is accepted and ignored, which OP_MSG allows.
+     */
     public static final int EXHAUST_ALLOWED = 1 << 16;
     /** Bits 0-15 must be understood by the receiver; an unknown one among them is an error. */
     private static final int REQUIRED_BITS = 0xFFFF;

@@ -8,10 +8,11 @@ import io.netty.handler.codec.MessageToByteEncoder;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Writes a {@link WireReply} as {@code OP_MSG} (flags 0, one kind-0 section) or {@code OP_REPLY} (flags
- * AwaitCapable, cursor 0, one document), wrapped in {@code OP_COMPRESSED} when the request was compressed. The
- * message length is written as a placeholder and patched once the document is in the buffer, so the document is
- * encoded once, in place. Counts outbound bytes in {@link ServerStats#bytesOut}.
+ * Writes a {@link WireReply} as {@code OP_MSG} (flags 0, or {@code moreToCome} inside an exhaust stream; one
+ * kind-0 section) or {@code OP_REPLY} (flags AwaitCapable, cursor 0, one document), wrapped in
+ * {@code OP_COMPRESSED} when the request was compressed. The message length is written as a placeholder and
+ * patched once the document is in the buffer, so the document is encoded once, in place. Counts outbound bytes in
+ * {@link ServerStats#bytesOut}.
  *
  * <p>Sharable and thread-safe: the only state is the server-wide request id counter.
  */
@@ -29,10 +30,19 @@ public final class ReplyEncoder extends MessageToByteEncoder<WireReply> {
         this.stats = stats;
     }
 
+    /** A fresh id for a reply (never 0, which in a {@link WireReply} means "assign one"). */
+    public int nextRequestId() {
+        int id;
+        do {
+            id = requestIds.incrementAndGet();
+        } while (id == 0);
+        return id;
+    }
+
     @Override
     protected void encode(ChannelHandlerContext ctx, WireReply reply, ByteBuf out) {
         int start = out.writerIndex();
-        int requestId = requestIds.incrementAndGet();
+        int requestId = reply.requestId() != 0 ? reply.requestId() : nextRequestId();
         Compressor compressor = reply.compressor();
         if (compressor == null) {
             new MsgHeader(0, requestId, reply.responseTo(), reply.opCode()).write(out);
@@ -58,7 +68,7 @@ public final class ReplyEncoder extends MessageToByteEncoder<WireReply> {
         if (reply.opCode() == OpCode.OP_REPLY) {
             out.writeIntLE(AWAIT_CAPABLE).writeLongLE(0).writeIntLE(0).writeIntLE(1);
         } else {
-            out.writeIntLE(0).writeByte(0);
+            out.writeIntLE(reply.moreToCome() ? OpMsg.MORE_TO_COME : 0).writeByte(0);
         }
         ByteBufBsonOutput.writeDocument(out, reply.document());
     }

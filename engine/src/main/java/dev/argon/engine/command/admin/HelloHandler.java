@@ -1,6 +1,8 @@
 package dev.argon.engine.command.admin;
 
+import dev.argon.engine.ArgonException;
 import dev.argon.engine.Engine;
+import dev.argon.engine.MongoErrorCode;
 import dev.argon.engine.command.ClientContext;
 import dev.argon.engine.command.CommandContext;
 import dev.argon.engine.command.CommandHandler;
@@ -15,21 +17,34 @@ import org.bson.BsonObjectId;
 import org.bson.BsonString;
 import org.bson.BsonTimestamp;
 import org.bson.BsonValue;
+import org.bson.types.ObjectId;
 
 /**
  * {@code hello}, {@code isMaster} and {@code ismaster}: presents a one-member replica set so that drivers
  * enable sessions, transactions and retryable writes. {@code hosts}, {@code primary} and {@code me} name the
  * address the client connected to, because drivers reconnect to them. The handshake's client metadata sets
  * the connection's default branch when appName is {@code branch:NAME}.
+ *
+ * <p>Awaitable hello (the server-monitoring spec's streaming protocol): a request with {@code topologyVersion}
+ * and {@code maxAwaitTimeMS} is answered when the topology changes or the time runs out. Argon's topology never
+ * changes while it runs, so a request carrying this process's topologyVersion is marked awaitable for the whole
+ * {@code maxAwaitTimeMS}, and one carrying another process's (the server restarted) is answered at once. The
+ * handler does not wait: it marks the reply ({@link CommandContext#awaitable}) with the same command, updated to
+ * the current topologyVersion, as the next invocation of an exhaust stream; the wire layer does the waiting.
  */
 public final class HelloHandler implements CommandHandler {
     /** Compressors the wire layer implements, in order of preference. */
     static final List<String> COMPRESSORS = List.of("zstd", "zlib");
+    /** Argon is always the primary of its one-member set: no significant topology change ever happens. */
+    static final long TOPOLOGY_COUNTER = 0;
 
     @Override
     public BsonDocument handle(CommandContext ctx) {
         ClientContext client = ctx.client();
         BsonDocument cmd = ctx.command();
+        ObjectId processId = ctx.engine().processId();
+        // Validated before anything else, so that a malformed request changes nothing.
+        long awaitMillis = awaitMillis(ctx, processId);
         if (client != null && cmd.isDocument("client")) {
             client.clientMetadata(cmd.getDocument("client"));
             String app = client.appName();
@@ -47,8 +62,7 @@ public final class HelloHandler implements CommandHandler {
         }
         long now = System.currentTimeMillis();
         BsonDocument opTime = new BsonDocument("ts", new BsonTimestamp((int) (now / 1000), 1)).append("t", new BsonInt64(1));
-        r.append("topologyVersion", new BsonDocument("processId", new BsonObjectId(ctx.engine().processId()))
-                        .append("counter", new BsonInt64(0)))
+        r.append("topologyVersion", topologyVersion(processId))
                 .append("hosts", new BsonArray(List.of(new BsonString(me))))
                 .append("setName", new BsonString(Engine.REPLICA_SET))
                 .append("setVersion", new BsonInt32(1))
@@ -77,6 +91,78 @@ public final class HelloHandler implements CommandHandler {
             }
             r.append("compression", agreed);
         }
+        if (awaitMillis >= 0) {
+            BsonDocument next = cmd.clone();
+            next.put("topologyVersion", topologyVersion(processId));
+            ctx.awaitable(awaitMillis, next);
+        }
         return r;
+    }
+
+    private static BsonDocument topologyVersion(ObjectId processId) {
+        return new BsonDocument("processId", new BsonObjectId(processId)).append("counter", new BsonInt64(TOPOLOGY_COUNTER));
+    }
+
+    /**
+     * How long an awaitable hello may wait: -1 when the request is not awaitable (neither field given), 0 when it
+     * must be answered at once (another process's topologyVersion), else its {@code maxAwaitTimeMS}. The checks and
+     * codes are mongod's.
+     */
+    static long awaitMillis(CommandContext ctx, ObjectId processId) {
+        BsonDocument cmd = ctx.command();
+        boolean hasVersion = cmd.containsKey("topologyVersion");
+        boolean hasMaxAwait = cmd.containsKey("maxAwaitTimeMS");
+        if (!hasVersion && !hasMaxAwait) {
+            return -1;
+        }
+        if (!hasVersion || !hasMaxAwait) {
+            throw new ArgonException(MongoErrorCode.LOCATION_31368, hasVersion
+                    ? "A request with a 'topologyVersion' must include 'maxAwaitTimeMS'"
+                    : "A request with 'maxAwaitTimeMS' must include a 'topologyVersion'");
+        }
+        BsonValue version = cmd.get("topologyVersion");
+        if (!version.isDocument()) {
+            throw ArgonException.typeMismatch("BSON field '" + ctx.name() + ".topologyVersion' is the wrong type '"
+                    + CommandContext.typeName(version) + "', expected type 'object'");
+        }
+        BsonValue clientProcess = required(version.asDocument(), "processId");
+        if (!clientProcess.isObjectId()) {
+            throw ArgonException.typeMismatch("BSON field 'TopologyVersion.processId' is the wrong type '"
+                    + CommandContext.typeName(clientProcess) + "', expected type 'objectId'");
+        }
+        BsonValue counterValue = required(version.asDocument(), "counter");
+        if (!counterValue.isNumber()) {
+            throw ArgonException.typeMismatch("BSON field 'TopologyVersion.counter' is the wrong type '"
+                    + CommandContext.typeName(counterValue) + "', expected type 'long'");
+        }
+        long counter = counterValue.asNumber().longValue();
+        if (counter < 0) {
+            throw new ArgonException(MongoErrorCode.LOCATION_31372, "topologyVersion must have a non-negative counter");
+        }
+        if (cmd.get("maxAwaitTimeMS").isNull()) {
+            throw ArgonException.typeMismatch("BSON field '" + ctx.name() + ".maxAwaitTimeMS' is the wrong type 'null', "
+                    + "expected types '[long, int, decimal, double]'");
+        }
+        long maxAwait = ctx.number("maxAwaitTimeMS", 0);
+        if (maxAwait < 0) {
+            throw new ArgonException(MongoErrorCode.LOCATION_31373, "maxAwaitTimeMS must be a non-negative integer");
+        }
+        if (!clientProcess.asObjectId().getValue().equals(processId)) {
+            return 0; // the client last saw another process: this server restarted, which is news to answer now
+        }
+        if (counter > TOPOLOGY_COUNTER) {
+            throw new ArgonException(MongoErrorCode.LOCATION_31382, "Received a topology version with counter: " + counter
+                    + " which is greater than the server topology version counter: " + TOPOLOGY_COUNTER);
+        }
+        return counter < TOPOLOGY_COUNTER ? 0 : maxAwait;
+    }
+
+    private static BsonValue required(BsonDocument document, String field) {
+        BsonValue v = document.get(field);
+        if (v == null) {
+            throw new ArgonException(MongoErrorCode.LOCATION_40414,
+                    "BSON field 'TopologyVersion." + field + "' is missing but a required field");
+        }
+        return v;
     }
 }
