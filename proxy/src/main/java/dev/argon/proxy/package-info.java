@@ -12,6 +12,13 @@
  * {@code argon-cmd-N} threads, because they block on storage and group commit. A connection's commands run one
  * at a time in arrival order (a per-connection serial queue), different connections in parallel.
  *
+ * <p>Awaitable replies: a reply the engine marks awaitable (an awaitable {@code hello}, see
+ * {@link dev.argon.engine.command.CommandReply}) is held back by a timer on the channel's event loop
+ * ({@code AwaitedReply}), never by a sleeping pool thread, while the connection's serial queue is suspended; with
+ * the OP_MSG {@code exhaustAllowed} bit the replies are streamed with {@code moreToCome}, each naming the previous
+ * one in {@code responseTo}. Closing the connection cancels the timer and resumes the queue; shutdown does not
+ * wait for awaiting replies.
+ *
  * <p>Failure handling: a failed command is an error reply and the connection stays open; even an exception that
  * escapes the service becomes an {@code InternalError} reply. Only a broken frame or a socket error closes a
  * connection, and never affects other connections.

@@ -3,5 +3,10 @@
  * {@link dev.argon.engine.command.Dispatcher} that wraps them all (lookup, errors, counters), and the
  * resolution of {@code $db} into a database, branch and read point ({@link dev.argon.engine.command.TargetResolver}).
  * Handlers are stateless and thread-safe; per-call state lives in {@link dev.argon.engine.command.CommandContext}.
+ *
+ * <p>Nothing here waits for time to pass: a handler whose reply may be held back (an awaitable {@code hello})
+ * says so through {@link dev.argon.engine.command.CommandContext#awaitable}, and the wire layer, given a
+ * {@link dev.argon.engine.command.CommandReply} by {@link dev.argon.engine.command.CommandService#run}, does the
+ * waiting and the exhaust streaming.
  */
 package dev.argon.engine.command;

@@ -2,7 +2,9 @@
  * The MongoDB wire protocol: framing ({@link dev.argon.proxy.wire.FrameDecoder}), decoding of {@code OP_MSG},
  * legacy {@code OP_QUERY} commands and {@code OP_COMPRESSED} (noop, zlib, zstd) into
  * {@link dev.argon.proxy.wire.WireRequest}s ({@link dev.argon.proxy.wire.MessageDecoder}), and encoding of
- * {@code OP_MSG}/{@code OP_REPLY} replies ({@link dev.argon.proxy.wire.ReplyEncoder}).
+ * {@code OP_MSG}/{@code OP_REPLY} replies ({@link dev.argon.proxy.wire.ReplyEncoder}), including the
+ * {@code moreToCome} replies of an exhaust stream, whose ids are chosen up front so that the next one can name its
+ * predecessor in {@code responseTo}.
  *
  * <p>Invariants: a message is at most {@code maxMessageSizeBytes} (48,000,000) bytes; decoding works on slices of
  * the receive buffer and copies the bytes once, into the {@link org.bson.BsonDocument} handed to the engine; every

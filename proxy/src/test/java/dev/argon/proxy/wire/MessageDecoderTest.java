@@ -99,7 +99,11 @@ class MessageDecoderTest {
     void moreToComeAndExhaustFlags() {
         WireRequest request = decode(Frames.opMsg(1, OpMsg.MORE_TO_COME | OpMsg.EXHAUST_ALLOWED, insert()));
         assertTrue(request.moreToCome());
+        assertTrue(request.exhaustAllowed());
         assertEquals(insert(), request.command());
+        WireRequest plain = decode(Frames.opMsg(2, OpMsg.MORE_TO_COME, insert()));
+        assertFalse(plain.exhaustAllowed());
+        assertTrue(decode(Frames.opMsg(3, OpMsg.EXHAUST_ALLOWED, insert())).exhaustAllowed());
     }
 
     @Test

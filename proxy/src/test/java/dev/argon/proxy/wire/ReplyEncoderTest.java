@@ -62,6 +62,17 @@ class ReplyEncoderTest {
     }
 
     @Test
+    void streamedReplyCarriesItsIdAndMoreToCome() {
+        Frames.Reply parsed = roundTrip(new WireReply(555, 554, OpCode.OP_MSG, true, null, reply()));
+        assertEquals(555, parsed.requestId(), "a streamed reply keeps the id chosen for it");
+        assertEquals(554, parsed.responseTo());
+        assertEquals(OpMsg.MORE_TO_COME, parsed.flags());
+        for (Compressor c : new Compressor[] {Compressor.NOOP, Compressor.ZLIB, Compressor.ZSTD}) {
+            assertEquals(OpMsg.MORE_TO_COME, roundTrip(new WireReply(556, 555, OpCode.OP_MSG, true, c, reply())).flags());
+        }
+    }
+
+    @Test
     void opReplyReply() {
         Frames.Reply parsed = roundTrip(new WireReply(7, OpCode.OP_REPLY, null, reply()));
         assertEquals(OpCode.OP_REPLY, parsed.opCode());

@@ -1,0 +1,126 @@
+package dev.argon.proxy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Order, suspension and resumption of a connection's command queue on a real thread pool. */
+class SerialExecutorTest {
+    private final ExecutorService pool = Executors.newCachedThreadPool();
+
+    @AfterEach
+    void stop() {
+        pool.shutdownNow();
+    }
+
+    @Test
+    void suspendedQueueWaitsForResumeWithoutHoldingAThread() throws Exception {
+        SerialExecutor serial = new SerialExecutor(pool);
+        List<String> ran = new CopyOnWriteArrayList<>();
+        AtomicReference<Runnable> resume = new AtomicReference<>();
+        CountDownLatch suspended = new CountDownLatch(1);
+        serial.execute(() -> {
+            ran.add("awaiting");
+            resume.set(serial.suspend());
+            suspended.countDown();
+        });
+        serial.execute(() -> ran.add("behind"));
+        assertTrue(suspended.await(5, TimeUnit.SECONDS));
+        Thread.sleep(200);
+        assertEquals(List.of("awaiting"), ran, "the task behind a suspension waits");
+        // The pool thread went back: another executor on a one-thread pool still runs.
+        ExecutorService single = Executors.newSingleThreadExecutor();
+        try {
+            SerialExecutor other = new SerialExecutor(single);
+            CountDownLatch otherRan = new CountDownLatch(1);
+            other.execute(otherRan::countDown);
+            assertTrue(otherRan.await(5, TimeUnit.SECONDS));
+        } finally {
+            single.shutdownNow();
+        }
+        resume.get().run();
+        resume.get().run(); // a second resume does nothing
+        waitFor(() -> ran.size() == 2);
+        assertEquals(List.of("awaiting", "behind"), ran);
+        CountDownLatch later = new CountDownLatch(1);
+        serial.execute(later::countDown);
+        assertTrue(later.await(5, TimeUnit.SECONDS), "the queue keeps working after a resume");
+    }
+
+    @Test
+    void resumeBeforeTheTaskReturnsIsNotLost() throws Exception {
+        for (int round = 0; round < 200; round++) {
+            SerialExecutor serial = new SerialExecutor(pool);
+            List<Integer> ran = new CopyOnWriteArrayList<>();
+            serial.execute(() -> {
+                Runnable resume = serial.suspend();
+                pool.execute(resume); // races the end of this task
+                ran.add(1);
+            });
+            serial.execute(() -> ran.add(2));
+            serial.execute(() -> ran.add(3));
+            waitFor(() -> ran.size() == 3);
+            assertEquals(List.of(1, 2, 3), ran, "round " + round);
+        }
+    }
+
+    @Test
+    void suspendingTwiceInOneTaskIsRefused() throws Exception {
+        SerialExecutor serial = new SerialExecutor(pool);
+        AtomicReference<Throwable> second = new AtomicReference<>();
+        CountDownLatch done = new CountDownLatch(1);
+        serial.execute(() -> {
+            Runnable resume = serial.suspend();
+            try {
+                serial.suspend();
+            } catch (IllegalStateException e) {
+                second.set(e);
+            }
+            resume.run();
+            done.countDown();
+        });
+        assertTrue(done.await(5, TimeUnit.SECONDS));
+        assertTrue(second.get() instanceof IllegalStateException);
+        CountDownLatch after = new CountDownLatch(1);
+        serial.execute(after::countDown);
+        assertTrue(after.await(5, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void resumeAfterPoolShutdownDropsTheQueue() throws Exception {
+        SerialExecutor serial = new SerialExecutor(pool);
+        AtomicReference<Runnable> resume = new AtomicReference<>();
+        CountDownLatch suspended = new CountDownLatch(1);
+        List<String> ran = new CopyOnWriteArrayList<>();
+        serial.execute(() -> {
+            resume.set(serial.suspend());
+            suspended.countDown();
+        });
+        serial.execute(() -> ran.add("behind"));
+        assertTrue(suspended.await(5, TimeUnit.SECONDS));
+        pool.shutdown();
+        resume.get().run(); // must not throw: the server is shutting down
+        assertEquals(List.of(), ran);
+        assertThrows(java.util.concurrent.RejectedExecutionException.class, () -> serial.execute(() -> ran.add("late")));
+    }
+
+    private static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not met within 10 s");
+            }
+            Thread.sleep(5);
+        }
+    }
+}
