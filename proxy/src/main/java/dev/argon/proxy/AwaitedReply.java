@@ -8,6 +8,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.bson.BsonDocument;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -127,9 +128,10 @@ final class AwaitedReply {
             return;
         }
         running = true;
+        BsonDocument command = reply.next();
         try {
             handler.commandPool().execute(() -> {
-                CommandReply next = handler.execute(reply.next(), request.commandName());
+                CommandReply next = handler.execute(command, request.commandName());
                 try {
                     ctx.executor().execute(() -> nextReady(next));
                 } catch (RejectedExecutionException e) {
