@@ -45,6 +45,7 @@ public enum MongoErrorCode {
     BRANCH_NOT_FOUND(26, "NamespaceNotFound"),
     BSON_OBJECT_TOO_LARGE(10334, "BSONObjectTooLarge"),
     DUPLICATE_KEY(11000, "DuplicateKey"),
+    OUT_OF_DISK_SPACE(14031, "OutOfDiskSpace"),
     INVALID_PIPELINE_OPERATOR(168, "InvalidPipelineOperator"),
     LOCATION_15998(15998, "Location15998"),
     LOCATION_16410(16410, "Location16410"),
