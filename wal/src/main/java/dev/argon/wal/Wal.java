@@ -45,6 +45,8 @@ public final class Wal implements AutoCloseable {
     private volatile WalFaults faults = WalFaults.NONE;
     /** Every commit and metadata write uses these: unsynced, durability comes from {@link WalSyncer}. */
     private final WriteOptions unsynced;
+    /** Guarded by commitLock: a second close must not touch the freed native handles. */
+    private boolean closed;
     private static final byte[] ID_RESERVED = "idReserved".getBytes(java.nio.charset.StandardCharsets.UTF_8);
     /** Ids are reserved in blocks so that an allocation rarely writes; a restart skips the unused rest. */
     private static final long ID_BLOCK = 1024;
@@ -768,6 +770,10 @@ public final class Wal implements AutoCloseable {
         ticker.shutdownNow();
         commitLock.lock();
         try {
+            if (closed) {
+                return;
+            }
+            closed = true;
             try {
                 db.db().syncWal();
             } catch (RocksDBException e) {

@@ -34,11 +34,12 @@ import org.slf4j.LoggerFactory;
 public final class WalHealth {
     private static final Logger LOG = LoggerFactory.getLogger(WalHealth.class);
     /**
-     * Default free-space reserve. RocksDB needs room to flush a full memtable (64 MiB write buffer) and to
-     * finish compactions; refusing writes before that point keeps it out of an error state it may not leave
-     * without a restart.
+     * Default free-space reserve. RocksDB preallocates its WAL files, so a disk fills in steps: when memtables
+     * (64 MiB write buffer each; the log and versions families fill together) are flushed to table files and a
+     * new WAL file (about 70 MiB) is preallocated. 256 MiB covers two flushes and a WAL file; refusing writes
+     * before that point keeps RocksDB out of an error state it may not leave without a restart.
      */
-    public static final long DEFAULT_MIN_FREE_BYTES = 128L << 20;
+    public static final long DEFAULT_MIN_FREE_BYTES = 256L << 20;
     /** How often free space is checked while there is enough: a statvfs per commit would be wasted work. */
     private static final long CHECK_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
     /** ... or after this many bytes written, whichever comes first, so a burst cannot overrun the reserve. */
