@@ -250,6 +250,12 @@ public enum MongoErrorCode {
     LOCATION_40542(40542, "Location40542"),
     LOCATION_40600(40600, "Location40600"),
     LOCATION_50694(50694, "Location50694"),
+    /** getMore in a session on a cursor created outside any session. */
+    LOCATION_50736(50736, "Location50736"),
+    /** getMore without an lsid on a cursor created in a session. */
+    LOCATION_50737(50737, "Location50737"),
+    /** getMore in one session on a cursor created in another. */
+    LOCATION_50738(50738, "Location50738"),
     LOCATION_50695(50695, "Location50695"),
     LOCATION_50696(50696, "Location50696"),
     LOCATION_50699(50699, "Location50699"),
