@@ -45,6 +45,7 @@ public enum MongoErrorCode {
     BRANCH_NOT_FOUND(26, "NamespaceNotFound"),
     BSON_OBJECT_TOO_LARGE(10334, "BSONObjectTooLarge"),
     DUPLICATE_KEY(11000, "DuplicateKey"),
+    OUT_OF_DISK_SPACE(14031, "OutOfDiskSpace"),
     INVALID_PIPELINE_OPERATOR(168, "InvalidPipelineOperator"),
     LOCATION_15998(15998, "Location15998"),
     LOCATION_16410(16410, "Location16410"),
@@ -257,6 +258,12 @@ public enum MongoErrorCode {
     LOCATION_40542(40542, "Location40542"),
     LOCATION_40600(40600, "Location40600"),
     LOCATION_50694(50694, "Location50694"),
+    /** getMore in a session on a cursor created outside any session. */
+    LOCATION_50736(50736, "Location50736"),
+    /** getMore without an lsid on a cursor created in a session. */
+    LOCATION_50737(50737, "Location50737"),
+    /** getMore in one session on a cursor created in another. */
+    LOCATION_50738(50738, "Location50738"),
     LOCATION_50695(50695, "Location50695"),
     LOCATION_50696(50696, "Location50696"),
     LOCATION_50699(50699, "Location50699"),

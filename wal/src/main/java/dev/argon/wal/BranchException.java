@@ -3,7 +3,11 @@ package dev.argon.wal;
 /** A refused branch operation, with a kind a caller can map to an error code. */
 public final class BranchException extends RuntimeException {
     /** Why the operation was refused. */
-    public enum Kind { INVALID_NAME, EXISTS, NOT_FOUND, PROTECTED, HAS_CHILDREN }
+    public enum Kind {
+        INVALID_NAME, EXISTS, NOT_FOUND, PROTECTED, HAS_CHILDREN,
+        /** A commit addressed a branch id that a drop or reset retired while the write was being prepared. */
+        RETIRED
+    }
 
     private final Kind kind;
 

@@ -39,7 +39,14 @@ public final class Wal implements AutoCloseable {
     private volatile long lastLsn;
     private volatile long lastTime;
     private volatile long lastCatalogLsn = Long.MAX_VALUE;
-    private volatile boolean healthy = true;
+    /** Free-space reserve below which writes are refused; a system property so tests can use a small disk. */
+    static final String MIN_FREE_PROPERTY = "argon.wal.minFreeBytes";
+    private final WalHealth health;
+    private volatile WalFaults faults = WalFaults.NONE;
+    /** Every commit and metadata write uses these: unsynced, durability comes from {@link WalSyncer}. */
+    private final WriteOptions unsynced;
+    /** Guarded by commitLock: a second close must not touch the freed native handles. */
+    private boolean closed;
     private static final byte[] ID_RESERVED = "idReserved".getBytes(java.nio.charset.StandardCharsets.UTF_8);
     /** Ids are reserved in blocks so that an allocation rarely writes; a restart skips the unused rest. */
     private static final long ID_BLOCK = 1024;
@@ -48,7 +55,9 @@ public final class Wal implements AutoCloseable {
 
     private Wal(Path dir) {
         this.db = new WalDb(dir);
+        this.health = new WalHealth(dir, Long.getLong(MIN_FREE_PROPERTY, WalHealth.DEFAULT_MIN_FREE_BYTES));
         this.pointReads = new ReadOptions();
+        this.unsynced = new WriteOptions();
         try {
             byte[] v = db.db().get(db.meta(), LAST_LSN);
             lastLsn = v == null ? 0 : Bytes.getLong(v, 0);
@@ -65,7 +74,7 @@ public final class Wal implements AutoCloseable {
         if (branches.byName(Branch.MAIN) == null) {
             createMain();
         }
-        syncer = new WalSyncer(db, lastLsn);
+        syncer = new WalSyncer(db, health, lastLsn);
         ticker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "argon-wal-sync");
             t.setDaemon(true);
@@ -94,9 +103,62 @@ public final class Wal implements AutoCloseable {
     private void tick() {
         try {
             syncer.tick();
+        } catch (WalException e) {
+            // Already recorded by WalHealth, which refuses every later write and durable acknowledgement.
+            LOG.debug("background WAL sync failed", e);
         } catch (RuntimeException e) {
             LOG.error("background WAL sync failed", e);
         }
+    }
+
+    /**
+     * Writes one batch: the single path of every commit and metadata change to RocksDB. Refused up front when
+     * the store has failed or the disk is full; a failure is reported to {@link WalHealth}. Caller holds
+     * {@link #commitLock}. {@code lsn} is context for errors; {@code lastLsnAfter} is the data directory's last
+     * LSN once the batch is written. Returns the write's sequence number for {@link WalSyncer#awaitSeq}.
+     */
+    private long write(WriteBatch batch, String what, int branchId, long lsn, long lastLsnAfter) {
+        health.checkWritable(branchId, lsn);
+        if (health.engineDiskFull()) {
+            checkTailAfterFailedWrite();
+        }
+        try {
+            faults.beforeWrite();
+            db.db().write(unsynced, batch);
+        } catch (RocksDBException | java.io.IOException e) {
+            throw health.writeFailed(e, what, branchId, lsn);
+        }
+        health.written(batch.getDataSize());
+        return syncer.written(lastLsnAfter);
+    }
+
+    /**
+     * Before writing again after RocksDB reported ENOSPC: the failed batch must not have landed after all,
+     * or the next commit would reuse its LSNs. If it did, the in-memory state is stale and only a restart
+     * (which reads the real tail) is safe.
+     */
+    private void checkTailAfterFailedWrite() {
+        try {
+            byte[] v = db.db().get(db.meta(), LAST_LSN);
+            long onDisk = v == null ? 0 : Bytes.getLong(v, 0);
+            if (onDisk != lastLsn) {
+                health.fail("after a disk-full error the last LSN on disk is " + onDisk + " but " + lastLsn + " in memory", null);
+                health.checkWritable(-1, lastLsn);
+            }
+        } catch (RocksDBException e) {
+            throw new WalException("cannot read the last LSN: " + e.getMessage(), -1, lastLsn, e);
+        }
+    }
+
+    /** Installs a fault hook (tests only; {@code null} removes it). */
+    public void faults(WalFaults f) {
+        this.faults = f == null ? WalFaults.NONE : f;
+        syncer.faults(this.faults);
+    }
+
+    /** Whether writes are accepted, and why not. */
+    public WalHealth health() {
+        return health;
     }
 
     /**
@@ -106,11 +168,17 @@ public final class Wal implements AutoCloseable {
     public synchronized long allocateId() {
         if (nextId > idReserved) {
             long reserve = idReserved + ID_BLOCK;
-            try (WriteOptions wo = new WriteOptions().setSync(true)) {
-                db.db().put(db.meta(), wo, ID_RESERVED, Bytes.longKey(reserve));
+            long seq;
+            commitLock.lock();
+            try (WriteBatch batch = new WriteBatch()) {
+                batch.put(db.meta(), ID_RESERVED, Bytes.longKey(reserve));
+                seq = write(batch, "reserving ids", -1, -1, lastLsn);
             } catch (RocksDBException e) {
                 throw new WalException("cannot reserve ids: " + e.getMessage(), -1, -1, e);
+            } finally {
+                commitLock.unlock();
             }
+            syncer.awaitSeq(seq);
             idReserved = reserve;
         }
         return nextId++;
@@ -135,8 +203,9 @@ public final class Wal implements AutoCloseable {
         return lastTime;
     }
 
+    /** False once the store refuses writes until restart (see {@link WalHealth}). */
     public boolean healthy() {
-        return healthy;
+        return !health.failed();
     }
 
     public Branch branch(String name) {
@@ -168,6 +237,15 @@ public final class Wal implements AutoCloseable {
         Branch b = branches.get(branchId);
         if (b == null) {
             throw new WalException("no such branch", branchId, -1, null);
+        }
+        return b;
+    }
+
+    /** A branch id that still carries a name (not deleted, not replaced by a reset). */
+    private Branch requireNamed(int branchId) {
+        Branch b = requireBranch(branchId);
+        if (b.name() == null) {
+            throw new BranchException(BranchException.Kind.NOT_FOUND, "the branch was deleted or reset meanwhile (branch id " + branchId + ")");
         }
         return b;
     }
@@ -206,18 +284,22 @@ public final class Wal implements AutoCloseable {
      * asks for one, and then shares it with concurrent committers.
      */
     public CommitResult commit(CommitRequest request) {
-        if (!healthy) {
-            throw new WalException("the data directory is unhealthy after an earlier write failure; restart the server", request.branchId(), lastLsn, null);
-        }
         CommitResult result;
+        long seq;
         commitLock.lock();
         try {
             Branch branch = requireBranch(request.branchId());
+            if (branch.name() == null) {
+                // Checked here, under the lock that orders commits, so that a drop or reset that won the
+                // race is never followed by a commit on the id it retired.
+                throw new BranchException(BranchException.Kind.RETIRED, "branch id " + branch.id()
+                        + " was deleted or reset while this write was in progress; nothing was written; run it again");
+            }
             long time = Math.max(System.currentTimeMillis(), lastTime);
             long start = lastLsn + 1;
             long lsn = start - 1;
             Map<String, int[]> counts = new LinkedHashMap<>();
-            try (WriteBatch batch = new WriteBatch(); WriteOptions wo = new WriteOptions()) {
+            try (WriteBatch batch = new WriteBatch()) {
                 for (LogEntry e : request.entries()) {
                     lsn++;
                     batch.put(db.log(), Bytes.longKey(lsn), Bson.bytes(LogCodec.encode(e, branch.id(), time, request.actor(), request.comment())));
@@ -250,7 +332,7 @@ public final class Wal implements AutoCloseable {
                 branches.write(batch, db, moved);
                 batch.put(db.meta(), LAST_LSN, Bytes.longKey(lsn));
                 batch.put(db.meta(), LAST_TIME, Bytes.longKey(time));
-                db.db().write(wo, batch);
+                seq = write(batch, "commit", branch.id(), start, lsn);
                 lastLsn = lsn;
                 if (counts.values().stream().anyMatch(c -> c[3] > 0)) {
                     // Set before the head moves, so a reader that sees the new head also sees this.
@@ -258,18 +340,15 @@ public final class Wal implements AutoCloseable {
                 }
                 lastTime = time;
                 branches.apply(moved);
-                syncer.written(lsn);
                 result = new CommitResult(start, lsn, time);
             } catch (RocksDBException e) {
-                healthy = false;
-                LOG.error("write failed at lsn {} on branch {}; refusing further writes", start, branch.id(), e);
-                throw new WalException("write failed: " + e.getMessage(), branch.id(), start, e);
+                throw new WalException("cannot build the commit batch: " + e.getMessage(), branch.id(), start, e);
             }
         } finally {
             commitLock.unlock();
         }
         if (request.sync()) {
-            syncer.awaitSynced(result.endLsn());
+            syncer.awaitSeq(seq);
         }
         return result;
     }
@@ -311,32 +390,37 @@ public final class Wal implements AutoCloseable {
      * boundary and capped at the parent's head). One metadata write: nothing depends on the data size.
      */
     public Branch createBranch(String name, int parentId, long atLsn, String createdBy) {
+        Branch b;
+        long seq;
         commitLock.lock();
         try {
             checkNewName(name);
             Branch parent = requireBranch(parentId);
             long base = Math.min(roundToCommit(atLsn), parent.headLsn());
             int id = nextBranchId();
-            Branch b = new Branch(id, name, parentId, base, base, System.currentTimeMillis(), createdBy, false);
-            try (WriteBatch batch = new WriteBatch(); WriteOptions wo = new WriteOptions()) {
+            b = new Branch(id, name, parentId, base, base, System.currentTimeMillis(), createdBy, false);
+            try (WriteBatch batch = new WriteBatch()) {
                 branches.write(batch, db, b);
                 batch.put(db.meta(), NEXT_BRANCH_ID, Bytes.longKey(id + 1L));
-                db.db().write(wo, batch);
+                seq = write(batch, "creating branch " + name, id, base, lastLsn);
             } catch (RocksDBException e) {
                 throw new WalException("cannot create branch " + name + ": " + e.getMessage(), id, base, e);
             }
             branches.apply(b);
-            return b;
         } finally {
             commitLock.unlock();
         }
+        // Branch and tag changes are acknowledged only once durable, sharing the fsync with other writers.
+        syncer.awaitSeq(seq);
+        return b;
     }
 
     /** Deletes a branch's ref (its entries stay in the log). Refused for main and for branches with children. */
     public void dropBranch(int id) {
+        long seq;
         commitLock.lock();
         try {
-            Branch b = requireBranch(id);
+            Branch b = requireNamed(id);
             if (b.id() == Branch.MAIN_ID) {
                 throw new BranchException(BranchException.Kind.PROTECTED, "branch 'main' cannot be deleted");
             }
@@ -346,10 +430,10 @@ public final class Wal implements AutoCloseable {
                             + "' has child branch '" + other.name() + "'; delete or re-parent its children first");
                 }
             }
-            try (WriteBatch batch = new WriteBatch(); WriteOptions wo = new WriteOptions()) {
+            try (WriteBatch batch = new WriteBatch()) {
                 Branch hidden = b.withName(null).withProtected(false);
                 branches.write(batch, db, hidden);
-                db.db().write(wo, batch);
+                seq = write(batch, "deleting branch " + b.name(), id, -1, lastLsn);
                 branches.remove(b);
                 branches.apply(hidden);
             } catch (RocksDBException e) {
@@ -358,42 +442,55 @@ public final class Wal implements AutoCloseable {
         } finally {
             commitLock.unlock();
         }
+        syncer.awaitSeq(seq);
     }
 
     public Branch renameBranch(int id, String newName) {
+        Branch renamed;
+        long seq;
         commitLock.lock();
         try {
-            Branch b = requireBranch(id);
+            Branch b = requireNamed(id);
             checkNewName(newName);
-            Branch renamed = b.withName(newName);
-            persist(renamed);
-            return renamed;
+            renamed = b.withName(newName);
+            seq = persist(renamed);
         } finally {
             commitLock.unlock();
         }
+        syncer.awaitSeq(seq);
+        return renamed;
     }
 
-    /** Sets or clears the protected flag of a branch. */
+    /**
+     * Sets or clears the protected flag of a branch. Callers serialize this with the branch's writers (the
+     * engine holds the branch's write lock), so a write either committed before it or sees the new flag.
+     */
     public Branch protectBranch(int id, boolean protect) {
+        Branch p;
+        long seq;
         commitLock.lock();
         try {
-            Branch b = requireBranch(id);
-            Branch p = b.withProtected(protect);
-            persist(p);
-            return p;
+            Branch b = requireNamed(id);
+            p = b.withProtected(protect);
+            seq = persist(p);
         } finally {
             commitLock.unlock();
         }
+        syncer.awaitSeq(seq);
+        return p;
     }
 
-    private void persist(Branch b) {
-        try (WriteBatch batch = new WriteBatch(); WriteOptions wo = new WriteOptions()) {
+    /** Writes a branch record; caller holds {@link #commitLock} and waits for the returned sequence. */
+    private long persist(Branch b) {
+        long seq;
+        try (WriteBatch batch = new WriteBatch()) {
             branches.write(batch, db, b);
-            db.db().write(wo, batch);
+            seq = write(batch, "updating branch " + b.name(), b.id(), -1, lastLsn);
         } catch (RocksDBException e) {
             throw new WalException("cannot update branch " + b.name() + ": " + e.getMessage(), b.id(), -1, e);
         }
         branches.apply(b);
+        return seq;
     }
 
     /** Branch and tag names share one namespace. */
@@ -512,6 +609,8 @@ public final class Wal implements AutoCloseable {
 
     /** Creates an immutable tag of branch id at lsn (rounded to a commit boundary). */
     public Tag createTag(String name, int branchId, long lsn, String createdBy) {
+        Tag t;
+        long seq;
         commitLock.lock();
         try {
             checkNewName(name);
@@ -519,37 +618,42 @@ public final class Wal implements AutoCloseable {
                 throw new BranchException(BranchException.Kind.EXISTS, "a branch or tag named '" + name + "' already exists");
             }
             requireBranch(branchId);
-            Tag t = new Tag(name, branchId, roundToCommit(lsn), System.currentTimeMillis(), createdBy);
+            t = new Tag(name, branchId, roundToCommit(lsn), System.currentTimeMillis(), createdBy);
             BsonDocument d = new BsonDocument("branchId", new BsonInt32(branchId)).append("lsn", new BsonInt64(t.lsn()))
                     .append("createdAt", new BsonInt64(t.createdAt()));
             if (createdBy != null) {
                 d.append("createdBy", new BsonString(createdBy));
             }
-            try (WriteOptions wo = new WriteOptions()) {
-                db.db().put(db.meta(), wo, tagKey(name), Bson.bytes(d));
+            try (WriteBatch batch = new WriteBatch()) {
+                batch.put(db.meta(), tagKey(name), Bson.bytes(d));
+                seq = write(batch, "creating tag " + name, branchId, lsn, lastLsn);
             } catch (RocksDBException e) {
                 throw new WalException("cannot create tag " + name + ": " + e.getMessage(), branchId, lsn, e);
             }
-            return t;
         } finally {
             commitLock.unlock();
         }
+        syncer.awaitSeq(seq);
+        return t;
     }
 
     public void dropTag(String name) {
+        long seq;
         commitLock.lock();
         try {
             if (tag(name) == null) {
                 throw new BranchException(BranchException.Kind.NOT_FOUND, "tag '" + name + "' does not exist");
             }
-            try (WriteOptions wo = new WriteOptions()) {
-                db.db().delete(db.meta(), wo, tagKey(name));
+            try (WriteBatch batch = new WriteBatch()) {
+                batch.delete(db.meta(), tagKey(name));
+                seq = write(batch, "deleting tag " + name, -1, -1, lastLsn);
             } catch (RocksDBException e) {
                 throw new WalException("cannot delete tag " + name + ": " + e.getMessage(), -1, -1, e);
             }
         } finally {
             commitLock.unlock();
         }
+        syncer.awaitSeq(seq);
     }
 
     // ---- reset ----
@@ -560,6 +664,8 @@ public final class Wal implements AutoCloseable {
      * branch of that name is first forked from the old head. Returns the new branch.
      */
     public Branch resetBranch(int branchId, int pointBranchId, long pointLsn, String backupName, String by) {
+        Branch fresh;
+        long seq;
         commitLock.lock();
         try {
             Branch old = requireBranch(branchId);
@@ -572,16 +678,16 @@ public final class Wal implements AutoCloseable {
                 backup = new Branch(nextId++, backupName, old.id(), old.headLsn(), old.headLsn(), System.currentTimeMillis(), by, false);
             }
             Branch hidden = old.withName(null).withProtected(false);
-            Branch fresh = new Branch(nextId++, old.name(), pointBranchId, point, point, System.currentTimeMillis(), by,
+            fresh = new Branch(nextId++, old.name(), pointBranchId, point, point, System.currentTimeMillis(), by,
                     old.protectedBranch(), old.id(), lastLsn);
-            try (WriteBatch batch = new WriteBatch(); WriteOptions wo = new WriteOptions()) {
+            try (WriteBatch batch = new WriteBatch()) {
                 if (backup != null) {
                     branches.write(batch, db, backup);
                 }
                 branches.write(batch, db, hidden);
                 branches.write(batch, db, fresh);
                 batch.put(db.meta(), NEXT_BRANCH_ID, Bytes.longKey(nextId));
-                db.db().write(wo, batch);
+                seq = write(batch, "resetting branch " + old.name(), branchId, point, lastLsn);
             } catch (RocksDBException e) {
                 throw new WalException("cannot reset branch " + old.name() + ": " + e.getMessage(), branchId, point, e);
             }
@@ -591,10 +697,11 @@ public final class Wal implements AutoCloseable {
                 branches.apply(backup);
             }
             branches.apply(fresh);
-            return fresh;
         } finally {
             commitLock.unlock();
         }
+        syncer.awaitSeq(seq);
+        return fresh;
     }
 
     /**
@@ -650,7 +757,7 @@ public final class Wal implements AutoCloseable {
 
     /** Blocks until every commit up to lsn is on stable storage, sharing the fsync with concurrent callers. */
     public void awaitDurable(long lsn) {
-        syncer.awaitSynced(lsn);
+        syncer.awaitLsn(lsn);
     }
 
     /** Number of WAL fsyncs done so far (for metrics and benchmarks). */
@@ -663,6 +770,10 @@ public final class Wal implements AutoCloseable {
         ticker.shutdownNow();
         commitLock.lock();
         try {
+            if (closed) {
+                return;
+            }
+            closed = true;
             try {
                 db.db().syncWal();
             } catch (RocksDBException e) {
@@ -670,6 +781,7 @@ public final class Wal implements AutoCloseable {
             }
             db.close();
             pointReads.close();
+            unsynced.close();
         } finally {
             commitLock.unlock();
         }

@@ -22,7 +22,14 @@
  * <p>Writes: one RocksDB {@code WriteBatch} per commit carries the log entries, versioned keys, commit record,
  * time index entry, branch head and last LSN, so no state on disk has a head pointing at a half-written
  * change. Commits are serialized by one lock (LSN order equals write order); durability ({@code j: true}) is
- * a shared WAL fsync ({@link dev.argon.wal.WalSyncer}), so concurrent clients share one fsync.
+ * a shared WAL fsync ({@link dev.argon.wal.WalSyncer}), so concurrent clients share one fsync. Branch and tag
+ * changes are fsynced (shared) before they return. A commit on a branch id retired by a drop or reset is
+ * refused under the commit lock.
+ *
+ * <p>Failures: every write goes through {@code Wal.write} and every write or fsync failure through
+ * {@link dev.argon.wal.WalHealth}: a full disk refuses writes until space returns; any other failure refuses
+ * writes until restart, and no waiter of a failed fsync is acknowledged. {@link dev.argon.wal.WalFaults} lets
+ * tests inject failed or delayed fsyncs and writes.
  *
  * <p>Thread-safety: {@link dev.argon.wal.Wal} is thread-safe. Storage failures surface as
  * {@link dev.argon.wal.WalException} carrying the LSN and branch involved.

@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.bson.BsonInt32;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -102,28 +101,6 @@ class WalTest {
         assertEquals(2, wal.branch(Branch.MAIN_ID).headLsn());
         assertArrayEquals(v("2"), wal.get(wal.headView(Branch.MAIN_ID), k("b")));
         assertTrue(wal.allocateId() > id, "ids are never reused across restarts");
-    }
-
-    @Test
-    void journaledCommitsFromManyThreadsShareFsyncs() throws Exception {
-        AtomicInteger n = new AtomicInteger();
-        List<Thread> threads = new ArrayList<>();
-        for (int t = 0; t < 8; t++) {
-            Thread th = new Thread(() -> {
-                for (int i = 0; i < 50; i++) {
-                    int x = n.incrementAndGet();
-                    wal.commit(new CommitRequest(Branch.MAIN_ID, null, null, true, List.of(new LogEntry("db.c", LogEntry.INSERT,
-                            new BsonInt32(x), null, null, List.of(KeyWrite.put(k("k" + x), v("v")))))));
-                }
-            });
-            th.start();
-            threads.add(th);
-        }
-        for (Thread th : threads) {
-            th.join();
-        }
-        assertEquals(400, wal.lastLsn());
-        assertTrue(wal.syncCount() >= 1 && wal.syncCount() <= 400, "syncs: " + wal.syncCount());
     }
 
     @Test

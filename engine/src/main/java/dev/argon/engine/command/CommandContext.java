@@ -103,13 +103,17 @@ public final class CommandContext {
                     + "': it is a read-only view of branch '" + t.branchName() + "' at lsn " + t.atLsn()
                     + "; write to the branch head instead");
         }
+        Store.Write w = engine.store().beginWrite(t.branchId());
+        // Checked under the branch's write lock, which protectBranch also takes: a write that began before
+        // the branch was protected has committed by the time protectBranch returns, and any later one is refused.
         dev.argon.wal.Branch b = engine.store().wal().branch(t.branchId());
         if (b != null && b.protectedBranch()) {
+            w.close();
             throw new ArgonException(MongoErrorCode.UNAUTHORIZED, "branch '" + t.branchName()
                     + "' is protected: it changes only through mergeBranch, resetBranch and revert"
                     + " (unprotect it with {protectBranch: \"" + t.branchName() + "\", protect: false})");
         }
-        return engine.store().beginWrite(t.branchId());
+        return w;
     }
 
     /** The actor recorded with commits: the authenticated user, else the client's appName. */

@@ -2,16 +2,22 @@ package dev.argon.engine.command;
 
 import dev.argon.engine.command.admin.BuildInfoHandler;
 import dev.argon.engine.command.admin.ConnectionStatusHandler;
+import dev.argon.engine.command.admin.EndSessionsHandler;
 import dev.argon.engine.command.admin.GetCmdLineOptsHandler;
 import dev.argon.engine.command.admin.GetLogHandler;
 import dev.argon.engine.command.admin.GetParameterHandler;
 import dev.argon.engine.command.admin.HelloHandler;
 import dev.argon.engine.command.admin.HostInfoHandler;
+import dev.argon.engine.command.admin.KillAllSessionsHandler;
+import dev.argon.engine.command.admin.KillSessionsHandler;
 import dev.argon.engine.command.admin.ListCommandsHandler;
 import dev.argon.engine.command.admin.NotImplementedHandler;
 import dev.argon.engine.command.admin.PingHandler;
+import dev.argon.engine.command.admin.RefreshSessionsHandler;
 import dev.argon.engine.command.admin.SearchIndexHandler;
 import dev.argon.engine.command.admin.ServerStatusHandler;
+import dev.argon.engine.command.admin.SetParameterHandler;
+import dev.argon.engine.command.admin.StartSessionHandler;
 import dev.argon.engine.command.admin.WhatsMyUriHandler;
 import dev.argon.engine.command.branch.ArgonStatusHandler;
 import dev.argon.engine.command.branch.BranchLogHandler;
@@ -84,7 +90,7 @@ public final class Commands {
                 .add("dropIndexes", new DropIndexesHandler(), true, "drop secondary indexes")
                 .add("dropSearchIndex", search, false, "Atlas Search only: answers SearchNotEnabled")
                 .add("dropTag", new DropTagHandler(), true, "Argon: delete a tag")
-                .add("endSessions", ok, false, "end logical sessions (sessions hold no server state yet)")
+                .add("endSessions", new EndSessionsHandler(), false, "end sessions: their cursors are killed within a second")
                 .add("explain", new NotImplementedHandler("query plans (there is no query planner yet)"), false, "not yet: query plans")
                 .add("find", new FindHandler(), false, "query a collection")
                 .add("findAndModify", new FindAndModifyHandler(), true, "update or remove one document and return it")
@@ -96,8 +102,9 @@ public final class Commands {
                 .add("hostInfo", new HostInfoHandler(), false, "the host machine")
                 .add("insert", new InsertHandler(), true, "insert documents")
                 .add("isMaster", hello, false, "legacy handshake")
-                .add("killAllSessions", ok, false, "kill all sessions (sessions hold no server state yet)")
+                .add("killAllSessions", new KillAllSessionsHandler(), false, "kill every session's cursors")
                 .add("killCursors", new KillCursorsHandler(), false, "close cursors")
+                .add("killSessions", new KillSessionsHandler(), false, "kill the given sessions' cursors at once")
                 .add("listBranches", new ListBranchesHandler(), false, "Argon: list branches")
                 .add("listCollections", new ListCollectionsHandler(), false, "collections of a database")
                 .add("listDatabases", new ListDatabasesHandler(), false, "databases of the branch")
@@ -106,12 +113,15 @@ public final class Commands {
                 .add("mergeBranch", new MergeBranchHandler(), true, "Argon: three-way merge of a branch into another")
                 .add("ping", ok, false, "check the server answers")
                 .add("protectBranch", new ProtectBranchHandler(), true, "Argon: protect or unprotect a branch")
+                .add("refreshSessions", new RefreshSessionsHandler(), false, "keep sessions alive (accepted)")
                 .add("renameBranch", new RenameBranchHandler(), true, "Argon: rename a branch")
                 .add("renameCollection", new RenameCollectionHandler(), true, "rename a collection")
                 .add("resetBranch", new ResetBranchHandler(), true, "Argon: move a branch head back to a point")
                 .add("revert", new RevertHandler(), true, "Argon: append the inverse of commits")
                 .add("replSetGetStatus", new NotImplementedHandler("replica-set status (Argon is a single member)"), false, "not yet")
                 .add("serverStatus", new ServerStatusHandler(), false, "live server figures")
+                .add("setParameter", new SetParameterHandler(), false, "change cursorTimeoutMillis or maxOpenCursors")
+                .add("startSession", new StartSessionHandler(), false, "a new session id")
                 .add("update", new UpdateHandler(), true, "update documents")
                 .add("updateSearchIndex", search, false, "Atlas Search only: answers SearchNotEnabled")
                 .add("whatsmyuri", new WhatsMyUriHandler(), false, "the client's address");

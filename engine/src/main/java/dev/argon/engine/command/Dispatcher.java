@@ -70,13 +70,38 @@ public final class Dispatcher implements CommandService {
                 case EXISTS -> MongoErrorCode.NAMESPACE_EXISTS;
                 case NOT_FOUND -> MongoErrorCode.BRANCH_NOT_FOUND;
                 case PROTECTED, HAS_CHILDREN -> MongoErrorCode.ILLEGAL_OPERATION;
+                // As for a write that waited on a branch that was reset or deleted: running it again is safe.
+                case RETIRED -> MongoErrorCode.WRITE_CONFLICT;
             }, e.getMessage())));
         } catch (WalException e) {
-            LOG.error("storage failure in {}", name, e);
-            return CommandReply.now(error(new ArgonException(MongoErrorCode.INTERNAL_ERROR, "storage failure: " + e.getMessage())));
+            return CommandReply.now(error(storageError(name, e)));
         } catch (RuntimeException | StackOverflowError e) {
             LOG.error("unexpected failure in {}", name, e);
             return CommandReply.now(error(new ArgonException(MongoErrorCode.INTERNAL_ERROR, name + " failed: " + e)));
+        }
+    }
+
+    /**
+     * A storage failure as the client sees it. A full disk is MongoDB's own 14031 OutOfDiskSpace. A store that
+     * refuses writes until restart answers 1 InternalError: neither code is in any driver's retryable list nor
+     * carries a RetryableWriteError label, so the application sees the failure at once instead of a driver
+     * retrying against a store that will refuse every write.
+     */
+    private static ArgonException storageError(String name, WalException e) {
+        switch (e.kind()) {
+            case DISK_FULL -> {
+                // WalHealth logs the transition once; one line per refused write would flood the log.
+                LOG.debug("{} refused: {}", name, e.getMessage());
+                return new ArgonException(MongoErrorCode.OUT_OF_DISK_SPACE, e.getMessage());
+            }
+            case UNHEALTHY -> {
+                LOG.debug("{} refused: {}", name, e.getMessage());
+                return new ArgonException(MongoErrorCode.INTERNAL_ERROR, e.getMessage());
+            }
+            default -> {
+                LOG.error("storage failure in {}", name, e);
+                return new ArgonException(MongoErrorCode.INTERNAL_ERROR, "storage failure: " + e.getMessage());
+            }
         }
     }
 

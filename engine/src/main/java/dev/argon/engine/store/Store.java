@@ -61,6 +61,21 @@ public final class Store implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs a change to a branch's ref (protect, delete) under that branch's write lock, so that it is ordered
+     * with the branch's writers: a write in progress commits before the change, and a write that starts after
+     * it sees the change.
+     */
+    public <T> T underWriteLock(int branchId, java.util.function.Supplier<T> change) {
+        ReentrantLock lock = writeLocks.computeIfAbsent(branchId, k -> new ReentrantLock());
+        lock.lock();
+        try {
+            return change.get();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     public Branch branch(String name) {
         return wal.branch(name);
     }

@@ -132,4 +132,70 @@ class DurabilityIT extends ArgonTestBase {
             deleteTree(dir);
         }
     }
+    @Test
+    void afterAFailedFsyncWritesAreRefusedAndReadsWork() throws Exception {
+        Path dir = Files.createTempDirectory("argon-fsync-");
+        try (ArgonServer own = ArgonServer.start(dir, "127.0.0.1", 0, null);
+             MongoClient c = MongoClients.create("mongodb://127.0.0.1:" + own.port() + "/?retryWrites=false")) {
+            MongoCollection<Document> coll = c.getDatabase("f").getCollection("c");
+            coll.insertOne(new Document("_id", 1));
+            own.engine().store().wal().faults(new dev.argon.wal.WalFaults() {
+                @Override
+                public void beforeSync() throws java.io.IOException {
+                    throw new java.io.IOException("Input/output error");
+                }
+            });
+            MongoCollection<Document> journaled = coll.withWriteConcern(com.mongodb.WriteConcern.ACKNOWLEDGED.withJournal(true));
+            com.mongodb.MongoException first = org.junit.jupiter.api.Assertions.assertThrows(com.mongodb.MongoException.class,
+                    () -> journaled.insertOne(new Document("_id", 2)));
+            assertEquals(1, first.getCode(), first.getMessage());
+            assertTrue(first.getMessage().contains("fsync failed"), first.getMessage());
+            own.engine().store().wal().faults(null);
+            // The store stays refused: a later fsync could succeed without the pages the failed one lost.
+            com.mongodb.MongoException later = org.junit.jupiter.api.Assertions.assertThrows(com.mongodb.MongoException.class,
+                    () -> journaled.insertOne(new Document("_id", 3)));
+            assertEquals(1, later.getCode(), later.getMessage());
+            assertEquals(1, coll.find(Filters.eq("_id", 1)).into(new ArrayList<>()).size());
+            Document status = c.getDatabase("admin").runCommand(new Document("argonStatus", 1));
+            assertEquals("failed", status.get("storage", Document.class).getString("state"));
+        } finally {
+            deleteTree(dir);
+        }
+    }
+
+    @Test
+    void noWriteLandsOnABranchAfterProtectBranchReturns() throws Exception {
+        db("admin").runCommand(new Document("createBranch", "guarded"));
+        MongoCollection<Document> c = client.getDatabase("race~guarded").getCollection("c");
+        Set<Integer> acked = ConcurrentHashMap.newKeySet();
+        List<Integer> codes = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Thread> writers = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            int base = t * 1_000_000;
+            Thread w = new Thread(() -> {
+                for (int i = 0; i < 100_000; i++) {
+                    try {
+                        c.insertOne(new Document("_id", base + i));
+                        acked.add(base + i);
+                    } catch (com.mongodb.MongoException e) {
+                        codes.add(e.getCode());
+                        return;
+                    }
+                }
+            });
+            w.start();
+            writers.add(w);
+        }
+        while (acked.size() < 200) {
+            Thread.sleep(5);
+        }
+        db("admin").runCommand(new Document("protectBranch", "guarded").append("protect", true));
+        long atProtect = c.countDocuments();
+        for (Thread w : writers) {
+            w.join(60_000);
+        }
+        assertEquals(atProtect, c.countDocuments(), "writes landed after protectBranch returned");
+        assertEquals(atProtect, acked.size());
+        assertEquals(List.of(13, 13, 13, 13), codes);
+    }
 }

@@ -1,24 +1,27 @@
 package dev.argon.engine.command.admin;
 
 import dev.argon.engine.ArgonException;
+import dev.argon.engine.Engine;
 import dev.argon.engine.MongoErrorCode;
 import dev.argon.engine.command.CommandContext;
 import dev.argon.engine.command.CommandHandler;
 import java.util.Map;
 import org.bson.BsonDocument;
 import org.bson.BsonInt32;
+import org.bson.BsonInt64;
 import org.bson.BsonString;
 import org.bson.BsonValue;
 
 /**
  * {@code getParameter}: the few server parameters clients ask for ({@code featureCompatibilityVersion},
- * {@code cursorTimeoutMillis}, ...). {@code getParameter: "*"} lists them all; asking only for unknown ones is
- * an error, as on mongod.
+ * {@code cursorTimeoutMillis}, Argon's {@code maxOpenCursors}, ...), with their current values.
+ * {@code getParameter: "*"} lists them all; asking only for unknown ones is an error, as on mongod.
  */
 public final class GetParameterHandler implements CommandHandler {
-    static BsonDocument parameters() {
+    static BsonDocument parameters(Engine engine) {
         return new BsonDocument("featureCompatibilityVersion", new BsonDocument("version", new BsonString("7.0")))
-                .append("cursorTimeoutMillis", new org.bson.BsonInt64(600_000))
+                .append("cursorTimeoutMillis", new BsonInt64(engine.cursors().timeoutMillis()))
+                .append("maxOpenCursors", new BsonInt32(engine.cursors().maxOpen()))
                 .append("maxBSONDepth", new BsonInt32(100))
                 .append("authenticationMechanisms", new org.bson.BsonArray())
                 .append("transactionLifetimeLimitSeconds", new BsonInt32(60))
@@ -28,7 +31,7 @@ public final class GetParameterHandler implements CommandHandler {
 
     @Override
     public BsonDocument handle(CommandContext ctx) {
-        BsonDocument all = parameters();
+        BsonDocument all = parameters(ctx.engine());
         BsonValue first = ctx.command().get(ctx.name());
         if (first.isString() && first.asString().getValue().equals("*")) {
             return all;

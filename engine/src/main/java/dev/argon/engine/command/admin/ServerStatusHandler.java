@@ -64,8 +64,10 @@ public final class ServerStatusHandler implements CommandHandler {
                         .append("supported", BsonBoolean.TRUE)
                         .append("heapUsedMB", new BsonInt64((rt.totalMemory() - rt.freeMemory()) >> 20)))
                 .append("metrics", new BsonDocument("cursor", new BsonDocument("timedOut", new BsonInt64(engine.cursors().timedOutCount()))
+                        .append("totalOpened", new BsonInt64(engine.cursors().totalOpened()))
                         .append("open", new BsonDocument("total", new BsonInt64(engine.cursors().openCount()))
-                                .append("noTimeout", new BsonInt64(0)).append("pinned", new BsonInt64(0)))))
+                                .append("noTimeout", new BsonInt64(0))
+                                .append("pinned", new BsonInt64(engine.cursors().pinnedCount())))))
                 .append("argon", new BsonDocument("headLsn", new BsonInt64(engine.store().wal().lastLsn()))
                         .append("walSyncs", new BsonInt64(engine.store().wal().syncCount())));
     }

@@ -25,6 +25,18 @@ public final class ArgonStatusHandler implements CommandHandler {
                 .append("tags", new BsonInt32(wal.tags().size()))
                 .append("storage", new BsonDocument("engine", new BsonString("rocksdb"))
                         .append("healthy", BsonBoolean.valueOf(wal.healthy()))
+                        // healthy | diskFull | failed, and why: see WalHealth for what each means to a user.
+                        .append("state", new BsonString(stateName(wal.health().state())))
+                        .append("reason", wal.health().reason() == null ? BsonNull.VALUE : new BsonString(wal.health().reason()))
+                        .append("freeBytes", new BsonInt64(wal.health().freeBytes()))
                         .append("walSyncs", new BsonInt64(wal.syncCount())));
+    }
+
+    private static String stateName(dev.argon.wal.WalHealth.State s) {
+        return switch (s) {
+            case HEALTHY -> "healthy";
+            case DISK_FULL -> "diskFull";
+            case FAILED -> "failed";
+        };
     }
 }

@@ -16,7 +16,12 @@ public final class DropBranchHandler implements CommandHandler {
             throw ArgonException.typeMismatch("dropBranch takes a branch name as a string");
         }
         Wal wal = ctx.engine().store().wal();
-        wal.dropBranch(Refs.branch(wal, v.asString().getValue()).id());
+        int id = Refs.branch(wal, v.asString().getValue()).id();
+        // Under the branch's write lock, so writes in progress on it commit first; later ones are refused.
+        ctx.engine().store().underWriteLock(id, () -> {
+            wal.dropBranch(id);
+            return null;
+        });
         return new BsonDocument();
     }
 }

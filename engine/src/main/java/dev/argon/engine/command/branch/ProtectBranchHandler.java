@@ -20,6 +20,8 @@ public final class ProtectBranchHandler implements CommandHandler {
         }
         boolean protect = ctx.bool("protect", true);
         Wal wal = ctx.engine().store().wal();
-        return BranchDocs.of(wal, wal.protectBranch(Refs.branch(wal, v.asString().getValue()).id(), protect));
+        int id = Refs.branch(wal, v.asString().getValue()).id();
+        // Under the branch's write lock: see CommandContext.beginWrite.
+        return BranchDocs.of(wal, ctx.engine().store().underWriteLock(id, () -> wal.protectBranch(id, protect)));
     }
 }

@@ -1,0 +1,17 @@
+package dev.argon.engine.command.admin;
+
+import dev.argon.engine.command.CommandContext;
+import dev.argon.engine.command.CommandHandler;
+import java.util.UUID;
+import org.bson.BsonBinary;
+import org.bson.BsonDocument;
+import org.bson.BsonInt32;
+
+/** {@code {startSession: 1}}: a new session id, {@code {id: {id: UUID}, timeoutMinutes: 30}} as on mongod. */
+public final class StartSessionHandler implements CommandHandler {
+    @Override
+    public BsonDocument handle(CommandContext ctx) {
+        return new BsonDocument("id", new BsonDocument("id", new BsonBinary(UUID.randomUUID())))
+                .append("timeoutMinutes", new BsonInt32(30));
+    }
+}
