@@ -24,7 +24,10 @@
  * change. Commits are serialized by one lock (LSN order equals write order); durability ({@code j: true}) is
  * a shared WAL fsync ({@link dev.argon.wal.WalSyncer}), so concurrent clients share one fsync.
  *
- * <p>Thread-safety: {@link dev.argon.wal.Wal} is thread-safe. Storage failures surface as
+ * <p>History is read lazily: {@link dev.argon.wal.CommitScan} walks one branch's commit records newest first and
+ * {@link dev.argon.wal.LogScan} an LSN range of the log, one record at a time.
+ *
+ * <p>Thread-safety: {@link dev.argon.wal.Wal} is thread-safe; scans are not (one reader each, closed after use). Storage failures surface as
  * {@link dev.argon.wal.WalException} carrying the LSN and branch involved.
  */
 package dev.argon.wal;
