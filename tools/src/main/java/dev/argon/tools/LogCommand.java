@@ -9,13 +9,16 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code argon log [REF] [--limit N] [--skip N] [--ns DB.COLL] [--actor A] [--from-lsn N] [--to-lsn N]}. */
+/**
+ * {@code argon log [REF] [--limit N] [--skip N] [--ns DB.COLL] [--actor A] [--from-lsn N] [--to-lsn N]}. Commits
+ * arrive through the server's cursor and are printed batch by batch.
+ */
 @Command(name = "log", mixinStandardHelpOptions = true, description = "Show the commits of a branch, newest first.")
 public final class LogCommand implements Callable<Integer> {
     @Parameters(index = "0", defaultValue = "main", description = "branch, tag or ref (default: ${DEFAULT-VALUE})")
     String ref;
 
-    @Option(names = "--limit", defaultValue = "20", description = "commits to show (default: ${DEFAULT-VALUE})")
+    @Option(names = "--limit", defaultValue = "20", description = "commits to show, 0 for all (default: ${DEFAULT-VALUE})")
     long limit;
 
     @Option(names = "--skip", defaultValue = "0", description = "commits to skip first")
@@ -36,6 +39,9 @@ public final class LogCommand implements Callable<Integer> {
     @Mixin
     ClientOptions client;
 
+    @Mixin
+    PagingOptions paging;
+
     @Override
     public Integer call() {
         Document cmd = new Document("branchLog", ref).append("limit", limit).append("skip", skip);
@@ -51,18 +57,28 @@ public final class LogCommand implements Callable<Integer> {
         if (toLsn != null) {
             cmd.append("toLsn", toLsn);
         }
-        Document r = client.admin(cmd);
+        String progress = "reading the log of " + ref;
         if (client.json) {
-            r.remove("ok");
-            Output.json(System.out, r);
+            Output.JsonStream[] json = new Output.JsonStream[1];
+            try {
+                client.cursor(cmd, paging.batchSize, progress, head -> json[0] = new Output.JsonStream(System.out, head, "commits"),
+                        batch -> batch.forEach(json[0]::add));
+            } finally {
+                if (json[0] != null) {
+                    json[0].close();
+                }
+            }
             return 0;
         }
-        List<List<String>> rows = new ArrayList<>();
-        for (Document c : r.getList("commits", Document.class)) {
-            rows.add(List.of(Style.yellow(Output.str(c.get("lsn"))), Output.str(c.get("time")), Output.str(c.get("actor")),
-                    counts(c.get("counts", Document.class)), Output.str(c.get("comment"))));
-        }
-        Output.table(System.out, List.of("LSN", "TIME", "ACTOR", "CHANGES", "COMMENT"), rows);
+        Output.StreamTable table = new Output.StreamTable(System.out, List.of("LSN", "TIME", "ACTOR", "CHANGES", "COMMENT"));
+        client.cursor(cmd, paging.batchSize, progress, head -> { }, batch -> {
+            List<List<String>> rows = new ArrayList<>();
+            for (Document c : batch) {
+                rows.add(List.of(Style.yellow(Output.str(c.get("lsn"))), Output.str(c.get("time")), Output.str(c.get("actor")),
+                        counts(c.get("counts", Document.class)), Output.str(c.get("comment"))));
+            }
+            table.print(rows);
+        });
         return 0;
     }
 

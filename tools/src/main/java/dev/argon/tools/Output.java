@@ -59,4 +59,73 @@ final class Output {
         }
         return String.valueOf(o);
     }
+
+    /**
+     * A table printed while its rows arrive: column widths come from the headers and the first rows, and later
+     * rows reuse them (a longer cell just pushes its line wider). Not thread-safe.
+     */
+    static final class StreamTable {
+        private final PrintStream out;
+        private final List<String> headers;
+        private int[] widths;
+
+        StreamTable(PrintStream out, List<String> headers) {
+            this.out = out;
+            this.headers = headers;
+        }
+
+        void print(List<List<String>> rows) {
+            if (widths == null) {
+                widths = new int[headers.size()];
+                measure(headers);
+                rows.forEach(this::measure);
+                line(headers);
+            }
+            rows.forEach(this::line);
+        }
+
+        private void measure(List<String> row) {
+            for (int i = 0; i < widths.length; i++) {
+                widths[i] = Math.max(widths[i], row.get(i).length());
+            }
+        }
+
+        private void line(List<String> row) {
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0; i < widths.length; i++) {
+                String cell = row.get(i);
+                sb.append(cell);
+                if (i < widths.length - 1) {
+                    sb.append(" ".repeat(Math.max(0, widths[i] - cell.length()) + 2));
+                }
+            }
+            out.println(sb.toString().stripTrailing());
+        }
+    }
+
+    /**
+     * One JSON document printed while its array field arrives: {@code {<head fields>, "<field>": [ ... ]}},
+     * valid JSON once {@link #close} has run. Not thread-safe.
+     */
+    static final class JsonStream implements AutoCloseable {
+        private final PrintStream out;
+        private boolean any;
+
+        JsonStream(PrintStream out, Document head, String field) {
+            this.out = out;
+            String h = head.toJson(JSON);
+            String open = h.substring(0, h.lastIndexOf('}')).stripTrailing();
+            out.print(open + (head.isEmpty() ? "\n" : ",\n") + "  \"" + field + "\": [");
+        }
+
+        void add(Document d) {
+            out.print((any ? ",\n" : "\n") + d.toJson(JSON).indent(4).stripTrailing());
+            any = true;
+        }
+
+        @Override
+        public void close() {
+            out.println((any ? "\n  " : "") + "]\n}");
+        }
+    }
 }

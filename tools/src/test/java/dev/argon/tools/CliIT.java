@@ -134,4 +134,49 @@ class CliIT {
             assertEquals(2, c.getDatabase("wf~wf-enrich-old").getCollection("items").countDocuments());
         }
     }
+
+    @Test
+    void diffLogAndPreviewPageThroughTheServersCursors() {
+        try (com.mongodb.client.MongoClient c = com.mongodb.client.MongoClients.create(uri)) {
+            com.mongodb.client.MongoCollection<Document> main = c.getDatabase("pg").getCollection("items");
+            java.util.List<Document> docs = new java.util.ArrayList<>();
+            for (int i = 0; i < 250; i++) {
+                docs.add(new Document("_id", i).append("v", "base"));
+            }
+            main.insertMany(docs);
+            assertEquals(0, run("branch", "create", "pg-x", "--uri", uri).code());
+            c.getDatabase("pg~pg-x").getCollection("items").updateMany(Document.parse("{}"), Document.parse("{$set: {v: 'theirs'}}"));
+            for (int i = 0; i < 12; i++) {
+                main.updateOne(new Document("_id", i), Document.parse("{$set: {v: 'ours'}}"));
+            }
+
+            // More changes than one default first batch (101), and small batches: only getMore can bring them all.
+            Run diff = run("diff", "main", "pg-x", "--ns", "pg.items", "--batch-size", "7", "--uri", uri);
+            assertEquals(0, diff.code(), diff.err());
+            assertTrue(diff.out().contains("250 document(s) differ"), diff.out());
+            assertEquals(250, diff.out().lines().filter(l -> l.contains("pg.items")).count());
+            assertEquals(1, diff.out().lines().filter(l -> l.startsWith("KIND")).count(), "one header for all batches");
+
+            Run json = run("diff", "main", "pg-x", "--ns", "pg.items", "--uri", uri, "--json");
+            assertEquals(0, json.code(), json.err());
+            Document parsed = Document.parse(json.out());
+            assertEquals(250, parsed.getList("changes", Document.class).size());
+            assertTrue(parsed.containsKey("entriesRead"));
+
+            Run log = run("log", "main", "--ns", "pg.items", "--limit", "0", "--batch-size", "3", "--uri", uri, "--json");
+            assertEquals(0, log.code(), log.err());
+            assertEquals(13, Document.parse(log.out()).getList("commits", Document.class).size());
+
+            Run preview = run("merge", "pg-x", "--into", "main", "--preview", "--batch-size", "5", "--uri", uri, "--json");
+            assertEquals(0, preview.code(), preview.err());
+            Document plan = Document.parse(preview.out());
+            assertEquals(12, plan.getList("conflicts", Document.class).size());
+            assertEquals(12L, ((Number) plan.get("conflictCount")).longValue());
+            assertEquals(238, plan.get("counts", Document.class).get("pg.items", Document.class).getInteger("update"));
+
+            Run text = run("merge", "pg-x", "--into", "main", "--preview", "--batch-size", "5", "--uri", uri);
+            assertEquals(12, text.out().lines().filter(l -> l.startsWith("conflict")).count(), text.out());
+            assertTrue(text.out().contains("preview: 12 conflict(s)"), text.out());
+        }
+    }
 }

@@ -523,51 +523,29 @@ public final class Wal implements AutoCloseable {
      */
     public java.util.List<BsonDocument> commits(int branchId, long lo, long hi) {
         java.util.List<BsonDocument> out = new java.util.ArrayList<>();
-        byte[] top = new byte[12];
-        Bytes.putInt(top, 0, branchId);
-        Bytes.putLong(top, 4, hi);
-        try (RocksIterator it = db.db().newIterator(db.commits())) {
-            for (it.seekForPrev(top); it.isValid(); it.prev()) {
-                byte[] k = it.key();
-                if (Bytes.getInt(k, 0) != branchId) {
-                    break;
-                }
-                long lsn = Bytes.getLong(k, 4);
-                if (lsn <= lo) {
-                    break;
-                }
-                BsonDocument d = Bson.document(it.value());
-                d.append("branchId", new BsonInt32(branchId));
-                out.add(d);
-            }
+        try (CommitScan s = scanCommits(branchId, lo, hi)) {
+            s.forEachRemaining(out::add);
         }
         return out;
     }
 
-    /** The log entries of one branch id with {@code lo < lsn <= hi}, oldest first. */
-    public java.util.List<LogRecord> entries(int branchId, long lo, long hi) {
-        java.util.List<BsonDocument> commits = commits(branchId, lo, hi);
-        java.util.List<LogRecord> out = new java.util.ArrayList<>();
-        for (int i = commits.size() - 1; i >= 0; i--) {
-            BsonDocument c = commits.get(i);
-            out.addAll(logRange(c.getInt64("startLsn").getValue(), c.getInt64("lsn").getValue()));
-        }
-        return out;
+    /** As {@link #commits}, read lazily: for histories too long to hold in memory. Close it. */
+    public CommitScan scanCommits(int branchId, long lo, long hi) {
+        return new CommitScan(db, branchId, lo, hi);
     }
 
     /** The log entries with LSN in [from, to], oldest first. */
     public java.util.List<LogRecord> logRange(long from, long to) {
         java.util.List<LogRecord> out = new java.util.ArrayList<>();
-        try (RocksIterator it = db.db().newIterator(db.log())) {
-            for (it.seek(Bytes.longKey(from)); it.isValid(); it.next()) {
-                long lsn = Bytes.getLong(it.key(), 0);
-                if (lsn > to) {
-                    break;
-                }
-                out.add(LogRecord.decode(lsn, Bson.document(it.value())));
-            }
+        try (LogScan s = scanLog(from, to)) {
+            s.forEachRemaining(out::add);
         }
         return out;
+    }
+
+    /** As {@link #logRange}, read lazily: for commits too large to hold in memory. Close it. */
+    public LogScan scanLog(long from, long to) {
+        return new LogScan(db, from, to);
     }
 
     /** A metadata value written through {@link CommitRequest#metaWrites()}, or null. */

@@ -31,7 +31,10 @@
  * writes until restart, and no waiter of a failed fsync is acknowledged. {@link dev.argon.wal.WalFaults} lets
  * tests inject failed or delayed fsyncs and writes.
  *
- * <p>Thread-safety: {@link dev.argon.wal.Wal} is thread-safe. Storage failures surface as
+ * <p>History is read lazily: {@link dev.argon.wal.CommitScan} walks one branch's commit records newest first and
+ * {@link dev.argon.wal.LogScan} an LSN range of the log, one record at a time.
+ *
+ * <p>Thread-safety: {@link dev.argon.wal.Wal} is thread-safe; scans are not (one reader each, closed after use). Storage failures surface as
  * {@link dev.argon.wal.WalException} carrying the LSN and branch involved.
  */
 package dev.argon.wal;

@@ -82,6 +82,27 @@ final class Session implements AutoCloseable {
         return client.getDatabase("admin").runCommand(command);
     }
 
+    /**
+     * Runs an admin command that answers a cursor and pages through all of it with getMore on one session
+     * (diff, branchLog and merge previews answer this way); returns how many documents it held.
+     */
+    long adminCursorCount(Document command) {
+        try (com.mongodb.client.ClientSession session = client.startSession()) {
+            com.mongodb.client.MongoDatabase admin = client.getDatabase("admin");
+            Document cursor = admin.runCommand(session, command).get("cursor", Document.class);
+            String ns = cursor.getString("ns");
+            String collection = ns.substring(ns.indexOf('.') + 1);
+            long count = cursor.getList("firstBatch", Object.class).size();
+            long id = cursor.getLong("id");
+            while (id != 0) {
+                cursor = admin.runCommand(session, new Document("getMore", id).append("collection", collection)).get("cursor", Document.class);
+                count += cursor.getList("nextBatch", Object.class).size();
+                id = cursor.getLong("id");
+            }
+            return count;
+        }
+    }
+
     /** The head LSN reported by {@code argonStatus}. */
     long headLsn() {
         Object v = admin(new Document("argonStatus", 1)).get("headLsn");

@@ -3,8 +3,10 @@ package dev.argon.engine.vc;
 import dev.argon.engine.bson.KeyEncoder;
 import dev.argon.engine.store.CollectionInfo;
 import dev.argon.engine.store.DataView;
+import dev.argon.wal.CommitScan;
 import dev.argon.wal.LogEntry;
 import dev.argon.wal.LogRecord;
+import dev.argon.wal.LogScan;
 import dev.argon.wal.ReadView;
 import dev.argon.wal.Wal;
 import java.util.ArrayList;
@@ -21,28 +23,34 @@ import org.bson.BsonValue;
  * The documents that may differ between two states: every {@code _id} written on one side of the point
  * where the two ancestries diverge, grouped by namespace in key order. A namespace whose collection was
  * dropped or renamed on either side has no per-document entries for what disappeared, so it is marked for
- * a full comparison. Not thread-safe.
+ * a full comparison. Log entries are read commit by commit and only their ids are kept, so memory follows
+ * the number of changed documents, never their size; the documents themselves are read later, one
+ * candidate at a time ({@link Candidates}). Not thread-safe.
  */
 final class ChangeSet {
     /** ns -> (encoded id -> id), both sorted. */
     final Map<String, TreeMap<byte[], BsonValue>> ids = new TreeMap<>();
     final Set<String> fullCompare = new TreeSet<>();
     final Set<String> catalogTouched = new TreeSet<>();
+    /** Only this namespace is collected, when not null. */
+    private final String nsFilter;
     int entriesRead;
 
-    private ChangeSet() {}
+    private ChangeSet(String nsFilter) {
+        this.nsFilter = nsFilter;
+    }
 
-    /** Everything written on either side since the two states diverged. */
-    static ChangeSet between(Wal wal, ReadView a, ReadView b) {
-        ChangeSet cs = new ChangeSet();
+    /** Everything written on either side since the two states diverged (one namespace if nsFilter is set). */
+    static ChangeSet between(Wal wal, ReadView a, ReadView b, String nsFilter) {
+        ChangeSet cs = new ChangeSet(nsFilter);
         cs.addOnlyIn(wal, a, b);
         cs.addOnlyIn(wal, b, a);
         return cs;
     }
 
-    /** Only what was written to reach {@code to} from {@code from} (for one side of a merge). */
-    static ChangeSet from(Wal wal, ReadView from, ReadView to) {
-        ChangeSet cs = new ChangeSet();
+    /** Only what was written to reach {@code to} from {@code from} (one side of a merge). */
+    static ChangeSet from(Wal wal, ReadView from, ReadView to, String nsFilter) {
+        ChangeSet cs = new ChangeSet(nsFilter);
         cs.addOnlyIn(wal, to, from);
         return cs;
     }
@@ -56,58 +64,75 @@ final class ChangeSet {
             if (hi <= lo) {
                 continue;
             }
-            for (LogRecord r : wal.entries(branch, lo, hi)) {
-                entriesRead++;
-                add(r);
+            try (CommitScan commits = wal.scanCommits(branch, lo, hi)) {
+                while (commits.hasNext()) {
+                    BsonDocument c = commits.next();
+                    // The commit record's counts name every namespace it touched: skip the rest unread.
+                    if (nsFilter != null && !c.getDocument("counts").containsKey(nsFilter)) {
+                        continue;
+                    }
+                    try (LogScan entries = wal.scanLog(c.getInt64("startLsn").getValue(), c.getInt64("lsn").getValue())) {
+                        while (entries.hasNext()) {
+                            entriesRead++;
+                            add(entries.next());
+                        }
+                    }
+                }
             }
         }
     }
 
     private void add(LogRecord r) {
         if (r.op().equals(LogEntry.CATALOG)) {
-            catalogTouched.add(r.ns());
             String action = r.id().isString() ? r.id().asString().getValue() : "";
-            if (action.equals("drop") || action.equals("rename")) {
-                fullCompare.add(r.ns());
+            String renamedTo = action.equals("rename") && r.post() != null
+                    ? r.post().getString("db").getValue() + "." + r.post().getString("name").getValue() : null;
+            if (wanted(r.ns())) {
+                catalogTouched.add(r.ns());
+                if (action.equals("drop") || action.equals("rename")) {
+                    fullCompare.add(r.ns());
+                }
             }
-            if (action.equals("rename") && r.post() != null) {
-                fullCompare.add(r.post().getString("db").getValue() + "." + r.post().getString("name").getValue());
+            if (renamedTo != null && wanted(renamedTo)) {
+                catalogTouched.add(renamedTo);
+                fullCompare.add(renamedTo);
             }
             return;
         }
-        ids.computeIfAbsent(r.ns(), k -> new TreeMap<>(Arrays::compareUnsigned)).put(KeyEncoder.encode(r.id()), r.id());
+        if (wanted(r.ns())) {
+            ids.computeIfAbsent(r.ns(), k -> new TreeMap<>(Arrays::compareUnsigned)).put(KeyEncoder.encode(r.id()), r.id());
+        }
     }
 
-    /** Every namespace with candidate differences, sorted. */
+    private boolean wanted(String ns) {
+        return nsFilter == null || nsFilter.equals(ns);
+    }
+
+    /** Every namespace with candidate differences (documents or catalog), sorted. */
     Set<String> namespaces() {
         Set<String> all = new TreeSet<>(ids.keySet());
         all.addAll(fullCompare);
+        all.addAll(catalogTouched);
         return all;
     }
 
-    /** The candidate ids of a namespace; a full comparison adds every id present in any of the views. */
-    List<BsonValue> candidates(String ns, DataView... views) {
-        TreeMap<byte[], BsonValue> out = new TreeMap<>(Arrays::compareUnsigned);
-        TreeMap<byte[], BsonValue> known = ids.get(ns);
-        if (known != null) {
-            out.putAll(known);
-        }
+    /**
+     * The candidate ids of a namespace in key order, read lazily; a full comparison adds every id present in
+     * any of the views. Close it.
+     */
+    Candidates candidates(String ns, DataView... views) {
+        List<DataView.DocumentScan> scans = new ArrayList<>();
         if (fullCompare.contains(ns)) {
             String[] dc = split(ns);
             for (DataView v : views) {
                 CollectionInfo c = v.collection(dc[0], dc[1]);
-                if (c == null) {
-                    continue;
-                }
-                try (DataView.DocumentScan s = v.documents(c)) {
-                    while (s.hasNext()) {
-                        BsonValue id = s.next().get("_id");
-                        out.put(KeyEncoder.encode(id), id);
-                    }
+                if (c != null) {
+                    scans.add(v.documents(c));
                 }
             }
         }
-        return new ArrayList<>(out.values());
+        TreeMap<byte[], BsonValue> known = ids.get(ns);
+        return new Candidates(known == null ? null : known.entrySet().iterator(), scans);
     }
 
     static String[] split(String ns) {

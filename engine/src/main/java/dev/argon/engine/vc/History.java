@@ -1,17 +1,21 @@
 package dev.argon.engine.vc;
 
+import dev.argon.wal.CommitScan;
 import dev.argon.wal.LogRecord;
+import dev.argon.wal.LogScan;
 import dev.argon.wal.ReadView;
 import dev.argon.wal.Wal;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
-import java.util.function.Predicate;
+import java.util.NoSuchElementException;
 import org.bson.BsonDocument;
 import org.bson.BsonValue;
 
 /**
  * The commits a branch can see, newest first: its own, then each ancestor's up to the fork point. Commit
- * records come from the per-branch commit index; only an {@code _id} filter reads log entries. Stateless.
+ * records come from the per-branch commit index, one at a time; only an {@code _id} filter reads log entries.
+ * Stateless.
  */
 public final class History {
     /** Filters of branchLog; null fields do not filter. LSN bounds are inclusive. */
@@ -19,34 +23,105 @@ public final class History {
 
     private History() {}
 
+    /** Every matching commit as a list (for callers that need them all at once, such as revert). */
     public static List<BsonDocument> commits(Wal wal, ReadView view, Filter f, long skip, long limit) {
         List<BsonDocument> out = new ArrayList<>();
-        long skipped = 0;
-        Predicate<BsonDocument> match = c -> matches(wal, c, f);
-        for (int i = 0; i < view.depth(); i++) {
-            long hi = view.boundAt(i);
-            if (f.toLsn() != null) {
-                hi = Math.min(hi, f.toLsn());
-            }
-            long lo = f.fromLsn() != null ? Math.max(0, f.fromLsn() - 1) : 0;
-            if (hi <= lo) {
-                continue;
-            }
-            for (BsonDocument c : wal.commits(view.branchIdAt(i), lo, hi)) {
-                if (!match.test(c)) {
-                    continue;
-                }
-                if (skipped < skip) {
-                    skipped++;
-                    continue;
-                }
-                out.add(c);
-                if (limit > 0 && out.size() >= limit) {
-                    return out;
-                }
-            }
+        try (Commits c = scan(wal, view, f, skip, limit)) {
+            c.forEachRemaining(out::add);
         }
         return out;
+    }
+
+    /** The matching commits, read lazily as the caller advances; a limit of 0 means all. Close it. */
+    public static Commits scan(Wal wal, ReadView view, Filter f, long skip, long limit) {
+        return new Commits(wal, view, f, skip, limit);
+    }
+
+    /** Matching commit records, newest first. Not thread-safe; close it (it holds a storage iterator). */
+    public static final class Commits implements Iterator<BsonDocument>, AutoCloseable {
+        private final Wal wal;
+        private final ReadView view;
+        private final Filter f;
+        private final long limit;
+        private long toSkip;
+        private long returned;
+        private int member = -1;
+        private CommitScan current;
+        private BsonDocument next;
+
+        private Commits(Wal wal, ReadView view, Filter f, long skip, long limit) {
+            this.wal = wal;
+            this.view = view;
+            this.f = f;
+            this.toSkip = skip;
+            this.limit = limit;
+        }
+
+        @Override
+        public boolean hasNext() {
+            while (next == null) {
+                if (limit > 0 && returned >= limit) {
+                    close();
+                    return false;
+                }
+                if (current != null && current.hasNext()) {
+                    BsonDocument c = current.next();
+                    if (!matches(wal, c, f)) {
+                        continue;
+                    }
+                    if (toSkip > 0) {
+                        toSkip--;
+                        continue;
+                    }
+                    next = c;
+                    continue;
+                }
+                closeCurrent();
+                if (!openNextMember()) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private boolean openNextMember() {
+            while (++member < view.depth()) {
+                long hi = view.boundAt(member);
+                if (f.toLsn() != null) {
+                    hi = Math.min(hi, f.toLsn());
+                }
+                long lo = f.fromLsn() != null ? Math.max(0, f.fromLsn() - 1) : 0;
+                if (hi > lo) {
+                    current = wal.scanCommits(view.branchIdAt(member), lo, hi);
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        @Override
+        public BsonDocument next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            BsonDocument c = next;
+            next = null;
+            returned++;
+            return c;
+        }
+
+        private void closeCurrent() {
+            if (current != null) {
+                current.close();
+                current = null;
+            }
+        }
+
+        @Override
+        public void close() {
+            closeCurrent();
+            member = view.depth();
+        }
     }
 
     private static boolean matches(Wal wal, BsonDocument c, Filter f) {
@@ -61,9 +136,12 @@ public final class History {
             return false;
         }
         if (f.id() != null) {
-            for (LogRecord r : wal.logRange(c.getInt64("startLsn").getValue(), c.getInt64("lsn").getValue())) {
-                if (f.id().equals(r.id()) && (f.ns() == null || f.ns().equals(r.ns()))) {
-                    return true;
+            try (LogScan entries = wal.scanLog(c.getInt64("startLsn").getValue(), c.getInt64("lsn").getValue())) {
+                while (entries.hasNext()) {
+                    LogRecord r = entries.next();
+                    if (f.id().equals(r.id()) && (f.ns() == null || f.ns().equals(r.ns()))) {
+                        return true;
+                    }
                 }
             }
             return false;

@@ -42,7 +42,20 @@ class VersionControlIT extends ArgonTestBase {
     }
 
     private List<Document> changes(String a, String b) {
-        return admin(new Document("diff", a).append("to", b)).getList("changes", Document.class);
+        return cursor(new Document("diff", a).append("to", b));
+    }
+
+    /** Every document of a command's cursor, paged with getMore. */
+    private List<Document> cursor(Document cmd) {
+        return CommandCursor.all(client, cmd);
+    }
+
+    private List<Document> log(String json) {
+        return cursor(doc(json));
+    }
+
+    private List<Document> conflicts(Document cmd) {
+        return cursor(cmd.append("preview", true));
     }
 
     @Test
@@ -54,19 +67,19 @@ class VersionControlIT extends ArgonTestBase {
             c.insertOne(doc("{_id: 2, label: 'cat'}"));
         }
         db("lg").getCollection("other").insertOne(doc("{_id: 9}"));
-        List<Document> all = admin("{branchLog: 'main', ns: 'lg.labels'}").getList("commits", Document.class);
+        List<Document> all = log("{branchLog: 'main', ns: 'lg.labels'}");
         assertEquals(3, all.size());
         assertTrue(all.get(0).getLong("lsn") > all.get(1).getLong("lsn"), "newest first");
         Document relabel = all.get(1);
         assertEquals("relabel batch 7", relabel.getString("comment"));
         assertEquals("labeler", relabel.getString("actor"));
         assertEquals(1, relabel.get("counts", Document.class).get("lg.labels", Document.class).getInteger("update"));
-        assertEquals(2, admin("{branchLog: 'main', ns: 'lg.labels', id: 1}").getList("commits", Document.class).size());
-        assertEquals(3, admin("{branchLog: 'main', actor: 'labeler'}").getList("commits", Document.class).size());
-        List<Document> page = admin("{branchLog: 'main', ns: 'lg.labels', skip: 1, limit: 1}").getList("commits", Document.class);
+        assertEquals(2, log("{branchLog: 'main', ns: 'lg.labels', id: 1}").size());
+        assertEquals(3, log("{branchLog: 'main', actor: 'labeler'}").size());
+        List<Document> page = log("{branchLog: 'main', ns: 'lg.labels', skip: 1, limit: 1}");
         assertEquals(List.of(relabel.getLong("lsn")), List.of(page.get(0).getLong("lsn")));
         long lsn = relabel.getLong("lsn");
-        assertEquals(1, admin(new Document("branchLog", "main").append("fromLsn", lsn).append("toLsn", lsn)).getList("commits", Document.class).size());
+        assertEquals(1, cursor(new Document("branchLog", "main").append("fromLsn", lsn).append("toLsn", lsn)).size());
     }
 
     @Test
@@ -89,7 +102,7 @@ class VersionControlIT extends ArgonTestBase {
         List<Document> reverse = changes("df-x", "main");
         assertEquals("added", reverse.get(1).getString("kind"));
         assertEquals("removed", reverse.get(2).getString("kind"));
-        Document full = admin(new Document("diff", "main").append("to", "df-x").append("full", true)).getList("changes", Document.class).get(0);
+        Document full = cursor(new Document("diff", "main").append("to", "df-x").append("full", true)).get(0);
         assertEquals(doc("{_id: 1, a: 1, b: 1}"), full.get("from", Document.class));
         assertEquals(doc("{_id: 1, a: 10, c: 1}"), full.get("to", Document.class));
         long before = head("main");
@@ -112,7 +125,7 @@ class VersionControlIT extends ArgonTestBase {
             x.updateOne(Filters.eq("_id", i * 1000), Updates.set("v", -1));
         }
         Document r = admin(new Document("diff", "main").append("to", "dbig-x"));
-        assertEquals(10, r.getList("changes", Document.class).size());
+        assertEquals(10, r.get("cursor", Document.class).getList("firstBatch", Document.class).size());
         assertTrue(r.getInteger("entriesRead") <= 10, "log entries read: " + r.getInteger("entriesRead"));
     }
 
@@ -130,7 +143,8 @@ class VersionControlIT extends ArgonTestBase {
         main.updateOne(Filters.eq("_id", 1), Updates.set("score", 5));
 
         Document preview = admin("{mergeBranch: 'mg-relabel', into: 'main', preview: true}");
-        assertTrue(preview.getList("conflicts", Document.class).isEmpty());
+        assertEquals(0L, preview.getLong("conflictCount"));
+        assertTrue(preview.get("cursor", Document.class).getList("firstBatch", Document.class).isEmpty());
         Document counts = preview.get("counts", Document.class).get("mg.items", Document.class);
         assertEquals(1, counts.getInteger("insert"));
         assertEquals(1, counts.getInteger("update"));
@@ -145,7 +159,7 @@ class VersionControlIT extends ArgonTestBase {
         assertEquals(List.of(1, 2, 4), main.find().map(d -> d.getInteger("_id")).into(new ArrayList<>()));
         assertEquals(2, main.listIndexes().into(new ArrayList<>()).size(), "the source's index is merged");
         assertEquals(1, db("mg").getCollection("extra").countDocuments(), "the source's new collection is merged");
-        List<Document> log = admin("{branchLog: 'main', limit: 1}").getList("commits", Document.class);
+        List<Document> log = log("{branchLog: 'main', limit: 1}");
         assertEquals("merge relabel", log.get(0).getString("comment"));
         assertEquals(applied.getLong("headLsn"), log.get(0).getLong("lsn"));
 
@@ -166,8 +180,7 @@ class VersionControlIT extends ArgonTestBase {
         main.updateOne(Filters.eq("_id", 1), Updates.set("v", "ours"));
         main.updateOne(Filters.eq("_id", 2), Updates.set("v", "changed"));
 
-        Document preview = admin("{mergeBranch: 'mc-a', into: 'main', preview: true}");
-        List<Document> conflicts = preview.getList("conflicts", Document.class);
+        List<Document> conflicts = conflicts(doc("{mergeBranch: 'mc-a', into: 'main'}"));
         assertEquals(2, conflicts.size());
         assertEquals(List.of("v"), conflicts.get(0).getList("fields", String.class));
         assertEquals("base", conflicts.get(0).get("base", Document.class).getString("v"));
@@ -249,7 +262,7 @@ class VersionControlIT extends ArgonTestBase {
         assertEquals(3, db("rs~rs-bad").getCollection("c").countDocuments());
         assertEquals(3, db("rs~rs-kid").getCollection("c").countDocuments());
         assertEquals(3, db("rs~rs@" + bad).getCollection("c").countDocuments(), "name@point shows what the name showed then");
-        assertTrue(admin("{branchLog: 'rs-backup'}").getList("commits", Document.class).size() >= 3);
+        assertTrue(log("{branchLog: 'rs-backup'}").size() >= 3);
     }
 
     @Test
@@ -289,7 +302,7 @@ class VersionControlIT extends ArgonTestBase {
         db("pb~pb-feature").getCollection("c").insertOne(doc("{_id: 2}"));
         admin("{mergeBranch: 'pb-feature', into: 'pb-main'}");
         assertEquals(2, db("pb~pb-main").getCollection("c").countDocuments());
-        long lsn = admin("{branchLog: 'pb-main', limit: 1}").getList("commits", Document.class).get(0).getLong("lsn");
+        long lsn = log("{branchLog: 'pb-main', limit: 1}").get(0).getLong("lsn");
         admin(new Document("revert", "pb-main").append("lsn", lsn));
         assertEquals(1, db("pb~pb-main").getCollection("c").countDocuments());
     }

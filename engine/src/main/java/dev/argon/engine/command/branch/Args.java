@@ -53,4 +53,32 @@ final class Args {
         }
         throw ArgonException.typeMismatch("'" + field + "' of " + ctx.name() + " must be a Date or an ISO-8601 string");
     }
+
+    /**
+     * The batch size of a command answering a cursor: {@code cursor: {batchSize}} as in listCollections and
+     * aggregate, or a top-level {@code batchSize}; -1 when absent (the default first batch).
+     */
+    static long batchSize(CommandContext ctx) {
+        BsonValue v = null;
+        BsonValue cursor = ctx.command().get("cursor");
+        if (cursor != null && cursor.isDocument()) {
+            v = cursor.asDocument().get("batchSize");
+        } else if (cursor != null && !cursor.isNull()) {
+            throw ArgonException.typeMismatch("'cursor' of " + ctx.name() + " must be a document such as {batchSize: 100}");
+        }
+        if (v == null) {
+            v = ctx.command().get("batchSize");
+        }
+        if (v == null || v.isNull()) {
+            return -1;
+        }
+        if (!v.isNumber()) {
+            throw ArgonException.typeMismatch("'batchSize' of " + ctx.name() + " must be a number");
+        }
+        long n = v.isDouble() ? (long) v.asDouble().getValue() : v.asNumber().longValue();
+        if (n < 0) {
+            throw ArgonException.badValue("batchSize value must be non-negative, but received: " + n);
+        }
+        return n;
+    }
 }

@@ -4,14 +4,14 @@ import dev.argon.engine.command.CommandContext;
 import dev.argon.engine.command.CommandHandler;
 import dev.argon.engine.vc.Differ;
 import dev.argon.wal.Wal;
-import org.bson.BsonArray;
 import org.bson.BsonDocument;
 import org.bson.BsonInt32;
 
 /**
- * {@code {diff: refA, to: refB, [ns], [full: true]}} &rarr; {@code {changes: [{ns, id, kind, fields}]}}: the
- * two states compared as {@code git diff A B}. With {@code full}, each change carries both versions as
- * {@code from} and {@code to}.
+ * {@code {diff: refA, to: refB, [ns], [full: true], [cursor: {batchSize}]}} &rarr; a cursor
+ * ({@code ns: "<db>.$cmd.diff"}) of changes {@code {ns, id, kind, fields}}: the two states compared as
+ * {@code git diff A B}, computed as the client pages through them. With {@code full}, each change carries both
+ * versions as {@code from} and {@code to}. {@code entriesRead} says how many log entries were read to find them.
  */
 public final class DiffHandler implements CommandHandler {
     @Override
@@ -19,8 +19,12 @@ public final class DiffHandler implements CommandHandler {
         Wal wal = ctx.engine().store().wal();
         Refs.Point a = Refs.resolve(wal, Args.string(ctx, ctx.name(), true));
         Refs.Point b = Refs.resolve(wal, Args.string(ctx, "to", true));
-        Differ.Result r = Differ.diff(ctx.engine().store(), wal.viewAt(a.branch().id(), a.lsn()), wal.viewAt(b.branch().id(), b.lsn()),
-                Args.string(ctx, "ns", false), ctx.bool("full", false));
-        return new BsonDocument("changes", new BsonArray(r.changes())).append("entriesRead", new BsonInt32(r.entriesRead()));
+        String ns = Args.string(ctx, "ns", false);
+        boolean full = ctx.bool("full", false);
+        long batchSize = Args.batchSize(ctx);
+        Differ.Changes changes = Differ.diff(ctx.engine().store(), wal.viewAt(a.branch().id(), a.lsn()), wal.viewAt(b.branch().id(), b.lsn()),
+                ns, full);
+        BsonDocument reply = ctx.engine().cursors().firstBatch(ctx.db() + ".$cmd.diff", changes, changes, batchSize, false);
+        return reply.append("entriesRead", new BsonInt32(changes.entriesRead()));
     }
 }
