@@ -421,7 +421,8 @@ public final class Wal implements AutoCloseable {
         commitLock.lock();
         try {
             Branch b = requireNamed(id);
-            if (b.id() == Branch.MAIN_ID) {
+            // By name: a reset gives main a new id, and it must stay undeletable under that id too.
+            if (Branch.MAIN.equals(b.name())) {
                 throw new BranchException(BranchException.Kind.PROTECTED, "branch 'main' cannot be deleted");
             }
             for (Branch other : branches.all()) {

@@ -3,6 +3,7 @@ package dev.argon.wal;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.nio.charset.StandardCharsets;
@@ -117,6 +118,15 @@ class BranchTest {
         assertEquals(a.id(), wal.branch("a2").id());
         Branch again = wal.createBranch("b", Branch.MAIN_ID, 0, "t");
         assertEquals(b.id() + 1, again.id(), "a deleted branch's id is never reused");
+    }
+
+    @Test
+    void mainCannotBeDroppedAfterAReset() {
+        put(Branch.MAIN_ID, "a", "1");
+        Branch reset = wal.resetBranch(Branch.MAIN_ID, Branch.MAIN_ID, 0, null, "t");
+        assertNotEquals(Branch.MAIN_ID, reset.id(), "a reset gives the name a new id");
+        assertEquals(BranchException.Kind.PROTECTED, assertThrows(BranchException.class, () -> wal.dropBranch(reset.id())).kind());
+        assertEquals(reset.id(), wal.branch("main").id());
     }
 
     @Test
