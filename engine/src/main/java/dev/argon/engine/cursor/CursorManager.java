@@ -131,11 +131,6 @@ public final class CursorManager implements AutoCloseable {
         return lsid.asDocument().get("id");
     }
 
-    /** As {@link #firstBatch(String, Iterator, AutoCloseable, long, boolean, BsonValue)}, outside any session. */
-    public BsonDocument firstBatch(String ns, Iterator<BsonDocument> source, AutoCloseable resource, long batchSize, boolean singleBatch) {
-        return firstBatch(ns, source, resource, batchSize, singleBatch, null);
-    }
-
     /**
      * Builds the first-batch reply; registers a cursor owned by {@code sessionId} only if documents remain
      * (otherwise closes the resource at once and answers cursor id 0). Refused when the cap is reached.
@@ -166,11 +161,6 @@ public final class CursorManager implements AutoCloseable {
             closeQuietly(resource);
         }
         return reply(id, ns, "firstBatch", batch);
-    }
-
-    /** As {@link #getMore(long, String, long, BsonValue)}, outside any session. */
-    public BsonDocument getMore(long id, String ns, long batchSize) {
-        return getMore(id, ns, batchSize, null);
     }
 
     /** The next batch of a cursor, for a getMore running in session {@code sessionId} (null: none). */

@@ -40,7 +40,8 @@ public final class BranchLogHandler implements CommandHandler {
                 return shape(wal, commits.next());
             }
         };
-        return ctx.engine().cursors().firstBatch(ctx.db() + ".$cmd.branchLog", shaped, commits, batchSize, false);
+        return ctx.engine().cursors().firstBatch(ctx.db() + ".$cmd.branchLog", shaped, commits, batchSize, false,
+                dev.argon.engine.cursor.CursorManager.sessionId(ctx.command()));
     }
 
     private static BsonDocument shape(Wal wal, BsonDocument c) {
