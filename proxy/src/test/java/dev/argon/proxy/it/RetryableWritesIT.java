@@ -129,6 +129,13 @@ class RetryableWritesIT extends ArgonTestBase {
     }
 
     @Test
+    void nodeDriverRetriesAreAppliedOnce() throws Exception {
+        ExternalClient.require(ExternalClient.nodeDriverPresent(), "the Node.js driver (npm package mongodb)");
+        String out = ExternalClient.run(List.of("node", "retryable.js", uri(), "rwnode"));
+        ExternalClient.assertOk(out, "node-retryable");
+    }
+
+    @Test
     void configureFailPointAnswersAsMongodDoes() {
         MongoCommandException unknown = assertThrows(MongoCommandException.class, () -> admin(new BsonDocument("configureFailPoint",
                 new BsonString("noSuchFailPoint")).append("mode", new BsonString("alwaysOn"))));
