@@ -1,11 +1,15 @@
 package dev.argon.engine;
 
+import dev.argon.engine.command.CommandGate;
 import dev.argon.engine.command.CommandService;
 import dev.argon.engine.command.Commands;
 import dev.argon.engine.command.Dispatcher;
 import dev.argon.engine.cursor.CursorManager;
+import dev.argon.engine.failpoint.FailPoints;
+import dev.argon.engine.session.SessionCatalog;
 import dev.argon.engine.store.Store;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 import org.bson.types.ObjectId;
 
 /**
@@ -26,11 +30,30 @@ public final class Engine implements AutoCloseable {
     private final CursorManager cursors = new CursorManager();
     private final Dispatcher dispatcher;
     private final ObjectId processId = new ObjectId();
+    private final CommandGate gate = new CommandGate();
+    private final FailPoints failPoints = new FailPoints();
+    private final SessionCatalog sessions;
+    private final boolean testCommands;
 
     public Engine(Path dataDir, ServerStats stats) {
+        this(dataDir, stats, false);
+    }
+
+    /**
+     * @param testCommands adds the test-only commands ({@code configureFailPoint}) to the command table, as
+     *                     mongod's {@code enableTestCommands} parameter does; never on in production
+     */
+    public Engine(Path dataDir, ServerStats stats, boolean testCommands) {
         this.store = new Store(dataDir);
         this.stats = stats;
-        this.dispatcher = new Dispatcher(this, Commands.table());
+        this.testCommands = testCommands;
+        try {
+            this.sessions = new SessionCatalog(store.wal(), gate::closing);
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+        this.dispatcher = new Dispatcher(this, Commands.table(testCommands));
     }
 
     public CommandService commands() {
@@ -47,6 +70,37 @@ public final class Engine implements AutoCloseable {
 
     public CursorManager cursors() {
         return cursors;
+    }
+
+    /** Sessions with retryable-write records. */
+    public SessionCatalog sessions() {
+        return sessions;
+    }
+
+    /** Fail points (configurable only with test commands enabled). */
+    public FailPoints failPoints() {
+        return failPoints;
+    }
+
+    public boolean testCommandsEnabled() {
+        return testCommands;
+    }
+
+    /** Counts running commands and refuses new ones once shutdown has begun. */
+    public CommandGate gate() {
+        return gate;
+    }
+
+    /**
+     * The first half of a clean stop: from now on new commands are answered 91 ShutdownInProgress and writes
+     * waiting for a lock 11600 InterruptedAtShutdown, while the commands already running finish (for up to the
+     * timeout). Returns how many were still running when it gave up waiting (0 normally). Call {@link #close()}
+     * afterwards.
+     */
+    public int shutdown(long timeout, TimeUnit unit) {
+        gate.beginShutdown();
+        store.beginShutdown();
+        return gate.awaitIdle(timeout, unit);
     }
 
     /** Identifies this server process in {@code hello}'s topologyVersion. */

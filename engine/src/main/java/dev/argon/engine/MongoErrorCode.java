@@ -80,6 +80,11 @@ public enum MongoErrorCode {
     QUERY_FEATURE_NOT_ALLOWED(224, "QueryFeatureNotAllowed"),
     OPERATION_FAILED(96, "OperationFailed"),
     NOT_WRITABLE_PRIMARY(10107, "NotWritablePrimary"),
+    SHUTDOWN_IN_PROGRESS(91, "ShutdownInProgress"),
+    INTERRUPTED_AT_SHUTDOWN(11600, "InterruptedAtShutdown"),
+    TRANSACTION_TOO_OLD(225, "TransactionTooOld"),
+    FAIL_POINT_SET_FAILED(266, "FailPointSetFailed"),
+    NOT_A_RETRYABLE_WRITE_COMMAND(50768, "NotARetryableWriteCommand"),
     MAX_TIME_MS_EXPIRED(50, "MaxTimeMSExpired"),
     INVALID_LENGTH(16, "InvalidLength"),
     PROTOCOL_ERROR(17, "ProtocolError"),
@@ -299,5 +304,15 @@ public enum MongoErrorCode {
 
     public String codeName() {
         return codeName;
+    }
+
+    /** The first constant with this numeric code, or null if Argon never raises it. */
+    public static MongoErrorCode byCode(int code) {
+        for (MongoErrorCode c : values()) {
+            if (c.code == code) {
+                return c;
+            }
+        }
+        return null;
     }
 }

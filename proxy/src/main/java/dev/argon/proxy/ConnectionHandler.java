@@ -5,6 +5,7 @@ import dev.argon.engine.ServerStats;
 import dev.argon.engine.command.ClientContext;
 import dev.argon.engine.command.CommandReply;
 import dev.argon.engine.command.CommandService;
+import dev.argon.engine.failpoint.FailPoints;
 import dev.argon.proxy.wire.ErrorReply;
 import dev.argon.proxy.wire.ReplyEncoder;
 import dev.argon.proxy.wire.WireReply;
@@ -47,6 +48,7 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<WireRequest> {
     static final int LOW_WATER = 16;
 
     private final CommandService service;
+    private final FailPoints failPoints;
     private final ServerStats stats;
     private final Executor commandPool;
     private final SerialExecutor commands;
@@ -59,10 +61,11 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<WireRequest> {
     /** The reply now held back or streaming, if any; event loop only. */
     private AwaitedReply awaiting;
 
-    ConnectionHandler(CommandService service, ServerStats stats, Executor commandPool, ReplyEncoder replies,
-                      long connectionId, String advertisedHost, int port) {
+    ConnectionHandler(CommandService service, FailPoints failPoints, ServerStats stats, Executor commandPool,
+                      ReplyEncoder replies, long connectionId, String advertisedHost, int port) {
         super(WireRequest.class);
         this.service = service;
+        this.failPoints = failPoints;
         this.stats = stats;
         this.commandPool = commandPool;
         this.commands = new SerialExecutor(commandPool);
@@ -115,6 +118,12 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<WireRequest> {
         try {
             CommandReply reply = request.rejection() != null ? CommandReply.now(request.rejection())
                     : execute(request.command(), request.commandName());
+            if (failPoints.closeInsteadOfReplying(client)) {
+                // A test fail point: the command ran, but its client must see a dropped connection instead.
+                log.debug("connection {}: closed instead of replying to {} (fail point)", connectionId, request.commandName());
+                ctx.channel().close();
+                return;
+            }
             if (request.moreToCome() || !ctx.channel().isActive()) {
                 return;
             }

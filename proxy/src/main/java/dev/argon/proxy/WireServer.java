@@ -2,6 +2,7 @@ package dev.argon.proxy;
 
 import dev.argon.engine.ServerStats;
 import dev.argon.engine.command.CommandService;
+import dev.argon.engine.failpoint.FailPoints;
 import dev.argon.proxy.wire.FrameDecoder;
 import dev.argon.proxy.wire.MessageDecoder;
 import dev.argon.proxy.wire.ReplyEncoder;
@@ -52,6 +53,7 @@ public final class WireServer implements AutoCloseable {
     private final int requestedPort;
     private final String advertisedHost;
     private final CommandService service;
+    private final FailPoints failPoints;
     private final ServerStats stats;
     private final AtomicLong connectionIds = new AtomicLong();
     private final AtomicInteger requestIds = new AtomicInteger();
@@ -72,10 +74,17 @@ public final class WireServer implements AutoCloseable {
      *                       {@code bindHost}, or {@code localhost} when {@code bindHost} is a wildcard address
      */
     public WireServer(String bindHost, int port, String advertisedHost, CommandService service, ServerStats stats) {
+        this(bindHost, port, advertisedHost, service, new FailPoints(), stats);
+    }
+
+    /** @param failPoints asked after every command whether to close the connection instead of replying */
+    public WireServer(String bindHost, int port, String advertisedHost, CommandService service, FailPoints failPoints,
+                      ServerStats stats) {
         this.bindHost = Objects.requireNonNull(bindHost, "bindHost");
         this.requestedPort = port;
         this.advertisedHost = advertisedHost != null ? advertisedHost : isWildcard(bindHost) ? "localhost" : bindHost;
         this.service = Objects.requireNonNull(service, "service");
+        this.failPoints = Objects.requireNonNull(failPoints, "failPoints");
         this.stats = Objects.requireNonNull(stats, "stats");
     }
 
@@ -117,7 +126,7 @@ public final class WireServer implements AutoCloseable {
                                 .addLast("frames", new FrameDecoder(stats))
                                 .addLast("messages", messageDecoder)
                                 .addLast("replies", replyEncoder)
-                                .addLast("commands", new ConnectionHandler(service, stats, commandPool, replyEncoder,
+                                .addLast("commands", new ConnectionHandler(service, failPoints, stats, commandPool, replyEncoder,
                                         connectionIds.incrementAndGet(), advertisedHost,
                                         ((InetSocketAddress) ch.localAddress()).getPort()))
                                 .addLast("errors", ExceptionHandler.INSTANCE);
@@ -144,6 +153,16 @@ public final class WireServer implements AutoCloseable {
     /** The host name given to clients together with {@link #port()}. */
     public String advertisedHost() {
         return advertisedHost;
+    }
+
+    /**
+     * Stops accepting new connections; open ones keep being served (a stopping engine answers their commands with
+     * ShutdownInProgress until {@link #close()}).
+     */
+    public synchronized void stopAccepting() {
+        if (serverChannel != null && serverChannel.isOpen()) {
+            serverChannel.close().awaitUninterruptibly(SHUTDOWN_SECONDS, TimeUnit.SECONDS);
+        }
     }
 
     /**

@@ -21,7 +21,13 @@
  *
  * <p>Failure handling: a failed command is an error reply and the connection stays open; even an exception that
  * escapes the service becomes an {@code InternalError} reply. Only a broken frame or a socket error closes a
- * connection, and never affects other connections.
+ * connection, and never affects other connections. The one deliberate exception is a test fail point: after each
+ * command the connection asks the engine's {@link dev.argon.engine.failpoint.FailPoints} whether to close instead
+ * of replying (only ever true with test commands enabled).
+ *
+ * <p>Stopping: {@link dev.argon.proxy.ArgonServer#close()} stops accepting, lets the engine refuse new commands
+ * (91 ShutdownInProgress) while running ones finish and reply, then closes connections and the data directory;
+ * {@link dev.argon.proxy.ArgonServer#closeOnShutdown()} makes SIGTERM do that.
  *
  * <p>Statistics: the wire server maintains {@code connectionsCurrent/Total}, {@code bytesIn/Out} and
  * {@code requests} of {@link dev.argon.engine.ServerStats}; the engine counts operations.

@@ -9,7 +9,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code argon serve}: runs the server in the foreground until Ctrl-C or SIGTERM, then closes it cleanly
- * (the shutdown hook syncs the WAL and closes RocksDB).
+ * ({@link ArgonServer#close()}: running commands finish, new ones are refused with ShutdownInProgress, then the
+ * WAL is synced and RocksDB closed).
  */
 @Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the Argon server (data in ./argon-data, 127.0.0.1:27017 by default).")
 public final class ServeCommand implements Callable<Integer> {
@@ -25,14 +26,14 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--advertise", description = "host name clients should reconnect to (default: the bind address)")
     String advertise;
 
+    @Option(names = "--enable-test-commands", description = "enable test-only commands such as configureFailPoint "
+            + "(as mongod's enableTestCommands=1); never in production")
+    boolean enableTestCommands;
+
     @Override
     public Integer call() throws Exception {
-        ArgonServer server = ArgonServer.start(data, bind, port, advertise);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
-            stopped.countDown();
-        }, "argon-shutdown"));
+        ArgonServer server = ArgonServer.start(data, bind, port, advertise, enableTestCommands);
+        CountDownLatch stopped = server.closeOnShutdown();
         System.out.println("argon: listening on " + bind + ":" + server.port() + " (data in " + data + "); Ctrl-C stops");
         stopped.await();
         return 0;

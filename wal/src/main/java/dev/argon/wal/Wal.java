@@ -558,6 +558,41 @@ public final class Wal implements AutoCloseable {
         }
     }
 
+    /**
+     * Writes metadata keys outside any commit, atomically (one batch; a null payload deletes the key). For
+     * metadata that has no data change to ride with (retryable-write records of statements that changed
+     * nothing, and the removal of expired ones); metadata that belongs to a commit goes in
+     * {@link CommitRequest#metaWrites()} instead.
+     */
+    public void writeMeta(java.util.List<KeyWrite> writes) {
+        if (writes.isEmpty()) {
+            return;
+        }
+        try (WriteBatch batch = new WriteBatch(); WriteOptions wo = new WriteOptions()) {
+            for (KeyWrite m : writes) {
+                if (m.payload() == null) {
+                    batch.delete(db.meta(), m.userKey());
+                } else {
+                    batch.put(db.meta(), m.userKey(), m.payload());
+                }
+            }
+            db.db().write(wo, batch);
+        } catch (RocksDBException e) {
+            throw new WalException("cannot write metadata: " + e.getMessage(), -1, -1, e);
+        }
+    }
+
+    /** Every metadata key under prefix with its value, in key order. */
+    public java.util.List<KeyWrite> metaScan(byte[] prefix) {
+        java.util.List<KeyWrite> out = new java.util.ArrayList<>();
+        try (RocksIterator it = db.db().newIterator(db.meta())) {
+            for (it.seek(prefix); it.isValid() && Bytes.startsWith(it.key(), prefix); it.next()) {
+                out.add(KeyWrite.put(it.key(), it.value()));
+            }
+        }
+        return out;
+    }
+
     // ---- tags ----
 
     private static final byte[] TAG_PREFIX = "tag/".getBytes(java.nio.charset.StandardCharsets.UTF_8);

@@ -3,8 +3,13 @@ package dev.argon.engine.command;
 import dev.argon.engine.ArgonException;
 import dev.argon.engine.Engine;
 import dev.argon.engine.MongoErrorCode;
+import dev.argon.engine.session.RetryableWrite;
 import dev.argon.engine.store.DataView;
 import dev.argon.engine.store.Store;
+import dev.argon.engine.store.WriteSession;
+import dev.argon.wal.CommitResult;
+import dev.argon.wal.KeyWrite;
+import java.util.List;
 import org.bson.BsonDocument;
 import org.bson.BsonValue;
 
@@ -21,6 +26,7 @@ public final class CommandContext {
     private Target target;
     private long awaitMillis;
     private BsonDocument next;
+    private RetryableWrite retryableWrite = RetryableWrite.none();
 
     public CommandContext(Engine engine, ClientContext client, BsonDocument command, String name) {
         this.engine = engine;
@@ -63,6 +69,29 @@ public final class CommandContext {
     /** The command whose reply may follow this one in an exhaust stream, or null. */
     public BsonDocument next() {
         return next;
+    }
+
+    /**
+     * The command's retryable-write state: which statements an earlier attempt already applied. A no-op
+     * instance for commands without {@code txnNumber}.
+     */
+    public RetryableWrite retryableWrite() {
+        return retryableWrite;
+    }
+
+    void retryableWrite(RetryableWrite rw) {
+        this.retryableWrite = rw;
+    }
+
+    /**
+     * Commits a write command's session, carrying its retryable-write record in the same commit (or, when the
+     * command changed no data, writing the record alone); returns null when nothing changed.
+     */
+    public CommitResult commit(WriteSession s) {
+        List<KeyWrite> meta = retryableWrite.metaWrites();
+        CommitResult r = s.commit(actor(), comment(), journaled(), meta);
+        retryableWrite.committed(r != null);
+        return r;
     }
 
     /** The raw {@code $db} field. */

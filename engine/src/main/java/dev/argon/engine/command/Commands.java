@@ -1,6 +1,7 @@
 package dev.argon.engine.command;
 
 import dev.argon.engine.command.admin.BuildInfoHandler;
+import dev.argon.engine.command.admin.ConfigureFailPointHandler;
 import dev.argon.engine.command.admin.ConnectionStatusHandler;
 import dev.argon.engine.command.admin.EndSessionsHandler;
 import dev.argon.engine.command.admin.GetCmdLineOptsHandler;
@@ -60,6 +61,11 @@ public final class Commands {
     private Commands() {}
 
     public static CommandTable table() {
+        return table(false);
+    }
+
+    /** @param testCommands also the test-only commands (mongod's {@code enableTestCommands}) */
+    public static CommandTable table(boolean testCommands) {
         CommandTable t = new CommandTable();
         HelloHandler hello = new HelloHandler();
         PingHandler ok = new PingHandler();
@@ -125,6 +131,10 @@ public final class Commands {
                 .add("update", new UpdateHandler(), true, "update documents")
                 .add("updateSearchIndex", search, false, "Atlas Search only: answers SearchNotEnabled")
                 .add("whatsmyuri", new WhatsMyUriHandler(), false, "the client's address");
+        if (testCommands) {
+            // Test-only, alphabetical too; without test commands these names answer 59 CommandNotFound, as on mongod.
+            t.add("configureFailPoint", new ConfigureFailPointHandler(), false, "test only: switch a fail point on or off");
+        }
         t.add("listCommands", new ListCommandsHandler(t), false, "the commands this server knows");
         return t;
     }

@@ -3,6 +3,9 @@ package dev.argon.engine.command;
 import dev.argon.engine.ArgonException;
 import dev.argon.engine.Engine;
 import dev.argon.engine.MongoErrorCode;
+import dev.argon.engine.session.RetryableErrors;
+import dev.argon.engine.session.RetryableWrite;
+import dev.argon.engine.session.TxnId;
 import dev.argon.wal.BranchException;
 import dev.argon.wal.WalException;
 import java.util.Map;
@@ -15,9 +18,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Wraps every command once: table lookup, error formatting, counters and debug logging, so handlers stay
- * free of all of that. A handler that marks its reply awaitable ({@link CommandContext#awaitable}) has it
- * returned as such by {@link #run}; {@link #execute} returns every reply at once. Thread-safe.
+ * Wraps every command once: the shutdown gate (91 ShutdownInProgress once the server is stopping), table lookup,
+ * the session check-out of retryable writes, error formatting and labels, counters and debug logging, so
+ * handlers stay free of all of that. A handler that marks its reply awaitable ({@link CommandContext#awaitable})
+ * has it returned as such by {@link #run}; {@link #execute} returns every reply at once. Thread-safe.
  */
 public final class Dispatcher implements CommandService {
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
@@ -37,6 +41,21 @@ public final class Dispatcher implements CommandService {
 
     @Override
     public CommandReply run(BsonDocument command, ClientContext client) {
+        if (!engine.gate().enter()) {
+            // Refused before anything ran, so a driver may retry it (against this server once it is back).
+            return CommandReply.now(RetryableErrors.label(command, error(new ArgonException(MongoErrorCode.SHUTDOWN_IN_PROGRESS,
+                    "The server is in quiesce mode and will shut down"))));
+        }
+        try {
+            CommandReply reply = dispatch(command, client);
+            RetryableErrors.label(command, reply.document());
+            return reply;
+        } finally {
+            engine.gate().exit();
+        }
+    }
+
+    private CommandReply dispatch(BsonDocument command, ClientContext client) {
         if (command.isEmpty()) {
             return CommandReply.now(error(new ArgonException(MongoErrorCode.FAILED_TO_PARSE, "Empty command")));
         }
@@ -54,7 +73,16 @@ public final class Dispatcher implements CommandService {
                         "multi-document transactions are not implemented by Argon yet; each write command is atomic on its own");
             }
             CommandContext ctx = new CommandContext(engine, client, command, name);
-            BsonDocument reply = entry.handler().handle(ctx);
+            TxnId txn = TxnId.of(command, entry.name());
+            BsonDocument reply;
+            if (txn == null) {
+                reply = entry.handler().handle(ctx);
+            } else {
+                try (RetryableWrite rw = engine.sessions().checkOut(txn, command, client, engine.failPoints())) {
+                    ctx.retryableWrite(rw);
+                    reply = entry.handler().handle(ctx);
+                }
+            }
             if (!reply.containsKey("ok")) {
                 reply.append("ok", new BsonDouble(1));
             }

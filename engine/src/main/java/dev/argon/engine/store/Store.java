@@ -16,6 +16,7 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class Store implements AutoCloseable {
     private final Wal wal;
     private final Map<Integer, ReentrantLock> writeLocks = new ConcurrentHashMap<>();
+    private volatile boolean shuttingDown;
 
     public Store(Path dataDir) {
         this.wal = Wal.open(dataDir);
@@ -42,11 +43,12 @@ public final class Store implements AutoCloseable {
 
     /**
      * Starts a write on a branch, blocking while another write on the same branch is in progress. The
-     * session reads the head as of the moment the lock was taken. Close it to release the lock.
+     * session reads the head as of the moment the lock was taken. Close it to release the lock. During shutdown
+     * a write that has to wait is refused with 11600 InterruptedAtShutdown.
      */
     public Write beginWrite(int branchId) {
         ReentrantLock lock = writeLocks.computeIfAbsent(branchId, k -> new ReentrantLock());
-        lock.lock();
+        acquire(lock);
         try {
             Branch b = wal.branch(branchId);
             if (b == null || b.name() == null) {
@@ -68,12 +70,43 @@ public final class Store implements AutoCloseable {
      */
     public <T> T underWriteLock(int branchId, java.util.function.Supplier<T> change) {
         ReentrantLock lock = writeLocks.computeIfAbsent(branchId, k -> new ReentrantLock());
-        lock.lock();
+        acquire(lock);
         try {
             return change.get();
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Takes a branch lock; once shutdown has begun a writer still waiting for it is refused with 11600
+     * InterruptedAtShutdown (it has changed nothing, and drivers retry that code), while the holder finishes.
+     */
+    private void acquire(ReentrantLock lock) {
+        if (lock.tryLock()) {
+            return;
+        }
+        try {
+            // tryLock returns as soon as the lock is free; the timeout only bounds how late shutdown is noticed.
+            while (!lock.tryLock(20, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                if (shuttingDown) {
+                    throw interruptedAtShutdown();
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw interruptedAtShutdown();
+        }
+    }
+
+    private static dev.argon.engine.ArgonException interruptedAtShutdown() {
+        return new dev.argon.engine.ArgonException(dev.argon.engine.MongoErrorCode.INTERRUPTED_AT_SHUTDOWN,
+                "interrupted at shutdown while waiting for another write on the same branch");
+    }
+
+    /** From now on writers that wait for a branch lock are refused instead (see {@link #beginWrite}). */
+    public void beginShutdown() {
+        shuttingDown = true;
     }
 
     public Branch branch(String name) {

@@ -99,10 +99,15 @@ public final class WriteSession extends DataView {
      * so that concurrent writers of one branch share fsyncs.
      */
     public CommitResult commit(String actor, String comment, boolean sync) {
+        return commit(actor, comment, sync, List.of());
+    }
+
+    /** As {@link #commit(String, String, boolean)}, with metadata written in the same batch (retryable-write records). */
+    public CommitResult commit(String actor, String comment, boolean sync, List<KeyWrite> metaWrites) {
         if (entries.isEmpty()) {
             return null;
         }
-        CommitResult r = wal.commit(new CommitRequest(branchId, actor, comment, false, List.copyOf(entries)));
+        CommitResult r = wal.commit(new CommitRequest(branchId, actor, comment, false, List.copyOf(entries), metaWrites));
         if (sync) {
             durableLsn = r.endLsn();
         }

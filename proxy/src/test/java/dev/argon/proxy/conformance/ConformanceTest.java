@@ -38,6 +38,12 @@ import org.junit.jupiter.api.TestFactory;
  */
 class ConformanceTest extends ArgonTestBase {
 
+    /** The spec tests set fail points; those Argon has ({@code onPrimaryTransactionalWrite}) need test commands. */
+    @Override
+    protected boolean enableTestCommands() {
+        return true;
+    }
+
     /**
      * The directories run by default: first those of the conformance plan, then the rest of the unified suite, which
      * costs a few seconds more and shows the transaction, change-stream and retry gaps in the same table. A default
@@ -122,7 +128,7 @@ class ConformanceTest extends ArgonTestBase {
             UnifiedRunner.Server s = runner.server();
             String header = String.format("Argon conformance: MongoDB unified-format spec tests%n"
                             + "server %s, topology %s, fail points %s; runner schema %d.%d; data %s; %.1f s",
-                    s.version(), s.topology(), s.failPoints() ? "yes" : "no", UnifiedRunner.SCHEMA_MAJOR,
+                    s.version(), s.topology(), s.failPoints().isEmpty() ? "none" : String.join(", ", s.failPoints()), UnifiedRunner.SCHEMA_MAJOR,
                     UnifiedRunner.SCHEMA_MINOR, root.toAbsolutePath().normalize(), (System.nanoTime() - started) / 1e9);
             String text = report.render(header, floors);
             System.out.println(text);

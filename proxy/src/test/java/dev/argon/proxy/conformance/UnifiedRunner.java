@@ -43,7 +43,11 @@ final class UnifiedRunner {
     static final int SCHEMA_MINOR = 28;
 
     /** What the runner learned about the server once, before the first test. */
-    record Server(String host, String replicaSet, String version, String topology, boolean failPoints) {
+    record Server(String host, String replicaSet, String version, String topology, Set<String> failPoints) {
+
+        /** The fail points spec tests use; the probe keeps those the server accepts (with test commands on). */
+        static final List<String> KNOWN_FAIL_POINTS = List.of("failCommand", "onPrimaryTransactionalWrite",
+                "failGetMoreAfterCursorCheckout");
 
         static Server probe(MongoClient internal, String host) {
             MongoDatabase admin = internal.getDatabase("admin");
@@ -53,13 +57,15 @@ final class UnifiedRunner {
             String setName = hello.containsKey("setName") ? hello.getString("setName").getValue() : null;
             String topology = setName != null ? "replicaset"
                     : "isdbgrid".equals(hello.getString("msg", new BsonString("")).getValue()) ? "sharded" : "single";
-            boolean failPoints;
-            try {
-                admin.runCommand(new BsonDocument("configureFailPoint", new BsonString("failCommand"))
-                        .append("mode", new BsonString("off")));
-                failPoints = true;
-            } catch (MongoCommandException e) {
-                failPoints = false;
+            Set<String> failPoints = new java.util.TreeSet<>();
+            for (String name : KNOWN_FAIL_POINTS) {
+                try {
+                    admin.runCommand(new BsonDocument("configureFailPoint", new BsonString(name))
+                            .append("mode", new BsonString("off")));
+                    failPoints.add(name);
+                } catch (MongoCommandException e) {
+                    // not available: tests that set it are skipped
+                }
             }
             return new Server(host, setName, version, topology, failPoints);
         }
@@ -253,6 +259,34 @@ final class UnifiedRunner {
         return null;
     }
 
+    /** The names of the fail points a list of operations (including withTransaction callbacks) sets. */
+    static Set<String> failPointNames(BsonArray operations) {
+        Set<String> names = new java.util.TreeSet<>();
+        if (operations == null) {
+            return names;
+        }
+        for (BsonValue v : operations) {
+            BsonDocument op = v.asDocument();
+            String name = op.getString("name").getValue();
+            BsonDocument args = op.getDocument("arguments", new BsonDocument());
+            BsonDocument fp = null;
+            if ((name.equals("failPoint") || name.equals("targetedFailPoint")) && args.isDocument("failPoint")) {
+                fp = args.getDocument("failPoint");
+            } else if (name.equals("runCommand") && args.isDocument("command")
+                    && args.getDocument("command").containsKey("configureFailPoint")) {
+                fp = args.getDocument("command");
+            }
+            if (fp != null) {
+                BsonValue n = fp.get("configureFailPoint");
+                names.add(n != null && n.isString() ? n.asString().getValue() : String.valueOf(n));
+            }
+            if (args.containsKey("callback")) {
+                names.addAll(failPointNames(args.getArray("callback")));
+            }
+        }
+        return names;
+    }
+
     /** Whether a list of operations (including withTransaction callbacks) sets a fail point. */
     static boolean usesFailPoints(BsonArray operations) {
         if (operations == null) {
@@ -310,8 +344,11 @@ final class UnifiedRunner {
             if (divergence != null) {
                 throw SkipTest.unsupported(divergence);
             }
-            if (!server.failPoints() && usesFailPoints(test.getArray("operations"))) {
-                throw SkipTest.unsupported("server: needs fail points (configureFailPoint is not implemented)");
+            Set<String> missing = failPointNames(test.getArray("operations"));
+            missing.removeAll(server.failPoints());
+            if (!missing.isEmpty() || (server.failPoints().isEmpty() && usesFailPoints(test.getArray("operations")))) {
+                throw SkipTest.unsupported("server: needs fail points (configureFailPoint " + String.join(", ", missing)
+                        + " is not implemented)");
             }
             if (!test.getArray("expectLogMessages", new BsonArray()).isEmpty()) {
                 throw SkipTest.unsupported("runner: expectLogMessages (driver log assertions)");

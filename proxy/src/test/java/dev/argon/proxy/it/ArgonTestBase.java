@@ -28,8 +28,13 @@ public abstract class ArgonTestBase {
     @BeforeAll
     void startServer() throws IOException {
         dataDir = Files.createTempDirectory("argon-it-");
-        server = ArgonServer.start(dataDir, "127.0.0.1", 0, null);
+        server = ArgonServer.start(dataDir, "127.0.0.1", 0, null, enableTestCommands());
         client = MongoClients.create(uri());
+    }
+
+    /** Override to start the server with test commands ({@code configureFailPoint}) enabled. */
+    protected boolean enableTestCommands() {
+        return false;
     }
 
     @AfterAll
@@ -56,7 +61,7 @@ public abstract class ArgonTestBase {
         int port = server.port();
         client.close();
         server.close();
-        server = ArgonServer.start(dataDir, "127.0.0.1", port, null);
+        server = ArgonServer.start(dataDir, "127.0.0.1", port, null, enableTestCommands());
         client = MongoClients.create(uri());
     }
 

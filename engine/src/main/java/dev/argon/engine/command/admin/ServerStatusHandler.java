@@ -19,8 +19,8 @@ import org.bson.BsonString;
 
 /**
  * {@code serverStatus}: true figures for uptime, connections, operation counters, open and timed-out cursors,
- * network bytes and memory (resident and virtual size from {@code /proc/self/status} where it exists, the JVM
- * heap otherwise).
+ * retryable writes answered from their records ({@code transactions}), network bytes and memory (resident and
+ * virtual size from {@code /proc/self/status} where it exists, the JVM heap otherwise).
  */
 public final class ServerStatusHandler implements CommandHandler {
     @Override
@@ -68,6 +68,9 @@ public final class ServerStatusHandler implements CommandHandler {
                         .append("open", new BsonDocument("total", new BsonInt64(engine.cursors().openCount()))
                                 .append("noTimeout", new BsonInt64(0))
                                 .append("pinned", new BsonInt64(engine.cursors().pinnedCount())))))
+                .append("transactions", new BsonDocument("retriedCommandsCount", new BsonInt64(engine.sessions().retriedCommands()))
+                        .append("retriedStatementsCount", new BsonInt64(engine.sessions().retriedStatements()))
+                        .append("currentSessions", new BsonInt64(engine.sessions().size())))
                 .append("argon", new BsonDocument("headLsn", new BsonInt64(engine.store().wal().lastLsn()))
                         .append("walSyncs", new BsonInt64(engine.store().wal().syncCount())));
     }

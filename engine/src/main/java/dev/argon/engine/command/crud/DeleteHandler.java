@@ -4,6 +4,7 @@ import dev.argon.engine.ArgonException;
 import dev.argon.engine.command.CommandContext;
 import dev.argon.engine.command.CommandHandler;
 import dev.argon.engine.exec.QueryPlan;
+import dev.argon.engine.session.RetryableWrite;
 import dev.argon.engine.store.CollectionInfo;
 import dev.argon.engine.store.Store;
 import dev.argon.engine.store.WriteSession;
@@ -14,7 +15,10 @@ import org.bson.BsonDocument;
 import org.bson.BsonInt32;
 import org.bson.BsonValue;
 
-/** {@code delete}: statements {@code {q, limit: 0|1}}; every removal of the command is one commit. */
+/**
+ * {@code delete}: statements {@code {q, limit: 0|1}}; every removal of the command is one commit. A retried
+ * statement ({@code txnNumber}) answers the count it removed the first time instead of running again.
+ */
 public final class DeleteHandler implements CommandHandler {
     @Override
     public BsonDocument handle(CommandContext ctx) {
@@ -30,14 +34,26 @@ public final class DeleteHandler implements CommandHandler {
         for (BsonValue v : list) {
             validate(v);
         }
+        RetryableWrite rw = ctx.retryableWrite();
         try (Store.Write w = ctx.beginWrite()) {
             WriteSession s = w.session();
             CollectionInfo c = s.collection(ctx.db(), coll);
             for (int i = 0; i < list.size(); i++) {
+                BsonDocument before = rw.previous(i);
+                if (before != null) {
+                    n += before.getInt32("n").getValue();
+                    continue;
+                }
                 try {
                     BsonDocument st = list.get(i).asDocument();
                     long limit = st.get("limit").asNumber().longValue();
+                    if (limit == 0 && rw.active()) {
+                        throw new ArgonException(dev.argon.engine.MongoErrorCode.INVALID_OPTIONS,
+                                "Cannot use (or request) retryable writes with limit=0");
+                    }
+                    rw.beforeWrite();
                     if (c == null) {
+                        rw.applied(i, new BsonDocument("n", new BsonInt32(0)));
                         continue;
                     }
                     BsonDocument q = st.get("q").isDocument() ? st.getDocument("q") : null;
@@ -49,6 +65,7 @@ public final class DeleteHandler implements CommandHandler {
                         s.delete(c, d);
                         n++;
                     }
+                    rw.applied(i, new BsonDocument("n", new BsonInt32(targets.size())));
                 } catch (ArgonException e) {
                     errors.add(i, e);
                     if (ordered) {
@@ -56,10 +73,11 @@ public final class DeleteHandler implements CommandHandler {
                     }
                 }
             }
-            s.commit(ctx.actor(), ctx.comment(), ctx.journaled());
+            ctx.commit(s);
         }
         BsonDocument reply = new BsonDocument("n", new BsonInt32(n));
         errors.appendTo(reply);
+        rw.appendRetried(reply);
         return reply;
     }
 

@@ -5,6 +5,7 @@ import dev.argon.engine.command.CommandContext;
 import dev.argon.engine.command.CommandHandler;
 import dev.argon.engine.exec.QueryPlan;
 import dev.argon.engine.query.Projection;
+import dev.argon.engine.session.RetryableWrite;
 import dev.argon.engine.store.CollectionInfo;
 import dev.argon.engine.store.Store;
 import dev.argon.engine.store.WriteSession;
@@ -17,7 +18,8 @@ import org.bson.BsonValue;
 
 /**
  * {@code findAndModify}: removes or updates the first document in sort order and returns it (before or,
- * with {@code new: true}, after the change), with {@code lastErrorObject} as mongod reports it.
+ * with {@code new: true}, after the change), with {@code lastErrorObject} as mongod reports it. A retry
+ * ({@code txnNumber}) of an applied findAndModify answers the stored reply of the first attempt.
  */
 public final class FindAndModifyHandler implements CommandHandler {
     @Override
@@ -42,7 +44,15 @@ public final class FindAndModifyHandler implements CommandHandler {
         Projection projection = fields == null || fields.isEmpty() ? null : Projection.compile(fields);
         BsonDocument lastError = new BsonDocument();
         BsonValue value = BsonNull.VALUE;
+        RetryableWrite rw = ctx.retryableWrite();
+        BsonDocument before = rw.previous(0);
+        if (before != null) {
+            // The first attempt's answer, document included, even if the document has changed since.
+            return new BsonDocument("lastErrorObject", before.getDocument("lastErrorObject")).append("value", before.get("value"))
+                    .append("retriedStmtId", new BsonInt32(rw.stmtId(0)));
+        }
         try (Store.Write w = ctx.beginWrite()) {
+            rw.beforeWrite();
             WriteSession s = w.session();
             if (ctx.bool("bypassDocumentValidation", false)) {
                 s.bypassValidation();
@@ -83,7 +93,8 @@ public final class FindAndModifyHandler implements CommandHandler {
                     }
                 }
             }
-            s.commit(ctx.actor(), ctx.comment(), ctx.journaled());
+            rw.applied(0, new BsonDocument("lastErrorObject", lastError).append("value", value));
+            ctx.commit(s);
         }
         return new BsonDocument("lastErrorObject", lastError).append("value", value);
     }

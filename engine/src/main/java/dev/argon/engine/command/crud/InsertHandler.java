@@ -4,6 +4,7 @@ import dev.argon.engine.ArgonException;
 import dev.argon.engine.MongoErrorCode;
 import dev.argon.engine.command.CommandContext;
 import dev.argon.engine.command.CommandHandler;
+import dev.argon.engine.session.RetryableWrite;
 import dev.argon.engine.store.CollectionInfo;
 import dev.argon.engine.store.Store;
 import dev.argon.engine.store.WriteSession;
@@ -15,7 +16,8 @@ import org.bson.BsonValue;
 /**
  * {@code insert}: every document of the command is one log entry; all successful ones are one commit.
  * {@code ordered: true} (the default) stops at the first failing document, {@code false} carries on;
- * either way failures are reported per document in {@code writeErrors}.
+ * either way failures are reported per document in {@code writeErrors}. A retried insert ({@code txnNumber})
+ * counts the documents an earlier attempt inserted without inserting them again.
  */
 public final class InsertHandler implements CommandHandler {
     @Override
@@ -29,6 +31,7 @@ public final class InsertHandler implements CommandHandler {
         boolean ordered = ctx.bool("ordered", true);
         WriteErrors errors = new WriteErrors();
         int n = 0;
+        RetryableWrite rw = ctx.retryableWrite();
         try (Store.Write w = ctx.beginWrite()) {
             WriteSession s = w.session();
             if (ctx.bool("bypassDocumentValidation", false)) {
@@ -36,12 +39,17 @@ public final class InsertHandler implements CommandHandler {
             }
             CollectionInfo c = s.collectionForWrite(ctx.db(), coll);
             for (int i = 0; i < docs.size(); i++) {
+                if (rw.previous(i) != null) {
+                    n++;
+                    continue;
+                }
                 try {
                     BsonValue v = docs.get(i);
                     if (!v.isDocument()) {
                         throw ArgonException.typeMismatch("BSON field 'insert.documents." + i + "' is the wrong type, expected type 'object'");
                     }
                     s.insert(c, Documents.prepareForInsert(v.asDocument()));
+                    rw.applied(i, null);
                     n++;
                 } catch (ArgonException e) {
                     errors.add(i, e);
@@ -50,10 +58,15 @@ public final class InsertHandler implements CommandHandler {
                     }
                 }
             }
-            s.commit(ctx.actor(), ctx.comment(), ctx.journaled());
+            if (rw.hasNewStatements()) {
+                // As on mongod, one evaluation per insert command: all of its documents are one commit.
+                rw.beforeWrite();
+            }
+            ctx.commit(s);
         }
         BsonDocument reply = new BsonDocument("n", new BsonInt32(n));
         errors.appendTo(reply);
+        rw.appendRetried(reply);
         return reply;
     }
 }

@@ -3,6 +3,8 @@ package dev.argon.engine.command.crud;
 import dev.argon.engine.ArgonException;
 import dev.argon.engine.command.CommandContext;
 import dev.argon.engine.command.CommandHandler;
+import dev.argon.engine.MongoErrorCode;
+import dev.argon.engine.session.RetryableWrite;
 import dev.argon.engine.store.CollectionInfo;
 import dev.argon.engine.store.Store;
 import dev.argon.engine.store.WriteSession;
@@ -16,7 +18,8 @@ import org.bson.BsonValue;
 
 /**
  * {@code update}: each statement {@code {q, u, upsert, multi, arrayFilters}} in order; every change of the
- * command is one commit. Reports {@code n} (matched plus upserted), {@code nModified} and {@code upserted}.
+ * command is one commit. Reports {@code n} (matched plus upserted), {@code nModified} and {@code upserted}. A
+ * retried statement ({@code txnNumber}) answers what it answered the first time instead of running again.
  */
 public final class UpdateHandler implements CommandHandler {
     private static final java.util.Set<String> STATEMENT_FIELDS =
@@ -37,6 +40,7 @@ public final class UpdateHandler implements CommandHandler {
         for (BsonValue v : updates.asArray()) {
             statement(v);
         }
+        RetryableWrite rw = ctx.retryableWrite();
         try (Store.Write w = ctx.beginWrite()) {
             WriteSession s = w.session();
             if (ctx.bool("bypassDocumentValidation", false)) {
@@ -45,6 +49,15 @@ public final class UpdateHandler implements CommandHandler {
             CollectionInfo c = s.collection(ctx.db(), coll);
             BsonArray list = updates.asArray();
             for (int i = 0; i < list.size(); i++) {
+                BsonDocument before = rw.previous(i);
+                if (before != null) {
+                    n += before.getInt32("n").getValue();
+                    modified += before.getInt32("nModified").getValue();
+                    if (before.containsKey("upserted")) {
+                        upserted.add(new BsonDocument("index", new BsonInt32(i)).append("_id", before.get("upserted")));
+                    }
+                    continue;
+                }
                 try {
                     BsonDocument st = statement(list.get(i));
                     boolean upsert = st.getBoolean("upsert", org.bson.BsonBoolean.FALSE).getValue();
@@ -53,8 +66,13 @@ public final class UpdateHandler implements CommandHandler {
                     if (multi && spec.isReplacement()) {
                         throw ArgonException.failedToParse("multi update is not supported for replacement-style update");
                     }
+                    if (multi && rw.active()) {
+                        throw new ArgonException(MongoErrorCode.INVALID_OPTIONS, "Cannot use (or request) retryable writes with multi=true");
+                    }
+                    rw.beforeWrite();
                     if (c == null) {
                         if (!upsert) {
+                            rw.applied(i, result(0, 0, null));
                             continue;
                         }
                         c = s.collectionForWrite(ctx.db(), coll);
@@ -66,6 +84,7 @@ public final class UpdateHandler implements CommandHandler {
                         n++;
                         upserted.add(new BsonDocument("index", new BsonInt32(i)).append("_id", o.upsertedId()));
                     }
+                    rw.applied(i, result(o.matched() + (o.upsertedId() != null ? 1 : 0), o.modified(), o.upsertedId()));
                 } catch (ArgonException e) {
                     errors.add(i, e);
                     if (ordered) {
@@ -73,14 +92,24 @@ public final class UpdateHandler implements CommandHandler {
                     }
                 }
             }
-            s.commit(ctx.actor(), ctx.comment(), ctx.journaled());
+            ctx.commit(s);
         }
         BsonDocument reply = new BsonDocument("n", new BsonInt32(n)).append("nModified", new BsonInt32(modified));
         if (!upserted.isEmpty()) {
             reply.append("upserted", upserted);
         }
         errors.appendTo(reply);
+        rw.appendRetried(reply);
         return reply;
+    }
+
+    /** What one statement answered, as a retry of it answers again. */
+    private static BsonDocument result(int n, int modified, BsonValue upsertedId) {
+        BsonDocument r = new BsonDocument("n", new BsonInt32(n)).append("nModified", new BsonInt32(modified));
+        if (upsertedId != null) {
+            r.append("upserted", upsertedId);
+        }
+        return r;
     }
 
     private static BsonDocument statement(BsonValue v) {

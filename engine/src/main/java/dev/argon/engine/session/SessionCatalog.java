@@ -1,0 +1,234 @@
+package dev.argon.engine.session;
+
+import dev.argon.engine.ArgonException;
+import dev.argon.engine.MongoErrorCode;
+import dev.argon.engine.command.ClientContext;
+import dev.argon.engine.failpoint.FailPoints;
+import dev.argon.wal.Bson;
+import dev.argon.wal.Bytes;
+import dev.argon.wal.KeyWrite;
+import dev.argon.wal.Wal;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
+import org.bson.BsonDocument;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The logical sessions that have made retryable writes, with each one's newest {@link TxnRecord}. A session is
+ * checked out by one command at a time ({@link #checkOut}); a second command of the same session (a driver's
+ * retry on a fresh connection while the first attempt still runs) waits for it, then sees its record.
+ *
+ * <p>Records are persisted under {@code txn/<lsid BSON>} in the metadata family, in the same WAL commit as the
+ * write they describe, and all of them are loaded when the data directory is opened, so a brand-new session
+ * costs no read. A session idle for longer than the logical session timeout is forgotten: at open, records
+ * older than it are deleted; while running, a sweep at most once a minute (on the next check-out) drops idle
+ * sessions from memory and deletes their records.
+ *
+ * <p>Thread-safe: the session map is guarded by this object's monitor, each session's record by its own lock,
+ * held from check-out to close.
+ */
+public final class SessionCatalog {
+    private static final Logger LOG = LoggerFactory.getLogger(SessionCatalog.class);
+    /** The logical session timeout {@code hello} announces ({@code logicalSessionTimeoutMinutes}). */
+    public static final int TIMEOUT_MINUTES = 30;
+    static final byte[] PREFIX = "txn/".getBytes(StandardCharsets.UTF_8);
+    /** Sweeping costs a pass over every session; once a minute keeps that negligible against the 30-minute timeout. */
+    private static final long SWEEP_INTERVAL_MILLIS = 60_000;
+    /** How often a waiting check-out looks whether the server is shutting down. */
+    private static final long WAIT_POLL_MILLIS = 20;
+
+    private final Wal wal;
+    private final LongSupplier clock;
+    private final long timeoutMillis;
+    private final BooleanSupplier shuttingDown;
+    private final Map<ByteBuffer, Session> sessions = new HashMap<>();
+    private long lastSweep;
+    private final AtomicInteger waiting = new AtomicInteger();
+    final AtomicLong retriedCommands = new AtomicLong();
+    final AtomicLong retriedStatements = new AtomicLong();
+
+    public SessionCatalog(Wal wal, BooleanSupplier shuttingDown) {
+        this(wal, System::currentTimeMillis, TimeUnit.MINUTES.toMillis(TIMEOUT_MINUTES), shuttingDown);
+    }
+
+    /** @param clock epoch millis; tests move it to expire sessions */
+    public SessionCatalog(Wal wal, LongSupplier clock, long timeoutMillis, BooleanSupplier shuttingDown) {
+        this.wal = wal;
+        this.clock = clock;
+        this.timeoutMillis = timeoutMillis;
+        this.shuttingDown = shuttingDown;
+        this.lastSweep = clock.getAsLong();
+        load();
+    }
+
+    private void load() {
+        long now = clock.getAsLong();
+        List<KeyWrite> expired = new ArrayList<>();
+        for (KeyWrite kv : wal.metaScan(PREFIX)) {
+            try {
+                BsonDocument d = Bson.document(kv.payload());
+                TxnRecord r = TxnRecord.fromBson(d);
+                if (now - r.lastUseMillis() > timeoutMillis) {
+                    expired.add(KeyWrite.tombstone(kv.userKey()));
+                } else {
+                    Session s = new Session(kv.userKey(), d.getDocument("lsid"), r, r.lastUseMillis());
+                    sessions.put(ByteBuffer.wrap(kv.userKey()), s);
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("discarding an unreadable retryable-write record: {}", e.toString());
+                expired.add(KeyWrite.tombstone(kv.userKey()));
+            }
+        }
+        wal.writeMeta(expired);
+        if (!sessions.isEmpty() || !expired.isEmpty()) {
+            LOG.info("retryable writes: {} session records loaded, {} expired ones deleted", sessions.size(), expired.size());
+        }
+    }
+
+    /**
+     * Checks the session of txn out for one command, waiting while another command holds it. Refuses a
+     * {@code txnNumber} older than the session's newest (225 TransactionTooOld); a newer one starts a fresh,
+     * empty record. Close the returned write to check the session back in.
+     */
+    public RetryableWrite checkOut(TxnId txn, BsonDocument command, ClientContext client, FailPoints failPoints) {
+        byte[] key = Bytes.concat(PREFIX, Bson.bytes(txn.lsid()));
+        Session s;
+        synchronized (this) {
+            long now = clock.getAsLong();
+            if (now - lastSweep >= SWEEP_INTERVAL_MILLIS) {
+                sweep(now);
+            }
+            s = sessions.computeIfAbsent(ByteBuffer.wrap(key), k -> new Session(key, txn.lsid(), null, now));
+            s.users++;
+        }
+        boolean locked = false;
+        try {
+            lock(s);
+            locked = true;
+            TxnRecord r = s.record;
+            if (r != null && txn.txnNumber() < r.txnNumber()) {
+                throw new ArgonException(MongoErrorCode.TRANSACTION_TOO_OLD, "Retryable write with txnNumber " + txn.txnNumber()
+                        + " is prohibited on session " + txn.sessionText() + " because a newer retryable write with txnNumber "
+                        + r.txnNumber() + " has already started on this session.");
+            }
+            if (r == null || txn.txnNumber() > r.txnNumber()) {
+                s.record = TxnRecord.empty(txn.txnNumber(), clock.getAsLong());
+            }
+            return new RetryableWrite(this, s, command, client, failPoints);
+        } catch (RuntimeException e) {
+            if (locked) {
+                s.lock.unlock();
+            }
+            release(s);
+            throw e;
+        }
+    }
+
+    private void lock(Session s) {
+        if (s.lock.tryLock()) {
+            return;
+        }
+        waiting.incrementAndGet();
+        try {
+            while (!s.lock.tryLock(WAIT_POLL_MILLIS, TimeUnit.MILLISECONDS)) {
+                if (shuttingDown.getAsBoolean()) {
+                    throw interrupted();
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw interrupted();
+        } finally {
+            waiting.decrementAndGet();
+        }
+    }
+
+    private static ArgonException interrupted() {
+        return new ArgonException(MongoErrorCode.INTERRUPTED_AT_SHUTDOWN,
+                "interrupted at shutdown while waiting for another command of this session");
+    }
+
+    /** Called by {@link RetryableWrite#close()}, after it released the session lock. */
+    synchronized void release(Session s) {
+        s.users--;
+        s.lastUse = clock.getAsLong();
+    }
+
+    long now() {
+        return clock.getAsLong();
+    }
+
+    void persistAlone(List<KeyWrite> writes) {
+        wal.writeMeta(writes);
+    }
+
+    /**
+     * Drops sessions idle for longer than the timeout and deletes their records. Runs under the monitor, disk
+     * delete included, so that no check-out can recreate a session (and commit its record) between the removal
+     * and the delete.
+     */
+    private void sweep(long now) {
+        lastSweep = now;
+        List<KeyWrite> deletes = new ArrayList<>();
+        for (Iterator<Session> it = sessions.values().iterator(); it.hasNext(); ) {
+            Session s = it.next();
+            if (s.users == 0 && now - s.lastUse > timeoutMillis) {
+                it.remove();
+                deletes.add(KeyWrite.tombstone(s.key));
+            }
+        }
+        wal.writeMeta(deletes);
+        if (!deletes.isEmpty()) {
+            LOG.debug("retryable writes: forgot {} idle sessions", deletes.size());
+        }
+    }
+
+    /** Sessions that have a record in memory. */
+    public synchronized int size() {
+        return sessions.size();
+    }
+
+    /** Commands currently waiting for another command of their session to finish. */
+    public int waiting() {
+        return waiting.get();
+    }
+
+    /** Commands answered at least partly from a record (serverStatus {@code transactions.retriedCommandsCount}). */
+    public long retriedCommands() {
+        return retriedCommands.get();
+    }
+
+    /** Statements answered from a record instead of being applied again. */
+    public long retriedStatements() {
+        return retriedStatements.get();
+    }
+
+    /** One logical session. {@code users} and {@code lastUse} are guarded by the catalog, {@code record} by {@code lock}. */
+    static final class Session {
+        final byte[] key;
+        final BsonDocument lsid;
+        final ReentrantLock lock = new ReentrantLock();
+        int users;
+        volatile long lastUse;
+        TxnRecord record;
+
+        Session(byte[] key, BsonDocument lsid, TxnRecord record, long lastUse) {
+            this.key = key;
+            this.lsid = lsid;
+            this.record = record;
+            this.lastUse = lastUse;
+        }
+    }
+}

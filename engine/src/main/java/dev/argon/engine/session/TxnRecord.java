@@ -1,0 +1,115 @@
+package dev.argon.engine.session;
+
+import java.util.Map;
+import java.util.TreeMap;
+import org.bson.BsonArray;
+import org.bson.BsonDocument;
+import org.bson.BsonInt32;
+import org.bson.BsonInt64;
+import org.bson.BsonValue;
+
+/**
+ * What a session's newest retryable write did: its {@code txnNumber}, when the session last wrote, and the
+ * statements already applied with what each answered. Statements whose answer is implied (an inserted document
+ * counts one) are kept as ranges of statement ids, so a 100,000-document insert records two numbers; the others
+ * (update, delete, findAndModify) keep their result document. Immutable: a command builds the next record with
+ * {@link #with} and installs it once its commit has been written. Thread-safe.
+ */
+public final class TxnRecord {
+    /** The answer of a statement whose result is implied (an insert). */
+    static final BsonDocument IMPLIED = new BsonDocument();
+
+    private final long txnNumber;
+    private final long lastUseMillis;
+    /** Ranges of statement ids with an implied result: start &rarr; end, inclusive, disjoint and not adjacent. */
+    private final TreeMap<Integer, Integer> implied;
+    private final Map<Integer, BsonDocument> results;
+
+    private TxnRecord(long txnNumber, long lastUseMillis, TreeMap<Integer, Integer> implied, Map<Integer, BsonDocument> results) {
+        this.txnNumber = txnNumber;
+        this.lastUseMillis = lastUseMillis;
+        this.implied = implied;
+        this.results = results;
+    }
+
+    static TxnRecord empty(long txnNumber, long nowMillis) {
+        return new TxnRecord(txnNumber, nowMillis, new TreeMap<>(), Map.of());
+    }
+
+    public long txnNumber() {
+        return txnNumber;
+    }
+
+    public long lastUseMillis() {
+        return lastUseMillis;
+    }
+
+    /** The answer a statement gave when it was applied (empty for an insert), or null if it was not applied. */
+    public BsonDocument result(int stmtId) {
+        BsonDocument r = results.get(stmtId);
+        if (r != null) {
+            return r;
+        }
+        Map.Entry<Integer, Integer> range = implied.floorEntry(stmtId);
+        return range != null && range.getValue() >= stmtId ? IMPLIED : null;
+    }
+
+    /** This record plus newly applied statements (empty result documents are implied ones). */
+    TxnRecord with(Map<Integer, BsonDocument> applied, long nowMillis) {
+        TreeMap<Integer, Integer> ranges = new TreeMap<>(implied);
+        Map<Integer, BsonDocument> all = new TreeMap<>(results);
+        for (Map.Entry<Integer, BsonDocument> e : applied.entrySet()) {
+            if (e.getValue().isEmpty()) {
+                addToRanges(ranges, e.getKey());
+            } else {
+                all.put(e.getKey(), e.getValue());
+            }
+        }
+        return new TxnRecord(txnNumber, nowMillis, ranges, all);
+    }
+
+    private static void addToRanges(TreeMap<Integer, Integer> ranges, int id) {
+        Map.Entry<Integer, Integer> below = ranges.floorEntry(id);
+        if (below != null && below.getValue() >= id) {
+            return;
+        }
+        int start = id;
+        int end = id;
+        if (below != null && below.getValue() == id - 1) {
+            start = below.getKey();
+        }
+        Integer next = id == Integer.MAX_VALUE ? null : ranges.get(id + 1);
+        if (next != null) {
+            end = next;
+            ranges.remove(id + 1);
+        }
+        ranges.put(start, end);
+    }
+
+    /** The stored form: {@code {lsid, txnNumber, lastUse, implied: [[first, last], ...], results: {"<stmtId>": doc}}}. */
+    BsonDocument toBson(BsonDocument lsid) {
+        BsonArray r = new BsonArray();
+        for (Map.Entry<Integer, Integer> e : implied.entrySet()) {
+            r.add(new BsonArray(java.util.List.of(new BsonInt32(e.getKey()), new BsonInt32(e.getValue()))));
+        }
+        BsonDocument res = new BsonDocument();
+        for (Map.Entry<Integer, BsonDocument> e : results.entrySet()) {
+            res.append(Integer.toString(e.getKey()), e.getValue());
+        }
+        return new BsonDocument("lsid", lsid).append("txnNumber", new BsonInt64(txnNumber))
+                .append("lastUse", new BsonInt64(lastUseMillis)).append("implied", r).append("results", res);
+    }
+
+    static TxnRecord fromBson(BsonDocument d) {
+        TreeMap<Integer, Integer> ranges = new TreeMap<>();
+        for (BsonValue v : d.getArray("implied")) {
+            BsonArray pair = v.asArray();
+            ranges.put(pair.get(0).asInt32().getValue(), pair.get(1).asInt32().getValue());
+        }
+        Map<Integer, BsonDocument> results = new TreeMap<>();
+        for (Map.Entry<String, BsonValue> e : d.getDocument("results").entrySet()) {
+            results.put(Integer.parseInt(e.getKey()), e.getValue().asDocument());
+        }
+        return new TxnRecord(d.getInt64("txnNumber").getValue(), d.getInt64("lastUse").getValue(), ranges, results);
+    }
+}

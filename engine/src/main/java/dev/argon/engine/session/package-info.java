@@ -1,0 +1,27 @@
+/**
+ * Logical sessions and retryable writes: a write command that carries {@code lsid} and {@code txnNumber} is
+ * applied at most once, however often a driver retries it.
+ *
+ * <ul>
+ *   <li>{@link dev.argon.engine.session.TxnId} parses and checks {@code lsid}/{@code txnNumber}
+ *       (only insert, update, delete and findAndModify accept a {@code txnNumber} outside a transaction).</li>
+ *   <li>{@link dev.argon.engine.session.SessionCatalog} checks a session out to one command at a time (a retry
+ *       arriving while its first attempt still runs waits for it), refuses an older {@code txnNumber} with 225
+ *       TransactionTooOld, and owns the records.</li>
+ *   <li>{@link dev.argon.engine.session.RetryableWrite} is a command's view: which statements (by {@code stmtId})
+ *       an earlier attempt applied and what they answered, so that handlers answer those from the record and
+ *       apply only the rest.</li>
+ *   <li>{@link dev.argon.engine.session.TxnRecord} is the record of a session's newest {@code txnNumber};
+ *       {@link dev.argon.engine.session.RetryableErrors} adds the {@code RetryableWriteError} label.</li>
+ * </ul>
+ *
+ * <p>Invariants. A record is written in the same WAL commit (one RocksDB batch) as the changes it describes, so
+ * after a crash or restart either both exist or neither; a statement that changed nothing has its record
+ * written on its own. A record holds only the newest {@code txnNumber} of its session. Records of sessions idle
+ * longer than the logical session timeout (30 minutes, as {@code hello} announces) are deleted when the data
+ * directory is opened and by a sweep that runs at most once a minute; a retry after that is applied again, as
+ * on mongod once a session has expired. On-disk key and value: docs/FORMATS.md ({@code txn/}).
+ *
+ * <p>Thread-safety: the catalog is thread-safe; a {@code RetryableWrite} belongs to the thread running its command.
+ */
+package dev.argon.engine.session;
