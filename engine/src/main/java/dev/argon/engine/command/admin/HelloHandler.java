@@ -76,7 +76,7 @@ public final class HelloHandler implements CommandHandler {
                 .append("maxMessageSizeBytes", new BsonInt32(48_000_000))
                 .append("maxWriteBatchSize", new BsonInt32(100_000))
                 .append("localTime", new BsonDateTime(now))
-                .append("logicalSessionTimeoutMinutes", new BsonInt32(30))
+                .append("logicalSessionTimeoutMinutes", new BsonInt32(dev.argon.engine.session.SessionCatalog.TIMEOUT_MINUTES))
                 .append("connectionId", new BsonInt32(client == null ? 0 : (int) client.connectionId()))
                 .append("minWireVersion", new BsonInt32(0))
                 .append("maxWireVersion", new BsonInt32(Engine.MAX_WIRE_VERSION))

@@ -12,6 +12,6 @@ public final class StartSessionHandler implements CommandHandler {
     @Override
     public BsonDocument handle(CommandContext ctx) {
         return new BsonDocument("id", new BsonDocument("id", new BsonBinary(UUID.randomUUID())))
-                .append("timeoutMinutes", new BsonInt32(30));
+                .append("timeoutMinutes", new BsonInt32(dev.argon.engine.session.SessionCatalog.TIMEOUT_MINUTES));
     }
 }
