@@ -750,14 +750,12 @@ final class UnifiedRunner {
         }
 
         private void disableFailPoints() {
+            // Fail points are server-wide: switch them off through the internal client, whose connections the
+            // test never broke. The test's own client may have just had its connection closed by the fail point
+            // and be waiting for its monitor, and a fail point left on would break every later test's setup.
             for (Object[] fp : failPoints) {
-                try {
-                    ((Entities.ClientEntity) fp[0]).client().getDatabase("admin").runCommand(
-                            new BsonDocument("configureFailPoint", new BsonString((String) fp[1]))
-                                    .append("mode", new BsonString("off")));
-                } catch (RuntimeException e) {
-                    // the client may already be closed; the fail point then dies with the test's server state
-                }
+                internal.getDatabase("admin").runCommand(new BsonDocument("configureFailPoint", new BsonString((String) fp[1]))
+                        .append("mode", new BsonString("off")));
             }
             failPoints.clear();
         }
