@@ -30,6 +30,11 @@ public final class RawClient implements AutoCloseable {
 
     /** Reads one whole reply message and parses it. */
     public Frames.Reply read() throws IOException {
+        return Frames.parse(readRaw());
+    }
+
+    /** Reads one whole reply message, header included, as the server sent it. */
+    public byte[] readRaw() throws IOException {
         byte[] header = new byte[4];
         in.readFully(header);
         int length = ByteBuffer.wrap(header).order(ByteOrder.LITTLE_ENDIAN).getInt();
@@ -39,7 +44,7 @@ public final class RawClient implements AutoCloseable {
         byte[] message = new byte[length];
         System.arraycopy(header, 0, message, 0, 4);
         in.readFully(message, 4, length - 4);
-        return Frames.parse(message);
+        return message;
     }
 
     /** Sends a message and reads its reply. */
