@@ -13,6 +13,7 @@ public enum MongoErrorCode {
     USER_NOT_FOUND(11, "UserNotFound"),
     UNAUTHORIZED(13, "Unauthorized"),
     TYPE_MISMATCH(14, "TypeMismatch"),
+    OVERFLOW(15, "Overflow"),
     AUTHENTICATION_FAILED(18, "AuthenticationFailed"),
     ILLEGAL_OPERATION(20, "IllegalOperation"),
     EMPTY_ARRAY_OPERATION(21, "EmptyArrayOperation"),
@@ -149,6 +150,10 @@ public enum MongoErrorCode {
     LOCATION_17083(17083, "Location17083"),
     LOCATION_17124(17124, "Location17124"),
     LOCATION_17276(17276, "Location17276"),
+    /** mongod 7.0's "Resulting document after update is larger than 16777216". */
+    LOCATION_17419(17419, "Location17419"),
+    /** mongod 7.0's "Document to upsert is larger than 16777216". */
+    LOCATION_17420(17420, "Location17420"),
     LOCATION_18533(18533, "Location18533"),
     LOCATION_18534(18534, "Location18534"),
     LOCATION_18535(18535, "Location18535"),

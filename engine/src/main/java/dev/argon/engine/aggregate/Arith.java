@@ -203,7 +203,9 @@ public final class Arith {
                 if (x == null || y == null) {
                     return decimalFromDouble(toDouble(a) % toDouble(b));
                 }
-                return decimal(x.remainder(y, MathContext.DECIMAL128));
+                // Exact, as IEEE fmod is, then rounded: with a precision limit BigDecimal refuses any quotient of
+                // more than 34 digits ("Division impossible"), e.g. 1E+40 mod 3.
+                return decimal(x.remainder(y));
             }
         }
     }

@@ -269,6 +269,10 @@ final class ArithmeticOps {
             if (v.isDecimal128()) {
                 if (op.equals("$sqrt")) {
                     BigDecimal b = Arith.toBigDecimal(v);
+                    if (b != null && b.signum() < 0) {
+                        // A negative decimal too small for a double (-1E-6176) passed the double check above.
+                        throw error(MongoErrorCode.LOCATION_28714, op + "'s argument must be greater than or equal to 0");
+                    }
                     if (b != null) {
                         return Arith.decimal(b.sqrt(MathContext.DECIMAL128));
                     }

@@ -23,7 +23,8 @@ final class UpsertSeed {
         extract(filter, equalities);
         BsonDocument seed = new BsonDocument();
         for (Map.Entry<String, BsonValue> e : equalities.entrySet()) {
-            setPath(seed, e.getKey().split("\\."), Values.copy(e.getValue()));
+            // -1 keeps empty components: {"a.": 1} seeds {a: {"": 1}}, and "." is two empty names, not none.
+            setPath(seed, e.getKey().split("\\.", -1), Values.copy(e.getValue()));
         }
         return seed;
     }

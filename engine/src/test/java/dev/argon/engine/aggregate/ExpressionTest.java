@@ -284,4 +284,14 @@ class ExpressionTest {
         assertEquals(17276, assertThrows(ArgonException.class, () -> Expression.compile(
                 json("{v: {$map: {input: [1], as: 'x', in: '$$y'}}}").get("v"))).code());
     }
+
+    @Test
+    void decimalEdgeCasesFoundByFuzzingAreErrorsOrExactResults() {
+        // -1E-6176 is negative although no double can tell it from 0.
+        assertEquals(28714, error("{$sqrt: {$literal: {$numberDecimal: '-1E-6176'}}}", "{}").code());
+        // The integer quotient of 1E+40 / 3 has more than 34 digits; the remainder is still exact.
+        assertValue("{$numberDecimal: '1'}", eval("{$mod: [{$literal: {$numberDecimal: '1E+40'}}, 3]}"));
+        BsonValue zero = eval("{$mod: [{$literal: {$numberDecimal: '1E+6144'}}, {$literal: {$numberDecimal: '1E-6176'}}]}");
+        assertEquals(0, zero.asDecimal128().getValue().bigDecimalValue().signum());
+    }
 }

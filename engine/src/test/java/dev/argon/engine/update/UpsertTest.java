@@ -26,6 +26,13 @@ class UpsertTest {
     }
 
     @Test
+    void emptyPathComponentsBecomeEmptyFieldNames() {
+        // Found by fuzzing: "." once split into no components at all.
+        UpdateSpec spec = UpdateSpec.compile(json("{$set: {z: 1}}"), null);
+        assertDoc("{'': {'': 1}, a: {'': 2}}", spec.upsertSeed(json("{'.': 1, 'a.': 2}")));
+    }
+
+    @Test
     void ambiguousEqualitiesFail() {
         UpdateSpec spec = UpdateSpec.compile(json("{$set: {z: 1}}"), null);
         ArgonException twice = assertThrows(ArgonException.class,

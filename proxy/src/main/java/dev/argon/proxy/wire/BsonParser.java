@@ -5,6 +5,9 @@ import dev.argon.engine.MongoErrorCode;
 import io.netty.buffer.ByteBuf;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.bson.BsonArray;
@@ -33,7 +36,8 @@ import org.bson.io.ByteBufferBsonInput;
 
 /**
  * Decodes one BSON document straight from a frame's bytes, validating all of it: the length prefix against the
- * bytes the enclosing section has left, every nested length, every type byte, the terminators, and a nesting limit
+ * bytes the enclosing section has left, every nested length, every type byte, the terminators, that strings and
+ * names are UTF-8, and a nesting limit
  * (so a hostile frame of nested empty documents cannot overflow the event loop's stack). The result is a fully
  * materialised {@link BsonDocument}; nothing is left lazy to fail later inside a command.
  *
@@ -71,7 +75,7 @@ public final class BsonParser {
         }
         // A view of the frame's memory, not a copy; the values are copied once, into the BsonDocument.
         ByteBuffer view = buf.nioBuffer(index, length).order(ByteOrder.LITTLE_ENDIAN);
-        ByteBufferBsonInput input = new ByteBufferBsonInput(new ByteBufNIO(view));
+        ByteBufferBsonInput input = new StrictUtf8Input(view);
         try (BsonBinaryReader reader = new BsonBinaryReader(input)) {
             BsonDocument document = readDocument(reader, 1);
             if (input.getPosition() != length) {
@@ -157,6 +161,49 @@ public final class BsonParser {
             }
             case END_OF_DOCUMENT -> throw invalid("unexpected end of document");
         };
+    }
+
+    /**
+     * The driver's input, except that a string or name that is not valid UTF-8 is an error rather than replacement
+     * characters: a document must be stored as the client sent it or refused, never silently altered. Checks the raw
+     * bytes only when the decoded text has a U+FFFD, so valid input pays a scan of its strings and nothing more.
+     */
+    private static final class StrictUtf8Input extends ByteBufferBsonInput {
+        private final ByteBuffer view;
+
+        StrictUtf8Input(ByteBuffer view) {
+            super(new ByteBufNIO(view));
+            this.view = view;
+        }
+
+        @Override
+        public String readString() {
+            int start = getPosition();
+            String s = super.readString();
+            return checked(s, start + 4, getPosition() - 1);
+        }
+
+        @Override
+        public String readCString() {
+            int start = getPosition();
+            String s = super.readCString();
+            return checked(s, start, getPosition() - 1);
+        }
+
+        private String checked(String s, int from, int to) {
+            if (s.indexOf('\uFFFD') < 0) {
+                return s;
+            }
+            ByteBuffer bytes = view.duplicate();
+            bytes.limit(to).position(from);
+            try {
+                StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT).decode(bytes);
+            } catch (CharacterCodingException e) {
+                throw invalid("string at offset " + from + " is not valid UTF-8");
+            }
+            return s;
+        }
     }
 
     static ArgonException invalid(String message) {

@@ -16,6 +16,8 @@ import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import dev.argon.proxy.wire.Frames;
+import dev.argon.proxy.wire.RawClient;
 import org.bson.Document;
 import org.junit.jupiter.api.Test;
 
@@ -104,5 +106,68 @@ class BadInputIT extends ArgonTestBase {
         assertEquals(501, db("bad").getCollection("keep").countDocuments());
         restart();
         assertEquals(501, db("bad").getCollection("keep").countDocuments());
+    }
+
+    /**
+     * Damaged messages of every layer while another client is half-way through sending a message of its own: framing
+     * and compression damage closes only the offender's connection, damage inside an intact message gets an error
+     * reply on a connection that stays usable, and the bystander's message, completed afterwards, is answered.
+     */
+    @Test
+    void damagedMessagesOfEveryLayerLeaveOtherConnectionsAndDataAlone() throws Exception {
+        MongoCollection<Document> c = db("bad").getCollection("layers");
+        c.insertMany(List.of(new Document("_id", 1), new Document("_id", 2)));
+        org.bson.BsonDocument ping = new org.bson.BsonDocument("ping", new org.bson.BsonInt32(1))
+                .append("$db", new org.bson.BsonString("bad"));
+        org.bson.BsonDocument insert = new org.bson.BsonDocument("insert", new org.bson.BsonString("layers"))
+                .append("$db", new org.bson.BsonString("bad"));
+        byte[] pending = Frames.opMsg(50, 0, new org.bson.BsonDocument("count", new org.bson.BsonString("layers"))
+                .append("$db", new org.bson.BsonString("bad")));
+        try (RawClient bystander = new RawClient(server.port())) {
+            bystander.send(java.util.Arrays.copyOf(pending, 10));
+
+            byte[] checksummed = Frames.withChecksum(Frames.opMsg(51, 0, ping));
+            checksummed[checksummed.length - 1] ^= 1;
+            byte[] zlib = Frames.compress(Frames.opMsg(52, 0, ping), 2);
+            zlib[zlib.length - 3] ^= 0x55;
+            for (byte[] broken : List.of(checksummed, zlib)) {
+                try (RawClient offender = new RawClient(server.port())) {
+                    offender.send(broken);
+                    assertTrue(offender.closedByServer(5_000), "a broken message closes its connection");
+                }
+            }
+
+            byte[] lyingSequence = Frames.opMsg(53, 0, insert, Frames.sequence("documents",
+                    List.of(new org.bson.BsonDocument("_id", new org.bson.BsonInt32(3)))));
+            java.nio.ByteBuffer.wrap(lyingSequence).order(ByteOrder.LITTLE_ENDIAN)
+                    .putInt(lyingSequence.length - 4 - 14 - 10, 4);
+            org.bson.BsonValue deep = new org.bson.BsonInt32(1);
+            for (int i = 0; i < 300; i++) {
+                deep = new org.bson.BsonDocument("a", deep);
+            }
+            byte[] tooDeep = Frames.opMsg(54, 0, insert.clone().append("documents", new org.bson.BsonArray(List.of(
+                    new org.bson.BsonDocument("_id", new org.bson.BsonInt32(4)).append("d", deep)))));
+            byte[] twoBodies = Frames.opMsgRaw(55, 0, concat(new byte[] {0}, Frames.bson(ping), new byte[] {0}, Frames.bson(ping)));
+            try (RawClient offender = new RawClient(server.port())) {
+                for (byte[] bad : List.of(lyingSequence, tooDeep, twoBodies)) {
+                    org.bson.BsonDocument reply = offender.call(bad).document();
+                    assertEquals(0.0, reply.getNumber("ok").doubleValue(), reply::toJson);
+                }
+                assertEquals(1.0, offender.call(Frames.opMsg(56, 0, ping)).document().getNumber("ok").doubleValue());
+            }
+
+            bystander.send(java.util.Arrays.copyOfRange(pending, 10, pending.length));
+            org.bson.BsonDocument counted = bystander.read().document();
+            assertEquals(2, counted.getNumber("n").intValue(), counted::toJson);
+        }
+        assertEquals(2, c.countDocuments());
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (byte[] p : parts) {
+            out.writeBytes(p);
+        }
+        return out.toByteArray();
     }
 }

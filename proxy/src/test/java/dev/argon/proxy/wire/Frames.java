@@ -22,29 +22,29 @@ import org.bson.io.BasicOutputBuffer;
  * Builds and parses raw wire messages for tests, independently of the production encoder and decoders, so the two
  * check each other.
  */
-final class Frames {
+public final class Frames {
     private Frames() {
     }
 
-    static byte[] bson(BsonDocument document) {
+    public static byte[] bson(BsonDocument document) {
         BasicOutputBuffer out = new BasicOutputBuffer();
         new BsonDocumentCodec().encode(new BsonBinaryWriter(out), document, EncoderContext.builder().build());
         return out.toByteArray();
     }
 
-    static BsonDocument parseBson(byte[] bytes, int offset, int length) {
+    public static BsonDocument parseBson(byte[] bytes, int offset, int length) {
         ByteBuffer buffer = ByteBuffer.wrap(bytes, offset, length).slice().order(ByteOrder.LITTLE_ENDIAN);
         return new BsonDocumentCodec().decode(new BsonBinaryReader(buffer), DecoderContext.builder().build());
     }
 
     /** A whole message: header with the right length, then {@code body}. */
-    static byte[] message(int requestId, int opCode, byte[] body) {
+    public static byte[] message(int requestId, int opCode, byte[] body) {
         return ByteBuffer.allocate(16 + body.length).order(ByteOrder.LITTLE_ENDIAN)
                 .putInt(16 + body.length).putInt(requestId).putInt(0).putInt(opCode).put(body).array();
     }
 
     /** A kind-1 section. */
-    static byte[] sequence(String identifier, List<BsonDocument> documents) {
+    public static byte[] sequence(String identifier, List<BsonDocument> documents) {
         ByteArrayOutputStream docs = new ByteArrayOutputStream();
         documents.forEach(d -> docs.writeBytes(bson(d)));
         byte[] id = identifier.getBytes(StandardCharsets.UTF_8);
@@ -55,7 +55,7 @@ final class Frames {
     }
 
     /** An OP_MSG with a kind-0 body and the given raw extra sections. */
-    static byte[] opMsg(int requestId, int flags, BsonDocument body, byte[]... sections) {
+    public static byte[] opMsg(int requestId, int flags, BsonDocument body, byte[]... sections) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.write(0);
         out.writeBytes(bson(body));
@@ -66,14 +66,14 @@ final class Frames {
     }
 
     /** An OP_MSG whose sections are exactly {@code sections}, valid or not. */
-    static byte[] opMsgRaw(int requestId, int flags, byte[] sections) {
+    public static byte[] opMsgRaw(int requestId, int flags, byte[] sections) {
         ByteBuffer body = ByteBuffer.allocate(4 + sections.length).order(ByteOrder.LITTLE_ENDIAN);
         body.putInt(flags).put(sections);
         return message(requestId, OpCode.OP_MSG, body.array());
     }
 
     /** Sets the checksum flag and appends the CRC-32C of the message. */
-    static byte[] withChecksum(byte[] message) {
+    public static byte[] withChecksum(byte[] message) {
         ByteBuffer b = ByteBuffer.allocate(message.length + 4).order(ByteOrder.LITTLE_ENDIAN);
         b.put(message).putInt(0, message.length + 4).putInt(16, b.getInt(16) | OpMsg.CHECKSUM_PRESENT);
         CRC32C crc = new CRC32C();
@@ -82,7 +82,7 @@ final class Frames {
         return b.array();
     }
 
-    static byte[] opQuery(int requestId, String namespace, BsonDocument query) {
+    public static byte[] opQuery(int requestId, String namespace, BsonDocument query) {
         byte[] ns = namespace.getBytes(StandardCharsets.UTF_8);
         byte[] doc = bson(query);
         ByteBuffer body = ByteBuffer.allocate(4 + ns.length + 1 + 8 + doc.length).order(ByteOrder.LITTLE_ENDIAN);
@@ -91,7 +91,7 @@ final class Frames {
     }
 
     /** Wraps a whole message in OP_COMPRESSED with compressor id 0 (noop), 2 (zlib) or 3 (zstd). */
-    static byte[] compress(byte[] message, int compressorId) {
+    public static byte[] compress(byte[] message, int compressorId) {
         ByteBuffer in = ByteBuffer.wrap(message).order(ByteOrder.LITTLE_ENDIAN);
         byte[] original = java.util.Arrays.copyOfRange(message, 16, message.length);
         byte[] payload = switch (compressorId) {
@@ -105,7 +105,7 @@ final class Frames {
         return message(in.getInt(4), OpCode.OP_COMPRESSED, body.array());
     }
 
-    static byte[] deflate(byte[] bytes) {
+    public static byte[] deflate(byte[] bytes) {
         Deflater deflater = new Deflater();
         deflater.setInput(bytes);
         deflater.finish();
@@ -119,12 +119,12 @@ final class Frames {
     }
 
     /** A parsed reply; {@code compressorId} is -1 when it came uncompressed. */
-    record Reply(int requestId, int responseTo, int opCode, int flags, BsonDocument document, int compressorId,
+    public record Reply(int requestId, int responseTo, int opCode, int flags, BsonDocument document, int compressorId,
                  long cursorId, int numberReturned) {
     }
 
     /** Parses a whole OP_MSG or OP_REPLY, compressed or not. */
-    static Reply parse(byte[] message) {
+    public static Reply parse(byte[] message) {
         ByteBuffer b = ByteBuffer.wrap(message).order(ByteOrder.LITTLE_ENDIAN);
         if (b.getInt(0) != message.length) {
             throw new AssertionError("messageLength " + b.getInt(0) + " but " + message.length + " bytes");

@@ -269,4 +269,22 @@ class MessageDecoderTest {
                 () -> channel.writeInbound(Unpooled.wrappedBuffer(Frames.message(1, 2005, new byte[8]))));
         assertTrue(e.getCause().getMessage().contains("2005"));
     }
+
+    @Test
+    void invalidUtf8InAStringOrANameIsRejectedNotReplaced() {
+        for (String bad : new String[] {"s", "\u00e9"}) {
+            // {<name>: "<value>", $db: "test"} where either the value or the name holds the lone byte 0xE9.
+            boolean inName = bad.equals("s");
+            byte[] name = inName ? new byte[] {(byte) 0xE9} : new byte[] {'s'};
+            byte[] value = inName ? new byte[] {'v'} : new byte[] {(byte) 0xE9};
+            ByteBuffer b = ByteBuffer.allocate(64).order(ByteOrder.LITTLE_ENDIAN);
+            b.putInt(0).put((byte) 2).put(name).put((byte) 0).putInt(value.length + 1).put(value).put((byte) 0);
+            b.put((byte) 2).put("$db".getBytes()).put((byte) 0).putInt(5).put("test".getBytes()).put((byte) 0).put((byte) 0);
+            byte[] doc = java.util.Arrays.copyOf(b.array(), b.position());
+            ByteBuffer.wrap(doc).order(ByteOrder.LITTLE_ENDIAN).putInt(0, doc.length);
+            byte[] sections = new byte[doc.length + 1];
+            System.arraycopy(doc, 0, sections, 1, doc.length);
+            assertRejected(decode(Frames.opMsgRaw(9, 0, sections)), 22);
+        }
+    }
 }

@@ -10,26 +10,31 @@ import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
-/** A bare socket speaking raw bytes to the server, for messages no driver would send. */
-final class RawClient implements AutoCloseable {
+/** A bare socket speaking raw bytes to the server, for messages no driver would send. Not thread-safe. */
+public final class RawClient implements AutoCloseable {
     private final Socket socket;
     private final DataInputStream in;
 
-    RawClient(int port) throws IOException {
+    public RawClient(int port) throws IOException {
         socket = new Socket("127.0.0.1", port);
         socket.setTcpNoDelay(true);
         socket.setSoTimeout(10_000);
         in = new DataInputStream(socket.getInputStream());
     }
 
-    RawClient send(byte[] bytes) throws IOException {
+    public RawClient send(byte[] bytes) throws IOException {
         socket.getOutputStream().write(bytes);
         socket.getOutputStream().flush();
         return this;
     }
 
     /** Reads one whole reply message and parses it. */
-    Frames.Reply read() throws IOException {
+    public Frames.Reply read() throws IOException {
+        return Frames.parse(readRaw());
+    }
+
+    /** Reads one whole reply message, header included, as the server sent it. */
+    public byte[] readRaw() throws IOException {
         byte[] header = new byte[4];
         in.readFully(header);
         int length = ByteBuffer.wrap(header).order(ByteOrder.LITTLE_ENDIAN).getInt();
@@ -39,11 +44,11 @@ final class RawClient implements AutoCloseable {
         byte[] message = new byte[length];
         System.arraycopy(header, 0, message, 0, 4);
         in.readFully(message, 4, length - 4);
-        return Frames.parse(message);
+        return message;
     }
 
     /** Sends a message and reads its reply. */
-    Frames.Reply call(byte[] message) throws IOException {
+    public Frames.Reply call(byte[] message) throws IOException {
         return send(message).read();
     }
 
@@ -51,7 +56,7 @@ final class RawClient implements AutoCloseable {
      * True if the server closes the connection within {@code millis} (end of stream or reset), after discarding
      * anything it sent before; false if it stays open.
      */
-    boolean closedByServer(int millis) throws IOException {
+    public boolean closedByServer(int millis) throws IOException {
         int previous = socket.getSoTimeout();
         socket.setSoTimeout(millis);
         try {
@@ -73,7 +78,7 @@ final class RawClient implements AutoCloseable {
     }
 
     /** Half-closes: tells the server no more bytes will come. */
-    void shutdownOutput() throws IOException {
+    public void shutdownOutput() throws IOException {
         socket.shutdownOutput();
     }
 

@@ -4,18 +4,40 @@ import dev.argon.engine.ArgonException;
 import dev.argon.engine.MongoErrorCode;
 import dev.argon.engine.cursor.DocSize;
 import java.util.Map;
+import org.bson.BsonArray;
 import org.bson.BsonDocument;
 import org.bson.BsonObjectId;
 import org.bson.BsonValue;
 
-/** Checks a document must pass before it is stored, and {@code _id} generation. Stateless. */
+/**
+ * Checks a document must pass before it is stored, and {@code _id} generation. Stateless.
+ *
+ * <p>The limits are mongod's for user documents: 16 MiB of BSON and 100 levels of nesting. Each write path
+ * reports them with the code and message mongod 7.0 uses on that path (insert, update result, upsert), because
+ * drivers and applications match on them.
+ */
 final class Documents {
+    /** BSONObjMaxUserSize. */
     static final int MAX_SIZE = 16 * 1024 * 1024;
+    /** BSONDepth::getMaxDepthForUserStorage(): the top-level fields are level 1. */
+    static final int MAX_DEPTH = 100;
+
+    /** Which write produced a document; decides the error mongod would give for an oversized one. */
+    enum Origin { INSERT, UPDATE, UPSERT }
 
     private Documents() {}
 
-    /** The document with an {@code _id} first (generated when missing), validated. */
+    /** The document with an {@code _id} first (generated when missing), validated as an insert. */
     static BsonDocument prepareForInsert(BsonDocument doc) {
+        return prepare(doc, Origin.INSERT);
+    }
+
+    /** As {@link #prepareForInsert}, for the document an upsert inserts. */
+    static BsonDocument prepareForUpsert(BsonDocument doc) {
+        return prepare(doc, Origin.UPSERT);
+    }
+
+    private static BsonDocument prepare(BsonDocument doc, Origin origin) {
         BsonDocument out = doc;
         BsonValue id = doc.get("_id");
         if (id == null) {
@@ -31,31 +53,87 @@ final class Documents {
                 }
             }
         }
-        validate(out);
+        validate(out, origin);
         return out;
     }
 
-    static void validate(BsonDocument doc) {
-        BsonValue id = doc.get("_id");
-        if (id != null) {
-            if (id.isArray()) {
-                throw new ArgonException(MongoErrorCode.BAD_VALUE, "The '_id' value cannot be of type array");
-            }
-            if (id.isRegularExpression()) {
-                throw new ArgonException(MongoErrorCode.BAD_VALUE, "can't use a regex for _id");
-            }
-            if (id.isDocument()) {
-                for (String k : id.asDocument().keySet()) {
-                    if (k.startsWith("$")) {
-                        throw new ArgonException(MongoErrorCode.DOLLAR_PREFIXED_FIELD_NAME,
-                                "_id fields may not contain '$'-prefixed fields: " + k + " is not valid for storage.");
-                    }
-                }
+    /** Validates the result of an update (replacement, operators or pipeline) of a stored document. */
+    static void validateUpdated(BsonDocument doc) {
+        validate(doc, Origin.UPDATE);
+    }
+
+    private static void validate(BsonDocument doc, Origin origin) {
+        // mongod checks an insert's size before its depth, and an update's or upsert's depth (storage
+        // validation) before its size.
+        if (origin == Origin.INSERT) {
+            checkSize(doc, origin);
+            checkDepth(doc, origin);
+        } else {
+            checkDepth(doc, origin);
+            checkSize(doc, origin);
+        }
+        checkId(doc.get("_id"));
+    }
+
+    private static void checkSize(BsonDocument doc, Origin origin) {
+        int size = DocSize.estimate(doc);
+        if (size <= MAX_SIZE) {
+            return;
+        }
+        switch (origin) {
+            case INSERT -> throw new ArgonException(MongoErrorCode.BAD_VALUE,
+                    "object to insert too large. size in bytes: " + size + ", max size: " + MAX_SIZE);
+            case UPDATE -> throw new ArgonException(MongoErrorCode.LOCATION_17419,
+                    "Resulting document after update is larger than " + MAX_SIZE);
+            case UPSERT -> throw new ArgonException(MongoErrorCode.LOCATION_17420,
+                    "Document to upsert is larger than " + MAX_SIZE);
+        }
+    }
+
+    private static void checkDepth(BsonDocument doc, Origin origin) {
+        if (exceedsDepth(doc, 1)) {
+            throw new ArgonException(MongoErrorCode.OVERFLOW, origin == Origin.INSERT
+                    ? "cannot insert document because it exceeds " + MAX_DEPTH + " levels of nesting"
+                    : "Document exceeds maximum nesting depth of " + MAX_DEPTH);
+        }
+    }
+
+    /**
+     * True if some element of {@code container}, whose own elements are at {@code level}, lies deeper than
+     * {@link #MAX_DEPTH}. An empty document or array adds no level, as in mongod. Recursion stops at the limit, so
+     * the stack it uses is bounded whatever the input.
+     */
+    static boolean exceedsDepth(BsonValue container, int level) {
+        if (level > MAX_DEPTH) {
+            return true;
+        }
+        Iterable<BsonValue> children = container.isDocument() ? container.asDocument().values() : (BsonArray) container;
+        for (BsonValue child : children) {
+            if ((child.isDocument() && !child.asDocument().isEmpty() || child.isArray() && !child.asArray().isEmpty())
+                    && exceedsDepth(child, level + 1)) {
+                return true;
             }
         }
-        if (DocSize.estimate(doc) > MAX_SIZE) {
-            throw new ArgonException(MongoErrorCode.BSON_OBJECT_TOO_LARGE, "object to insert too large. size in bytes: "
-                    + DocSize.estimate(doc) + ", max size: " + MAX_SIZE);
+        return false;
+    }
+
+    private static void checkId(BsonValue id) {
+        if (id == null) {
+            return;
+        }
+        if (id.isArray()) {
+            throw new ArgonException(MongoErrorCode.BAD_VALUE, "The '_id' value cannot be of type array");
+        }
+        if (id.isRegularExpression()) {
+            throw new ArgonException(MongoErrorCode.BAD_VALUE, "can't use a regex for _id");
+        }
+        if (id.isDocument()) {
+            for (String k : id.asDocument().keySet()) {
+                if (k.startsWith("$")) {
+                    throw new ArgonException(MongoErrorCode.DOLLAR_PREFIXED_FIELD_NAME,
+                            "_id fields may not contain '$'-prefixed fields: " + k + " is not valid for storage.");
+                }
+            }
         }
     }
 }

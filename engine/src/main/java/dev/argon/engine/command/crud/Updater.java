@@ -42,7 +42,7 @@ final class Updater {
             matcher.matches(old, details);
             BsonDocument updated = spec.apply(old, details, false);
             checkId(old, updated);
-            Documents.validate(updated);
+            Documents.validateUpdated(updated);
             lastOld = old;
             lastNew = updated;
             if (!updated.equals(old)) {
@@ -54,7 +54,7 @@ final class Updater {
             return new Outcome(targets.size(), modified, null, lastOld, lastNew);
         }
         BsonDocument seed = spec.upsertSeed(q);
-        BsonDocument inserted = Documents.prepareForInsert(spec.isReplacement() ? seed : spec.apply(seed, null, true));
+        BsonDocument inserted = Documents.prepareForUpsert(spec.isReplacement() ? seed : spec.apply(seed, null, true));
         s.insert(c, inserted);
         return new Outcome(0, 0, inserted.get("_id"), null, inserted);
     }
