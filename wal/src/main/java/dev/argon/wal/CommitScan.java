@@ -26,7 +26,13 @@ public final class CommitScan implements Iterator<BsonDocument>, AutoCloseable {
         Bytes.putInt(top, 0, branchId);
         Bytes.putLong(top, 4, hi);
         it.seekForPrev(top);
-        advance();
+        try {
+            advance();
+        } catch (RuntimeException e) {
+            // A record that does not decode must not leak the native iterator: the caller never gets it to close.
+            it.close();
+            throw e;
+        }
     }
 
     private void advance() {

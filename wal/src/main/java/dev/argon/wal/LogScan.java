@@ -18,7 +18,13 @@ public final class LogScan implements Iterator<LogRecord>, AutoCloseable {
         this.to = to;
         this.it = db.db().newIterator(db.log());
         it.seek(Bytes.longKey(from));
-        advance();
+        try {
+            advance();
+        } catch (RuntimeException e) {
+            // A record that does not decode must not leak the native iterator: the caller never gets it to close.
+            it.close();
+            throw e;
+        }
     }
 
     private void advance() {

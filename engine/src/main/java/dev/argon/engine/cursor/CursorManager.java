@@ -138,14 +138,17 @@ public final class CursorManager implements AutoCloseable {
     public BsonDocument firstBatch(String ns, Iterator<BsonDocument> source, AutoCloseable resource, long batchSize,
                                    boolean singleBatch, BsonValue sessionId) {
         BsonArray batch;
+        boolean more;
         try {
             batch = fill(source, batchSize <= 0 ? DEFAULT_FIRST_BATCH : batchSize, batchSize == 0);
+            // Lazy sources (diff, merge walks, history) read in hasNext, so it may throw too.
+            more = source.hasNext();
         } catch (RuntimeException e) {
             closeQuietly(resource);
             throw e;
         }
         long id = 0;
-        if (source.hasNext() && !singleBatch) {
+        if (more && !singleBatch) {
             if (open.incrementAndGet() > maxOpen) {
                 open.decrementAndGet();
                 closeQuietly(resource);

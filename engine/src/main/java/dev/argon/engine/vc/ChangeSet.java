@@ -124,11 +124,17 @@ final class ChangeSet {
         List<DataView.DocumentScan> scans = new ArrayList<>();
         if (fullCompare.contains(ns)) {
             String[] dc = split(ns);
-            for (DataView v : views) {
-                CollectionInfo c = v.collection(dc[0], dc[1]);
-                if (c != null) {
-                    scans.add(v.documents(c));
+            try {
+                for (DataView v : views) {
+                    CollectionInfo c = v.collection(dc[0], dc[1]);
+                    if (c != null) {
+                        scans.add(v.documents(c));
+                    }
                 }
+            } catch (RuntimeException e) {
+                // The scans opened so far hold storage iterators.
+                scans.forEach(DataView.DocumentScan::close);
+                throw e;
             }
         }
         TreeMap<byte[], BsonValue> known = ids.get(ns);

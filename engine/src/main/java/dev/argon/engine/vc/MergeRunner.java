@@ -5,7 +5,6 @@ import dev.argon.engine.MongoErrorCode;
 import dev.argon.engine.cursor.DocSize;
 import dev.argon.engine.store.Store;
 import dev.argon.wal.Branch;
-import dev.argon.wal.CommitRequest;
 import dev.argon.wal.CommitResult;
 import dev.argon.wal.Wal;
 import java.util.List;
@@ -74,8 +73,9 @@ public final class MergeRunner {
                             + (walk.conflictCount() > listed.conflicts.size() ? " (the first " + listed.conflicts.size() + " are listed; preview the merge to page through all)" : ""),
                             new BsonDocument("conflicts", listed.conflicts).append("conflictCount", new BsonInt64(walk.conflictCount())));
                 }
-                CommitResult r = w.session().isEmpty() ? null
-                        : wal.commit(new CommitRequest(t.id(), actor, comment, sync, w.session().entries(), List.of(m.markWrite())));
+                // Through the session, so a journaled merge waits for its fsync after the branch lock is released
+                // (Store.Write.close), not while the target's writers queue behind it.
+                CommitResult r = w.session().commit(actor, comment, sync, List.of(m.markWrite()));
                 return new Applied(walk.counts(), r == null ? head : r.endLsn(), walk.conflictCount(), listed.conflicts, m.points());
             }
         }
