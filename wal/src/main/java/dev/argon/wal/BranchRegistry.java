@@ -137,7 +137,7 @@ final class BranchRegistry {
         return Bson.bytes(d);
     }
 
-    private static Branch decode(byte[] bytes) {
+    static Branch decode(byte[] bytes) {
         BsonDocument d = Bson.document(bytes);
         BsonValue name = d.get("name");
         BsonValue by = d.get("createdBy");

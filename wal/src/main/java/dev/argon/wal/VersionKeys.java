@@ -1,6 +1,8 @@
 package dev.argon.wal;
 
 import java.util.Arrays;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksIterator;
 
 /**
  * Layout of the {@code versions} column family: key {@code userKey | ~lsn}, value
@@ -52,6 +54,23 @@ final class VersionKeys {
 
     static boolean isTombstone(byte[] value) {
         return value[4] == TOMBSTONE;
+    }
+
+    /** The payload of userKey visible in view, or null if absent or deleted: one seek and a short walk. */
+    static byte[] read(WalDb db, ReadOptions options, ReadView view, byte[] userKey) {
+        try (RocksIterator it = db.db().newIterator(db.versions(), options)) {
+            for (it.seek(key(userKey, view.maxBound())); it.isValid(); it.next()) {
+                byte[] key = it.key();
+                if (!isVersionOf(key, userKey)) {
+                    return null;
+                }
+                byte[] value = it.value();
+                if (view.visible(branchId(value), lsn(key))) {
+                    return isTombstone(value) ? null : payload(value);
+                }
+            }
+        }
+        return null;
     }
 
     static byte[] payload(byte[] value) {

@@ -258,20 +258,7 @@ public final class Wal implements AutoCloseable {
 
     /** The visible payload of userKey in view, or null if absent or deleted. */
     public byte[] get(ReadView view, byte[] userKey) {
-        long bound = view.maxBound();
-        try (RocksIterator it = db.db().newIterator(db.versions(), pointReads)) {
-            for (it.seek(VersionKeys.key(userKey, bound)); it.isValid(); it.next()) {
-                byte[] key = it.key();
-                if (!VersionKeys.isVersionOf(key, userKey)) {
-                    return null;
-                }
-                byte[] value = it.value();
-                if (view.visible(VersionKeys.branchId(value), VersionKeys.lsn(key))) {
-                    return VersionKeys.isTombstone(value) ? null : VersionKeys.payload(value);
-                }
-            }
-        }
-        return null;
+        return VersionKeys.read(db, pointReads, view, userKey);
     }
 
     /** Visible live keys under prefix in key order, starting at startUserKey (inclusive) if given. */

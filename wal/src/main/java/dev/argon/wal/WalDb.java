@@ -29,13 +29,31 @@ final class WalDb implements AutoCloseable {
     private final List<ColumnFamilyHandle> handles = new ArrayList<>();
     private final LRUCache cache;
 
+    /** Directories this process has open, so a read-only check refuses them too (a file lock cannot tell). */
+    private static final java.util.Set<Path> OPEN = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    private final Path dir;
+    private final boolean readOnly;
+
     WalDb(Path dir) {
+        this(dir, false);
+    }
+
+    /**
+     * Opens the database; read-only replays the RocksDB WAL in memory and writes nothing (for {@code fsck}),
+     * and needs an existing Argon data directory.
+     */
+    WalDb(Path dir, boolean readOnly) {
+        this.dir = dir.toAbsolutePath().normalize();
+        this.readOnly = readOnly;
         try {
-            Files.createDirectories(dir);
+            if (!readOnly) {
+                Files.createDirectories(dir);
+            }
             // 256 MB of block cache: enough for the hot part of a working set on a laptop-size machine,
             // small next to the 24 GB the reference machine has.
             cache = new LRUCache(256L << 20);
-            dbOptions = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true)
+            dbOptions = new DBOptions().setCreateIfMissing(!readOnly).setCreateMissingColumnFamilies(!readOnly)
                     .setMaxBackgroundJobs(2).setKeepLogFileNum(4);
             List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
             for (String name : new String[] {"default", "log", "versions", "commits", "times"}) {
@@ -49,10 +67,19 @@ final class WalDb implements AutoCloseable {
                 cfOptions.add(o);
                 descriptors.add(new ColumnFamilyDescriptor(name.getBytes(java.nio.charset.StandardCharsets.UTF_8), o));
             }
-            db = RocksDB.open(dbOptions, dir.toString(), descriptors, handles);
+            db = readOnly ? RocksDB.openReadOnly(dbOptions, dir.toString(), descriptors, handles)
+                    : RocksDB.open(dbOptions, dir.toString(), descriptors, handles);
+            if (!readOnly) {
+                OPEN.add(this.dir);
+            }
         } catch (RocksDBException | java.io.IOException e) {
             throw new WalException("cannot open the data directory " + dir + ": " + e.getMessage(), -1, -1, e);
         }
+    }
+
+    /** True if this process has the data directory open for writing. */
+    static boolean openHere(Path dir) {
+        return OPEN.contains(dir.toAbsolutePath().normalize());
     }
 
     RocksDB db() {
@@ -85,6 +112,9 @@ final class WalDb implements AutoCloseable {
             h.close();
         }
         db.close();
+        if (!readOnly) {
+            OPEN.remove(dir);
+        }
         dbOptions.close();
         for (ColumnFamilyOptions o : cfOptions) {
             o.close();

@@ -1,0 +1,396 @@
+package dev.argon.wal;
+
+import java.nio.charset.StandardCharsets;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import org.bson.BsonDocument;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+
+/**
+ * The structural half of {@code fsck}: checks what the wal layer alone can know, on a stopped directory.
+ * <ul>
+ *   <li>RocksDB's block checksums ({@code verifyChecksum}) and that every record decodes;</li>
+ *   <li>log &harr; commits: every commit record's range {@code [startLsn, lsn]} is made of log entries of its
+ *       branch, no LSN is in two commits, no log entry lies outside a commit, {@code lastLsn} is the end of
+ *       the log;</li>
+ *   <li>commits &harr; indexes: each commit has its {@code commitEnd} and time index entries, and those
+ *       indexes name no other LSN;</li>
+ *   <li>branches: each head equals the end of the last commit of that branch id (its base when it has
+ *       none) and is &le; {@code lastLsn}; parents exist, were created before their children, and each
+ *       fork point is &le; the parent's head; tags name existing branches;</li>
+ *   <li>versions &harr; log: every version has a log entry at its LSN written by the same branch, and every
+ *       log entry wrote at least one version.</li>
+ * </ul>
+ * Which versions a log entry must have written is the engine's knowledge (document and index keys); it
+ * reads {@link #versionCount} and {@link #logBranch} after {@link #run}. Memory: a few bytes per LSN.
+ * Not thread-safe; one per run.
+ */
+public final class WalChecker {
+    private static final byte[] COMMIT_END = "commitEnd/".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] NEXT_BRANCH_ID = "nextBranchId".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] TAG_PREFIX = "tag/".getBytes(StandardCharsets.UTF_8);
+    /** logBranch value of an entry that exists but does not decode. */
+    private static final int UNDECODABLE = -1;
+
+    private final WalInspector in;
+    private final WalDb db;
+    private final FsckReport report;
+    private final LsnTable logBranch = new LsnTable();
+    private final LsnTable versionCount = new LsnTable();
+    private final LsnTable coveredBy = new LsnTable();
+    private final BitSet commitEnds = new BitSet();
+    private final Map<Integer, Long> lastCommit = new HashMap<>();
+    private final Map<Integer, Branch> branches = new HashMap<>();
+    private long lastLsn;
+    private long logEnd;
+
+    public WalChecker(WalInspector in, FsckReport report) {
+        this.in = in;
+        this.db = in.db();
+        this.report = report;
+    }
+
+    /** Runs every structural check, adding what it finds to the report. */
+    public void run() {
+        checksums();
+        guarded("last LSN", () -> lastLsn = in.lastLsn());
+        guarded("log", this::log);
+        guarded("branch records", this::branchRecords);
+        guarded("commit records", this::commits);
+        guarded("commit indexes", this::commitIndexes);
+        guarded("branch heads", this::branchHeads);
+        guarded("tags", this::tags);
+        guarded("versions", this::versions);
+        for (long lsn = 1; lsn <= logEnd; lsn++) {
+            if (logBranch.get(lsn) > 0 && versionCount.get(lsn) == 0) {
+                report.problem(FsckReport.VERSION_MISSING, "the log entry at lsn " + lsn + " has no versioned keys", logBranch.get(lsn), lsn);
+            }
+        }
+    }
+
+    /** How many versions were written at lsn (all keys of the log entry with that LSN). */
+    public int versionCount(long lsn) {
+        return versionCount.get(lsn);
+    }
+
+    /** The branch id of the log entry at lsn; 0 if there is none, -1 if it does not decode. */
+    public int logBranch(long lsn) {
+        return logBranch.get(lsn);
+    }
+
+    private void guarded(String what, Runnable check) {
+        try {
+            check.run();
+        } catch (WalException e) {
+            report.problem(FsckReport.UNREADABLE, "reading the " + what + " failed: " + e.getMessage(), -1, -1);
+        }
+    }
+
+    private void checksums() {
+        try {
+            db.db().verifyChecksum();
+        } catch (RocksDBException e) {
+            report.problem(FsckReport.CHECKSUM, "RocksDB checksum verification failed: " + e.getMessage(), -1, -1);
+        }
+    }
+
+    private void log() {
+        long n = 0;
+        try (RocksIterator it = db.db().newIterator(db.log())) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                byte[] k = it.key();
+                n++;
+                if (k.length != 8 || !LsnTable.fits(Bytes.getLong(k, 0))) {
+                    report.problem(FsckReport.UNREADABLE, "a log key is not an LSN: " + hex(k), -1, -1);
+                    continue;
+                }
+                long lsn = Bytes.getLong(k, 0);
+                logEnd = Math.max(logEnd, lsn);
+                int branch;
+                try {
+                    branch = LogRecord.decode(lsn, Bson.document(it.value())).branchId();
+                } catch (RuntimeException e) {
+                    report.problem(FsckReport.UNREADABLE, "the log entry at lsn " + lsn + " does not decode: " + e.getMessage(), -1, lsn);
+                    branch = UNDECODABLE;
+                }
+                if (branch == 0 || branch < UNDECODABLE) {
+                    report.problem(FsckReport.UNREADABLE, "the log entry at lsn " + lsn + " names branch id " + branch, -1, lsn);
+                    branch = UNDECODABLE;
+                }
+                logBranch.set(lsn, branch);
+                if (lsn > lastLsn) {
+                    report.problem(FsckReport.LAST_LSN, "the log entry at lsn " + lsn + " lies above lastLsn " + lastLsn, branch, lsn);
+                }
+            }
+            WalInspector.status(it);
+        }
+        report.count("logEntries", n);
+        if (logEnd < lastLsn) {
+            report.problem(FsckReport.LAST_LSN, "lastLsn is " + lastLsn + " but the log ends at " + logEnd, -1, lastLsn);
+        }
+    }
+
+    private void branchRecords() {
+        Set<String> names = new HashSet<>();
+        try (RocksIterator it = db.db().newIterator(db.meta())) {
+            for (it.seek(WalInspector.BRANCH_PREFIX); it.isValid() && Bytes.startsWith(it.key(), WalInspector.BRANCH_PREFIX); it.next()) {
+                byte[] k = it.key();
+                Branch b;
+                try {
+                    b = BranchRegistry.decode(it.value());
+                } catch (RuntimeException e) {
+                    report.problem(FsckReport.UNREADABLE, "the branch record " + hex(k) + " does not decode: " + e.getMessage(), -1, -1);
+                    continue;
+                }
+                if (k.length != WalInspector.BRANCH_PREFIX.length + 4 || Bytes.getInt(k, WalInspector.BRANCH_PREFIX.length) != b.id()) {
+                    report.problem(FsckReport.BRANCH_ANCESTRY, "the branch record of id " + b.id() + " is stored under another key", b.id(), -1);
+                }
+                if (b.name() != null && !names.add(b.name())) {
+                    report.problem(FsckReport.BRANCH_ANCESTRY, "two branch ids are named '" + b.name() + "'", b.id(), -1);
+                }
+                branches.put(b.id(), b);
+            }
+            WalInspector.status(it);
+        }
+        report.count("branches", branches.size());
+        if (!names.contains(Branch.MAIN) && (lastLsn > 0 || !branches.isEmpty())) {
+            report.problem(FsckReport.BRANCH_ANCESTRY, "no live branch is named 'main'", -1, -1);
+        }
+    }
+
+    private void commits() {
+        long n = 0;
+        try (RocksIterator it = db.db().newIterator(db.commits())) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                n++;
+                byte[] k = it.key();
+                if (k.length != 12) {
+                    report.problem(FsckReport.UNREADABLE, "a commit key is not branch id and LSN: " + hex(k), -1, -1);
+                    continue;
+                }
+                commit(Bytes.getInt(k, 0), Bytes.getLong(k, 4), it.value());
+            }
+            WalInspector.status(it);
+        }
+        report.count("commits", n);
+        for (long lsn = 1; lsn <= Math.max(lastLsn, logEnd); lsn++) {
+            int lb = logBranch.get(lsn);
+            if (lb != 0 && coveredBy.get(lsn) == 0) {
+                report.problem(FsckReport.LOG_OUTSIDE_COMMIT, "the log entry at lsn " + lsn + " is in no commit", lb, lsn);
+            } else if (lb == 0 && coveredBy.get(lsn) == 0 && lsn <= lastLsn) {
+                report.problem(FsckReport.COMMIT_RANGE, "lsn " + lsn + " has neither a log entry nor a commit", -1, lsn);
+            }
+        }
+    }
+
+    private void commit(int branchId, long end, byte[] value) {
+        long start;
+        long time;
+        try {
+            BsonDocument d = Bson.document(value);
+            start = d.getInt64("startLsn").getValue();
+            time = d.getInt64("time").getValue();
+            if (d.getInt64("lsn").getValue() != end) {
+                report.problem(FsckReport.COMMIT_RANGE, "the commit record under lsn " + end + " says it ends at " + d.getInt64("lsn").getValue(), branchId, end);
+            }
+        } catch (RuntimeException e) {
+            report.problem(FsckReport.UNREADABLE, "the commit record at lsn " + end + " does not decode: " + e.getMessage(), branchId, end);
+            return;
+        }
+        if (start < 1 || start > end || !LsnTable.fits(end)) {
+            report.problem(FsckReport.COMMIT_RANGE, "the commit record at lsn " + end + " has the range [" + start + ", " + end + "]", branchId, end);
+            return;
+        }
+        Branch b = branches.get(branchId);
+        if (b == null) {
+            report.problem(FsckReport.COMMIT_RANGE, "the commit at lsn " + end + " belongs to branch id " + branchId + ", which has no record", branchId, end);
+        } else if (start <= b.baseLsn()) {
+            report.problem(FsckReport.COMMIT_RANGE, "the commit [" + start + ", " + end + "] lies at or below its branch's fork point " + b.baseLsn(), branchId, end);
+        }
+        for (long lsn = start; lsn <= end; lsn++) {
+            int lb = logBranch.get(lsn);
+            if (lb == 0) {
+                report.problem(FsckReport.COMMIT_RANGE, "lsn " + lsn + " of the commit [" + start + ", " + end + "] has no log entry", branchId, lsn);
+            } else if (lb > 0 && lb != branchId) {
+                report.problem(FsckReport.COMMIT_RANGE, "lsn " + lsn + " of the commit [" + start + ", " + end + "] is a log entry of branch id " + lb, branchId, lsn);
+            }
+            if (coveredBy.get(lsn) != 0) {
+                report.problem(FsckReport.COMMIT_RANGE, "lsn " + lsn + " lies in two commits", branchId, lsn);
+            }
+            coveredBy.set(lsn, branchId);
+        }
+        commitEnds.set((int) end);
+        lastCommit.merge(branchId, end, Math::max);
+        try {
+            byte[] ce = db.db().get(db.meta(), Bytes.concat(COMMIT_END, Bytes.longKey(end)));
+            if (ce == null || ce.length != 8 || Bytes.getLong(ce, 0) != start) {
+                report.problem(FsckReport.COMMIT_INDEX, "the commit [" + start + ", " + end + "] has "
+                        + (ce == null ? "no commitEnd entry" : "a commitEnd entry that does not name its start"), branchId, end);
+            }
+            byte[] tk = new byte[16];
+            Bytes.putLong(tk, 0, time);
+            Bytes.putLong(tk, 8, end);
+            if (db.db().get(db.times(), tk) == null) {
+                report.problem(FsckReport.COMMIT_INDEX, "the commit at lsn " + end + " has no time index entry", branchId, end);
+            }
+        } catch (RocksDBException e) {
+            throw new WalException("cannot read the commit indexes: " + e.getMessage(), branchId, end, e);
+        }
+    }
+
+    private void commitIndexes() {
+        try (RocksIterator it = db.db().newIterator(db.meta())) {
+            for (it.seek(COMMIT_END); it.isValid() && Bytes.startsWith(it.key(), COMMIT_END); it.next()) {
+                byte[] k = it.key();
+                long end = k.length == COMMIT_END.length + 8 ? Bytes.getLong(k, COMMIT_END.length) : -1;
+                if (!isCommitEnd(end)) {
+                    report.problem(FsckReport.COMMIT_INDEX, "commitEnd entry " + hex(k) + " names no commit", -1, end);
+                }
+            }
+            WalInspector.status(it);
+        }
+        BitSet seen = new BitSet();
+        try (RocksIterator it = db.db().newIterator(db.times())) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                byte[] k = it.key();
+                long lsn = k.length == 16 ? Bytes.getLong(k, 8) : -1;
+                if (!isCommitEnd(lsn)) {
+                    report.problem(FsckReport.COMMIT_INDEX, "time index entry " + hex(k) + " names no commit", -1, lsn);
+                } else if (seen.get((int) lsn)) {
+                    report.problem(FsckReport.COMMIT_INDEX, "the commit at lsn " + lsn + " has more than one time index entry", -1, lsn);
+                } else {
+                    seen.set((int) lsn);
+                }
+            }
+            WalInspector.status(it);
+        }
+    }
+
+    private boolean isCommitEnd(long lsn) {
+        return LsnTable.fits(lsn) && lsn > 0 && commitEnds.get((int) lsn);
+    }
+
+    private void branchHeads() {
+        for (Branch b : branches.values()) {
+            String name = b.name() == null ? "(unnamed) id " + b.id() : "'" + b.name() + "'";
+            long expected = lastCommit.getOrDefault(b.id(), b.baseLsn());
+            if (b.headLsn() != expected) {
+                report.problem(FsckReport.BRANCH_HEAD, "branch " + name + " has head " + b.headLsn() + " but "
+                        + (lastCommit.containsKey(b.id()) ? "its last commit ends at " + expected : "no commits and fork point " + expected),
+                        b.id(), b.headLsn());
+            }
+            if (b.headLsn() > lastLsn) {
+                report.problem(FsckReport.BRANCH_HEAD, "branch " + name + " has head " + b.headLsn() + " above lastLsn " + lastLsn, b.id(), b.headLsn());
+            }
+            if (b.baseLsn() > b.headLsn()) {
+                report.problem(FsckReport.BRANCH_ANCESTRY, "branch " + name + " forks at " + b.baseLsn() + ", above its head " + b.headLsn(), b.id(), b.baseLsn());
+            }
+            if (b.id() == Branch.MAIN_ID) {
+                if (b.parentId() != 0) {
+                    report.problem(FsckReport.BRANCH_ANCESTRY, "the first branch has parent id " + b.parentId(), b.id(), -1);
+                }
+            } else {
+                Branch parent = branches.get(b.parentId());
+                if (parent == null) {
+                    report.problem(FsckReport.BRANCH_ANCESTRY, "branch " + name + " has parent id " + b.parentId() + ", which has no record", b.id(), -1);
+                } else {
+                    if (parent.id() >= b.id()) {
+                        report.problem(FsckReport.BRANCH_ANCESTRY, "branch " + name + " is older than its parent id " + parent.id(), b.id(), -1);
+                    }
+                    if (b.baseLsn() > parent.headLsn()) {
+                        report.problem(FsckReport.BRANCH_ANCESTRY, "branch " + name + " forks at " + b.baseLsn() + ", above its parent's head "
+                                + parent.headLsn(), b.id(), b.baseLsn());
+                    }
+                }
+            }
+            if (b.replacesId() != 0 && !branches.containsKey(b.replacesId())) {
+                report.problem(FsckReport.BRANCH_ANCESTRY, "branch " + name + " replaces id " + b.replacesId() + ", which has no record", b.id(), -1);
+            }
+        }
+        for (int id : lastCommit.keySet()) {
+            if (!branches.containsKey(id)) {
+                report.problem(FsckReport.BRANCH_HEAD, "branch id " + id + " has commits but no record", id, lastCommit.get(id));
+            }
+        }
+        byte[] next = in.meta(NEXT_BRANCH_ID);
+        if (next != null && next.length == 8) {
+            for (Branch b : branches.values()) {
+                if (b.id() != Branch.MAIN_ID && b.id() >= Bytes.getLong(next, 0)) {
+                    report.problem(FsckReport.BRANCH_ANCESTRY, "branch id " + b.id() + " is not below nextBranchId " + Bytes.getLong(next, 0), b.id(), -1);
+                }
+            }
+        }
+    }
+
+    private void tags() {
+        long n = 0;
+        try (RocksIterator it = db.db().newIterator(db.meta())) {
+            for (it.seek(TAG_PREFIX); it.isValid() && Bytes.startsWith(it.key(), TAG_PREFIX); it.next()) {
+                n++;
+                String name = new String(it.key(), TAG_PREFIX.length, it.key().length - TAG_PREFIX.length, StandardCharsets.UTF_8);
+                try {
+                    BsonDocument d = Bson.document(it.value());
+                    int branchId = d.getInt32("branchId").getValue();
+                    long lsn = d.getInt64("lsn").getValue();
+                    if (!branches.containsKey(branchId)) {
+                        report.problem(FsckReport.TAG, "tag '" + name + "' names branch id " + branchId + ", which has no record", branchId, lsn);
+                    }
+                    if (lsn < 0 || lsn > lastLsn) {
+                        report.problem(FsckReport.TAG, "tag '" + name + "' points at lsn " + lsn + ", outside the log", branchId, lsn);
+                    }
+                } catch (RuntimeException e) {
+                    report.problem(FsckReport.UNREADABLE, "tag '" + name + "' does not decode: " + e.getMessage(), -1, -1);
+                }
+            }
+            WalInspector.status(it);
+        }
+        report.count("tags", n);
+    }
+
+    private void versions() {
+        long n = 0;
+        try (RocksIterator it = db.db().newIterator(db.versions())) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                n++;
+                byte[] k = it.key();
+                byte[] v = it.value();
+                if (k.length < 9 || v.length < 5 || (v[4] != VersionKeys.LIVE && v[4] != VersionKeys.TOMBSTONE)) {
+                    report.problem(FsckReport.UNREADABLE, "the version " + hex(k) + " is malformed", -1, -1);
+                    continue;
+                }
+                long lsn = VersionKeys.lsn(k);
+                int branch = VersionKeys.branchId(v);
+                int lb = LsnTable.fits(lsn) ? logBranch.get(lsn) : 0;
+                if (lb == 0) {
+                    report.problem(FsckReport.VERSION_ORPHAN, "the version of key " + hex(VersionKeys.userKey(k)) + " at lsn " + lsn + " has no log entry", branch, lsn);
+                } else if (lb > 0 && lb != branch) {
+                    report.problem(FsckReport.VERSION_ORPHAN, "the version of key " + hex(VersionKeys.userKey(k)) + " at lsn " + lsn
+                            + " names branch id " + branch + " but its log entry belongs to branch id " + lb, branch, lsn);
+                }
+                if (LsnTable.fits(lsn)) {
+                    versionCount.increment(lsn);
+                }
+            }
+            WalInspector.status(it);
+        }
+        report.count("versions", n);
+    }
+
+    /** Key bytes for a message: printable ASCII as is, the rest as hex escapes, cut at 80 bytes. */
+    public static String hex(byte[] key) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < Math.min(key.length, 80); i++) {
+            int c = key[i] & 0xFF;
+            if (c >= 0x20 && c < 0x7F && c != '\\') {
+                sb.append((char) c);
+            } else {
+                sb.append(String.format("\\x%02x", c));
+            }
+        }
+        return key.length > 80 ? sb + "..." : sb.toString();
+    }
+}
