@@ -3,11 +3,14 @@ package dev.argon.tools;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code argon} command line: {@code serve} runs a server; the other verbs talk to a running one. */
+/**
+ * The {@code argon} command line: {@code serve} runs a server, {@code fsck} checks a stopped data directory;
+ * the other verbs talk to a running one.
+ */
 @Command(name = "argon", mixinStandardHelpOptions = true, version = "argon " + dev.argon.engine.Engine.VERSION,
         description = "Git for MongoDB data: a MongoDB-compatible server with branches, history and time travel.",
         subcommands = {ServeCommand.class, BenchCommand.class, BranchCommand.class, StatusCommand.class, LogCommand.class, DiffCommand.class,
-                MergeCommand.class, TagCommand.class, ResetCommand.class, RevertCommand.class, CommandLine.HelpCommand.class})
+                MergeCommand.class, TagCommand.class, ResetCommand.class, RevertCommand.class, FsckCommand.class, CommandLine.HelpCommand.class})
 public final class ArgonCli implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -6,6 +6,10 @@ public final class CliException extends RuntimeException {
     public static final int SERVER = 1;
     /** No server could be reached. */
     public static final int CONNECTION = 3;
+    /** {@code fsck} found damage. */
+    public static final int DAMAGE = 5;
+    /** {@code fsck} could not check the directory (in use, or not a data directory). */
+    public static final int CANNOT_CHECK = 6;
 
     private final int exitCode;
 
