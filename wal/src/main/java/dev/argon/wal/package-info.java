@@ -26,6 +26,11 @@
  * changes are fsynced (shared) before they return. A commit on a branch id retired by a drop or reset is
  * refused under the commit lock.
  *
+ * <p>Offline checks: {@link dev.argon.wal.WalInspector} opens a stopped directory read-only (refusing one another
+ * process has open, by RocksDB's {@code LOCK} file) and {@link dev.argon.wal.WalChecker} checks the invariants
+ * above (log &harr; commit records &harr; commit indexes &harr; branch heads, versions &harr; log, checksums) into an
+ * {@link dev.argon.wal.FsckReport}; the engine adds the document and index layer.
+ *
  * <p>Failures: every write goes through {@code Wal.write} and every write or fsync failure through
  * {@link dev.argon.wal.WalHealth}: a full disk refuses writes until space returns; any other failure refuses
  * writes until restart, and no waiter of a failed fsync is acknowledged. {@link dev.argon.wal.WalFaults} lets

@@ -4,5 +4,7 @@
  * {@link dev.argon.engine.store.WriteSession} stages one write command over the head and commits it as one
  * atomic batch, under the branch's write lock held by {@link dev.argon.engine.store.Store}. Secondary index
  * entries are versioned like documents and always re-checked against the document they name.
+ * {@link dev.argon.engine.store.StoreChecker} is {@code fsck}'s document and index layer: it recomputes each log
+ * entry's key writes and checks live heads' indexes against their documents, on a stopped directory.
  */
 package dev.argon.engine.store;
