@@ -43,7 +43,10 @@ class CrashIT {
                 try {
                     int port = port(dir, cycle, child);
                     try (MongoClient check = client(port)) {
+                        long t0 = System.nanoTime();
                         List<String> failures = load.verify(check);
+                        System.out.println("after kill " + cycle + ": " + load.claims() + " claims checked in "
+                                + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0) + " ms");
                         if (!failures.isEmpty()) {
                             fail("seed " + seed + ", after kill " + cycle + ": " + failures.size() + " of " + load.claims() + " claims fail, e.g. "
                                     + failures.subList(0, Math.min(10, failures.size())));
@@ -82,7 +85,10 @@ class CrashIT {
                     child.destroyForcibly();
                     child.waitFor(30, TimeUnit.SECONDS);
                 }
+                long t0 = System.nanoTime();
                 FsckReport report = StoreChecker.check(data);
+                System.out.println("fsck after kill " + (cycle + 1) + ": " + report.counts() + " in "
+                        + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0) + " ms");
                 if (!report.clean()) {
                     fail("seed " + seed + ", fsck after kill " + (cycle + 1) + ": " + report.problemCount() + " problems, e.g. "
                             + report.problems().subList(0, Math.min(10, report.problems().size())));
