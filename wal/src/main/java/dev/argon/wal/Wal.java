@@ -40,7 +40,7 @@ public final class Wal implements AutoCloseable {
     private volatile long lastTime;
     private volatile long lastCatalogLsn = Long.MAX_VALUE;
     /** Free-space reserve below which writes are refused; a system property so tests can use a small disk. */
-    static final String MIN_FREE_PROPERTY = "argon.wal.minFreeBytes";
+    public static final String MIN_FREE_PROPERTY = "argon.wal.minFreeBytes";
     private final WalHealth health;
     private volatile WalFaults faults = WalFaults.NONE;
     /** Every commit and metadata write uses these: unsynced, durability comes from {@link WalSyncer}. */
@@ -308,13 +308,7 @@ public final class Wal implements AutoCloseable {
                 Bytes.putLong(timeKey, 0, time);
                 Bytes.putLong(timeKey, 8, lsn);
                 batch.put(db.times(), timeKey, new byte[0]);
-                for (KeyWrite m : request.metaWrites()) {
-                    if (m.payload() == null) {
-                        batch.delete(db.meta(), m.userKey());
-                    } else {
-                        batch.put(db.meta(), m.userKey(), m.payload());
-                    }
-                }
+                putMeta(batch, request.metaWrites());
                 Branch moved = branch.withHead(lsn);
                 branches.write(batch, db, moved);
                 batch.put(db.meta(), LAST_LSN, Bytes.longKey(lsn));
@@ -549,23 +543,36 @@ public final class Wal implements AutoCloseable {
      * Writes metadata keys outside any commit, atomically (one batch; a null payload deletes the key). For
      * metadata that has no data change to ride with (retryable-write records of statements that changed
      * nothing, and the removal of expired ones); metadata that belongs to a commit goes in
-     * {@link CommitRequest#metaWrites()} instead.
+     * {@link CommitRequest#metaWrites()} instead. Goes through the same checks as a commit: refused while the
+     * disk is full or after a storage failure ({@link WalException}); with {@code sync}, returns only once the
+     * write is on stable storage, sharing the fsync with concurrent committers.
      */
-    public void writeMeta(java.util.List<KeyWrite> writes) {
+    public void writeMeta(java.util.List<KeyWrite> writes, boolean sync) {
         if (writes.isEmpty()) {
             return;
         }
-        try (WriteBatch batch = new WriteBatch(); WriteOptions wo = new WriteOptions()) {
-            for (KeyWrite m : writes) {
-                if (m.payload() == null) {
-                    batch.delete(db.meta(), m.userKey());
-                } else {
-                    batch.put(db.meta(), m.userKey(), m.payload());
-                }
-            }
-            db.db().write(wo, batch);
+        long seq;
+        commitLock.lock();
+        try (WriteBatch batch = new WriteBatch()) {
+            putMeta(batch, writes);
+            seq = write(batch, "writing metadata", -1, -1, lastLsn);
         } catch (RocksDBException e) {
-            throw new WalException("cannot write metadata: " + e.getMessage(), -1, -1, e);
+            throw new WalException("cannot build the metadata batch: " + e.getMessage(), -1, -1, e);
+        } finally {
+            commitLock.unlock();
+        }
+        if (sync) {
+            syncer.awaitSeq(seq);
+        }
+    }
+
+    private void putMeta(WriteBatch batch, java.util.List<KeyWrite> writes) throws RocksDBException {
+        for (KeyWrite m : writes) {
+            if (m.payload() == null) {
+                batch.delete(db.meta(), m.userKey());
+            } else {
+                batch.put(db.meta(), m.userKey(), m.payload());
+            }
         }
     }
 

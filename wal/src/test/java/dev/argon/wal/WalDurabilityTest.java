@@ -25,7 +25,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Durability edges of the WAL under a controlled schedule: shared fsyncs, failed fsyncs and writes, branch and
- * tag changes that must be synced before they return, and commits racing a drop or reset.
+ * tag changes that must be synced before they return, metadata written outside a commit, and commits racing a
+ * drop or reset.
  */
 class WalDurabilityTest {
     private Path dir;
@@ -223,7 +224,8 @@ class WalDurabilityTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"createBranch", "dropBranch", "renameBranch", "protectBranch", "createTag", "dropTag", "resetBranch", "allocateId"})
+    @ValueSource(strings = {"createBranch", "dropBranch", "renameBranch", "protectBranch", "createTag", "dropTag", "resetBranch", "allocateId",
+            "writeMetaSynced"})
     void branchAndTagChangesReturnOnlyOnceSynced(String op) {
         put(Branch.MAIN_ID, "a", false);
         Branch exp = wal.createBranch("exp", Branch.MAIN_ID, Long.MAX_VALUE, "t");
@@ -237,6 +239,7 @@ class WalDurabilityTest {
             case "dropTag" -> w -> w.dropTag("t1");
             case "resetBranch" -> w -> w.resetBranch(exp.id(), Branch.MAIN_ID, 0, null, "t");
             case "allocateId" -> Wal::allocateId;
+            case "writeMetaSynced" -> w -> w.writeMeta(List.of(KeyWrite.put(k("m"), new byte[] {1})), true);
             default -> throw new IllegalArgumentException(op);
         };
         // With every fsync failing, a change that waited for one cannot be acknowledged.
@@ -286,6 +289,58 @@ class WalDurabilityTest {
                 assertEquals(BranchException.Kind.RETIRED, ((BranchException) errors.get(0)).kind());
             }
             assertEquals(headAtDrop, wal.branch(b.id()).headLsn());
+        }
+    }
+
+    @Test
+    void metadataWritesAreRefusedAfterAFailedFsync() {
+        put(Branch.MAIN_ID, "a", false);
+        wal.faults(new WalFaults() {
+            @Override
+            public void beforeSync() throws IOException {
+                throw new IOException("Input/output error");
+            }
+        });
+        assertThrows(WalException.class, () -> wal.awaitDurable(wal.lastLsn()));
+        wal.faults(null);
+        WalException e = assertThrows(WalException.class, () -> wal.writeMeta(List.of(KeyWrite.put(k("m"), new byte[] {1})), false));
+        assertEquals(WalException.Kind.UNHEALTHY, e.kind());
+        assertEquals(null, wal.meta(k("m")), "a refused metadata write left nothing behind");
+    }
+
+    @Test
+    void aFailedMetadataWriteIsReportedToHealth() {
+        wal.faults(new WalFaults() {
+            @Override
+            public void beforeWrite() throws IOException {
+                throw new IOException("Input/output error");
+            }
+        });
+        assertEquals(WalException.Kind.UNHEALTHY,
+                assertThrows(WalException.class, () -> wal.writeMeta(List.of(KeyWrite.put(k("m"), new byte[] {1})), false)).kind());
+        assertEquals(WalHealth.State.FAILED, wal.health().state());
+        wal.faults(null);
+        assertEquals(WalException.Kind.UNHEALTHY, assertThrows(WalException.class, () -> put(Branch.MAIN_ID, "b", false)).kind());
+    }
+
+    @Test
+    void metadataWritesAreRefusedWhileTheDiskIsFull() throws Exception {
+        // A reserve larger than any disk: every write is refused as it would be on a full disk.
+        Path full = Files.createTempDirectory("wal-full-");
+        System.setProperty(Wal.MIN_FREE_PROPERTY, Long.toString(Long.MAX_VALUE));
+        Wal w;
+        try {
+            w = Wal.open(full);
+        } finally {
+            System.clearProperty(Wal.MIN_FREE_PROPERTY);
+        }
+        try {
+            WalException e = assertThrows(WalException.class, () -> w.writeMeta(List.of(KeyWrite.put(k("m"), new byte[] {1})), false));
+            assertEquals(WalException.Kind.DISK_FULL, e.kind());
+            assertEquals(null, w.meta(k("m")));
+            assertEquals(WalHealth.State.DISK_FULL, w.health().state());
+        } finally {
+            w.close();
         }
     }
 }

@@ -89,8 +89,9 @@ public final class CommandContext {
      */
     public CommitResult commit(WriteSession s) {
         List<KeyWrite> meta = retryableWrite.metaWrites();
-        CommitResult r = s.commit(actor(), comment(), journaled(), meta);
-        retryableWrite.committed(r != null);
+        boolean journaled = journaled();
+        CommitResult r = s.commit(actor(), comment(), journaled, meta);
+        retryableWrite.committed(r != null, journaled);
         return r;
     }
 

@@ -24,7 +24,7 @@ import org.bson.BsonValue;
  * mongod. Drivers send neither, so a retried batch matches its first attempt index by index.
  *
  * <p>Lifecycle: {@link SessionCatalog#checkOut} &rarr; {@link #previous}/{@link #applied} per statement &rarr;
- * {@link #metaWrites()} into the commit &rarr; {@link #committed()} &rarr; {@link #close()}. Not thread-safe; it
+ * {@link #metaWrites()} into the commit &rarr; {@link #committed(boolean, boolean)} &rarr; {@link #close()}. Not thread-safe; it
  * belongs to the one thread running the command.
  */
 public final class RetryableWrite implements AutoCloseable {
@@ -120,9 +120,10 @@ public final class RetryableWrite implements AutoCloseable {
 
     /**
      * The commit that carried {@link #metaWrites()} was written (or there was no data change and the record
-     * must be written alone: pass false and it is written here): the new record becomes the session's.
+     * must be written alone: pass false and it is written here, synced when {@code journaled}): the new record
+     * becomes the session's. A record that could not be written is not installed.
      */
-    public void committed(boolean writtenWithCommit) {
+    public void committed(boolean writtenWithCommit, boolean journaled) {
         if (session == null || applied.isEmpty()) {
             return;
         }
@@ -130,7 +131,7 @@ public final class RetryableWrite implements AutoCloseable {
             metaWrites();
         }
         if (!writtenWithCommit) {
-            catalog.persistAlone(List.of(KeyWrite.put(session.key, Bson.bytes(next.toBson(session.lsid)))));
+            catalog.persistAlone(List.of(KeyWrite.put(session.key, Bson.bytes(next.toBson(session.lsid)))), journaled);
         }
         session.record = next;
     }

@@ -91,7 +91,14 @@ public final class SessionCatalog {
                 expired.add(KeyWrite.tombstone(kv.userKey()));
             }
         }
-        wal.writeMeta(expired);
+        try {
+            wal.writeMeta(expired, false);
+        } catch (RuntimeException e) {
+            // Housekeeping only: a full disk or a failed store must not keep the server from opening. The
+            // records stay on disk, are not loaded, and are deleted at a later open.
+            LOG.warn("retryable writes: could not delete {} expired session records, will retry at the next open: {}",
+                    expired.size(), e.toString());
+        }
         if (!sessions.isEmpty() || !expired.isEmpty()) {
             LOG.info("retryable writes: {} session records loaded, {} expired ones deleted", sessions.size(), expired.size());
         }
@@ -170,8 +177,12 @@ public final class SessionCatalog {
         return clock.getAsLong();
     }
 
-    void persistAlone(List<KeyWrite> writes) {
-        wal.writeMeta(writes);
+    /**
+     * Writes a record that has no data change to ride with; with {@code journaled} ({@code j: true}) it is on
+     * stable storage when this returns, as the commit would have been.
+     */
+    void persistAlone(List<KeyWrite> writes, boolean journaled) {
+        wal.writeMeta(writes, journaled);
     }
 
     /**
@@ -189,7 +200,7 @@ public final class SessionCatalog {
                 deletes.add(KeyWrite.tombstone(s.key));
             }
         }
-        wal.writeMeta(deletes);
+        wal.writeMeta(deletes, false);
         if (!deletes.isEmpty()) {
             LOG.debug("retryable writes: forgot {} idle sessions", deletes.size());
         }

@@ -65,7 +65,7 @@ class SessionCatalogTest {
             }
             rw.applied(3, new BsonDocument("n", new BsonInt32(1)));
             rw.metaWrites();
-            rw.committed(false);
+            rw.committed(false, false);
         }
     }
 
@@ -125,5 +125,25 @@ class SessionCatalogTest {
         try (RetryableWrite rw = c.checkOut(txn(idle, 1), new BsonDocument(), null, new FailPoints())) {
             assertNull(rw.previous(0));
         }
+    }
+
+    @Test
+    void aFullDiskAtOpenLeavesExpiredRecordsForTheNextOpen() {
+        write(catalog(), lsid(), 1);
+        clock.addAndGet(TIMEOUT + 1);
+        wal.close();
+        // A reserve larger than any disk: the expiry deletes are refused as on a full disk.
+        System.setProperty(Wal.MIN_FREE_PROPERTY, Long.toString(Long.MAX_VALUE));
+        try {
+            wal = Wal.open(dir);
+        } finally {
+            System.clearProperty(Wal.MIN_FREE_PROPERTY);
+        }
+        assertEquals(0, catalog().size(), "the server opens; the expired record is not loaded");
+        assertEquals(1, wal.metaScan(SessionCatalog.PREFIX).size(), "nothing was written past the reserve");
+        wal.close();
+        wal = Wal.open(dir);
+        assertEquals(0, catalog().size());
+        assertTrue(wal.metaScan(SessionCatalog.PREFIX).isEmpty(), "deleted at the next open with room on the disk");
     }
 }
