@@ -27,7 +27,7 @@ public final class Engine implements AutoCloseable {
 
     private final Store store;
     private final ServerStats stats;
-    private final CursorManager cursors = new CursorManager();
+    private final CursorManager cursors;
     private final Dispatcher dispatcher;
     private final ObjectId processId = new ObjectId();
     private final CommandGate gate = new CommandGate();
@@ -53,6 +53,8 @@ public final class Engine implements AutoCloseable {
             store.close();
             throw e;
         }
+        // Created last: its reaper thread would outlive a constructor that failed after starting it.
+        this.cursors = new CursorManager();
         this.dispatcher = new Dispatcher(this, Commands.table(testCommands));
     }
 
