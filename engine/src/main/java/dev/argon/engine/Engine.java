@@ -44,7 +44,7 @@ public final class Engine implements AutoCloseable {
      *                     mongod's {@code enableTestCommands} parameter does; never on in production
      */
     public Engine(Path dataDir, ServerStats stats, boolean testCommands) {
-        this.store = new Store(dataDir);
+        this.store = new Store(dataDir, gate::closing);
         this.stats = stats;
         this.testCommands = testCommands;
         try {
@@ -100,8 +100,8 @@ public final class Engine implements AutoCloseable {
      * afterwards.
      */
     public int shutdown(long timeout, TimeUnit unit) {
+        // One flag: the gate's closing state also stops writes waiting for a branch or session lock.
         gate.beginShutdown();
-        store.beginShutdown();
         return gate.awaitIdle(timeout, unit);
     }
 

@@ -2,6 +2,7 @@ package dev.argon.engine.session;
 
 import dev.argon.engine.ArgonException;
 import dev.argon.engine.MongoErrorCode;
+import dev.argon.engine.ShutdownAwareLock;
 import dev.argon.engine.command.ClientContext;
 import dev.argon.engine.failpoint.FailPoints;
 import dev.argon.wal.Bson;
@@ -46,8 +47,6 @@ public final class SessionCatalog {
     static final byte[] PREFIX = "txn/".getBytes(StandardCharsets.UTF_8);
     /** Sweeping costs a pass over every session; once a minute keeps that negligible against the 30-minute timeout. */
     private static final long SWEEP_INTERVAL_MILLIS = 60_000;
-    /** How often a waiting check-out looks whether the server is shutting down. */
-    private static final long WAIT_POLL_MILLIS = 20;
 
     private final Wal wal;
     private final LongSupplier clock;
@@ -149,22 +148,10 @@ public final class SessionCatalog {
         }
         waiting.incrementAndGet();
         try {
-            while (!s.lock.tryLock(WAIT_POLL_MILLIS, TimeUnit.MILLISECONDS)) {
-                if (shuttingDown.getAsBoolean()) {
-                    throw interrupted();
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw interrupted();
+            ShutdownAwareLock.lock(s.lock, shuttingDown, "another command of this session");
         } finally {
             waiting.decrementAndGet();
         }
-    }
-
-    private static ArgonException interrupted() {
-        return new ArgonException(MongoErrorCode.INTERRUPTED_AT_SHUTDOWN,
-                "interrupted at shutdown while waiting for another command of this session");
     }
 
     /** Called by {@link RetryableWrite#close()}, after it released the session lock. */

@@ -1,5 +1,6 @@
 package dev.argon.engine.store;
 
+import dev.argon.engine.ShutdownAwareLock;
 import dev.argon.wal.Branch;
 import dev.argon.wal.ReadView;
 import dev.argon.wal.Wal;
@@ -7,6 +8,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 
 /**
  * Documents over the WAL: read views of a branch (at its head or an older LSN) and write sessions, one
@@ -16,10 +18,17 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class Store implements AutoCloseable {
     private final Wal wal;
     private final Map<Integer, ReentrantLock> writeLocks = new ConcurrentHashMap<>();
-    private volatile boolean shuttingDown;
+    private final BooleanSupplier closing;
 
+    /** A store that is never stopped while writes wait (tests and tools). */
     public Store(Path dataDir) {
+        this(dataDir, () -> false);
+    }
+
+    /** @param closing true once the server is stopping: writes still waiting for a branch lock are then refused */
+    public Store(Path dataDir, BooleanSupplier closing) {
         this.wal = Wal.open(dataDir);
+        this.closing = closing;
     }
 
     public Wal wal() {
@@ -78,35 +87,8 @@ public final class Store implements AutoCloseable {
         }
     }
 
-    /**
-     * Takes a branch lock; once shutdown has begun a writer still waiting for it is refused with 11600
-     * InterruptedAtShutdown (it has changed nothing, and drivers retry that code), while the holder finishes.
-     */
     private void acquire(ReentrantLock lock) {
-        if (lock.tryLock()) {
-            return;
-        }
-        try {
-            // tryLock returns as soon as the lock is free; the timeout only bounds how late shutdown is noticed.
-            while (!lock.tryLock(20, java.util.concurrent.TimeUnit.MILLISECONDS)) {
-                if (shuttingDown) {
-                    throw interruptedAtShutdown();
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw interruptedAtShutdown();
-        }
-    }
-
-    private static dev.argon.engine.ArgonException interruptedAtShutdown() {
-        return new dev.argon.engine.ArgonException(dev.argon.engine.MongoErrorCode.INTERRUPTED_AT_SHUTDOWN,
-                "interrupted at shutdown while waiting for another write on the same branch");
-    }
-
-    /** From now on writers that wait for a branch lock are refused instead (see {@link #beginWrite}). */
-    public void beginShutdown() {
-        shuttingDown = true;
+        ShutdownAwareLock.lock(lock, closing, "another write on the same branch");
     }
 
     public Branch branch(String name) {
