@@ -3,6 +3,7 @@ package dev.argon.engine.command;
 import dev.argon.engine.ArgonException;
 import dev.argon.engine.Engine;
 import dev.argon.engine.MongoErrorCode;
+import dev.argon.engine.cursor.CursorManager;
 import dev.argon.engine.session.RetryableWrite;
 import dev.argon.engine.store.DataView;
 import dev.argon.engine.store.Store;
@@ -45,6 +46,11 @@ public final class CommandContext {
 
     public BsonDocument command() {
         return command;
+    }
+
+    /** The id of the command's logical session ({@code lsid.id}), or null outside a session; cursors belong to it. */
+    public BsonValue sessionId() {
+        return CursorManager.sessionId(command);
     }
 
     /** The command name as the client spelled it. */

@@ -2,6 +2,7 @@ package dev.argon.engine.cursor;
 
 import dev.argon.engine.ArgonException;
 import dev.argon.engine.MongoErrorCode;
+import dev.argon.engine.session.TxnId;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -16,7 +17,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.bson.BsonArray;
-import org.bson.BsonBinary;
 import org.bson.BsonDocument;
 import org.bson.BsonInt64;
 import org.bson.BsonString;
@@ -250,27 +250,16 @@ public final class CursorManager implements AutoCloseable {
         BsonValue owner = c.sessionId();
         if (owner == null && sessionId != null) {
             throw new ArgonException(MongoErrorCode.LOCATION_50736, "Cannot run getMore on cursor " + c.id()
-                    + ", which was not created in a session, in session " + text(sessionId));
+                    + ", which was not created in a session, in session " + TxnId.sessionText(sessionId));
         }
         if (owner != null && sessionId == null) {
             throw new ArgonException(MongoErrorCode.LOCATION_50737, "Cannot run getMore on cursor " + c.id()
-                    + ", which was created in session " + text(owner) + ", without an lsid");
+                    + ", which was created in session " + TxnId.sessionText(owner) + ", without an lsid");
         }
         if (owner != null && !owner.equals(sessionId)) {
             throw new ArgonException(MongoErrorCode.LOCATION_50738, "Cannot run getMore on cursor " + c.id()
-                    + ", which was created in session " + text(owner) + ", in session " + text(sessionId));
+                    + ", which was created in session " + TxnId.sessionText(owner) + ", in session " + TxnId.sessionText(sessionId));
         }
-    }
-
-    private static String text(BsonValue sessionId) {
-        if (sessionId instanceof BsonBinary b && b.getData().length == 16) {
-            try {
-                return b.asUuid().toString();
-            } catch (RuntimeException e) {
-                return b.toString();
-            }
-        }
-        return String.valueOf(sessionId);
     }
 
     /** Removes and closes a cursor whose lock the caller holds. */

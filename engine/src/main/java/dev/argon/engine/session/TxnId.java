@@ -4,6 +4,7 @@ import dev.argon.engine.ArgonException;
 import dev.argon.engine.MongoErrorCode;
 import dev.argon.engine.command.CommandContext;
 import java.util.Set;
+import org.bson.BsonBinary;
 import org.bson.BsonDocument;
 import org.bson.BsonValue;
 
@@ -51,11 +52,15 @@ public record TxnId(BsonDocument lsid, long txnNumber) {
 
     /** The session id as mongod prints it in messages: the UUID. */
     public String sessionText() {
-        BsonValue id = lsid.get("id");
-        if (id.isBinary() && id.asBinary().getData().length == 16) {
-            java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(id.asBinary().getData());
-            return new java.util.UUID(b.getLong(), b.getLong()).toString();
+        return sessionText(lsid.get("id"));
+    }
+
+    /** A session id ({@code lsid.id}) as mongod prints it in messages: a 16-byte binary as a UUID. */
+    public static String sessionText(BsonValue id) {
+        if (id instanceof BsonBinary b && b.getData().length == 16) {
+            java.nio.ByteBuffer bytes = java.nio.ByteBuffer.wrap(b.getData());
+            return new java.util.UUID(bytes.getLong(), bytes.getLong()).toString();
         }
-        return lsid.toJson();
+        return String.valueOf(id);
     }
 }

@@ -41,7 +41,7 @@ public final class BranchLogHandler implements CommandHandler {
             }
         };
         return ctx.engine().cursors().firstBatch(ctx.db() + ".$cmd.branchLog", shaped, commits, batchSize, false,
-                dev.argon.engine.cursor.CursorManager.sessionId(ctx.command()));
+                ctx.sessionId());
     }
 
     private static BsonDocument shape(Wal wal, BsonDocument c) {

@@ -25,7 +25,7 @@ public final class DiffHandler implements CommandHandler {
         Differ.Changes changes = Differ.diff(ctx.engine().store(), wal.viewAt(a.branch().id(), a.lsn()), wal.viewAt(b.branch().id(), b.lsn()),
                 ns, full);
         BsonDocument reply = ctx.engine().cursors().firstBatch(ctx.db() + ".$cmd.diff", changes, changes, batchSize, false,
-                dev.argon.engine.cursor.CursorManager.sessionId(ctx.command()));
+                ctx.sessionId());
         return reply.append("entriesRead", new BsonInt32(changes.entriesRead()));
     }
 }

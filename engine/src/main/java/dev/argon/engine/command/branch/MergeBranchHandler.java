@@ -35,7 +35,7 @@ public final class MergeBranchHandler implements CommandHandler {
             long batchSize = Args.batchSize(ctx);
             MergeRunner.Preview p = MergeRunner.preview(store, source, target, strategy);
             BsonDocument reply = ctx.engine().cursors().firstBatch(ctx.db() + ".$cmd.mergeBranch", p.conflicts(), p.conflicts(), batchSize, false,
-                dev.argon.engine.cursor.CursorManager.sessionId(ctx.command()));
+                    ctx.sessionId());
             reply.append("headLsn", new BsonInt64(p.headLsn())).append("counts", p.counts())
                     .append("conflictCount", new BsonInt64(p.conflictCount()));
             reply.putAll(p.points());

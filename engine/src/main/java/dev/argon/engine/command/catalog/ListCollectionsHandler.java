@@ -35,6 +35,6 @@ public final class ListCollectionsHandler implements CommandHandler {
         BsonDocument cursor = ctx.document("cursor");
         long batchSize = cursor != null && cursor.containsKey("batchSize") ? cursor.get("batchSize").asNumber().longValue() : -1;
         return ctx.engine().cursors().firstBatch(ctx.db() + ".$cmd.listCollections", out.iterator(), null, batchSize, false,
-                dev.argon.engine.cursor.CursorManager.sessionId(ctx.command()));
+                ctx.sessionId());
     }
 }

@@ -26,7 +26,6 @@ public final class ListIndexesHandler implements CommandHandler {
         }
         BsonDocument cursor = ctx.document("cursor");
         long batchSize = cursor != null && cursor.containsKey("batchSize") ? cursor.get("batchSize").asNumber().longValue() : -1;
-        return ctx.engine().cursors().firstBatch(c.ns(), out.iterator(), null, batchSize, false,
-                dev.argon.engine.cursor.CursorManager.sessionId(ctx.command()));
+        return ctx.engine().cursors().firstBatch(c.ns(), out.iterator(), null, batchSize, false, ctx.sessionId());
     }
 }

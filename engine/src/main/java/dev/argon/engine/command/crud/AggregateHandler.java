@@ -65,7 +65,6 @@ public final class AggregateHandler implements CommandHandler {
         }
         BsonDocument cursor = ctx.document("cursor");
         long batchSize = cursor == null ? -1 : (cursor.containsKey("batchSize") ? cursor.get("batchSize").asNumber().longValue() : -1);
-        return ctx.engine().cursors().firstBatch(db + "." + collName, out, input, batchSize, false,
-                dev.argon.engine.cursor.CursorManager.sessionId(ctx.command()));
+        return ctx.engine().cursors().firstBatch(db + "." + collName, out, input, batchSize, false, ctx.sessionId());
     }
 }

@@ -34,7 +34,6 @@ public final class FindHandler implements CommandHandler {
         if (limit > 0 && (batchSize < 0 || batchSize > limit)) {
             batchSize = limit;
         }
-        return ctx.engine().cursors().firstBatch(ctx.db() + "." + coll, r, r, batchSize, singleBatch,
-                dev.argon.engine.cursor.CursorManager.sessionId(ctx.command()));
+        return ctx.engine().cursors().firstBatch(ctx.db() + "." + coll, r, r, batchSize, singleBatch, ctx.sessionId());
     }
 }

@@ -20,7 +20,6 @@ public final class GetMoreHandler implements CommandHandler {
             throw new ArgonException(MongoErrorCode.FAILED_TO_PARSE, "BSON field 'getMore.collection' is missing but a required field");
         }
         String ns = ctx.db() + "." + coll.asString().getValue();
-        return ctx.engine().cursors().getMore(id.asInt64().getValue(), ns, ctx.number("batchSize", 0),
-                dev.argon.engine.cursor.CursorManager.sessionId(ctx.command()));
+        return ctx.engine().cursors().getMore(id.asInt64().getValue(), ns, ctx.number("batchSize", 0), ctx.sessionId());
     }
 }
