@@ -98,7 +98,9 @@ public final class Dispatcher implements CommandService {
                 case EXISTS -> MongoErrorCode.NAMESPACE_EXISTS;
                 case NOT_FOUND -> MongoErrorCode.BRANCH_NOT_FOUND;
                 case PROTECTED, HAS_CHILDREN -> MongoErrorCode.ILLEGAL_OPERATION;
-                // As for a write that waited on a branch that was reset or deleted: running it again is safe.
+                // As for a write that waited on a branch that was reset or deleted (Store.beginWrite): nothing
+                // was written. 112 is not a retryable-writes code and gets no RetryableWriteError label, so
+                // drivers do not retry it; the application sees it and decides whether to run the write again.
                 case RETIRED -> MongoErrorCode.WRITE_CONFLICT;
             }, e.getMessage())));
         } catch (WalException e) {

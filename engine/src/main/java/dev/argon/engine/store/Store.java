@@ -61,7 +61,10 @@ public final class Store implements AutoCloseable {
         try {
             Branch b = wal.branch(branchId);
             if (b == null || b.name() == null) {
-                // The name moved to a new id (reset) or the branch was deleted while this write waited.
+                // The name moved to a new id (reset) or the branch was deleted while this write waited. Nothing
+                // was written. 112 reaches the application: it is not one of the retryable-writes codes, so it
+                // carries no RetryableWriteError label and drivers do not retry it. Run again, the write goes to
+                // the name's new head or fails because the branch is gone, a choice left to the application.
                 throw new dev.argon.engine.ArgonException(dev.argon.engine.MongoErrorCode.WRITE_CONFLICT,
                         "the branch was reset or deleted while this write waited; run it again");
             }
