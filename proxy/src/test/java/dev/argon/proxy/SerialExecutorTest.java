@@ -25,36 +25,34 @@ class SerialExecutorTest {
 
     @Test
     void suspendedQueueWaitsForResumeWithoutHoldingAThread() throws Exception {
-        SerialExecutor serial = new SerialExecutor(pool);
-        List<String> ran = new CopyOnWriteArrayList<>();
-        AtomicReference<Runnable> resume = new AtomicReference<>();
-        CountDownLatch suspended = new CountDownLatch(1);
-        serial.execute(() -> {
-            ran.add("awaiting");
-            resume.set(serial.suspend());
-            suspended.countDown();
-        });
-        serial.execute(() -> ran.add("behind"));
-        assertTrue(suspended.await(5, TimeUnit.SECONDS));
-        Thread.sleep(200);
-        assertEquals(List.of("awaiting"), ran, "the task behind a suspension waits");
-        // The pool thread went back: another executor on a one-thread pool still runs.
+        // One thread only: the second executor below can run only if the suspended one gave that thread back.
         ExecutorService single = Executors.newSingleThreadExecutor();
         try {
+            SerialExecutor serial = new SerialExecutor(single);
+            List<String> ran = new CopyOnWriteArrayList<>();
+            AtomicReference<Runnable> resume = new AtomicReference<>();
+            serial.execute(() -> {
+                ran.add("awaiting");
+                resume.set(serial.suspend());
+            });
+            serial.execute(() -> ran.add("behind"));
             SerialExecutor other = new SerialExecutor(single);
             CountDownLatch otherRan = new CountDownLatch(1);
             other.execute(otherRan::countDown);
-            assertTrue(otherRan.await(5, TimeUnit.SECONDS));
+            assertTrue(otherRan.await(10, TimeUnit.SECONDS), "the suspended executor still holds the pool's only thread");
+            // The thread ran the first executor's drain to its end before it ran the other's, so "behind" would
+            // have run by now had the suspension not held it back.
+            assertEquals(List.of("awaiting"), ran, "the task behind a suspension waits");
+            resume.get().run();
+            resume.get().run(); // a second resume does nothing
+            waitFor(() -> ran.size() == 2);
+            assertEquals(List.of("awaiting", "behind"), ran);
+            CountDownLatch later = new CountDownLatch(1);
+            serial.execute(later::countDown);
+            assertTrue(later.await(5, TimeUnit.SECONDS), "the queue keeps working after a resume");
         } finally {
             single.shutdownNow();
         }
-        resume.get().run();
-        resume.get().run(); // a second resume does nothing
-        waitFor(() -> ran.size() == 2);
-        assertEquals(List.of("awaiting", "behind"), ran);
-        CountDownLatch later = new CountDownLatch(1);
-        serial.execute(later::countDown);
-        assertTrue(later.await(5, TimeUnit.SECONDS), "the queue keeps working after a resume");
     }
 
     @Test
