@@ -503,6 +503,7 @@ class RetryableWritesIT extends ArgonTestBase {
              ClientSession s1 = waiter.startSession(); ClientSession s2 = late.startSession()) {
             waiter.getDatabase("rw").getCollection("stop").insertOne(new Document("_id", 0));
             late.getDatabase("admin").runCommand(new Document("ping", 1)); // an open connection for after the close
+            OpMsgConnection plain = new OpMsgConnection(stopping.port());
             BsonDocument insert = new BsonDocument("insert", new BsonString("stop"))
                     .append("documents", new BsonArray(List.of(new BsonDocument("_id", new BsonInt32(1)))))
                     .append("txnNumber", new BsonInt64(1));
@@ -512,6 +513,8 @@ class RetryableWritesIT extends ArgonTestBase {
             CompletableFuture<Void> closed;
             MongoException waiting;
             MongoException refused;
+            BsonDocument plainRefused;
+            BsonDocument plainRetryable;
             try {
                 CompletableFuture<BsonDocument> blocked = CompletableFuture.supplyAsync(
                         () -> waiter.getDatabase("rw").runCommand(s1, insert, BsonDocument.class), threads);
@@ -519,17 +522,30 @@ class RetryableWritesIT extends ArgonTestBase {
                 closed = CompletableFuture.runAsync(stopping::close, threads);
                 await(() -> stopping.engine().gate().closing());
                 refused = assertThrows(MongoException.class, () -> late.getDatabase("rw").runCommand(s2, insert, BsonDocument.class));
+                // The same refusal of a write that is not a retryable write (no txnNumber) carries no label: mongod
+                // labels only commands with a txnNumber, which a client sends only with retryWrites on.
+                BsonDocument plainWrite = new BsonDocument("insert", new BsonString("stop"))
+                        .append("documents", new BsonArray(List.of(new BsonDocument("_id", new BsonInt32(2)))))
+                        .append("$db", new BsonString("rw"));
+                plainRefused = plain.call(plainWrite);
+                plainRetryable = plain.call(plainWrite.clone().append("txnNumber", new BsonInt64(1))
+                        .append("lsid", new BsonDocument("id", new org.bson.BsonBinary(java.util.UUID.randomUUID()))));
                 waiting = (MongoException) assertThrows(java.util.concurrent.ExecutionException.class,
                         () -> blocked.get(30, TimeUnit.SECONDS)).getCause();
             } finally {
                 hold.close();
                 stopping.engine().gate().exit();
+                plain.close();
             }
             closed.get(30, TimeUnit.SECONDS);
             assertEquals(91, refused.getCode(), refused.toString());
             assertTrue(refused.hasErrorLabel("RetryableWriteError"), refused.toString());
             assertEquals(11600, waiting.getCode(), waiting.toString());
             assertTrue(waiting.hasErrorLabel("RetryableWriteError"), waiting.toString());
+            assertEquals(91, plainRefused.getInt32("code").getValue(), plainRefused.toJson());
+            assertNull(plainRefused.get("errorLabels"), plainRefused.toJson());
+            assertEquals(91, plainRetryable.getInt32("code").getValue(), plainRetryable.toJson());
+            assertEquals(new BsonArray(List.of(new BsonString("RetryableWriteError"))), plainRetryable.get("errorLabels"), plainRetryable.toJson());
         } finally {
             stopping.close();
         }
@@ -553,5 +569,28 @@ class RetryableWritesIT extends ArgonTestBase {
             assertNull(r.get("errorLabels"));
             assertNotNull(r.get("writeErrors"));
         }
+        // A storage refusal is not retryable either: a full disk (the next write finds room again) answers 14031
+        // without the label, so the driver does not retry against a disk that refuses writes.
+        java.util.concurrent.atomic.AtomicInteger failures = new java.util.concurrent.atomic.AtomicInteger(1);
+        server.engine().store().wal().faults(new dev.argon.wal.WalFaults() {
+            @Override
+            public void beforeWrite() throws java.io.IOException {
+                if (failures.getAndDecrement() > 0) {
+                    throw new java.io.IOException("While appending to file: 000004.log: No space left on device");
+                }
+            }
+        });
+        try (MongoClient raw = rawClient(); ClientSession s = raw.startSession()) {
+            MongoCommandException full = assertThrows(MongoCommandException.class, () -> raw.getDatabase("rw").runCommand(s,
+                    new BsonDocument("insert", new BsonString("labels"))
+                            .append("documents", new BsonArray(List.of(new BsonDocument("_id", new BsonInt32(2)))))
+                            .append("txnNumber", new BsonInt64(1)), BsonDocument.class));
+            assertEquals(14031, full.getErrorCode(), full.toString());
+            assertNull(full.getResponse().get("errorLabels"), full.getResponse().toJson());
+        } finally {
+            server.engine().store().wal().faults(null);
+        }
+        assertEquals(1, db("rw").getCollection("labels").countDocuments());
+        // A retryable code without txnNumber gets no label: see aStoppingServerRefusesWithRetryableCodesAndLabels (91).
     }
 }
