@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * The write-ahead log of one data directory: commits, versioned reads, branches. See the package
  * documentation for the layout. Thread-safe.
  */
-public final class Wal implements AutoCloseable {
+public final class Wal implements VersionSource, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Wal.class);
     private static final byte[] LAST_LSN = "lastLsn".getBytes(java.nio.charset.StandardCharsets.UTF_8);
     private static final byte[] LAST_TIME = "lastTime".getBytes(java.nio.charset.StandardCharsets.UTF_8);
@@ -257,11 +257,13 @@ public final class Wal implements AutoCloseable {
     private final ReadOptions pointReads;
 
     /** The visible payload of userKey in view, or null if absent or deleted. */
+    @Override
     public byte[] get(ReadView view, byte[] userKey) {
         return VersionKeys.read(db, pointReads, view, userKey);
     }
 
     /** Visible live keys under prefix in key order, starting at startUserKey (inclusive) if given. */
+    @Override
     public VersionScan scan(ReadView view, byte[] prefix, byte[] startUserKey) {
         return new VersionScan(db, view, prefix, startUserKey);
     }

@@ -22,7 +22,7 @@ import org.rocksdb.RocksIterator;
  * replaying RocksDB's WAL in memory, so nothing on disk changes. Reads see the directory as a server would
  * after a restart. Not thread-safe: one check at a time.
  */
-public final class WalInspector implements AutoCloseable {
+public final class WalInspector implements VersionSource, AutoCloseable {
     /** One stored version of a user key. */
     public record Version(int branchId, boolean tombstone, byte[] payload) {}
 
@@ -152,11 +152,13 @@ public final class WalInspector implements AutoCloseable {
     }
 
     /** The visible payload of userKey in view, or null if absent or deleted. */
+    @Override
     public byte[] get(ReadView view, byte[] userKey) {
         return VersionKeys.read(db, reads, view, userKey);
     }
 
     /** Visible live keys under prefix in key order; close the scan. */
+    @Override
     public VersionScan scan(ReadView view, byte[] prefix, byte[] startUserKey) {
         return new VersionScan(db, view, prefix, startUserKey);
     }

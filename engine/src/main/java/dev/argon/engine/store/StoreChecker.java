@@ -150,7 +150,7 @@ public final class StoreChecker {
     private List<Expected> expectedWrites(LogRecord r) {
         long lsn = r.lsn();
         ReadView at = in.view(r.branchId(), lsn);
-        DataView v = new DataView(new InspectorKeyReader(in, at));
+        DataView v = new DataView(new WalKeyReader(in, at));
         List<Expected> out = new ArrayList<>();
         if (r.op().equals(LogEntry.CATALOG)) {
             String action = r.id() != null && r.id().isString() ? r.id().asString().getValue() : "";
@@ -164,7 +164,7 @@ public final class StoreChecker {
                     return null;
                 }
                 // The build indexed what its session saw just before it: every document up to lsn - 1.
-                DataView before = new DataView(new InspectorKeyReader(in, in.view(r.branchId(), lsn - 1)));
+                DataView before = new DataView(new WalKeyReader(in, in.view(r.branchId(), lsn - 1)));
                 try (DataView.DocumentScan docs = before.documents(c)) {
                     while (docs.hasNext()) {
                         BsonDocument d = docs.next();
@@ -235,7 +235,7 @@ public final class StoreChecker {
 
     private void head(Branch b) {
         ReadView view = in.view(b.id(), b.headLsn());
-        DataView v = new DataView(new InspectorKeyReader(in, view));
+        DataView v = new DataView(new WalKeyReader(in, view));
         report.count("branchHeadsChecked", 1);
         for (String db : v.databases()) {
             for (CollectionInfo c : v.collections(db)) {
@@ -246,7 +246,7 @@ public final class StoreChecker {
 
     private void collection(Branch b, ReadView view, CollectionInfo c) {
         String where = c.ns() + " on branch '" + b.name() + "'";
-        KeyReader reader = new InspectorKeyReader(in, view);
+        KeyReader reader = new WalKeyReader(in, view);
         // expected index entry -> the _id of the document that produces it, per index id
         Map<Integer, Map<ByteBuffer, BsonValue>> expected = new LinkedHashMap<>();
         for (IndexInfo index : c.indexes()) {

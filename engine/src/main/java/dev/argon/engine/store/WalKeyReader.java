@@ -2,14 +2,17 @@ package dev.argon.engine.store;
 
 import dev.argon.wal.ReadView;
 import dev.argon.wal.VersionScan;
-import dev.argon.wal.Wal;
+import dev.argon.wal.VersionSource;
 
-/** A {@link KeyReader} over the WAL at one {@link ReadView}. Thread-safe (stateless over an immutable view). */
+/**
+ * A {@link KeyReader} over the WAL (live, or a read-only inspector for offline checks) at one {@link ReadView}.
+ * Thread-safe (stateless over an immutable view).
+ */
 final class WalKeyReader implements KeyReader {
-    private final Wal wal;
+    private final VersionSource wal;
     private final ReadView view;
 
-    WalKeyReader(Wal wal, ReadView view) {
+    WalKeyReader(VersionSource wal, ReadView view) {
         this.wal = wal;
         this.view = view;
     }

@@ -1,0 +1,13 @@
+package dev.argon.wal;
+
+/**
+ * Versioned reads at a {@link ReadView}: what the live {@link Wal} and the offline {@link WalInspector} both offer,
+ * so that the engine reads documents and indexes through one reader whichever is open.
+ */
+public interface VersionSource {
+    /** The visible payload of userKey in view, or null if absent or deleted. */
+    byte[] get(ReadView view, byte[] userKey);
+
+    /** Visible live keys under prefix in key order, starting at startUserKey (inclusive) if given. Close it. */
+    VersionScan scan(ReadView view, byte[] prefix, byte[] startUserKey);
+}
