@@ -34,8 +34,13 @@ public final class Wal implements VersionSource, AutoCloseable {
     private final BranchRegistry branches = new BranchRegistry();
     private final WalSyncer syncer;
     private final ScheduledExecutorService ticker;
-    /** Serializes commits so that LSN order is write order and a head never runs ahead of its data. */
+    /**
+     * Serializes RocksDB writes: held by the leader of a commit group while it writes, and by every branch,
+     * tag, id and metadata change, so that LSN order is write order and a head never runs ahead of its data.
+     */
     private final ReentrantLock commitLock = new ReentrantLock();
+    /** The queue of commits waiting for a leader to write them; see {@link #commit}. */
+    private final GroupCommit groupCommit = new GroupCommit();
     private volatile long lastLsn;
     private volatile long lastTime;
     private volatile long lastCatalogLsn = Long.MAX_VALUE;
@@ -269,26 +274,96 @@ public final class Wal implements VersionSource, AutoCloseable {
     }
 
     /**
-     * Writes one commit atomically and returns its LSN range. Blocks for an fsync only when the request
-     * asks for one, and then shares it with concurrent committers.
+     * Writes one commit atomically and returns its LSN range. Concurrent commits are written together, in one
+     * RocksDB write, by whichever of them reached an idle queue ({@link GroupCommit}). Blocks for an fsync
+     * only when the request asks for one, and then shares it with the rest of its group and with concurrent
+     * committers. A request that cannot be written (retired branch id, no entries) fails alone; a failed
+     * write fails every member of its group.
      */
     public CommitResult commit(CommitRequest request) {
-        CommitResult result;
-        long seq;
-        commitLock.lock();
+        GroupCommit.Member me = groupCommit.enqueue(request);
+        if (me.awaitTurn()) {
+            leadGroup(me);
+        }
+        CommitResult result = me.result();
+        if (request.sync()) {
+            syncer.awaitSeq(me.seq());
+        }
+        return result;
+    }
+
+    /**
+     * Writes one group as its leader: takes the requests waiting in the queue (this thread's own is first),
+     * writes them, completes them, and hands the queue to the next waiter. Every member taken is completed,
+     * with a result or a failure, whatever happens here.
+     */
+    private void leadGroup(GroupCommit.Member me) {
+        java.util.List<GroupCommit.Member> group = java.util.List.of();
         try {
-            Branch branch = requireBranch(request.branchId());
-            if (branch.name() == null) {
-                // Checked here, under the lock that orders commits, so that a drop or reset that won the
-                // race is never followed by a commit on the id it retired.
-                throw new BranchException(BranchException.Kind.RETIRED, "branch id " + branch.id()
-                        + " was deleted or reset while this write was in progress; nothing was written; run it again");
+            // Taken under the commit lock, so that requests arriving while a branch or tag change holds it join
+            // this group instead of forming their own.
+            commitLock.lock();
+            try {
+                group = groupCommit.takeGroup();
+                assert !group.isEmpty() && group.get(0) == me : "a leader leads its own request first";
+                writeGroup(group);
+            } finally {
+                commitLock.unlock();
             }
-            long time = Math.max(System.currentTimeMillis(), lastTime);
-            long start = lastLsn + 1;
-            long lsn = start - 1;
-            Map<String, int[]> counts = new LinkedHashMap<>();
-            try (WriteBatch batch = new WriteBatch()) {
+        } catch (RuntimeException e) {
+            // The write failed (WalHealth has recorded it): every member not yet refused alone fails with it.
+            for (GroupCommit.Member m : group) {
+                m.failIfPending(e);
+            }
+        } catch (Error e) {
+            for (GroupCommit.Member m : group) {
+                m.failIfPending(new WalException("group commit failed: " + e, -1, lastLsn, e));
+            }
+            throw e;
+        } finally {
+            groupCommit.handOff();
+        }
+    }
+
+    /**
+     * Builds and writes one batch for a group, in queue order. LSN ranges are handed out in that order, so
+     * LSN order is write order and, per branch, completion order. Caller holds {@link #commitLock}.
+     *
+     * <p>The engine holds a branch's write lock from a commit's reads until this returns, so a branch has at
+     * most one request in flight and appears at most once in a group; that is what makes each head a clean
+     * sequence of commits, each built on the one before. The heads are still chained through {@code moved}
+     * so that callers without that lock (the WAL's own tests commit to one branch from many threads) get
+     * consecutive, correct heads too.
+     */
+    private void writeGroup(java.util.List<GroupCommit.Member> group) {
+        long time = Math.max(System.currentTimeMillis(), lastTime);
+        long lsn = lastLsn;
+        boolean catalog = false;
+        Map<Integer, Branch> moved = new LinkedHashMap<>();
+        java.util.List<GroupCommit.Member> written = new java.util.ArrayList<>(group.size());
+        int firstBranch = -1;
+        long firstLsn = lsn + 1;
+        try (WriteBatch batch = new WriteBatch()) {
+            for (GroupCommit.Member m : group) {
+                CommitRequest request = m.request();
+                Branch branch = moved.containsKey(request.branchId()) ? moved.get(request.branchId()) : branches.get(request.branchId());
+                if (branch == null) {
+                    m.fail(new WalException("no such branch", request.branchId(), -1, null));
+                    continue;
+                }
+                if (branch.name() == null) {
+                    // Checked here, under the lock that orders commits, so that a drop or reset that won the
+                    // race is never followed by a commit on the id it retired.
+                    m.fail(new BranchException(BranchException.Kind.RETIRED, "branch id " + branch.id()
+                            + " was deleted or reset while this write was in progress; nothing was written; run it again"));
+                    continue;
+                }
+                if (request.entries().isEmpty()) {
+                    m.fail(new IllegalArgumentException("a commit needs at least one entry"));
+                    continue;
+                }
+                long start = lsn + 1;
+                Map<String, int[]> counts = new LinkedHashMap<>();
                 for (LogEntry e : request.entries()) {
                     lsn++;
                     batch.put(db.log(), Bytes.longKey(lsn), Bson.bytes(LogCodec.encode(e, branch.id(), time, request.actor(), request.comment())));
@@ -297,9 +372,6 @@ public final class Wal implements VersionSource, AutoCloseable {
                     }
                     int[] c = counts.computeIfAbsent(e.ns(), k -> new int[4]);
                     c["iudc".indexOf(e.op())]++;
-                }
-                if (lsn < start) {
-                    throw new IllegalArgumentException("a commit needs at least one entry");
                 }
                 byte[] commitKey = new byte[12];
                 Bytes.putInt(commitKey, 0, branch.id());
@@ -311,29 +383,49 @@ public final class Wal implements VersionSource, AutoCloseable {
                 Bytes.putLong(timeKey, 8, lsn);
                 batch.put(db.times(), timeKey, new byte[0]);
                 putMeta(batch, request.metaWrites());
-                Branch moved = branch.withHead(lsn);
-                branches.write(batch, db, moved);
-                batch.put(db.meta(), LAST_LSN, Bytes.longKey(lsn));
-                batch.put(db.meta(), LAST_TIME, Bytes.longKey(time));
-                seq = write(batch, "commit", branch.id(), start, lsn);
-                lastLsn = lsn;
-                if (counts.values().stream().anyMatch(c -> c[3] > 0)) {
-                    // Set before the head moves, so a reader that sees the new head also sees this.
-                    lastCatalogLsn = lsn;
+                Branch head = branch.withHead(lsn);
+                branches.write(batch, db, head);
+                moved.put(branch.id(), head);
+                catalog |= counts.values().stream().anyMatch(c -> c[3] > 0);
+                if (firstBranch < 0) {
+                    firstBranch = branch.id();
+                    firstLsn = start;
                 }
-                lastTime = time;
-                branches.apply(moved);
-                result = new CommitResult(start, lsn, time);
-            } catch (RocksDBException e) {
-                throw new WalException("cannot build the commit batch: " + e.getMessage(), branch.id(), start, e);
+                m.assign(new CommitResult(start, lsn, time));
+                written.add(m);
             }
-        } finally {
-            commitLock.unlock();
+            if (written.isEmpty()) {
+                return;
+            }
+            batch.put(db.meta(), LAST_LSN, Bytes.longKey(lsn));
+            batch.put(db.meta(), LAST_TIME, Bytes.longKey(time));
+            long seq = write(batch, "commit", firstBranch, firstLsn, lsn);
+            lastLsn = lsn;
+            if (catalog) {
+                // Set before the heads move, so a reader that sees a new head also sees this.
+                lastCatalogLsn = lsn;
+            }
+            lastTime = time;
+            for (Branch head : moved.values()) {
+                branches.apply(head);
+            }
+            groupCommit.written(written.size());
+            for (GroupCommit.Member m : written) {
+                m.complete(seq);
+            }
+        } catch (RocksDBException e) {
+            throw new WalException("cannot build the commit batch: " + e.getMessage(), firstBranch, firstLsn, e);
         }
-        if (request.sync()) {
-            syncer.awaitSeq(seq);
-        }
-        return result;
+    }
+
+    /** How commits were grouped so far (for serverStatus and benchmarks). */
+    public GroupCommitStats groupCommitStats() {
+        return groupCommit.stats();
+    }
+
+    /** Commits queued for a leader right now (tests use it to know that a group has formed). */
+    int waitingCommits() {
+        return groupCommit.waiting();
     }
 
     private static final byte[] COMMIT_END = "commitEnd/".getBytes(java.nio.charset.StandardCharsets.UTF_8);

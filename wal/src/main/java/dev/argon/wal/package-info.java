@@ -19,12 +19,19 @@
  * view's ancestry contains {@code b} with a bound {@code >= l}. Because a branch's own entries all lie above its
  * fork point and LSNs are global, the newest visible version is always the right one.
  *
- * <p>Writes: one RocksDB {@code WriteBatch} per commit carries the log entries, versioned keys, commit record,
- * time index entry, branch head and last LSN, so no state on disk has a head pointing at a half-written
- * change. Commits are serialized by one lock (LSN order equals write order); durability ({@code j: true}) is
- * a shared WAL fsync ({@link dev.argon.wal.WalSyncer}), so concurrent clients share one fsync. Branch and tag
- * changes are fsynced (shared) before they return. A commit on a branch id retired by a drop or reset is
- * refused under the commit lock.
+ * <p>Writes: group commit. Concurrent commits queue in {@link dev.argon.wal.GroupCommit}; whoever reaches an
+ * idle queue leads, takes every request waiting (bounded in requests and bytes), assigns their LSN ranges in
+ * queue order and writes one RocksDB {@code WriteBatch} holding every member's log entries, versioned keys,
+ * commit record, commit-end and time index entries, branch head and metadata, plus the last LSN and time; then
+ * it moves the heads in order, completes the members and hands the queue to the next waiter. So no state on
+ * disk has a head pointing at a half-written change, and LSN order equals write order. A member that cannot be
+ * written (a branch id retired by a drop or reset, no entries) fails alone; a failed write fails every member.
+ * The engine holds a branch's write lock across its commit, so one branch has at most one request in a group.
+ * Why a leader stopped taking requests ({@code full}, {@code idle}) is counted in
+ * {@link dev.argon.wal.GroupCommitStats}. Durability ({@code j: true}) is a shared WAL fsync
+ * ({@link dev.argon.wal.WalSyncer}) that each journaled member awaits after its group's write, so one fsync
+ * covers a group and whatever was written before it started. Branch, tag, id and metadata changes take the same
+ * commit lock and are fsynced (shared) before they return.
  *
  * <p>Offline checks: {@link dev.argon.wal.WalInspector} opens a stopped directory read-only (refusing one another
  * process has open, by RocksDB's {@code LOCK} file) and {@link dev.argon.wal.WalChecker} checks the invariants

@@ -2,6 +2,7 @@ package dev.argon.bench.harness;
 
 import dev.argon.bench.BenchData;
 import dev.argon.proxy.ArgonServer;
+import dev.argon.wal.GroupCommitStats;
 import java.nio.file.Path;
 
 /**
@@ -40,6 +41,12 @@ final class ArgonTarget implements Target {
     @Override
     public long fsyncs() {
         return server.engine().store().wal().syncCount();
+    }
+
+    @Override
+    public long[] commitGroups() {
+        GroupCommitStats g = server.engine().store().wal().groupCommitStats();
+        return new long[] {g.groups(), g.commits()};
     }
 
     @Override

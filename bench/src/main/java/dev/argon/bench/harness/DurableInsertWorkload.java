@@ -32,6 +32,7 @@ final class DurableInsertWorkload implements Workload {
         s.database().createCollection(COLLECTION);
         int threads = s.config.durableThreads();
         long[] fsyncsBefore = {-1};
+        long[][] groupsBefore = {null};
         LoadRunner.Outcome o = runner.run(LoadRunner.Plan.timed(s.target.name() + " durable x" + threads, threads, s.config),
                 s.config.seed(), t -> {
                     long[] n = {0};
@@ -40,7 +41,10 @@ final class DurableInsertWorkload implements Workload {
                                 .append("payload", s.values.any(rnd));
                         rec.time("insertOne j:true", () -> coll.insertOne(doc));
                     };
-                }, () -> fsyncsBefore[0] = s.target.fsyncs());
+                }, () -> {
+                    fsyncsBefore[0] = s.target.fsyncs();
+                    groupsBefore[0] = s.target.commitGroups();
+                });
         List<String> notes = new ArrayList<>();
         notes.add(threads + " clients");
         long fsyncs = s.target.fsyncs() - fsyncsBefore[0];
@@ -48,6 +52,13 @@ final class DurableInsertWorkload implements Workload {
             long docs = o.ops().isEmpty() ? 0 : o.ops().get(0).count();
             // The background sync tick counts too, so this slightly understates how many documents share one fsync.
             notes.add(String.format("%,d WAL fsyncs while measuring: %.1f documents per fsync", fsyncs, (double) docs / fsyncs));
+        }
+        long[] groupsAfter = s.target.commitGroups();
+        long[] gb = groupsBefore[0];
+        if (gb != null && groupsAfter != null && groupsAfter[0] > gb[0]) {
+            long groups = groupsAfter[0] - gb[0];
+            long commits = groupsAfter[1] - gb[1];
+            notes.add(String.format("%,d commits in %,d RocksDB writes: %.2f commits per group", commits, groups, (double) commits / groups));
         }
         if (o.firstError() != null) {
             notes.add("first error: " + o.firstError());

@@ -13,6 +13,14 @@ public interface Target extends AutoCloseable {
         return -1;
     }
 
+    /**
+     * Group commit counters so far when the target is an in-process Argon: {@code {RocksDB writes of commits,
+     * commits they carried}}; null when unknown.
+     */
+    default long[] commitGroups() {
+        return null;
+    }
+
     @Override
     void close();
 }

@@ -68,7 +68,7 @@ public final class Store implements AutoCloseable {
                 throw new dev.argon.engine.ArgonException(dev.argon.engine.MongoErrorCode.WRITE_CONFLICT,
                         "the branch was reset or deleted while this write waited; run it again");
             }
-            return new Write(new WriteSession(wal, branchId, new WalKeyReader(wal, wal.headView(branchId))), lock, wal);
+            return new Write(new WriteSession(wal, branchId, new WalKeyReader(wal, wal.headView(branchId)), lock), lock, wal);
         } catch (RuntimeException e) {
             lock.unlock();
             throw e;

@@ -38,15 +38,19 @@ public final class WriteSession extends DataView {
     private final List<LogEntry> entries = new ArrayList<>();
     private final Map<String, Matcher> partialFilters = new HashMap<>();
 
-    WriteSession(Wal wal, int branchId, KeyReader base) {
-        this(wal, branchId, new OverlayKeyReader(base));
+    /** The branch's write lock, held by the caller from creation to close. */
+    private final java.util.concurrent.locks.ReentrantLock branchLock;
+
+    WriteSession(Wal wal, int branchId, KeyReader base, java.util.concurrent.locks.ReentrantLock branchLock) {
+        this(wal, branchId, new OverlayKeyReader(base), branchLock);
     }
 
-    private WriteSession(Wal wal, int branchId, OverlayKeyReader overlay) {
+    private WriteSession(Wal wal, int branchId, OverlayKeyReader overlay, java.util.concurrent.locks.ReentrantLock branchLock) {
         super(overlay);
         this.wal = wal;
         this.branchId = branchId;
         this.overlay = overlay;
+        this.branchLock = branchLock;
     }
 
     /** The staged log entries, for callers that commit with extra metadata (merges). */
@@ -107,6 +111,10 @@ public final class WriteSession extends DataView {
         if (entries.isEmpty()) {
             return null;
         }
+        // The WAL's group commit writes concurrent commits together in queue order; that each branch's head is
+        // a clean sequence of commits, each evaluated against the one before, rests on this lock: a branch has
+        // at most one commit in flight.
+        assert branchLock.isHeldByCurrentThread() : "a commit on branch id " + branchId + " without its write lock";
         CommitResult r = wal.commit(new CommitRequest(branchId, actor, comment, false, List.copyOf(entries), metaWrites));
         if (sync) {
             durableLsn = r.endLsn();

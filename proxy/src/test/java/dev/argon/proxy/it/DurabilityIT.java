@@ -64,6 +64,14 @@ class DurabilityIT extends ArgonTestBase {
         long syncs = db("admin").runCommand(new Document("serverStatus", 1)).get("argon", Document.class).get("walSyncs", Number.class).longValue()
                 - syncsBefore;
         assertTrue(syncs < 800, "800 journaled inserts from 16 clients took " + syncs + " fsyncs");
+        Document groupsBefore = before.get("argon", Document.class).get("groupCommit", Document.class);
+        Document groups = db("admin").runCommand(new Document("serverStatus", 1)).get("argon", Document.class).get("groupCommit", Document.class);
+        long commits = groups.get("commits", Number.class).longValue() - groupsBefore.get("commits", Number.class).longValue();
+        long writes = groups.get("groups", Number.class).longValue() - groupsBefore.get("groups", Number.class).longValue();
+        Document breaks = groups.get("batchBreaks", Document.class);
+        assertTrue(commits >= 800, "serverStatus counts every commit: " + groups.toJson());
+        assertTrue(writes >= 1 && writes <= commits, "groups written: " + groups.toJson());
+        assertTrue(breaks.get("full", Number.class).longValue() + breaks.get("idle", Number.class).longValue() >= writes, groups.toJson());
     }
 
     @Test

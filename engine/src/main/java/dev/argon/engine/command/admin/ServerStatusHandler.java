@@ -4,6 +4,7 @@ import dev.argon.engine.Engine;
 import dev.argon.engine.ServerStats;
 import dev.argon.engine.command.CommandContext;
 import dev.argon.engine.command.CommandHandler;
+import dev.argon.wal.GroupCommitStats;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
@@ -72,7 +73,15 @@ public final class ServerStatusHandler implements CommandHandler {
                         .append("retriedStatementsCount", new BsonInt64(engine.sessions().retriedStatements()))
                         .append("currentSessions", new BsonInt64(engine.sessions().size())))
                 .append("argon", new BsonDocument("headLsn", new BsonInt64(engine.store().wal().lastLsn()))
-                        .append("walSyncs", new BsonInt64(engine.store().wal().syncCount())));
+                        .append("walSyncs", new BsonInt64(engine.store().wal().syncCount()))
+                        .append("groupCommit", groupCommit(engine.store().wal().groupCommitStats())));
+    }
+
+    /** Group commit figures: RocksDB writes ({@code groups}), commits they carried, and why each group ended. */
+    static BsonDocument groupCommit(GroupCommitStats g) {
+        return new BsonDocument("groups", new BsonInt64(g.groups()))
+                .append("commits", new BsonInt64(g.commits()))
+                .append("batchBreaks", new BsonDocument("full", new BsonInt64(g.full())).append("idle", new BsonInt64(g.idle())));
     }
 
     static long procStatusMb(String field, long fallbackMb) {

@@ -1,0 +1,201 @@
+package dev.argon.wal;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The queue of group commit, leader and followers (as RocksDB's own write thread and Neon's batching): a
+ * committer that reaches an idle queue becomes the leader; later ones wait behind it. The leader takes every
+ * request waiting (up to a bound), {@link Wal} writes them in one RocksDB write, completes each member, and
+ * the leader hands the queue to the first request still waiting, which leads the next group. So at any time
+ * at most one thread writes commits, and requests leave the queue in arrival order: LSN order is queue order.
+ *
+ * <p>This class only orders and hands over; building and writing the batch is {@link Wal}'s. Thread-safe.
+ */
+final class GroupCommit {
+    /**
+     * Most requests in one group. Engine commits are usually one document each; 512 of them is far more than
+     * the clients a 2-core machine serves at once, so in practice the byte bound or an idle queue ends a group.
+     * The bound exists so that a leader's own reply is never delayed by an unbounded stream of followers.
+     */
+    static final int MAX_GROUP_REQUESTS = 512;
+    /**
+     * Most estimated bytes in one group (a single larger request still forms a group of its own). Matches
+     * {@link WalHealth}'s free-space check interval of 4 MiB written, so that one group cannot write far past
+     * the disk reserve between two checks, and keeps a group's batch memory small.
+     */
+    static final long MAX_GROUP_BYTES = 4L << 20;
+
+    private final ArrayDeque<Member> queue = new ArrayDeque<>();
+    /** True while a member has been made leader and has not handed off yet. */
+    private boolean leaderActive;
+    private long groups;
+    private long commits;
+    private long full;
+    private long idle;
+
+    /** Queues a request; the returned member is already the leader if the queue was idle. */
+    Member enqueue(CommitRequest request) {
+        Member m = new Member(request, estimate(request));
+        synchronized (this) {
+            queue.addLast(m);
+            if (!leaderActive) {
+                leaderActive = true;
+                m.promote();
+            }
+        }
+        return m;
+    }
+
+    /**
+     * Takes the leader's group: the leader itself (always first: it is the queue's head) and the requests
+     * behind it, in queue order, up to the bounds; counts why it stopped.
+     */
+    synchronized List<Member> takeGroup() {
+        List<Member> group = new ArrayList<>();
+        long bytes = 0;
+        while (!queue.isEmpty()) {
+            Member next = queue.peekFirst();
+            if (!group.isEmpty() && (group.size() >= MAX_GROUP_REQUESTS || bytes + next.bytes > MAX_GROUP_BYTES)) {
+                full++;
+                return group;
+            }
+            group.add(queue.pollFirst());
+            bytes += next.bytes;
+        }
+        idle++;
+        return group;
+    }
+
+    /** Counts a group written in one RocksDB write with n commits. */
+    synchronized void written(int n) {
+        groups++;
+        commits += n;
+    }
+
+    /** Called by the leader once its group is complete: the next waiter, if any, leads the next group. */
+    synchronized void handOff() {
+        Member next = queue.peekFirst();
+        if (next == null) {
+            leaderActive = false;
+        } else {
+            next.promote();
+        }
+    }
+
+    /** Requests waiting for a leader (tests use it to know that a group has formed). */
+    synchronized int waiting() {
+        return queue.size();
+    }
+
+    synchronized GroupCommitStats stats() {
+        return new GroupCommitStats(groups, commits, full, idle);
+    }
+
+    /** Bytes a request adds to a batch, roughly: each payload goes to the versions and again to the log entry. */
+    private static long estimate(CommitRequest r) {
+        long bytes = 64;
+        for (LogEntry e : r.entries()) {
+            bytes += 64;
+            for (KeyWrite w : e.writes()) {
+                bytes += 2L * w.userKey().length + (w.payload() == null ? 0 : 2L * w.payload().length);
+            }
+        }
+        for (KeyWrite m : r.metaWrites()) {
+            bytes += m.userKey().length + (m.payload() == null ? 0 : m.payload().length);
+        }
+        return bytes;
+    }
+
+    /**
+     * One queued request and its outcome. The leader fills it in; its own thread waits in
+     * {@link #awaitTurn()} until it is complete or made leader. Thread-safe.
+     */
+    static final class Member {
+        private final CommitRequest request;
+        private final long bytes;
+        private boolean lead;
+        private boolean done;
+        private CommitResult result;
+        private RuntimeException failure;
+        private long seq;
+
+        private Member(CommitRequest request, long bytes) {
+            this.request = request;
+            this.bytes = bytes;
+        }
+
+        CommitRequest request() {
+            return request;
+        }
+
+        private synchronized void promote() {
+            lead = true;
+            notifyAll();
+        }
+
+        /**
+         * Waits until this request is written (or refused) by a leader, or until it becomes the leader itself;
+         * returns true in the second case. Not interruptible: once queued, a leader may already be writing the
+         * request, so walking away would leave the caller not knowing whether it committed. The interrupt is
+         * kept for the caller.
+         */
+        synchronized boolean awaitTurn() {
+            boolean interrupted = false;
+            while (!done && !lead) {
+                try {
+                    wait();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            return !done;
+        }
+
+        /** The leader gave this request its LSN range; it is complete once the batch is written. */
+        synchronized void assign(CommitResult r) {
+            this.result = r;
+        }
+
+        /** The batch holding this request is written; seq is the write's position for the fsync. */
+        synchronized void complete(long writeSeq) {
+            this.seq = writeSeq;
+            this.done = true;
+            notifyAll();
+        }
+
+        /** This request alone is refused (retired branch id, no entries); nothing of it was written. */
+        synchronized void fail(RuntimeException e) {
+            this.failure = e;
+            this.result = null;
+            this.done = true;
+            notifyAll();
+        }
+
+        /** The group failed as a whole (its write failed): fails this request unless it already finished. */
+        synchronized void failIfPending(RuntimeException e) {
+            if (!done) {
+                fail(e);
+            }
+        }
+
+        /** The commit's LSN range, or the reason it failed. Call after {@link #awaitTurn()} and the leader's work. */
+        synchronized CommitResult result() {
+            if (!done) {
+                throw new IllegalStateException("a group member was left without an outcome");
+            }
+            if (failure != null) {
+                throw failure;
+            }
+            return result;
+        }
+
+        synchronized long seq() {
+            return seq;
+        }
+    }
+}
