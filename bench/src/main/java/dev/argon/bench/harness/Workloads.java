@@ -6,7 +6,7 @@ import java.util.Locale;
 /** The workload names the harness knows, their aliases, and their default order. Stateless. */
 public final class Workloads {
     /** Every workload, in the order a full run uses. */
-    public static final List<String> ALL = List.of("A", "B", "C", "D", "E", "F", "branch", "depth", "timetravel", "diffmerge", "durable");
+    public static final List<String> ALL = List.of("A", "B", "C", "D", "E", "F", "branch", "depth", "timetravel", "diffmerge", "durable", "durablebranches");
 
     private Workloads() {}
 
@@ -20,6 +20,7 @@ public final class Workloads {
             case "timetravel", "time-travel", "tt" -> "timetravel";
             case "diffmerge", "diff-merge", "diff", "merge" -> "diffmerge";
             case "durable", "insert-durable", "j" -> "durable";
+            case "durablebranches", "durable-branches" -> "durablebranches";
             default -> throw new IllegalArgumentException("unknown workload '" + name + "'; known: " + String.join(",", ALL));
         };
     }
@@ -36,7 +37,8 @@ public final class Workloads {
             case "depth" -> new DepthWorkload();
             case "timetravel" -> new TimeTravelWorkload();
             case "diffmerge" -> new DiffMergeWorkload();
-            case "durable" -> new DurableInsertWorkload();
+            case "durable" -> new DurableInsertWorkload(false);
+            case "durablebranches" -> new DurableInsertWorkload(true);
             default -> throw new IllegalStateException(name);
         };
     }
