@@ -6,9 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -19,9 +16,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
-import org.bson.BsonInt32;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,33 +23,7 @@ import org.junit.jupiter.api.Test;
  * written by one leader in few RocksDB writes; a failed group write fails every member; an invalid member
  * fails alone.
  */
-class GroupCommitTest {
-    private Path dir;
-    private Wal wal;
-
-    @BeforeEach
-    void open() throws Exception {
-        dir = Files.createTempDirectory("wal-group-");
-        wal = Wal.open(dir);
-    }
-
-    @AfterEach
-    void close() {
-        wal.faults(null);
-        wal.close();
-    }
-
-    private static byte[] k(String s) {
-        return (s + "\0").getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static byte[] v(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static LogEntry insert(String key, byte[] payload) {
-        return new LogEntry("db.c", LogEntry.INSERT, new BsonInt32(1), null, null, List.of(KeyWrite.put(k(key), payload)));
-    }
+class GroupCommitTest extends WalFixture {
 
     private CommitResult put(int branchId, boolean sync, String... keys) {
         List<LogEntry> entries = new ArrayList<>();

@@ -16,9 +16,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
-import org.bson.BsonInt32;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -28,29 +25,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  * tag changes that must be synced before they return, metadata written outside a commit, and commits racing a
  * drop or reset.
  */
-class WalDurabilityTest {
-    private Path dir;
-    private Wal wal;
-
-    @BeforeEach
-    void open() throws Exception {
-        dir = Files.createTempDirectory("wal-durability-");
-        wal = Wal.open(dir);
-    }
-
-    @AfterEach
-    void close() {
-        wal.faults(null);
-        wal.close();
-    }
-
-    private static byte[] k(String s) {
-        return (s + "\0").getBytes(StandardCharsets.UTF_8);
-    }
+class WalDurabilityTest extends WalFixture {
 
     private CommitResult put(int branchId, String key, boolean sync) {
-        return wal.commit(new CommitRequest(branchId, "t", null, sync, List.of(new LogEntry("db.c", LogEntry.INSERT,
-                new BsonInt32(1), null, null, List.of(KeyWrite.put(k(key), key.getBytes(StandardCharsets.UTF_8)))))));
+        return wal.commit(new CommitRequest(branchId, "t", null, sync, List.of(insert(key, v(key)))));
     }
 
     private static void await(CountDownLatch latch) {
