@@ -74,6 +74,13 @@ final class VersionedStore implements AutoCloseable {
         writeAll(branchId, indices(keys.length), LogEntry.UPDATE);
     }
 
+    /** Updates one record {@code times} times on a branch, one commit each (a hot document). */
+    void rewrite(int branchId, int index, int times) {
+        for (int t = 0; t < times; t++) {
+            writeAll(branchId, new int[] {index}, LogEntry.UPDATE);
+        }
+    }
+
     /** A chain of {@code depth - 1} branches below main, each overwriting {@code fraction} of the records. */
     int branchChain(int depth, double fraction) {
         int parent = Branch.MAIN_ID;
