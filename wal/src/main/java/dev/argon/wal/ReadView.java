@@ -5,7 +5,9 @@ import java.util.Arrays;
 /**
  * What one read can see: a branch's ancestry, each member with the highest LSN visible from it. The first
  * member is the branch itself with the read point (its head, or an older LSN for time travel); each parent
- * follows with its bound lowered to the child's fork point. Immutable and thread-safe.
+ * follows with its bound lowered to the child's fork point. Branch ids descend along the ancestry (a branch,
+ * and a reset's new id, are always created after their parent), which the {@code versions} layout relies on.
+ * Immutable and thread-safe.
  */
 public final class ReadView {
     private final int[] branchIds;
@@ -14,6 +16,12 @@ public final class ReadView {
     public ReadView(int[] branchIds, long[] bounds) {
         if (branchIds.length == 0 || branchIds.length != bounds.length) {
             throw new IllegalArgumentException("ancestry must be non-empty and aligned");
+        }
+        for (int i = 1; i < branchIds.length; i++) {
+            // A branch is created after its parent, so an ancestry nearest-first descends; reads rely on it.
+            if (branchIds[i] >= branchIds[i - 1]) {
+                throw new IllegalArgumentException("an ancestry's branch ids must descend: " + Arrays.toString(branchIds));
+            }
         }
         this.branchIds = branchIds.clone();
         this.bounds = bounds.clone();
@@ -30,15 +38,6 @@ public final class ReadView {
 
     public int depth() {
         return branchIds.length;
-    }
-
-    /** The highest bound in the view: nothing above it can be visible. */
-    long maxBound() {
-        long m = 0;
-        for (long b : bounds) {
-            m = Math.max(m, b);
-        }
-        return m;
     }
 
     public int branchIdAt(int i) {

@@ -1,23 +1,37 @@
 package dev.argon.wal;
 
 import java.util.Arrays;
-import org.rocksdb.ReadOptions;
-import org.rocksdb.RocksIterator;
 
 /**
- * Layout of the {@code versions} column family: key {@code userKey | ~lsn}, value
- * {@code branchId (4) | flag (1) | payload}. Inverting the LSN puts the newest version of a key first, so a
- * bounded read seeks to {@code userKey | ~bound} and walks forward. Stateless.
+ * Layout of the {@code versions} column family: key {@code userKey | ~branchId (4) | ~lsn (8)}, value
+ * {@code flag (1) | payload}. One user key's versions sit together, grouped by branch with the newest branch id
+ * first, each group newest LSN first. Because a branch is always created after its parent (a reset's new id
+ * too), an ancestry read nearest-first is a descending run of ids, so the groups a read may want come in the
+ * order it wants them and a read jumps from one group to the next with one seek (see {@link VersionCursor}).
+ * Stateless.
  */
 final class VersionKeys {
     static final byte LIVE = 0;
     static final byte TOMBSTONE = 1;
+    /** Bytes the WAL appends to a user key. */
+    static final int SUFFIX = 12;
 
     private VersionKeys() {}
 
-    static byte[] key(byte[] userKey, long lsn) {
-        byte[] k = Arrays.copyOf(userKey, userKey.length + 8);
-        Bytes.putLong(k, userKey.length, ~lsn);
+    static byte[] key(byte[] userKey, int branchId, long lsn) {
+        byte[] k = Arrays.copyOf(userKey, userKey.length + SUFFIX);
+        Bytes.putInt(k, userKey.length, ~branchId);
+        Bytes.putLong(k, userKey.length + 4, ~lsn);
+        return k;
+    }
+
+    /**
+     * The smallest key above every version of userKey: the user key followed by 12 bytes of 0xFF. Nothing is
+     * stored there (it would be branch id 0 at LSN 0, and branch ids start at 1).
+     */
+    static byte[] pastVersionsOf(byte[] userKey) {
+        byte[] k = Arrays.copyOf(userKey, userKey.length + SUFFIX);
+        Arrays.fill(k, userKey.length, k.length, (byte) 0xFF);
         return k;
     }
 
@@ -25,55 +39,42 @@ final class VersionKeys {
         return ~Bytes.getLong(key, key.length - 8);
     }
 
+    static int branchId(byte[] key) {
+        return ~Bytes.getInt(key, key.length - SUFFIX);
+    }
+
     /** True if key is a version of exactly this user key (user keys are prefix-free). */
     static boolean isVersionOf(byte[] key, byte[] userKey) {
-        return key.length == userKey.length + 8 && Arrays.equals(key, 0, userKey.length, userKey, 0, userKey.length);
+        return key.length == userKey.length + SUFFIX && Arrays.equals(key, 0, userKey.length, userKey, 0, userKey.length);
     }
 
     static boolean sameUserKey(byte[] a, byte[] b) {
-        return a.length == b.length && Arrays.equals(a, 0, a.length - 8, b, 0, b.length - 8);
+        return a.length == b.length && Arrays.equals(a, 0, a.length - SUFFIX, b, 0, b.length - SUFFIX);
     }
 
     static byte[] userKey(byte[] key) {
-        return Arrays.copyOf(key, key.length - 8);
+        return Arrays.copyOf(key, key.length - SUFFIX);
     }
 
-    static byte[] value(int branchId, byte[] payload) {
-        byte[] v = new byte[5 + (payload == null ? 0 : payload.length)];
-        Bytes.putInt(v, 0, branchId);
-        v[4] = payload == null ? TOMBSTONE : LIVE;
+    /** True if the key is long enough to be a version key at all (for fsck). */
+    static boolean wellFormed(byte[] key, byte[] value) {
+        return key.length > SUFFIX && value.length >= 1 && (value[0] == LIVE || value[0] == TOMBSTONE);
+    }
+
+    static byte[] value(byte[] payload) {
+        byte[] v = new byte[1 + (payload == null ? 0 : payload.length)];
+        v[0] = payload == null ? TOMBSTONE : LIVE;
         if (payload != null) {
-            System.arraycopy(payload, 0, v, 5, payload.length);
+            System.arraycopy(payload, 0, v, 1, payload.length);
         }
         return v;
     }
 
-    static int branchId(byte[] value) {
-        return Bytes.getInt(value, 0);
-    }
-
     static boolean isTombstone(byte[] value) {
-        return value[4] == TOMBSTONE;
-    }
-
-    /** The payload of userKey visible in view, or null if absent or deleted: one seek and a short walk. */
-    static byte[] read(WalDb db, ReadOptions options, ReadView view, byte[] userKey) {
-        try (RocksIterator it = db.db().newIterator(db.versions(), options)) {
-            for (it.seek(key(userKey, view.maxBound())); it.isValid(); it.next()) {
-                byte[] key = it.key();
-                if (!isVersionOf(key, userKey)) {
-                    return null;
-                }
-                byte[] value = it.value();
-                if (view.visible(branchId(value), lsn(key))) {
-                    return isTombstone(value) ? null : payload(value);
-                }
-            }
-        }
-        return null;
+        return value[0] == TOMBSTONE;
     }
 
     static byte[] payload(byte[] value) {
-        return Arrays.copyOfRange(value, 5, value.length);
+        return Arrays.copyOfRange(value, 1, value.length);
     }
 }

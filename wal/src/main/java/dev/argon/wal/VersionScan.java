@@ -8,7 +8,9 @@ import org.rocksdb.Slice;
 
 /**
  * Iterates the live keys under a prefix as one {@link ReadView} sees them, in key order: for each user key,
- * the newest visible version, skipping tombstones. Not thread-safe; close it (it holds a RocksDB iterator).
+ * the version the view sees ({@link VersionCursor}), skipping tombstones, then a jump to the next user key.
+ * Its cost grows with the keys it passes and the ancestry members that wrote them, not with their versions.
+ * Not thread-safe; close it (it holds a RocksDB iterator).
  */
 public final class VersionScan implements Iterator<VersionScan.Entry>, AutoCloseable {
     /** One visible key with its payload. */
@@ -18,14 +20,12 @@ public final class VersionScan implements Iterator<VersionScan.Entry>, AutoClose
     private final ReadOptions options;
     private final Slice upper;
     private final RocksIterator it;
-    private final long maxBound;
+    private final VersionCursor cursor;
     private Entry next;
     private boolean closed;
-    private long keysRead;
 
     VersionScan(WalDb db, ReadView view, byte[] prefix, byte[] startUserKey) {
         this.view = view;
-        this.maxBound = view.maxBound();
         this.options = new ReadOptions();
         byte[] end = Bytes.prefixEnd(prefix);
         this.upper = end == null ? null : new Slice(end);
@@ -33,44 +33,25 @@ public final class VersionScan implements Iterator<VersionScan.Entry>, AutoClose
             options.setIterateUpperBound(upper);
         }
         this.it = db.db().newIterator(db.versions(), options);
+        this.cursor = new VersionCursor(it);
         it.seek(startUserKey != null ? startUserKey : prefix);
         advance();
     }
 
     private void advance() {
         next = null;
-        byte[] group = null;
-        boolean groupDone = false;
         while (it.isValid()) {
-            byte[] key = it.key();
-            keysRead++;
-            if (group == null || !VersionKeys.sameUserKey(group, key)) {
-                group = key;
-                groupDone = false;
+            byte[] userKey = VersionKeys.userKey(it.key());
+            byte[] value = cursor.resolve(view, userKey);
+            if (value != null && !VersionKeys.isTombstone(value)) {
+                next = new Entry(userKey, VersionKeys.payload(value));
             }
-            if (!groupDone) {
-                long lsn = VersionKeys.lsn(key);
-                if (lsn <= maxBound) {
-                    byte[] value = it.value();
-                    if (view.visible(VersionKeys.branchId(value), lsn)) {
-                        groupDone = true;
-                        if (!VersionKeys.isTombstone(value)) {
-                            next = new Entry(VersionKeys.userKey(key), VersionKeys.payload(value));
-                            it.next();
-                            skipRestOfGroup(key);
-                            return;
-                        }
-                    }
-                }
+            if (it.isValid() && VersionKeys.isVersionOf(it.key(), userKey)) {
+                cursor.skipPast(userKey);
             }
-            it.next();
-        }
-    }
-
-    private void skipRestOfGroup(byte[] key) {
-        while (it.isValid() && VersionKeys.sameUserKey(key, it.key())) {
-            keysRead++;
-            it.next();
+            if (next != null) {
+                return;
+            }
         }
     }
 
@@ -89,9 +70,9 @@ public final class VersionScan implements Iterator<VersionScan.Entry>, AutoClose
         return e;
     }
 
-    /** Number of RocksDB keys this scan has stepped over, for tests that prove work is bounded. */
+    /** Number of RocksDB keys this scan has stepped onto (a seek counts one), for tests that prove work is bounded. */
     public long keysRead() {
-        return keysRead;
+        return cursor.keysRead();
     }
 
     @Override

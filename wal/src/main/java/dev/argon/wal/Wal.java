@@ -61,7 +61,7 @@ public final class Wal implements VersionSource, AutoCloseable {
     private Wal(Path dir) {
         this.db = new WalDb(dir);
         this.health = new WalHealth(dir, Long.getLong(MIN_FREE_PROPERTY, WalHealth.DEFAULT_MIN_FREE_BYTES));
-        this.pointReads = new ReadOptions();
+        this.reads = new IteratorPool(db);
         this.unsynced = new WriteOptions();
         try {
             byte[] v = db.db().get(db.meta(), LAST_LSN);
@@ -106,6 +106,7 @@ public final class Wal implements VersionSource, AutoCloseable {
     }
 
     private void tick() {
+        reads.trim();
         try {
             syncer.tick();
         } catch (WalException e) {
@@ -133,6 +134,8 @@ public final class Wal implements VersionSource, AutoCloseable {
         } catch (RocksDBException | java.io.IOException e) {
             throw health.writeFailed(e, what, branchId, lsn);
         }
+        // Before any head naming this write is published: pooled read iterators refresh before their next read.
+        reads.written();
         health.written(batch.getDataSize());
         return syncer.written(lastLsnAfter);
     }
@@ -153,6 +156,11 @@ public final class Wal implements VersionSource, AutoCloseable {
         } catch (RocksDBException e) {
             throw new WalException("cannot read the last LSN: " + e.getMessage(), -1, lastLsn, e);
         }
+    }
+
+    /** The RocksDB handle, for the WAL's own tests that count what a read steps over. */
+    WalDb dbForTests() {
+        return db;
     }
 
     /** Installs a fault hook (tests only; {@code null} removes it). */
@@ -255,16 +263,16 @@ public final class Wal implements VersionSource, AutoCloseable {
         return b;
     }
 
-    /**
-     * Default read options shared by every point read: the walk checks the key itself, so it needs no upper
-     * bound, and sharing saves two native allocations per read.
-     */
-    private final ReadOptions pointReads;
+    /** Reused iterators for point reads (creating one per read cost as much as the read). */
+    private final IteratorPool reads;
 
     /** The visible payload of userKey in view, or null if absent or deleted. */
     @Override
     public byte[] get(ReadView view, byte[] userKey) {
-        return VersionKeys.read(db, pointReads, view, userKey);
+        return reads.read(c -> {
+            byte[] v = c.read(view, userKey);
+            return v == null || VersionKeys.isTombstone(v) ? null : VersionKeys.payload(v);
+        });
     }
 
     /** Visible live keys under prefix in key order, starting at startUserKey (inclusive) if given. */
@@ -368,7 +376,7 @@ public final class Wal implements VersionSource, AutoCloseable {
                     lsn++;
                     batch.put(db.log(), Bytes.longKey(lsn), Bson.bytes(LogCodec.encode(e, branch.id(), time, request.actor(), request.comment())));
                     for (KeyWrite w : e.writes()) {
-                        batch.put(db.versions(), VersionKeys.key(w.userKey(), lsn), VersionKeys.value(branch.id(), w.payload()));
+                        batch.put(db.versions(), VersionKeys.key(w.userKey(), branch.id(), lsn), VersionKeys.value(w.payload()));
                     }
                     int[] c = counts.computeIfAbsent(e.ns(), k -> new int[4]);
                     c["iudc".indexOf(e.op())]++;
@@ -881,8 +889,8 @@ public final class Wal implements VersionSource, AutoCloseable {
             } catch (RocksDBException e) {
                 LOG.warn("final WAL sync failed", e);
             }
+            reads.close();
             db.close();
-            pointReads.close();
             unsynced.close();
         } finally {
             commitLock.unlock();

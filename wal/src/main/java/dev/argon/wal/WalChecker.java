@@ -358,12 +358,12 @@ public final class WalChecker {
                 n++;
                 byte[] k = it.key();
                 byte[] v = it.value();
-                if (k.length < 9 || v.length < 5 || (v[4] != VersionKeys.LIVE && v[4] != VersionKeys.TOMBSTONE)) {
+                if (!VersionKeys.wellFormed(k, v)) {
                     report.problem(FsckReport.UNREADABLE, "the version " + hex(k) + " is malformed", -1, -1);
                     continue;
                 }
                 long lsn = VersionKeys.lsn(k);
-                int branch = VersionKeys.branchId(v);
+                int branch = VersionKeys.branchId(k);
                 int lb = LsnTable.fits(lsn) ? logBranch.get(lsn) : 0;
                 if (lb == 0) {
                     report.problem(FsckReport.VERSION_ORPHAN, "the version of key " + hex(VersionKeys.userKey(k)) + " at lsn " + lsn + " has no log entry", branch, lsn);

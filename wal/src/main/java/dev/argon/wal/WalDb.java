@@ -23,6 +23,15 @@ final class WalDb implements AutoCloseable {
         RocksDB.loadLibrary();
     }
 
+    /**
+     * The on-disk format this build reads and writes, kept under {@link #FORMAT_KEY} in the metadata. 2: versions
+     * keyed {@code userKey | ~branchId | ~lsn} (1, unrecorded, had {@code userKey | ~lsn} with the branch id in
+     * the value). See docs/FORMATS.md.
+     */
+    static final int FORMAT_VERSION = 2;
+    static final byte[] FORMAT_KEY = "formatVersion".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    private static final byte[] ANY_BRANCH = "branch/".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
     private final RocksDB db;
     private final DBOptions dbOptions;
     private final List<ColumnFamilyOptions> cfOptions = new ArrayList<>();
@@ -69,11 +78,54 @@ final class WalDb implements AutoCloseable {
             }
             db = readOnly ? RocksDB.openReadOnly(dbOptions, dir.toString(), descriptors, handles)
                     : RocksDB.open(dbOptions, dir.toString(), descriptors, handles);
+            checkFormat();
             if (!readOnly) {
                 OPEN.add(this.dir);
             }
+        } catch (UnsupportedFormatException e) {
+            closeHandles();
+            throw e;
         } catch (RocksDBException | java.io.IOException e) {
             throw new WalException("cannot open the data directory " + dir + ": " + e.getMessage(), -1, -1, e);
+        }
+    }
+
+    /**
+     * Refuses a directory of another format; records the format in a new one. A directory without a format
+     * record but with branches was written by the first format (before the record existed).
+     */
+    private void checkFormat() throws RocksDBException {
+        byte[] v;
+        try {
+            v = db.get(meta(), FORMAT_KEY);
+        } catch (RocksDBException e) {
+            if (readOnly) {
+                // fsck opens damaged directories on purpose: the checker reports the damage itself.
+                return;
+            }
+            throw e;
+        }
+        if (v != null) {
+            int found = v.length == 4 ? Bytes.getInt(v, 0) : -1;
+            if (found != FORMAT_VERSION) {
+                throw new UnsupportedFormatException(dir, found);
+            }
+            return;
+        }
+        boolean empty;
+        try (org.rocksdb.RocksIterator it = db.newIterator(meta())) {
+            it.seek(ANY_BRANCH);
+            empty = !(it.isValid() && Bytes.startsWith(it.key(), ANY_BRANCH));
+        }
+        if (!empty) {
+            throw new UnsupportedFormatException(dir, 0);
+        }
+        if (!readOnly) {
+            byte[] rec = new byte[4];
+            Bytes.putInt(rec, 0, FORMAT_VERSION);
+            try (org.rocksdb.WriteOptions wo = new org.rocksdb.WriteOptions().setSync(true)) {
+                db.put(meta(), wo, FORMAT_KEY, rec);
+            }
         }
     }
 
@@ -108,13 +160,17 @@ final class WalDb implements AutoCloseable {
 
     @Override
     public void close() {
+        closeHandles();
+        if (!readOnly) {
+            OPEN.remove(dir);
+        }
+    }
+
+    private void closeHandles() {
         for (ColumnFamilyHandle h : handles) {
             h.close();
         }
         db.close();
-        if (!readOnly) {
-            OPEN.remove(dir);
-        }
         dbOptions.close();
         for (ColumnFamilyOptions o : cfOptions) {
             o.close();

@@ -154,7 +154,10 @@ public final class WalInspector implements VersionSource, AutoCloseable {
     /** The visible payload of userKey in view, or null if absent or deleted. */
     @Override
     public byte[] get(ReadView view, byte[] userKey) {
-        return VersionKeys.read(db, reads, view, userKey);
+        try (RocksIterator it = db.db().newIterator(db.versions(), reads)) {
+            byte[] v = new VersionCursor(it).read(view, userKey);
+            return v == null || VersionKeys.isTombstone(v) ? null : VersionKeys.payload(v);
+        }
     }
 
     /** Visible live keys under prefix in key order; close the scan. */
@@ -163,14 +166,14 @@ public final class WalInspector implements VersionSource, AutoCloseable {
         return new VersionScan(db, view, prefix, startUserKey);
     }
 
-    /** The version of userKey written at exactly lsn, or null. */
-    public Version version(byte[] userKey, long lsn) {
+    /** The version of userKey that branchId wrote at exactly lsn, or null. */
+    public Version version(byte[] userKey, int branchId, long lsn) {
         try {
-            byte[] v = db.db().get(db.versions(), VersionKeys.key(userKey, lsn));
-            if (v == null || v.length < 5) {
+            byte[] v = db.db().get(db.versions(), VersionKeys.key(userKey, branchId, lsn));
+            if (v == null || v.length < 1) {
                 return null;
             }
-            return new Version(VersionKeys.branchId(v), VersionKeys.isTombstone(v), VersionKeys.isTombstone(v) ? null : VersionKeys.payload(v));
+            return new Version(branchId, VersionKeys.isTombstone(v), VersionKeys.isTombstone(v) ? null : VersionKeys.payload(v));
         } catch (RocksDBException e) {
             throw new WalException("cannot read a version: " + e.getMessage(), -1, lsn, e);
         }

@@ -54,7 +54,7 @@ final class Damage implements AutoCloseable {
 
     /** Writes a version of userKey at lsn for branchId (with or without a log entry there). */
     void putVersion(byte[] userKey, long lsn, int branchId, byte[] payload) throws RocksDBException {
-        db.db().put(db.versions(), VersionKeys.key(userKey, lsn), VersionKeys.value(branchId, payload));
+        db.db().put(db.versions(), VersionKeys.key(userKey, branchId, lsn), VersionKeys.value(payload));
     }
 
     /** Moves everything from memtables and RocksDB's WAL into SST files. */

@@ -109,7 +109,7 @@ public final class StoreChecker {
             return;
         }
         for (Expected x : expected) {
-            WalInspector.Version v = in.version(x.userKey(), lsn);
+            WalInspector.Version v = in.version(x.userKey(), r.branchId(), lsn);
             String problem = null;
             if (v == null) {
                 problem = "is missing";
