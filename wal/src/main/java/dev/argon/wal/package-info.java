@@ -6,10 +6,11 @@
  *   <li>{@code log}: {@code lsn (8 bytes, big-endian)} &rarr; one BSON log entry (branch id, namespace,
  *       operation, {@code _id}, pre-image, post-image, time, actor, comment). Physical: replaying a prefix is
  *       deterministic.</li>
- *   <li>{@code versions}: {@code userKey | ~lsn} &rarr; {@code branchId (4) | flag (1) | payload}. A user key is
- *       built by the engine (document, index entry or catalog entry) and must be prefix-free. Versions of one
- *       key sit next to each other, newest first, whatever branch wrote them ("document-major" order), so a
- *       point read on a branch of any depth is one seek plus a short walk.</li>
+ *   <li>{@code versions}: {@code userKey | ~branchId (4) | ~lsn (8)} &rarr; {@code flag (1) | payload}
+ *       ({@link dev.argon.wal.VersionKeys}). A user key is built by the engine (document, index entry or
+ *       catalog entry) and must be prefix-free. Versions of one key sit next to each other whatever branch wrote
+ *       them ("document-major" order), grouped by branch, newest branch id first, and newest LSN first within a
+ *       group.</li>
  *   <li>{@code commits}: {@code branchId (4) | lsn (8)} &rarr; the commit record of the commit ending at lsn.</li>
  *   <li>{@code times}: {@code millis (8) | lsn (8)} &rarr; empty; the time &rarr; LSN index for time travel.</li>
  *   <li>{@code default}: metadata (last LSN, branch records, id counters).</li>
@@ -18,6 +19,18 @@
  * <p>Visibility: a version {@code (branch b, lsn l)} is visible to a {@link dev.argon.wal.ReadView} when the
  * view's ancestry contains {@code b} with a bound {@code >= l}. Because a branch's own entries all lie above its
  * fork point and LSNs are global, the newest visible version is always the right one.
+ *
+ * <p>Reads do not grow with history. A branch is always created after its parent (a reset's new id too), so a
+ * view's ancestry, nearest first, is a descending run of branch ids and meets a key's branch groups in the order
+ * it wants them: {@link dev.argon.wal.VersionCursor} seeks to {@code userKey | ~self | ~bound} and from any group
+ * it does not want jumps (a few steps, then one seek) to the next ancestor's group at that ancestor's bound. A
+ * point read costs at most one jump per branch group in its way, whatever the number of versions; a
+ * {@link dev.argon.wal.VersionScan} does the same per key and then jumps past the key's other versions. Point
+ * reads borrow iterators from an {@link dev.argon.wal.IteratorPool} (an iterator costs about a read to create);
+ * every write invalidates the pooled iterators' snapshot, and a stale one is refreshed when next borrowed.
+ *
+ * <p>Format: the metadata key {@code formatVersion} names the on-disk format (2); a directory of another format
+ * is refused at open ({@link dev.argon.wal.UnsupportedFormatException}).
  *
  * <p>Writes: group commit. Concurrent commits queue in {@link dev.argon.wal.GroupCommit}; whoever reaches an
  * idle queue leads, takes every request waiting (bounded in requests and bytes), assigns their LSN ranges in

@@ -6,7 +6,7 @@ import java.util.Locale;
 /** The workload names the harness knows, their aliases, and their default order. Stateless. */
 public final class Workloads {
     /** Every workload, in the order a full run uses. */
-    public static final List<String> ALL = List.of("A", "B", "C", "D", "E", "F", "branch", "depth", "timetravel", "diffmerge", "durable", "durablebranches");
+    public static final List<String> ALL = List.of("A", "B", "C", "D", "E", "F", "branch", "depth", "timetravel", "history", "diffmerge", "durable", "durablebranches");
 
     private Workloads() {}
 
@@ -18,6 +18,7 @@ public final class Workloads {
             case "branch", "branches", "createbranch" -> "branch";
             case "depth", "branch-depth" -> "depth";
             case "timetravel", "time-travel", "tt" -> "timetravel";
+            case "history", "hot", "history-reads" -> "history";
             case "diffmerge", "diff-merge", "diff", "merge" -> "diffmerge";
             case "durable", "insert-durable", "j" -> "durable";
             case "durablebranches", "durable-branches" -> "durablebranches";
@@ -36,6 +37,7 @@ public final class Workloads {
             case "branch" -> new BranchWorkload();
             case "depth" -> new DepthWorkload();
             case "timetravel" -> new TimeTravelWorkload();
+            case "history" -> new HistoryWorkload();
             case "diffmerge" -> new DiffMergeWorkload();
             case "durable" -> new DurableInsertWorkload(false);
             case "durablebranches" -> new DurableInsertWorkload(true);

@@ -33,6 +33,8 @@ import org.openjdk.jmh.infra.Blackhole;
  *       times each, read on main and ({@code interleavedOnSibling}) on the first sibling;</li>
  *   <li>{@code deep}: a point read at the head of a branch 20 levels deep, each level overwriting 1% of the
  *       documents;</li>
+ *   <li>{@code missing}: a point read of a key never written, between existing ones (an insert's uniqueness
+ *       check);</li>
  *   <li>{@code scanFresh} / {@code scanOverwritten}: a full scan of {@code records} documents right after the
  *       load, and of another {@code records} documents after {@code rounds} full overwrite rounds.</li>
  * </ul>
@@ -65,6 +67,7 @@ public class HistoryReadBenchmark {
     private ReadView deep;
     private ReadView sibling;
     private int cold;
+    private byte[][] missingKeys;
 
     @Setup(Level.Trial)
     public void build() {
@@ -94,6 +97,11 @@ public class HistoryReadBenchmark {
         deep = store.wal.headView(deepest);
         sibling = store.wal.headView(siblings[0]);
         cold = 4;
+        missingKeys = new byte[1024][];
+        for (int i = 0; i < missingKeys.length; i++) {
+            missingKeys[i] = dev.argon.engine.store.Keys.document(VersionedStore.COLLECTION_ID,
+                    new org.bson.BsonString(String.format("user%010dx", i * 97)));
+        }
         assert before < half;
 
         scanned = new VersionedStore(records, 100);
@@ -117,6 +125,15 @@ public class HistoryReadBenchmark {
     @Benchmark
     public byte[] untouched() {
         return store.wal.get(main, coldKey());
+    }
+
+    /**
+     * A key that was never written (an insert's {@code _id} uniqueness check): with no Bloom filter it probes
+     * every level whose key range covers it.
+     */
+    @Benchmark
+    public byte[] missing() {
+        return store.wal.get(main, missingKeys[ThreadLocalRandom.current().nextInt(missingKeys.length)]);
     }
 
     @Benchmark
