@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * asserted: this guards the harness against rot, not the server's speed.
  */
 class BenchCommandIT {
-    private static final Set<String> ARGON_ONLY = Set.of("depth", "timetravel", "diffmerge");
+    private static final Set<String> ARGON_ONLY = Set.of("depth", "timetravel", "history", "diffmerge");
 
     @Test
     void quickModeMeasuresEveryWorkloadOnArgonAndOnThePeers(@TempDir Path dir) throws Exception {

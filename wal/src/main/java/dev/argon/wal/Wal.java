@@ -158,6 +158,21 @@ public final class Wal implements VersionSource, AutoCloseable {
         }
     }
 
+    /**
+     * True while RocksDB has flushes or compactions pending or running on the versions family: benchmarks wait
+     * for it so they measure reads, not compaction debt.
+     */
+    public boolean backgroundWorkPending() {
+        try {
+            return db.db().getLongProperty(db.versions(), "rocksdb.compaction-pending") > 0
+                    || db.db().getLongProperty(db.versions(), "rocksdb.num-running-compactions") > 0
+                    || db.db().getLongProperty(db.versions(), "rocksdb.num-running-flushes") > 0
+                    || db.db().getLongProperty(db.versions(), "rocksdb.mem-table-flush-pending") > 0;
+        } catch (RocksDBException e) {
+            throw new WalException("cannot read RocksDB's properties: " + e.getMessage(), -1, -1, e);
+        }
+    }
+
     /** The RocksDB handle, for the WAL's own tests that count what a read steps over. */
     WalDb dbForTests() {
         return db;

@@ -32,6 +32,10 @@ final class WalDb implements AutoCloseable {
     static final byte[] FORMAT_KEY = "formatVersion".getBytes(java.nio.charset.StandardCharsets.UTF_8);
     private static final byte[] ANY_BRANCH = "branch/".getBytes(java.nio.charset.StandardCharsets.UTF_8);
 
+    /** Smallest version payload stored in a blob file (0: none); a system property so benchmarks can compare. */
+    static final String BLOB_MIN_PROPERTY = "argon.wal.blobMinBytes";
+    static final long DEFAULT_BLOB_MIN = 0;
+
     private final RocksDB db;
     private final DBOptions dbOptions;
     private final List<ColumnFamilyOptions> cfOptions = new ArrayList<>();
@@ -73,6 +77,13 @@ final class WalDb implements AutoCloseable {
                 o.setTableFormatConfig(table);
                 o.setCompressionType(CompressionType.LZ4_COMPRESSION);
                 o.setBottommostCompressionType(CompressionType.ZSTD_COMPRESSION);
+                long blobMin = Long.getLong(BLOB_MIN_PROPERTY, DEFAULT_BLOB_MIN);
+                if (name.equals("versions") && blobMin > 0) {
+                    // Values at least this large live in blob files, the LSM keeps only key and pointer: a read
+                    // that jumps over older versions then steps over small entries instead of whole documents.
+                    o.setEnableBlobFiles(true).setMinBlobSize(blobMin).setBlobCompressionType(CompressionType.LZ4_COMPRESSION)
+                            .setEnableBlobGarbageCollection(true);
+                }
                 cfOptions.add(o);
                 descriptors.add(new ColumnFamilyDescriptor(name.getBytes(java.nio.charset.StandardCharsets.UTF_8), o));
             }
