@@ -885,6 +885,24 @@ public final class Wal implements VersionSource, AutoCloseable {
         syncer.awaitLsn(lsn);
     }
 
+    /**
+     * Bytes written and held so far (for benchmarks): batch sizes always, RocksDB's own log, flush and compaction
+     * counters when the {@code argon.wal.statistics} system property was "true" at open.
+     */
+    public StorageStats storageStats() {
+        return new StorageStats(health.bytesWritten(), db.ticker(org.rocksdb.TickerType.WAL_FILE_BYTES),
+                db.ticker(org.rocksdb.TickerType.FLUSH_WRITE_BYTES), db.ticker(org.rocksdb.TickerType.COMPACT_READ_BYTES),
+                db.ticker(org.rocksdb.TickerType.COMPACT_WRITE_BYTES), db.liveSstBytes());
+    }
+
+    /**
+     * Moves everything RocksDB holds in memory into SST files and, with {@code compact}, compacts every column
+     * family fully, waiting for both. For benchmarks that measure bytes on disk; writes may continue meanwhile.
+     */
+    public void flush(boolean compact) {
+        db.flush(compact);
+    }
+
     /** Number of WAL fsyncs done so far (for metrics and benchmarks). */
     public long syncCount() {
         return syncer.syncs();

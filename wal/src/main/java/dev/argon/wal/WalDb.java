@@ -13,6 +13,9 @@ import org.rocksdb.DBOptions;
 import org.rocksdb.LRUCache;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
+import org.rocksdb.Statistics;
+import org.rocksdb.StatsLevel;
+import org.rocksdb.TickerType;
 
 /**
  * The RocksDB handle and its column families. Owns every native object so that {@link #close()} frees them in
@@ -41,6 +44,18 @@ final class WalDb implements AutoCloseable {
     private final List<ColumnFamilyOptions> cfOptions = new ArrayList<>();
     private final List<ColumnFamilyHandle> handles = new ArrayList<>();
     private final LRUCache cache;
+    /** RocksDB's own counters, only when {@link #STATISTICS_PROPERTY} is set (they cost a little on every write). */
+    private final Statistics statistics;
+
+    /** JVM system property: "true" turns RocksDB's statistics on (bytes written by its log, flushes, compactions). */
+    static final String STATISTICS_PROPERTY = "argon.wal.statistics";
+    /**
+     * JVM system property choosing the compression of the {@code versions} family, which holds the documents:
+     * {@code lz4+zstd} (LZ4 in the upper levels, zstd in the bottommost), {@code zstd} (zstd in every level) or
+     * {@code none}. For measurements (docs/PERFORMANCE.md, "Write amplification"); the default is the measured choice.
+     */
+    static final String VERSIONS_COMPRESSION_PROPERTY = "argon.wal.versionsCompression";
+    static final String[] FAMILY_NAMES = {"default", "log", "versions", "commits", "times"};
 
     /** Directories this process has open, so a read-only check refuses them too (a file lock cannot tell). */
     private static final java.util.Set<Path> OPEN = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -68,8 +83,13 @@ final class WalDb implements AutoCloseable {
             cache = new LRUCache(256L << 20);
             dbOptions = new DBOptions().setCreateIfMissing(!readOnly).setCreateMissingColumnFamilies(!readOnly)
                     .setMaxBackgroundJobs(2).setKeepLogFileNum(4);
+            statistics = Boolean.getBoolean(STATISTICS_PROPERTY) ? new Statistics() : null;
+            if (statistics != null) {
+                statistics.setStatsLevel(StatsLevel.EXCEPT_DETAILED_TIMERS);
+                dbOptions.setStatistics(statistics);
+            }
             List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
-            for (String name : new String[] {"default", "log", "versions", "commits", "times"}) {
+            for (String name : FAMILY_NAMES) {
                 ColumnFamilyOptions o = new ColumnFamilyOptions();
                 BlockBasedTableConfig table = new BlockBasedTableConfig().setBlockCache(cache);
                 // No Bloom filter yet: reads are bounded seeks over variable-length user keys, which a
@@ -83,6 +103,9 @@ final class WalDb implements AutoCloseable {
                     // that jumps over older versions then steps over small entries instead of whole documents.
                     o.setEnableBlobFiles(true).setMinBlobSize(blobMin).setBlobCompressionType(CompressionType.LZ4_COMPRESSION)
                             .setEnableBlobGarbageCollection(true);
+                }
+                if (name.equals("versions")) {
+                    compressVersions(o);
                 }
                 cfOptions.add(o);
                 descriptors.add(new ColumnFamilyDescriptor(name.getBytes(java.nio.charset.StandardCharsets.UTF_8), o));
@@ -140,6 +163,48 @@ final class WalDb implements AutoCloseable {
         }
     }
 
+    private static void compressVersions(ColumnFamilyOptions o) {
+        String choice = System.getProperty(VERSIONS_COMPRESSION_PROPERTY, "lz4+zstd");
+        switch (choice) {
+            case "lz4+zstd" -> { }
+            case "zstd" -> o.setCompressionType(CompressionType.ZSTD_COMPRESSION);
+            case "none" -> o.setCompressionType(CompressionType.NO_COMPRESSION).setBottommostCompressionType(CompressionType.NO_COMPRESSION);
+            default -> throw new IllegalArgumentException(VERSIONS_COMPRESSION_PROPERTY + " must be lz4+zstd, zstd or none, not '" + choice + "'");
+        }
+    }
+
+    /** RocksDB's counter, or -1 when statistics are off. */
+    long ticker(TickerType t) {
+        return statistics == null ? -1 : statistics.getTickerCount(t);
+    }
+
+    /** Per column family, the bytes of the SST files holding its current data. */
+    java.util.Map<String, Long> liveSstBytes() {
+        java.util.Map<String, Long> out = new java.util.LinkedHashMap<>();
+        try {
+            for (int i = 0; i < FAMILY_NAMES.length; i++) {
+                out.put(FAMILY_NAMES[i], db.getLongProperty(handles.get(i), "rocksdb.live-sst-files-size"));
+            }
+        } catch (RocksDBException e) {
+            throw new WalException("cannot read the SST sizes: " + e.getMessage(), -1, -1, e);
+        }
+        return out;
+    }
+
+    /** Flushes every memtable to SST files, then, if asked, compacts every family into its bottommost level. */
+    void flush(boolean compact) {
+        try (org.rocksdb.FlushOptions f = new org.rocksdb.FlushOptions().setWaitForFlush(true)) {
+            db.flush(f, handles);
+            if (compact) {
+                for (ColumnFamilyHandle h : handles) {
+                    db.compactRange(h);
+                }
+            }
+        } catch (RocksDBException e) {
+            throw new WalException("cannot flush: " + e.getMessage(), -1, -1, e);
+        }
+    }
+
     /** True if this process has the data directory open for writing. */
     static boolean openHere(Path dir) {
         return OPEN.contains(dir.toAbsolutePath().normalize());
@@ -187,5 +252,8 @@ final class WalDb implements AutoCloseable {
             o.close();
         }
         cache.close();
+        if (statistics != null) {
+            statistics.close();
+        }
     }
 }

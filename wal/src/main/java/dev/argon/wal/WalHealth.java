@@ -58,6 +58,8 @@ public final class WalHealth {
     private volatile long lastFreeBytes = -1;
     private volatile long nextCheckNanos;
     private volatile long bytesSinceCheck;
+    /** Every batch's data size since the directory was opened: what Argon asked RocksDB to store. */
+    private final java.util.concurrent.atomic.LongAdder bytesWritten = new java.util.concurrent.atomic.LongAdder();
 
     WalHealth(Path dir, long minFreeBytes) {
         FileStore fs = null;
@@ -84,6 +86,11 @@ public final class WalHealth {
             case DISK_FULL -> diskFullMessage();
             case HEALTHY -> null;
         };
+    }
+
+    /** The data size of every batch written since the directory was opened. */
+    long bytesWritten() {
+        return bytesWritten.sum();
     }
 
     /** Free bytes on the data directory's disk at the last check (-1 if unknown). */
@@ -122,6 +129,7 @@ public final class WalHealth {
 
     void written(long bytes) {
         bytesSinceCheck += bytes;
+        bytesWritten.add(bytes);
         if (engineDiskFull) {
             engineDiskFull = false;
             LOG.info("RocksDB accepts writes again; the disk-full state is over");
