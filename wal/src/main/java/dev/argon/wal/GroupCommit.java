@@ -93,13 +93,17 @@ final class GroupCommit {
         return new GroupCommitStats(groups, commits, full, idle);
     }
 
-    /** Bytes a request adds to a batch, roughly: each payload goes to the versions and again to the log entry. */
+    /**
+     * Bytes a request adds to a batch, roughly: each key and payload goes to the versions; a log entry names its
+     * document's key, and only an entry with inline images repeats its payloads in the log.
+     */
     private static long estimate(CommitRequest r) {
         long bytes = 64;
         for (LogEntry e : r.entries()) {
             bytes += 64;
+            int copies = e.images() == LogEntry.Images.INLINE ? 2 : 1;
             for (KeyWrite w : e.writes()) {
-                bytes += 2L * w.userKey().length + (w.payload() == null ? 0 : 2L * w.payload().length);
+                bytes += 2L * w.userKey().length + (w.payload() == null ? 0 : (long) copies * w.payload().length);
             }
         }
         for (KeyWrite m : r.metaWrites()) {

@@ -1,33 +1,42 @@
 package dev.argon.wal;
 
+import org.bson.BsonBinary;
+import org.bson.BsonBoolean;
 import org.bson.BsonDocument;
 import org.bson.BsonInt32;
-import org.bson.BsonInt64;
 import org.bson.BsonNull;
 import org.bson.BsonString;
 
-/** The BSON form of a log entry in the {@code log} column family. Stateless. */
+/**
+ * The BSON form of a log entry in the {@code log} column family (docs/FORMATS.md, "Log entry"). Time, actor and
+ * comment are not repeated per entry: they are the commit record's. Stateless.
+ */
 final class LogCodec {
     private LogCodec() {}
 
-    static BsonDocument encode(LogEntry e, int branchId, long time, String actor, String comment) {
+    static BsonDocument encode(LogEntry e, int branchId) {
         BsonDocument d = new BsonDocument("b", new BsonInt32(branchId))
                 .append("ns", new BsonString(e.ns()))
                 .append("op", new BsonString(e.op()))
-                .append("id", e.id() == null ? BsonNull.VALUE : e.id())
-                .append("t", new BsonInt64(time));
-        if (e.pre() != null) {
-            d.append("pre", e.pre());
-        }
-        if (e.post() != null) {
-            d.append("post", e.post());
-        }
-        if (actor != null) {
-            d.append("actor", new BsonString(actor));
-        }
-        if (comment != null) {
-            d.append("comment", new BsonString(comment));
+                .append("id", e.id() == null ? BsonNull.VALUE : e.id());
+        if (e.images() == LogEntry.Images.INLINE) {
+            if (e.pre() != null) {
+                d.append("pre", e.pre());
+            }
+            if (e.post() != null) {
+                d.append("post", e.post());
+            }
+        } else {
+            d.append("k", new BsonBinary(e.writes().get(0).userKey()));
+            if (e.images() == LogEntry.Images.PRE_AND_POST) {
+                d.append("p", BsonBoolean.TRUE);
+            }
         }
         return d;
+    }
+
+    /** The branch id of an encoded entry, without decoding the rest. */
+    static int branchId(BsonDocument d) {
+        return d.getInt32("b").getValue();
     }
 }

@@ -62,6 +62,7 @@ public final class Wal implements VersionSource, AutoCloseable {
         this.db = new WalDb(dir);
         this.health = new WalHealth(dir, Long.getLong(MIN_FREE_PROPERTY, WalHealth.DEFAULT_MIN_FREE_BYTES));
         this.reads = new IteratorPool(db);
+        this.images = new LogImages(db, branches, this);
         this.unsynced = new WriteOptions();
         try {
             byte[] v = db.db().get(db.meta(), LAST_LSN);
@@ -280,6 +281,8 @@ public final class Wal implements VersionSource, AutoCloseable {
 
     /** Reused iterators for point reads (creating one per read cost as much as the read). */
     private final IteratorPool reads;
+    /** Resolves the images and commit fields of log entries read back. */
+    private final LogImages images;
 
     /** The visible payload of userKey in view, or null if absent or deleted. */
     @Override
@@ -389,7 +392,7 @@ public final class Wal implements VersionSource, AutoCloseable {
                 Map<String, int[]> counts = new LinkedHashMap<>();
                 for (LogEntry e : request.entries()) {
                     lsn++;
-                    batch.put(db.log(), Bytes.longKey(lsn), Bson.bytes(LogCodec.encode(e, branch.id(), time, request.actor(), request.comment())));
+                    batch.put(db.log(), Bytes.longKey(lsn), Bson.bytes(LogCodec.encode(e, branch.id())));
                     for (KeyWrite w : e.writes()) {
                         batch.put(db.versions(), VersionKeys.key(w.userKey(), branch.id(), lsn), VersionKeys.value(w.payload()));
                     }
@@ -644,7 +647,7 @@ public final class Wal implements VersionSource, AutoCloseable {
 
     /** As {@link #logRange}, read lazily: for commits too large to hold in memory. Close it. */
     public LogScan scanLog(long from, long to) {
-        return new LogScan(db, from, to);
+        return new LogScan(db, images, from, to);
     }
 
     /** A metadata value written through {@link CommitRequest#metaWrites()}, or null. */

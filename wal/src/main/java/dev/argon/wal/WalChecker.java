@@ -112,7 +112,7 @@ public final class WalChecker {
                 logEnd = Math.max(logEnd, lsn);
                 int branch;
                 try {
-                    branch = LogRecord.decode(lsn, Bson.document(it.value())).branchId();
+                    branch = LogCodec.branchId(Bson.document(it.value()));
                 } catch (RuntimeException e) {
                     report.problem(FsckReport.UNREADABLE, "the log entry at lsn " + lsn + " does not decode: " + e.getMessage(), -1, lsn);
                     branch = UNDECODABLE;

@@ -193,11 +193,14 @@ final class WalDb implements AutoCloseable {
 
     /** Flushes every memtable to SST files, then, if asked, compacts every family into its bottommost level. */
     void flush(boolean compact) {
-        try (org.rocksdb.FlushOptions f = new org.rocksdb.FlushOptions().setWaitForFlush(true)) {
+        // kForce: without it a compaction may move a lone file down unchanged, keeping its upper-level compression.
+        try (org.rocksdb.FlushOptions f = new org.rocksdb.FlushOptions().setWaitForFlush(true);
+             org.rocksdb.CompactRangeOptions c = new org.rocksdb.CompactRangeOptions()
+                     .setBottommostLevelCompaction(org.rocksdb.CompactRangeOptions.BottommostLevelCompaction.kForce)) {
             db.flush(f, handles);
             if (compact) {
                 for (ColumnFamilyHandle h : handles) {
-                    db.compactRange(h);
+                    db.compactRange(h, null, null, c);
                 }
             }
         } catch (RocksDBException e) {

@@ -35,12 +35,14 @@ public final class WalInspector implements VersionSource, AutoCloseable {
     private final WalDb db;
     private final ReadOptions reads = new ReadOptions();
     private final BranchRegistry branches = new BranchRegistry();
+    private final LogImages images;
 
     private WalInspector(Path dir, FileChannel lockChannel, FileLock lock, WalDb db) {
         this.dir = dir;
         this.lockChannel = lockChannel;
         this.lock = lock;
         this.db = db;
+        this.images = new LogImages(db, branches, this);
         try (RocksIterator it = db.db().newIterator(db.meta())) {
             for (it.seek(BRANCH_PREFIX); it.isValid() && Bytes.startsWith(it.key(), BRANCH_PREFIX); it.next()) {
                 try {
@@ -179,8 +181,12 @@ public final class WalInspector implements VersionSource, AutoCloseable {
         }
     }
 
-    /** Every log entry that decodes, oldest first (undecodable ones are WalChecker's to report). */
+    /**
+     * Every log entry that decodes, oldest first (undecodable ones are WalChecker's to report). Its images are
+     * read when asked for, while this inspector is open.
+     */
     public void forEachLogEntry(Consumer<LogRecord> action) {
+        LogImages.Commit commit = null;
         try (RocksIterator it = db.db().newIterator(db.log())) {
             for (it.seekToFirst(); it.isValid(); it.next()) {
                 byte[] k = it.key();
@@ -189,11 +195,12 @@ public final class WalInspector implements VersionSource, AutoCloseable {
                 }
                 LogRecord r;
                 try {
-                    r = LogRecord.decode(Bytes.getLong(k, 0), Bson.document(it.value()));
+                    r = LogRecord.decode(Bytes.getLong(k, 0), Bson.document(it.value()), images, commit);
                 } catch (RuntimeException e) {
                     continue;
                 }
                 action.accept(r);
+                commit = r.commitIfRead(commit);
             }
             status(it);
         }

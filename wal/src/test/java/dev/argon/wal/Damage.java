@@ -41,7 +41,7 @@ final class Damage implements AutoCloseable {
     /** Writes a log entry at lsn that no commit covers. */
     void putLogEntry(long lsn, int branchId) throws RocksDBException {
         LogEntry e = new LogEntry("db.c", LogEntry.INSERT, new org.bson.BsonInt32(99), null, null, List.of());
-        db.db().put(db.log(), Bytes.longKey(lsn), Bson.bytes(LogCodec.encode(e, branchId, 0, null, null)));
+        db.db().put(db.log(), Bytes.longKey(lsn), Bson.bytes(LogCodec.encode(e, branchId)));
     }
 
     /** Rewrites a branch record with another head. */

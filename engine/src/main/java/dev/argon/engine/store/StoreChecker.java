@@ -98,6 +98,9 @@ public final class StoreChecker {
         if (wal.versionCount(lsn) == 0 || in.branch(r.branchId()) == null) {
             return;
         }
+        if (!imagePresent(r)) {
+            return;
+        }
         List<Expected> expected;
         try {
             expected = expectedWrites(r);
@@ -130,6 +133,25 @@ public final class StoreChecker {
             report.problem(FsckReport.VERSION_EXTRA, "lsn " + lsn + " has " + stored + " versioned keys but its log entry (" + r.ns()
                     + ") writes " + expected.size(), r.branchId(), lsn);
         }
+    }
+
+    /**
+     * An entry that keeps its images in its key's versions needs the version at its own LSN to be read at all: a
+     * missing one is reported here, as the missing write it is, instead of as an entry whose keys cannot be derived.
+     */
+    private boolean imagePresent(LogRecord r) {
+        byte[] key = r.imageKey();
+        if (key == null) {
+            return true;
+        }
+        if (in.version(key, r.branchId(), r.lsn()) != null) {
+            return true;
+        }
+        String what = r.op().equals(LogEntry.CATALOG) ? "catalog entry (" + (r.id() != null && r.id().isString() ? r.id().asString().getValue() : "") + ")"
+                : "document _id " + DocFields.shellForm(r.id());
+        report.problem(FsckReport.VERSION_MISSING, "the " + what + " written by the log entry at lsn " + r.lsn() + " (" + r.ns() + ") is missing",
+                r.branchId(), r.lsn());
+        return false;
     }
 
     private static boolean samePayload(byte[] expected, byte[] stored) {

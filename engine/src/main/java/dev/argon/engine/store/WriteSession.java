@@ -148,16 +148,15 @@ public final class WriteSession extends DataView {
         byte[] key = Keys.catalog(c.db(), c.name());
         byte[] payload = Bson.bytes(c.toBson());
         overlay.put(key, payload);
-        entries.add(new LogEntry(c.ns(), LogEntry.CATALOG, new BsonString(what), null, c.toBson(),
-                List.of(KeyWrite.put(key, payload))));
+        entries.add(LogEntry.versioned(c.ns(), LogEntry.CATALOG, new BsonString(what), false, List.of(KeyWrite.put(key, payload))));
     }
 
     /** Drops a collection: its catalog entry becomes a tombstone; its documents become unreachable. */
     public void dropCollection(CollectionInfo c) {
         byte[] key = Keys.catalog(c.db(), c.name());
         overlay.delete(key);
-        entries.add(new LogEntry(c.ns(), LogEntry.CATALOG, new BsonString("drop"), c.toBson(), null,
-                List.of(KeyWrite.tombstone(key))));
+        // The pre-image is the catalog entry this session sees, which is what the branch held just before.
+        entries.add(LogEntry.versioned(c.ns(), LogEntry.CATALOG, new BsonString("drop"), true, List.of(KeyWrite.tombstone(key))));
     }
 
     /** Adds an index and indexes every existing document (enforcing uniqueness on them). */
@@ -208,7 +207,8 @@ public final class WriteSession extends DataView {
             overlay.put(k, INDEX_PAYLOAD);
         }
         writes.add(0, KeyWrite.put(docKey, payload));
-        entries.add(new LogEntry(c.ns(), LogEntry.INSERT, id, null, doc, writes));
+        // The document is encoded once: these bytes are the stored version, and the log entry names its key.
+        entries.add(LogEntry.versioned(c.ns(), LogEntry.INSERT, id, false, writes));
     }
 
     /** Replaces oldDoc by newDoc (same {@code _id}); index entries follow. */
@@ -223,7 +223,8 @@ public final class WriteSession extends DataView {
         overlay.put(docKey, payload);
         applyIndexWrites(writes);
         writes.add(0, KeyWrite.put(docKey, payload));
-        entries.add(new LogEntry(c.ns(), LogEntry.UPDATE, id, oldDoc, newDoc, writes));
+        // oldDoc is what this session sees, so it is the version the branch held just before: the log need not copy it.
+        entries.add(LogEntry.versioned(c.ns(), LogEntry.UPDATE, id, true, writes));
     }
 
     public void delete(CollectionInfo c, BsonDocument oldDoc) {
@@ -235,7 +236,7 @@ public final class WriteSession extends DataView {
         overlay.delete(docKey);
         applyIndexWrites(writes);
         writes.add(0, KeyWrite.tombstone(docKey));
-        entries.add(new LogEntry(c.ns(), LogEntry.DELETE, id, oldDoc, null, writes));
+        entries.add(LogEntry.versioned(c.ns(), LogEntry.DELETE, id, true, writes));
     }
 
     private void applyIndexWrites(List<KeyWrite> writes) {

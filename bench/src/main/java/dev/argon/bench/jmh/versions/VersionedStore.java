@@ -97,7 +97,8 @@ final class VersionedStore implements AutoCloseable {
         for (int i : which) {
             BsonValue id = idOf(i);
             BsonDocument doc = BenchData.ycsbRecord(rnd, id.asString().getValue(), fieldSize);
-            batch.add(new LogEntry("ycsb.usertable", op, id, null, doc, List.of(KeyWrite.put(keys[i], dev.argon.wal.Bson.bytes(doc)))));
+            // As the engine writes it: the log entry names the document's key, whose version holds the document.
+            batch.add(LogEntry.versioned("ycsb.usertable", op, id, !op.equals(LogEntry.INSERT), List.of(KeyWrite.put(keys[i], dev.argon.wal.Bson.bytes(doc)))));
             if (batch.size() == LOAD_BATCH) {
                 wal.commit(new CommitRequest(branchId, "bench", null, false, batch));
                 batch = new ArrayList<>(LOAD_BATCH);

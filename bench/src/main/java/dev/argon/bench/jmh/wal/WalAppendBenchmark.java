@@ -74,7 +74,7 @@ public class WalAppendBenchmark {
             for (int i = 0; i < batchSize; i++) {
                 BsonDocument doc = BenchData.sampleDocument(rnd, id++);
                 byte[] key = Keys.document(1, doc.get("_id"));
-                batch.add(new LogEntry("bench.docs", LogEntry.INSERT, doc.get("_id"), null, doc,
+                batch.add(LogEntry.versioned("bench.docs", LogEntry.INSERT, doc.get("_id"), false,
                         List.of(KeyWrite.put(key, Bson.bytes(doc)))));
             }
             ring.add(batch);

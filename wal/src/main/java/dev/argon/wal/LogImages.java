@@ -1,0 +1,83 @@
+package dev.argon.wal;
+
+import java.nio.charset.StandardCharsets;
+import org.bson.BsonDocument;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+
+/**
+ * Reads what a log entry no longer repeats: its images from the {@code versions} family and its time, actor and
+ * comment from its commit record. Shared by the live {@link Wal} and the offline {@link WalInspector}; every read is a
+ * point read or one seek, whatever the history. Thread-safe (RocksDB and the branch registry are).
+ */
+final class LogImages {
+    private static final byte[] COMMIT_END = "commitEnd/".getBytes(StandardCharsets.UTF_8);
+
+    /** The commit fields of the entries in {@code [startLsn, endLsn]}. Immutable. */
+    record Commit(long startLsn, long endLsn, long time, String actor, String comment) {
+        static final Commit NONE = new Commit(1, 0, 0, null, null);
+
+        boolean contains(long lsn) {
+            return startLsn <= lsn && lsn <= endLsn;
+        }
+    }
+
+    private final WalDb db;
+    private final BranchRegistry branches;
+    /** The versioned reads of whoever owns this (the live WAL or the inspector), with their iterator reuse. */
+    private final VersionSource versions;
+
+    LogImages(WalDb db, BranchRegistry branches, VersionSource versions) {
+        this.db = db;
+        this.branches = branches;
+        this.versions = versions;
+    }
+
+    /** The payload userKey was given by branchId at exactly lsn, as a document; null for a tombstone. */
+    BsonDocument writtenAt(byte[] userKey, int branchId, long lsn) {
+        byte[] value;
+        try {
+            value = db.db().get(db.versions(), VersionKeys.key(userKey, branchId, lsn));
+        } catch (RocksDBException e) {
+            throw new WalException("cannot read the image of a log entry: " + e.getMessage(), branchId, lsn, e);
+        }
+        if (value == null) {
+            throw new WalException("the version holding the image of the log entry is missing", branchId, lsn, null);
+        }
+        return VersionKeys.isTombstone(value) ? null : Bson.document(VersionKeys.payload(value));
+    }
+
+    /** The version of userKey that branchId saw just before lsn, as a document; null if none or deleted. */
+    BsonDocument visibleBefore(byte[] userKey, int branchId, long lsn) {
+        byte[] payload = versions.get(branches.view(branchId, lsn - 1), userKey);
+        return payload == null ? null : Bson.document(payload);
+    }
+
+    /** The commit holding lsn on branchId, or {@link Commit#NONE} if there is none (a damaged directory). */
+    Commit commitOf(int branchId, long lsn) {
+        byte[] probe = Bytes.concat(COMMIT_END, Bytes.longKey(lsn));
+        try (RocksIterator it = db.db().newIterator(db.meta())) {
+            it.seek(probe);
+            if (!it.isValid() || !Bytes.startsWith(it.key(), COMMIT_END) || it.key().length != COMMIT_END.length + 8) {
+                return Commit.NONE;
+            }
+            long end = Bytes.getLong(it.key(), COMMIT_END.length);
+            long start = Bytes.getLong(it.value(), 0);
+            if (start > lsn) {
+                return Commit.NONE;
+            }
+            byte[] commitKey = new byte[12];
+            Bytes.putInt(commitKey, 0, branchId);
+            Bytes.putLong(commitKey, 4, end);
+            byte[] record = db.db().get(db.commits(), commitKey);
+            if (record == null) {
+                return Commit.NONE;
+            }
+            BsonDocument c = Bson.document(record);
+            return new Commit(start, end, c.getInt64("time").getValue(), c.isString("actor") ? c.getString("actor").getValue() : null,
+                    c.isString("comment") ? c.getString("comment").getValue() : null);
+        } catch (RocksDBException e) {
+            throw new WalException("cannot read the commit record of a log entry: " + e.getMessage(), branchId, lsn, e);
+        }
+    }
+}
