@@ -5,6 +5,7 @@ import java.util.Arrays;
 import org.bson.BsonBinaryReader;
 import org.bson.BsonBinaryWriter;
 import org.bson.BsonDocument;
+import org.bson.RawBsonDocument;
 import org.bson.codecs.BsonDocumentCodec;
 import org.bson.codecs.DecoderContext;
 import org.bson.codecs.EncoderContext;
@@ -16,7 +17,14 @@ public final class Bson {
 
     private Bson() {}
 
+    /** The BSON of doc; a {@link RawBsonDocument} already is BSON, so its bytes are copied, not re-encoded. */
     public static byte[] bytes(BsonDocument doc) {
+        if (doc instanceof RawBsonDocument raw) {
+            ByteBuffer b = raw.getByteBuffer().asNIO();
+            byte[] out = new byte[b.remaining()];
+            b.get(out);
+            return out;
+        }
         BasicOutputBuffer out = new BasicOutputBuffer(256);
         try (BsonBinaryWriter w = new BsonBinaryWriter(out)) {
             CODEC.encode(w, doc, EncoderContext.builder().build());

@@ -52,7 +52,9 @@ final class WalDb implements AutoCloseable {
     /**
      * JVM system property choosing the compression of the {@code versions} family, which holds the documents:
      * {@code lz4+zstd} (LZ4 in the upper levels, zstd in the bottommost), {@code zstd} (zstd in every level) or
-     * {@code none}. For measurements (docs/PERFORMANCE.md, "Write amplification"); the default is the measured choice.
+     * {@code none}. For measurements (docs/PERFORMANCE.md, "Write amplification"). The default is {@code zstd}: measured
+     * on 1 KB documents it kept the upper levels at 0.61 of the raw size where LZ4 kept 1.06, for the same CPU time
+     * per write (compression runs in the background flushes and compactions).
      */
     static final String VERSIONS_COMPRESSION_PROPERTY = "argon.wal.versionsCompression";
     static final String[] FAMILY_NAMES = {"default", "log", "versions", "commits", "times"};
@@ -164,7 +166,7 @@ final class WalDb implements AutoCloseable {
     }
 
     private static void compressVersions(ColumnFamilyOptions o) {
-        String choice = System.getProperty(VERSIONS_COMPRESSION_PROPERTY, "lz4+zstd");
+        String choice = System.getProperty(VERSIONS_COMPRESSION_PROPERTY, "zstd");
         switch (choice) {
             case "lz4+zstd" -> { }
             case "zstd" -> o.setCompressionType(CompressionType.ZSTD_COMPRESSION);

@@ -4,13 +4,17 @@
  * <p>Column families:
  * <ul>
  *   <li>{@code log}: {@code lsn (8 bytes, big-endian)} &rarr; one BSON log entry (branch id, namespace,
- *       operation, {@code _id}, pre-image, post-image, time, actor, comment). Physical: replaying a prefix is
- *       deterministic.</li>
+ *       operation, {@code _id}, and the user key whose versions hold its images). Physical: replaying a prefix is
+ *       deterministic. A document version is stored once, in {@code versions}: the entry's post-image is its key's
+ *       version at exactly (branch, LSN) and its pre-image the version its branch saw at LSN - 1;
+ *       time, actor and comment are its commit record's. {@link dev.argon.wal.LogRecord} reads them back lazily
+ *       ({@code LogImages}), so history readers see what was written. Only entries whose images are not a key's
+ *       payload (an index build) carry them inline.</li>
  *   <li>{@code versions}: {@code userKey | ~branchId (4) | ~lsn (8)} &rarr; {@code flag (1) | payload}
  *       ({@link dev.argon.wal.VersionKeys}). A user key is built by the engine (document, index entry or
  *       catalog entry) and must be prefix-free. Versions of one key sit next to each other whatever branch wrote
  *       them ("document-major" order), grouped by branch, newest branch id first, and newest LSN first within a
- *       group.</li>
+ *       group. zstd-compressed in every level.</li>
  *   <li>{@code commits}: {@code branchId (4) | lsn (8)} &rarr; the commit record of the commit ending at lsn.</li>
  *   <li>{@code times}: {@code millis (8) | lsn (8)} &rarr; empty; the time &rarr; LSN index for time travel.</li>
  *   <li>{@code default}: metadata (last LSN, branch records, id counters).</li>
@@ -46,6 +50,9 @@
  * covers a group and whatever was written before it started. Branch, tag, id and metadata changes take the same
  * commit lock and are fsynced (shared) before they return.
  *
+ * <p>Measurement: {@link dev.argon.wal.Wal#storageStats()} reports the bytes of every batch written and, with the
+ * {@code argon.wal.statistics} system property, RocksDB's log, flush and compaction bytes, plus SST sizes per family.
+ *
  * <p>Offline checks: {@link dev.argon.wal.WalInspector} opens a stopped directory read-only (refusing one another
  * process has open, by RocksDB's {@code LOCK} file) and {@link dev.argon.wal.WalChecker} checks the invariants
  * above (log &harr; commit records &harr; commit indexes &harr; branch heads, versions &harr; log, checksums) into an
@@ -59,7 +66,7 @@
  * <p>History is read lazily: {@link dev.argon.wal.CommitScan} walks one branch's commit records newest first and
  * {@link dev.argon.wal.LogScan} an LSN range of the log, one record at a time.
  *
- * <p>Thread-safety: {@link dev.argon.wal.Wal} is thread-safe; scans are not (one reader each, closed after use). Storage failures surface as
+ * <p>Thread-safety: {@link dev.argon.wal.Wal} is thread-safe; scans and the {@link dev.argon.wal.LogRecord}s they return are not (one reader each, closed after use; a record reads its images while its WAL is open). Storage failures surface as
  * {@link dev.argon.wal.WalException} carrying the LSN and branch involved.
  */
 package dev.argon.wal;

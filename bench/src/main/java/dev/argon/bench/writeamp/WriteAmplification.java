@@ -69,8 +69,8 @@ public final class WriteAmplification {
         System.out.printf(Locale.ROOT, "versions compression: %s; %d documents per case%n",
                 System.getProperty("argon.wal.versionsCompression", "default"), w.docs);
         System.out.println("| doc | index | phase | BSON B/doc | batch B/doc | RocksDB log B/doc | flush B/doc | compaction B/doc"
-                + " | SST after (B/doc) | docs/s |");
-        System.out.println("|---|---|---|---|---|---|---|---|---|---|");
+                + " | SST after (B/doc) | docs/s | CPU µs/doc |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
         for (int size : w.sizes) {
             for (String index : w.indexes) {
                 w.runCase(size, index);
@@ -94,6 +94,7 @@ public final class WriteAmplification {
             long rawBytes = 0;
             StorageStats before = wal.storageStats();
             long t0 = System.nanoTime();
+            long cpu0 = cpuNanos();
             List<BsonDocument> buf = new ArrayList<>(batch);
             for (long i = 0; i < docs; i++) {
                 BsonDocument d = doc(i, size, rnd);
@@ -106,10 +107,12 @@ public final class WriteAmplification {
             }
             long insertNanos = System.nanoTime() - t0;
             wal.flush(false);
+            long insertCpu = cpuNanos() - cpu0;
             StorageStats inserted = wal.storageStats();
-            row(size, index, "insert", rawBytes, before, inserted, insertNanos);
+            row(size, index, "insert", rawBytes, before, inserted, insertNanos, insertCpu);
 
             t0 = System.nanoTime();
+            cpu0 = cpuNanos();
             List<WriteModel<BsonDocument>> ups = new ArrayList<>(batch);
             for (long i = 0; i < docs; i++) {
                 ups.add(new UpdateOneModel<>(Filters.eq("_id", i), Updates.inc("n", 1)));
@@ -120,12 +123,13 @@ public final class WriteAmplification {
             }
             long updateNanos = System.nanoTime() - t0;
             wal.flush(false);
+            long updateCpu = cpuNanos() - cpu0;
             StorageStats updated = wal.storageStats();
-            row(size, index, "update", rawBytes, inserted, updated, updateNanos);
+            row(size, index, "update", rawBytes, inserted, updated, updateNanos, updateCpu);
             if (compact) {
                 wal.flush(true);
                 StorageStats compacted = wal.storageStats();
-                System.out.printf(Locale.ROOT, "| %d B | %s | full compaction | | | | | | %s | |%n", size, index,
+                System.out.printf(Locale.ROOT, "| %d B | %s | full compaction | | | | | | %s | | |%n", size, index,
                         perDoc(compacted.totalSstBytes(), docs));
             }
             StorageStats end = wal.storageStats();
@@ -139,11 +143,19 @@ public final class WriteAmplification {
         }
     }
 
-    private void row(int size, String index, String phase, long rawBytes, StorageStats a, StorageStats b, long nanos) {
-        System.out.printf(Locale.ROOT, "| %d B | %s | %s | %s | %s | %s | %s | %s | %s | %.0f |%n", size, index, phase,
+    private void row(int size, String index, String phase, long rawBytes, StorageStats a, StorageStats b, long nanos, long cpuNanos) {
+        System.out.printf(Locale.ROOT, "| %d B | %s | %s | %s | %s | %s | %s | %s | %s | %.0f | %.0f |%n", size, index, phase,
                 perDoc(rawBytes, docs), perDoc(b.batchBytes() - a.batchBytes(), docs), perDoc(b.walFileBytes() - a.walFileBytes(), docs),
                 perDoc(b.flushBytes() - a.flushBytes(), docs), perDoc(b.compactionWriteBytes() - a.compactionWriteBytes(), docs),
-                perDoc(b.totalSstBytes(), docs), docs / (nanos / 1e9));
+                perDoc(b.totalSstBytes(), docs), docs / (nanos / 1e9), cpuNanos / 1e3 / docs);
+    }
+
+    /**
+     * CPU time of this whole process (client, server, RocksDB's background flushes and compactions): on a shared
+     * machine a steadier cost figure than wall-clock throughput.
+     */
+    private static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private static String perDoc(long bytes, long docs) {
