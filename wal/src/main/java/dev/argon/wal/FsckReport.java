@@ -30,6 +30,7 @@ public final class FsckReport {
     public static final String VERSION_ORPHAN = "version-orphan";
     public static final String VERSION_MISSING = "version-missing";
     public static final String VERSION_EXTRA = "version-extra";
+    public static final String LATEST = "latest";
     public static final String DOCUMENT = "document";
     public static final String INDEX_MISSING = "index-missing";
     public static final String INDEX_STALE = "index-stale";

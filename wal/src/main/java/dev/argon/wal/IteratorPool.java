@@ -8,7 +8,7 @@ import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 
 /**
- * Reusable iterators over the {@code versions} family for point reads. Creating a RocksDB iterator costs about
+ * Reusable iterator pairs over the {@code latest} and {@code versions} families for point reads. Creating a RocksDB iterator costs about
  * as much as the read itself (measured: see docs/PERFORMANCE.md), so a read borrows one, re-positions it with a
  * seek and gives it back.
  *
@@ -30,14 +30,26 @@ final class IteratorPool implements AutoCloseable {
     private volatile boolean closed;
 
     private static final class Pooled {
-        final RocksIterator it;
+        final RocksIterator latest;
+        final RocksIterator versions;
         final VersionCursor cursor;
         long generation;
 
-        Pooled(RocksIterator it, long generation) {
-            this.it = it;
-            this.cursor = new VersionCursor(it);
+        Pooled(RocksIterator latest, RocksIterator versions, long generation) {
+            this.latest = latest;
+            this.versions = versions;
+            this.cursor = new VersionCursor(latest, versions);
             this.generation = generation;
+        }
+
+        void refresh() throws RocksDBException {
+            latest.refresh();
+            versions.refresh();
+        }
+
+        void close() {
+            latest.close();
+            versions.close();
         }
     }
 
@@ -66,13 +78,13 @@ final class IteratorPool implements AutoCloseable {
         long now = generation.get();
         Pooled p = idle.pollFirst();
         if (p == null) {
-            return new Pooled(db.db().newIterator(db.versions(), options), now);
+            return new Pooled(db.db().newIterator(db.latest(), options), db.db().newIterator(db.versions(), options), now);
         }
         if (p.generation != now) {
             try {
-                p.it.refresh();
+                p.refresh();
             } catch (RocksDBException e) {
-                p.it.close();
+                p.close();
                 throw new WalException("cannot refresh a read iterator: " + e.getMessage(), -1, -1, e);
             }
             p.generation = now;
@@ -82,12 +94,12 @@ final class IteratorPool implements AutoCloseable {
 
     private void giveBack(Pooled p) {
         if (closed || idle.size() >= MAX_IDLE) {
-            p.it.close();
+            p.close();
             return;
         }
         idle.offerFirst(p);
         if (closed && idle.remove(p)) {
-            p.it.close();
+            p.close();
         }
     }
 
@@ -110,7 +122,7 @@ final class IteratorPool implements AutoCloseable {
             if (p.generation >= now && !closed) {
                 idle.offerFirst(p);
             } else {
-                p.it.close();
+                p.close();
             }
         }
     }
@@ -121,7 +133,7 @@ final class IteratorPool implements AutoCloseable {
         closed = true;
         Pooled p;
         while ((p = idle.pollFirst()) != null) {
-            p.it.close();
+            p.close();
         }
         options.close();
     }

@@ -4,95 +4,122 @@ import java.util.Arrays;
 import org.rocksdb.RocksIterator;
 
 /**
- * Finds the version of one user key that a {@link ReadView} sees, on a RocksDB iterator over the
- * {@code versions} family ({@link VersionKeys}: {@code userKey | ~branchId | ~lsn}).
+ * Finds the version of one user key that a {@link ReadView} sees, reading the {@code latest} family
+ * ({@link LatestKeys}: one entry per user key and branch that wrote it) and, only for an ancestry member whose
+ * newest version is above the view's bound for it, that member's group in {@code versions}
+ * ({@link VersionKeys}: {@code userKey | ~branchId | ~lsn}).
  *
- * <p>The view's ancestry, nearest first, is a descending run of branch ids, and a key's version groups come in
- * descending id order, so the walk visits each group at most once and never goes back: from the current
- * position it skips ancestry members whose groups lie behind it (they hold nothing the view can see), and
- * when it stands in a group it does not want (a branch outside the ancestry, or versions newer than the
- * member's bound) it jumps to the next member's group at that member's bound. A jump is a few {@code next()}
- * calls and then a seek, as RocksDB's own {@code max_sequential_skip_in_iterations} does, so a long run of
- * unwanted versions (a document updated 100,000 times, an agent branch hammering one key) costs one seek, not
- * one step per version. The cost of a read is therefore bounded by the number of ancestry members that wrote
- * the key, never by the number of versions. Not thread-safe (it drives the caller's iterator); stateless
- * apart from the step counter.
+ * <p>The view's ancestry, nearest first, is a descending run of branch ids, and a key's entries come in
+ * descending id order in both families, so the walk never goes back: from the current {@code latest} entry it
+ * skips ancestry members whose entries lie behind it (they never wrote the key), takes the entry of the member
+ * it stands on if that version is within the member's bound, else seeks that member's group in {@code versions}
+ * at the bound (one seek, however many versions the member wrote). A read at a head never touches the history;
+ * one below a head costs one more seek per member that wrote the key since. Moving on is a few {@code next()}
+ * calls and then a seek. So a read's cost is bounded by the branches that wrote the key, never by the number
+ * of versions. Not thread-safe (it drives the caller's iterators).
  */
 final class VersionCursor {
-    /** {@code next()} calls tried before a jump falls back to a seek. */
+    /** {@code next()} calls tried before a move falls back to a seek. */
     static final int STEPS_BEFORE_SEEK = 4;
 
-    private final RocksIterator it;
+    private final RocksIterator latest;
+    private final RocksIterator versions;
     private long keysRead;
 
-    VersionCursor(RocksIterator it) {
-        this.it = it;
+    /** @param latest an iterator over {@code latest}; @param versions one over {@code versions} */
+    VersionCursor(RocksIterator latest, RocksIterator versions) {
+        this.latest = latest;
+        this.versions = versions;
     }
 
-    /** RocksDB entries stepped onto so far (seeks count one), for tests that prove work is bounded. */
+    /** RocksDB entries stepped onto so far, in both families (a seek counts one), for tests that bound the work. */
     long keysRead() {
         return keysRead;
     }
 
-    /** Seeks and resolves: the raw value visible in view for userKey, or null if none (absent, not a tombstone check). */
+    /** Seeks and resolves: the {@code flag | payload} value visible in view for userKey, or null if none. */
     byte[] read(ReadView view, byte[] userKey) {
-        it.seek(VersionKeys.key(userKey, view.branchIdAt(0), view.boundAt(0)));
+        latest.seek(LatestKeys.key(userKey, view.branchIdAt(0)));
         keysRead++;
         return resolve(view, userKey);
     }
 
     /**
-     * From the current position, which must be at or before the first version of userKey that view can see
-     * (for example on userKey's first version, or where {@link #read} seeks), returns the raw value of the
-     * visible version and leaves the iterator on it; or returns null, the iterator past the versions it needed.
+     * From the current {@code latest} position, which must be at or before userKey's entry for the view's own
+     * branch (for example on userKey's first entry, or where {@link #read} seeks), returns the
+     * {@code flag | payload} of the visible version, or null if there is none. Leaves the iterator on userKey's
+     * entries or past them.
      */
     byte[] resolve(ReadView view, byte[] userKey) {
         int n = view.depth();
         int i = 0;
-        while (it.isValid()) {
-            byte[] k = it.key();
-            if (!VersionKeys.isVersionOf(k, userKey)) {
+        while (latest.isValid()) {
+            byte[] k = latest.key();
+            if (!LatestKeys.isEntryOf(k, userKey)) {
                 return null;
             }
-            int b = VersionKeys.branchId(k);
+            int b = LatestKeys.branchId(k);
             while (i < n && view.branchIdAt(i) > b) {
                 i++;
             }
             if (i == n) {
                 return null;
             }
-            if (b == view.branchIdAt(i) && VersionKeys.lsn(k) <= view.boundAt(i)) {
-                return it.value();
+            if (b == view.branchIdAt(i)) {
+                byte[] v = latest.value();
+                if (LatestKeys.lsn(v) <= view.boundAt(i)) {
+                    return LatestKeys.versionValue(v);
+                }
+                byte[] older = versionAtOrBelow(userKey, b, view.boundAt(i));
+                if (older != null) {
+                    return older;
+                }
+                // This member wrote the key only after the view's bound for it: look further up the ancestry.
+                if (++i == n) {
+                    return null;
+                }
             }
-            // A branch outside the ancestry, or versions above the member's bound: jump to what the member can see.
-            moveTo(VersionKeys.key(userKey, view.branchIdAt(i), view.boundAt(i)));
+            moveTo(LatestKeys.key(userKey, view.branchIdAt(i)));
         }
         return null;
     }
 
-    /** Moves past every version of userKey: a few steps, then a seek. */
+    /** The newest version of userKey that branch wrote at or below bound, from {@code versions}: one seek. */
+    private byte[] versionAtOrBelow(byte[] userKey, int branch, long bound) {
+        versions.seek(VersionKeys.key(userKey, branch, bound));
+        keysRead++;
+        if (versions.isValid()) {
+            byte[] k = versions.key();
+            if (VersionKeys.isVersionOf(k, userKey) && VersionKeys.branchId(k) == branch) {
+                return versions.value();
+            }
+        }
+        return null;
+    }
+
+    /** Moves the {@code latest} iterator past every entry of userKey: a few steps, then a seek. */
     void skipPast(byte[] userKey) {
         for (int s = 0; s < STEPS_BEFORE_SEEK; s++) {
-            it.next();
+            latest.next();
             keysRead++;
-            if (!it.isValid() || !VersionKeys.isVersionOf(it.key(), userKey)) {
+            if (!latest.isValid() || !LatestKeys.isEntryOf(latest.key(), userKey)) {
                 return;
             }
         }
-        it.seek(VersionKeys.pastVersionsOf(userKey));
+        latest.seek(LatestKeys.pastEntriesOf(userKey));
         keysRead++;
     }
 
-    /** Moves forward to the first key at or after target: a few steps, then a seek. */
+    /** Moves the {@code latest} iterator forward to the first key at or after target: a few steps, then a seek. */
     private void moveTo(byte[] target) {
         for (int s = 0; s < STEPS_BEFORE_SEEK; s++) {
-            it.next();
+            latest.next();
             keysRead++;
-            if (!it.isValid() || Arrays.compareUnsigned(it.key(), target) >= 0) {
+            if (!latest.isValid() || Arrays.compareUnsigned(latest.key(), target) >= 0) {
                 return;
             }
         }
-        it.seek(target);
+        latest.seek(target);
         keysRead++;
     }
 }

@@ -7,9 +7,11 @@ import org.rocksdb.RocksIterator;
 import org.rocksdb.Slice;
 
 /**
- * Iterates the live keys under a prefix as one {@link ReadView} sees them, in key order: for each user key,
- * the version the view sees ({@link VersionCursor}), skipping tombstones, then a jump to the next user key.
- * Its cost grows with the keys it passes and the ancestry members that wrote them, not with their versions.
+ * Iterates the live keys under a prefix as one {@link ReadView} sees them, in key order: walks the
+ * {@code latest} family (one entry per key and branch that wrote it) and, for each user key, takes the version
+ * the view sees ({@link VersionCursor}), skipping tombstones. Its cost grows with the keys it passes and the
+ * branches that wrote them, not with their versions: the history in {@code versions} is read only for a key a
+ * member of the ancestry wrote above the view's bound for it.
  * Not thread-safe; close it (it holds a RocksDB iterator).
  */
 public final class VersionScan implements Iterator<VersionScan.Entry>, AutoCloseable {
@@ -20,6 +22,7 @@ public final class VersionScan implements Iterator<VersionScan.Entry>, AutoClose
     private final ReadOptions options;
     private final Slice upper;
     private final RocksIterator it;
+    private final RocksIterator history;
     private final VersionCursor cursor;
     private Entry next;
     private boolean closed;
@@ -32,8 +35,9 @@ public final class VersionScan implements Iterator<VersionScan.Entry>, AutoClose
         if (upper != null) {
             options.setIterateUpperBound(upper);
         }
-        this.it = db.db().newIterator(db.versions(), options);
-        this.cursor = new VersionCursor(it);
+        this.it = db.db().newIterator(db.latest(), options);
+        this.history = db.db().newIterator(db.versions());
+        this.cursor = new VersionCursor(it, history);
         it.seek(startUserKey != null ? startUserKey : prefix);
         advance();
     }
@@ -41,12 +45,12 @@ public final class VersionScan implements Iterator<VersionScan.Entry>, AutoClose
     private void advance() {
         next = null;
         while (it.isValid()) {
-            byte[] userKey = VersionKeys.userKey(it.key());
+            byte[] userKey = LatestKeys.userKey(it.key());
             byte[] value = cursor.resolve(view, userKey);
             if (value != null && !VersionKeys.isTombstone(value)) {
                 next = new Entry(userKey, VersionKeys.payload(value));
             }
-            if (it.isValid() && VersionKeys.isVersionOf(it.key(), userKey)) {
+            if (it.isValid() && LatestKeys.isEntryOf(it.key(), userKey)) {
                 cursor.skipPast(userKey);
             }
             if (next != null) {
@@ -80,6 +84,7 @@ public final class VersionScan implements Iterator<VersionScan.Entry>, AutoClose
         if (!closed) {
             closed = true;
             it.close();
+            history.close();
             options.close();
             if (upper != null) {
                 upper.close();

@@ -395,6 +395,8 @@ public final class Wal implements VersionSource, AutoCloseable {
                     batch.put(db.log(), Bytes.longKey(lsn), Bson.bytes(LogCodec.encode(e, branch.id())));
                     for (KeyWrite w : e.writes()) {
                         batch.put(db.versions(), VersionKeys.key(w.userKey(), branch.id(), lsn), VersionKeys.value(w.payload()));
+                        // The branch's newest version of the key, where reads near a head find it without the history.
+                        batch.put(db.latest(), LatestKeys.key(w.userKey(), branch.id()), LatestKeys.value(lsn, w.payload()));
                     }
                     int[] c = counts.computeIfAbsent(e.ns(), k -> new int[4]);
                     c["iudc".indexOf(e.op())]++;

@@ -65,6 +65,7 @@ public final class WalChecker {
         guarded("branch heads", this::branchHeads);
         guarded("tags", this::tags);
         guarded("versions", this::versions);
+        guarded("latest versions", this::latest);
         for (long lsn = 1; lsn <= logEnd; lsn++) {
             if (logBranch.get(lsn) > 0 && versionCount.get(lsn) == 0) {
                 report.problem(FsckReport.VERSION_MISSING, "the log entry at lsn " + lsn + " has no versioned keys", logBranch.get(lsn), lsn);
@@ -378,6 +379,62 @@ public final class WalChecker {
             WalInspector.status(it);
         }
         report.count("versions", n);
+    }
+
+    /**
+     * The {@code latest} family against {@code versions}: every entry copies the newest version of its key and
+     * branch, and every key and branch in {@code versions} has an entry (else reads at a head would see an
+     * older version, or nothing).
+     */
+    private void latest() {
+        long n = 0;
+        try (RocksIterator it = db.db().newIterator(db.latest()); RocksIterator versions = db.db().newIterator(db.versions())) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                n++;
+                byte[] k = it.key();
+                byte[] v = it.value();
+                if (!LatestKeys.wellFormed(k, v)) {
+                    report.problem(FsckReport.UNREADABLE, "the latest-version entry " + hex(k) + " is malformed", -1, -1);
+                    continue;
+                }
+                byte[] userKey = LatestKeys.userKey(k);
+                int branch = LatestKeys.branchId(k);
+                long lsn = LatestKeys.lsn(v);
+                versions.seek(VersionKeys.key(userKey, branch, Long.MAX_VALUE));
+                byte[] vk = versions.isValid() ? versions.key() : null;
+                if (vk == null || !VersionKeys.isVersionOf(vk, userKey) || VersionKeys.branchId(vk) != branch) {
+                    report.problem(FsckReport.LATEST, "the latest version of key " + hex(userKey) + " on branch id " + branch
+                            + " (lsn " + lsn + ") has no version in the history", branch, lsn);
+                } else if (VersionKeys.lsn(vk) != lsn) {
+                    report.problem(FsckReport.LATEST, "the latest version of key " + hex(userKey) + " on branch id " + branch
+                            + " is at lsn " + lsn + " but the history's newest is at lsn " + VersionKeys.lsn(vk), branch, lsn);
+                } else if (!java.util.Arrays.equals(versions.value(), LatestKeys.versionValue(v))) {
+                    report.problem(FsckReport.LATEST, "the latest version of key " + hex(userKey) + " on branch id " + branch
+                            + " at lsn " + lsn + " holds other bytes than the history", branch, lsn);
+                }
+            }
+            WalInspector.status(it);
+            for (versions.seekToFirst(); versions.isValid(); ) {
+                byte[] vk = versions.key();
+                if (vk.length <= VersionKeys.SUFFIX) {
+                    versions.next();
+                    continue;
+                }
+                byte[] userKey = VersionKeys.userKey(vk);
+                int branch = VersionKeys.branchId(vk);
+                byte[] entry = db.db().get(db.latest(), LatestKeys.key(userKey, branch));
+                if (entry == null) {
+                    report.problem(FsckReport.LATEST, "key " + hex(userKey) + " has versions on branch id " + branch
+                            + " but no latest-version entry", branch, VersionKeys.lsn(vk));
+                }
+                // On to the next key and branch: LSN 0 (never written) is the last position of this group.
+                versions.seek(VersionKeys.key(userKey, branch, 0L));
+            }
+            WalInspector.status(versions);
+        } catch (RocksDBException e) {
+            throw new WalException("cannot read the latest versions: " + e.getMessage(), -1, -1, e);
+        }
+        report.count("latestVersions", n);
     }
 
     /** Key bytes for a message: printable ASCII as is, the rest as hex escapes, cut at 80 bytes. */

@@ -27,17 +27,13 @@ final class WalDb implements AutoCloseable {
     }
 
     /**
-     * The on-disk format this build reads and writes, kept under {@link #FORMAT_KEY} in the metadata. 2: versions
-     * keyed {@code userKey | ~branchId | ~lsn} (1, unrecorded, had {@code userKey | ~lsn} with the branch id in
-     * the value). See docs/FORMATS.md.
+     * The on-disk format this build reads and writes, kept under {@link #FORMAT_KEY} in the metadata. 3: versions
+     * keyed {@code userKey | ~branchId | ~lsn} plus the {@code latest} family (2 had no {@code latest}; 1,
+     * unrecorded, had {@code userKey | ~lsn} with the branch id in the value). See docs/FORMATS.md.
      */
-    static final int FORMAT_VERSION = 2;
+    static final int FORMAT_VERSION = 3;
     static final byte[] FORMAT_KEY = "formatVersion".getBytes(java.nio.charset.StandardCharsets.UTF_8);
     private static final byte[] ANY_BRANCH = "branch/".getBytes(java.nio.charset.StandardCharsets.UTF_8);
-
-    /** Smallest version payload stored in a blob file (0: none); a system property so benchmarks can compare. */
-    static final String BLOB_MIN_PROPERTY = "argon.wal.blobMinBytes";
-    static final long DEFAULT_BLOB_MIN = 0;
 
     private final RocksDB db;
     private final DBOptions dbOptions;
@@ -57,7 +53,7 @@ final class WalDb implements AutoCloseable {
      * per write (compression runs in the background flushes and compactions).
      */
     static final String VERSIONS_COMPRESSION_PROPERTY = "argon.wal.versionsCompression";
-    static final String[] FAMILY_NAMES = {"default", "log", "versions", "commits", "times"};
+    static final String[] FAMILY_NAMES = {"default", "log", "versions", "commits", "times", "latest"};
 
     /** Directories this process has open, so a read-only check refuses them too (a file lock cannot tell). */
     private static final java.util.Set<Path> OPEN = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -99,13 +95,6 @@ final class WalDb implements AutoCloseable {
                 o.setTableFormatConfig(table);
                 o.setCompressionType(CompressionType.LZ4_COMPRESSION);
                 o.setBottommostCompressionType(CompressionType.ZSTD_COMPRESSION);
-                long blobMin = Long.getLong(BLOB_MIN_PROPERTY, DEFAULT_BLOB_MIN);
-                if (name.equals("versions") && blobMin > 0) {
-                    // Values at least this large live in blob files, the LSM keeps only key and pointer: a read
-                    // that jumps over older versions then steps over small entries instead of whole documents.
-                    o.setEnableBlobFiles(true).setMinBlobSize(blobMin).setBlobCompressionType(CompressionType.LZ4_COMPRESSION)
-                            .setEnableBlobGarbageCollection(true);
-                }
                 if (name.equals("versions")) {
                     compressVersions(o);
                 }
@@ -237,6 +226,10 @@ final class WalDb implements AutoCloseable {
 
     ColumnFamilyHandle times() {
         return handles.get(4);
+    }
+
+    ColumnFamilyHandle latest() {
+        return handles.get(5);
     }
 
     @Override

@@ -156,8 +156,8 @@ public final class WalInspector implements VersionSource, AutoCloseable {
     /** The visible payload of userKey in view, or null if absent or deleted. */
     @Override
     public byte[] get(ReadView view, byte[] userKey) {
-        try (RocksIterator it = db.db().newIterator(db.versions(), reads)) {
-            byte[] v = new VersionCursor(it).read(view, userKey);
+        try (RocksIterator latest = db.db().newIterator(db.latest(), reads); RocksIterator it = db.db().newIterator(db.versions(), reads)) {
+            byte[] v = new VersionCursor(latest, it).read(view, userKey);
             return v == null || VersionKeys.isTombstone(v) ? null : VersionKeys.payload(v);
         }
     }

@@ -38,6 +38,20 @@ final class Damage implements AutoCloseable {
         return n;
     }
 
+    /** Deletes the latest-version entries of the versions written at lsn; returns how many. */
+    int deleteLatestOf(long lsn) throws RocksDBException {
+        int n = 0;
+        try (RocksIterator it = db.db().newIterator(db.versions())) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                if (VersionKeys.lsn(it.key()) == lsn) {
+                    db.db().delete(db.latest(), LatestKeys.key(VersionKeys.userKey(it.key()), VersionKeys.branchId(it.key())));
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
     /** Writes a log entry at lsn that no commit covers. */
     void putLogEntry(long lsn, int branchId) throws RocksDBException {
         LogEntry e = new LogEntry("db.c", LogEntry.INSERT, new org.bson.BsonInt32(99), null, null, List.of());

@@ -90,6 +90,16 @@ class WalCheckerTest {
     }
 
     @Test
+    void aStaleOrMissingLatestVersionIsReported() throws Exception {
+        try (Damage d = new Damage(dir)) {
+            assertEquals(1, d.deleteLatestOf(singleKeyCommit));
+        }
+        FsckReport r = check();
+        assertTrue(r.has(FsckReport.LATEST), r.problems().toString());
+        assertTrue(r.problems().stream().anyMatch(p -> p.message().contains("no latest-version entry")), r.problems().toString());
+    }
+
+    @Test
     void aVersionWithoutALogEntryIsReported() throws Exception {
         try (Damage d = new Damage(dir)) {
             d.putVersion(k("zz"), singleKeyCommit, 7, new byte[] {1});
