@@ -5,7 +5,7 @@
  * <ul>
  *   <li>{@code log}: {@code lsn (8 bytes, big-endian)} &rarr; one BSON log entry (branch id, namespace,
  *       operation, {@code _id}, and the user key whose versions hold its images). Physical: replaying a prefix is
- *       deterministic. A document version is stored once, in {@code versions}: the entry's post-image is its key's
+ *       deterministic. A document version is stored in {@code versions} (and, while it is its branch's newest, in {@code latest}): the entry's post-image is its key's
  *       version at exactly (branch, LSN) and its pre-image the version its branch saw at LSN - 1;
  *       time, actor and comment are its commit record's. {@link dev.argon.wal.LogRecord} reads them back lazily
  *       ({@code LogImages}), so history readers see what was written. Only entries whose images are not a key's
@@ -15,6 +15,10 @@
  *       catalog entry) and must be prefix-free. Versions of one key sit next to each other whatever branch wrote
  *       them ("document-major" order), grouped by branch, newest branch id first, and newest LSN first within a
  *       group. zstd-compressed in every level.</li>
+ *   <li>{@code latest}: {@code userKey | ~branchId (4)} &rarr; {@code lsn (8) | flag (1) | payload}
+ *       ({@link dev.argon.wal.LatestKeys}): each branch's newest version of each key it wrote, a copy of the first
+ *       entry of that group in {@code versions}, written in the same batch: the current state without the
+ *       history.</li>
  *   <li>{@code commits}: {@code branchId (4) | lsn (8)} &rarr; the commit record of the commit ending at lsn.</li>
  *   <li>{@code times}: {@code millis (8) | lsn (8)} &rarr; empty; the time &rarr; LSN index for time travel.</li>
  *   <li>{@code default}: metadata (last LSN, branch records, id counters).</li>
@@ -26,14 +30,15 @@
  *
  * <p>Reads do not grow with history. A branch is always created after its parent (a reset's new id too), so a
  * view's ancestry, nearest first, is a descending run of branch ids and meets a key's branch groups in the order
- * it wants them: {@link dev.argon.wal.VersionCursor} seeks to {@code userKey | ~self | ~bound} and from any group
- * it does not want jumps (a few steps, then one seek) to the next ancestor's group at that ancestor's bound. A
- * point read costs at most one jump per branch group in its way, whatever the number of versions; a
- * {@link dev.argon.wal.VersionScan} does the same per key and then jumps past the key's other versions. Point
+ * it wants them: {@link dev.argon.wal.VersionCursor} reads a member's entry in {@code latest} and, only when that
+ * version is above the member's bound (time travel, a parent that changed the key after the fork), seeks the
+ * member's group in {@code versions} at the bound. A point read costs at most one step per branch that wrote the
+ * key plus one seek per member above its bound, whatever the number of versions; a
+ * {@link dev.argon.wal.VersionScan} walks {@code latest} the same way per key. Point
  * reads borrow iterators from an {@link dev.argon.wal.IteratorPool} (an iterator costs about a read to create);
  * every write invalidates the pooled iterators' snapshot, and a stale one is refreshed when next borrowed.
  *
- * <p>Format: the metadata key {@code formatVersion} names the on-disk format (2); a directory of another format
+ * <p>Format: the metadata key {@code formatVersion} names the on-disk format (3); a directory of another format
  * is refused at open ({@link dev.argon.wal.UnsupportedFormatException}).
  *
  * <p>Writes: group commit. Concurrent commits queue in {@link dev.argon.wal.GroupCommit}; whoever reaches an
