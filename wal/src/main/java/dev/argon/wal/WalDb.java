@@ -95,7 +95,7 @@ final class WalDb implements AutoCloseable {
                 o.setTableFormatConfig(table);
                 o.setCompressionType(CompressionType.LZ4_COMPRESSION);
                 o.setBottommostCompressionType(CompressionType.ZSTD_COMPRESSION);
-                if (name.equals("versions")) {
+                if (name.equals("versions") || name.equals("latest")) {
                     compressVersions(o);
                 }
                 cfOptions.add(o);
