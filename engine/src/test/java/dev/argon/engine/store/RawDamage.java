@@ -13,12 +13,13 @@ import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 
 /**
- * Damages the versions family of a closed data directory with RocksDB directly. It relies only on a stored
- * version's key starting with its user key (user keys are prefix-free), not on what follows, so it holds
- * for any version suffix layout. Not thread-safe; close it before checking.
+ * Damages the versions and latest families of a closed data directory with RocksDB directly (the same way in
+ * both, so reads see the damage). It relies only on a stored key starting with its user key (user keys are
+ * prefix-free), not on what follows, so it holds for any suffix layout. Not thread-safe; close it before
+ * checking.
  */
 final class RawDamage implements AutoCloseable {
-    private static final String[] FAMILIES = {"default", "log", "versions", "commits", "times"};
+    private static final String[] FAMILIES = {"default", "log", "versions", "commits", "times", "latest"};
 
     private final DBOptions options = new DBOptions();
     private final List<ColumnFamilyHandle> handles = new ArrayList<>();
@@ -36,27 +37,44 @@ final class RawDamage implements AutoCloseable {
         return handles.get(2);
     }
 
-    /** Deletes every stored version of userKey; returns how many there were. */
+    private ColumnFamilyHandle latest() {
+        return handles.get(5);
+    }
+
+    /** Deletes every stored version of userKey (and its latest entries); returns how many versions there were. */
     int deleteAllVersions(byte[] userKey) throws RocksDBException {
+        deleteAll(latest(), userKey);
+        return deleteAll(versions(), userKey);
+    }
+
+    private int deleteAll(ColumnFamilyHandle cf, byte[] userKey) throws RocksDBException {
         int n = 0;
-        try (RocksIterator it = db.newIterator(versions())) {
+        try (RocksIterator it = db.newIterator(cf)) {
             for (it.seek(userKey); it.isValid() && startsWith(it.key(), userKey); it.next()) {
-                db.delete(versions(), it.key());
+                db.delete(cf, it.key());
                 n++;
             }
         }
         return n;
     }
 
-    /** Stores a copy of each version of existing under another user key, as if it had been written too. */
+    /**
+     * Stores a copy of each version (and latest entry) of existing under another user key, as if it had been
+     * written too; returns how many versions were copied.
+     */
     int copyVersions(byte[] existing, byte[] other) throws RocksDBException {
+        copyAll(latest(), existing, other);
+        return copyAll(versions(), existing, other);
+    }
+
+    private int copyAll(ColumnFamilyHandle cf, byte[] existing, byte[] other) throws RocksDBException {
         int n = 0;
-        try (RocksIterator it = db.newIterator(versions())) {
+        try (RocksIterator it = db.newIterator(cf)) {
             for (it.seek(existing); it.isValid() && startsWith(it.key(), existing); it.next()) {
                 byte[] k = it.key();
                 byte[] copy = Arrays.copyOf(other, other.length + k.length - existing.length);
                 System.arraycopy(k, existing.length, copy, other.length, k.length - existing.length);
-                db.put(versions(), copy, it.value());
+                db.put(cf, copy, it.value());
                 n++;
             }
         }
