@@ -340,9 +340,9 @@ class StreamingWriteIT {
             docs.add(new Document("_id", 30_000).append("v", 0));
             u.insertMany(docs);
             chunks = child.chunks();
-            com.mongodb.MongoCommandException dup = org.junit.jupiter.api.Assertions.assertThrows(com.mongodb.MongoCommandException.class,
+            com.mongodb.MongoServerException dup = org.junit.jupiter.api.Assertions.assertThrows(com.mongodb.MongoServerException.class,
                     () -> u.createIndex(new Document("v", 1), new com.mongodb.client.model.IndexOptions().unique(true)));
-            assertEquals(11000, dup.getErrorCode());
+            assertEquals(11000, dup.getCode());
             assertTrue(child.chunks() > chunks, "the failed build had staged a chunk");
             assertEquals(List.of("_id_"), u.listIndexes().map(i -> i.getString("name")).into(new ArrayList<>()));
             assertEquals(1, child.staging().get("aborted", Number.class).longValue(), child.staging().toJson());
