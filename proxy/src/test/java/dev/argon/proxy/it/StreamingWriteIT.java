@@ -36,6 +36,8 @@ class StreamingWriteIT {
     private static final String JAVA_OPTS = System.getProperty("argon.streaming.javaOpts", "-Xss4m -Xmx256m");
     private static final int DOCS = Integer.getInteger("argon.streaming.docs", 1_000_000);
     private static final int KILL_DOCS = Integer.getInteger("argon.streaming.killDocs", 200_000);
+    /** How long one command may take before the client gives up on its reply (measured here: seconds). */
+    private static final int COMMAND_MINUTES = 4;
 
     /** A server in a child JVM on its own data directory. */
     private static final class Child implements AutoCloseable {
@@ -70,9 +72,9 @@ class StreamingWriteIT {
                 fail("the child server did not start: " + log(n));
             }
             int port = Integer.parseInt(Files.readString(portFile).trim());
-            // No socket timeout: a command over a million documents takes a while, and must still get its reply.
-            client = MongoClients.create("mongodb://127.0.0.1:" + port
-                    + "/?directConnection=true&serverSelectionTimeoutMS=5000&retryWrites=false&retryReads=false");
+            // A command over a million documents takes a while, and must still get its reply within a few minutes.
+            client = MongoClients.create("mongodb://127.0.0.1:" + port + "/?directConnection=true&serverSelectionTimeoutMS=5000"
+                    + "&socketTimeoutMS=" + TimeUnit.MINUTES.toMillis(COMMAND_MINUTES) + "&retryWrites=false&retryReads=false");
         }
 
         String log(int n) {
