@@ -74,7 +74,7 @@ public final class StagedCommit {
         if (entries.isEmpty()) {
             throw new IllegalArgumentException("a chunk needs at least one entry");
         }
-        CommitResult r = wal.writeStaged(this, new CommitRequest(branchId, actor, comment, false, entries),
+        CommitResult r = wal.writeStaged(new CommitRequest(branchId, actor, comment, false, entries),
                 new Part(false, firstLsn, Map.of(), false, chunks));
         if (firstLsn == 0) {
             firstLsn = r.startLsn();
@@ -108,7 +108,7 @@ public final class StagedCommit {
         if (chunks == 0) {
             throw new IllegalStateException("nothing staged: commit directly");
         }
-        CommitResult r = wal.writeStaged(this, new CommitRequest(branchId, actor, comment, sync, entries, metaWrites),
+        CommitResult r = wal.writeStaged(new CommitRequest(branchId, actor, comment, sync, entries, metaWrites),
                 new Part(true, firstLsn, counts, catalog, chunks));
         finished = true;
         return r;

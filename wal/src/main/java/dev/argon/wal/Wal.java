@@ -340,7 +340,7 @@ public final class Wal implements VersionSource, AutoCloseable {
     }
 
     /** A chunk or the publishing batch of a staged commit, through the same group commit as every commit. */
-    CommitResult writeStaged(StagedCommit staged, CommitRequest request, StagedCommit.Part part) {
+    CommitResult writeStaged(CommitRequest request, StagedCommit.Part part) {
         CommitResult r = write(request, part);
         if (part.publish()) {
             stagedPublished.incrementAndGet();
