@@ -95,13 +95,29 @@ final class BranchRegistry {
         return out;
     }
 
+    /** Rounds a point to a commit boundary of one branch id ({@link Wal#roundToCommit(int, long)}). */
+    interface Rounding {
+        long round(int branchId, long lsn);
+    }
+
     /** The ancestry of a branch read at readLsn: itself, then each parent bounded by the child's fork point. */
     ReadView view(int branchId, long readLsn) {
+        return view(branchId, readLsn, null);
+    }
+
+    /**
+     * As {@link #view(int, long)}, each level's bound rounded down to a commit boundary of that level's branch
+     * id (a fork point already is one; a read point below it is not necessarily).
+     */
+    ReadView view(int branchId, long readLsn, Rounding rounding) {
         List<int[]> ids = new ArrayList<>();
         List<Long> bounds = new ArrayList<>();
         Branch b = byId.get(branchId);
         long bound = readLsn;
         while (b != null) {
+            if (rounding != null) {
+                bound = rounding.round(b.id(), bound);
+            }
             ids.add(new int[] {b.id()});
             bounds.add(bound);
             bound = Math.min(bound, b.baseLsn());

@@ -27,6 +27,8 @@ public final class FsckReport {
     public static final String BRANCH_HEAD = "branch-head";
     public static final String BRANCH_ANCESTRY = "branch-ancestry";
     public static final String TAG = "tag";
+    /** A streamed commit's unpublished or abandoned chunks ({@code staging/}, {@code abandoned/} records). */
+    public static final String STAGED = "staged";
     public static final String VERSION_ORPHAN = "version-orphan";
     public static final String VERSION_MISSING = "version-missing";
     public static final String VERSION_EXTRA = "version-extra";

@@ -37,7 +37,12 @@ final class GroupCommit {
 
     /** Queues a request; the returned member is already the leader if the queue was idle. */
     Member enqueue(CommitRequest request) {
-        Member m = new Member(request, estimate(request));
+        return enqueue(request, null);
+    }
+
+    /** Queues a chunk or the publishing batch of a {@link StagedCommit} (part null: an ordinary commit). */
+    Member enqueue(CommitRequest request, StagedCommit.Part part) {
+        Member m = new Member(request, estimate(request), part);
         synchronized (this) {
             queue.addLast(m);
             if (!leaderActive) {
@@ -119,19 +124,26 @@ final class GroupCommit {
     static final class Member {
         private final CommitRequest request;
         private final long bytes;
+        private final StagedCommit.Part part;
         private boolean lead;
         private boolean done;
         private CommitResult result;
         private RuntimeException failure;
         private long seq;
 
-        private Member(CommitRequest request, long bytes) {
+        private Member(CommitRequest request, long bytes, StagedCommit.Part part) {
             this.request = request;
             this.bytes = bytes;
+            this.part = part;
         }
 
         CommitRequest request() {
             return request;
+        }
+
+        /** Null for an ordinary commit; else what this request is of a streamed commit. */
+        StagedCommit.Part part() {
+            return part;
         }
 
         private synchronized void promote() {

@@ -13,12 +13,15 @@ import org.rocksdb.RocksIterator;
 final class LogImages {
     private static final byte[] COMMIT_END = "commitEnd/".getBytes(StandardCharsets.UTF_8);
 
-    /** The commit fields of the entries in {@code [startLsn, endLsn]}. Immutable. */
-    record Commit(long startLsn, long endLsn, long time, String actor, String comment) {
-        static final Commit NONE = new Commit(1, 0, 0, null, null);
+    /**
+     * The commit fields of branch id's entries in {@code [startLsn, endLsn]} (a streamed commit's range also holds
+     * other branches' entries, which are not its own). Immutable.
+     */
+    record Commit(int branchId, long startLsn, long endLsn, long time, String actor, String comment) {
+        static final Commit NONE = new Commit(0, 1, 0, 0, null, null);
 
-        boolean contains(long lsn) {
-            return startLsn <= lsn && lsn <= endLsn;
+        boolean contains(int branch, long lsn) {
+            return branch == branchId && startLsn <= lsn && lsn <= endLsn;
         }
     }
 
@@ -53,15 +56,20 @@ final class LogImages {
         return payload == null ? null : Bson.document(payload);
     }
 
-    /** The commit holding lsn on branchId, or {@link Commit#NONE} if there is none (a damaged directory). */
+    /**
+     * The commit holding lsn on branchId, or {@link Commit#NONE} if there is none (the unpublished chunks of a
+     * streamed commit, or a damaged directory). Per branch id: a streamed commit's range holds other branches'
+     * entries too.
+     */
     Commit commitOf(int branchId, long lsn) {
-        byte[] probe = Bytes.concat(COMMIT_END, Bytes.longKey(lsn));
+        byte[] probe = Wal.commitEndKey(branchId, lsn);
+        byte[] prefix = java.util.Arrays.copyOf(probe, COMMIT_END.length + 4);
         try (RocksIterator it = db.db().newIterator(db.meta())) {
             it.seek(probe);
-            if (!it.isValid() || !Bytes.startsWith(it.key(), COMMIT_END) || it.key().length != COMMIT_END.length + 8) {
+            if (!it.isValid() || !Bytes.startsWith(it.key(), prefix) || it.key().length != probe.length) {
                 return Commit.NONE;
             }
-            long end = Bytes.getLong(it.key(), COMMIT_END.length);
+            long end = Bytes.getLong(it.key(), prefix.length);
             long start = Bytes.getLong(it.value(), 0);
             if (start > lsn) {
                 return Commit.NONE;
@@ -74,7 +82,7 @@ final class LogImages {
                 return Commit.NONE;
             }
             BsonDocument c = Bson.document(record);
-            return new Commit(start, end, c.getInt64("time").getValue(), c.isString("actor") ? c.getString("actor").getValue() : null,
+            return new Commit(branchId, start, end, c.getInt64("time").getValue(), c.isString("actor") ? c.getString("actor").getValue() : null,
                     c.isString("comment") ? c.getString("comment").getValue() : null);
         } catch (RocksDBException e) {
             throw new WalException("cannot read the commit record of a log entry: " + e.getMessage(), branchId, lsn, e);

@@ -54,7 +54,7 @@ public final class LogRecord {
 
     /** As {@link #decode(long, BsonDocument, LogImages)}, with the commit record already known (a scan's cache). */
     static LogRecord decode(long lsn, BsonDocument d, LogImages images, LogImages.Commit commit) {
-        return new LogRecord(lsn, d, images, commit != null && commit.contains(lsn) ? commit : null);
+        return new LogRecord(lsn, d, images, commit != null && commit.contains(LogCodec.branchId(d), lsn) ? commit : null);
     }
 
     public long lsn() {

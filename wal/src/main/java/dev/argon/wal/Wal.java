@@ -42,6 +42,17 @@ public final class Wal implements VersionSource, AutoCloseable {
     /** The queue of commits waiting for a leader to write them; see {@link #commit}. */
     private final GroupCommit groupCommit = new GroupCommit();
     private volatile long lastLsn;
+    /**
+     * Branch ids whose streamed write was abandoned but could not be retired yet (the retiring write failed, on a
+     * full disk say), with the reason. Their commits are refused until a retry retires them: a commit moving the
+     * head above the orphaned chunks would make them visible.
+     */
+    private final Map<Integer, String> unresolved = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<Integer, long[]> unresolvedRanges = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong stagedChunks = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong stagedPublished = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong stagedAborted = new java.util.concurrent.atomic.AtomicLong();
+    private long stagedRecovered;
     private volatile long lastTime;
     private volatile long lastCatalogLsn = Long.MAX_VALUE;
     /** Free-space reserve below which writes are refused; a system property so tests can use a small disk. */
@@ -81,6 +92,7 @@ public final class Wal implements VersionSource, AutoCloseable {
             createMain();
         }
         syncer = new WalSyncer(db, health, lastLsn);
+        recoverStaging();
         ticker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "argon-wal-sync");
             t.setDaemon(true);
@@ -259,7 +271,15 @@ public final class Wal implements VersionSource, AutoCloseable {
     /** A view of a branch at an older LSN (inclusive); the LSN is capped at the branch's head. */
     public ReadView viewAt(int branchId, long lsn) {
         Branch b = requireBranch(branchId);
-        return branches.view(b.id(), Math.min(roundToCommit(lsn), b.headLsn()));
+        // Rounded per ancestry level: below a fork point the bound falls into the parent's history, whose
+        // streamed commits interleave with other branches' and need rounding of their own.
+        return branches.view(b.id(), Math.min(lsn, b.headLsn()), this::roundToCommit);
+    }
+
+    /** The view of a streamed commit: the branch up to its last staged LSN, its ancestry as at the head. */
+    ReadView stagedView(int branchId, long lastStagedLsn) {
+        Branch b = requireBranch(branchId);
+        return branches.view(b.id(), Math.max(b.headLsn(), lastStagedLsn));
     }
 
     private Branch requireBranch(int branchId) {
@@ -307,7 +327,34 @@ public final class Wal implements VersionSource, AutoCloseable {
      * write fails every member of its group.
      */
     public CommitResult commit(CommitRequest request) {
-        GroupCommit.Member me = groupCommit.enqueue(request);
+        return write(request, null);
+    }
+
+    /**
+     * Starts a commit written in chunks (see {@link StagedCommit}). The caller holds the branch's write lock until
+     * it is published or aborted.
+     */
+    public StagedCommit stage(int branchId, String actor, String comment) {
+        requireNamed(branchId);
+        return new StagedCommit(this, branchId, actor, comment);
+    }
+
+    /** A chunk or the publishing batch of a staged commit, through the same group commit as every commit. */
+    CommitResult writeStaged(CommitRequest request, StagedCommit.Part part) {
+        CommitResult r = write(request, part);
+        if (part.publish()) {
+            stagedPublished.incrementAndGet();
+        } else {
+            stagedChunks.incrementAndGet();
+        }
+        return r;
+    }
+
+    private CommitResult write(CommitRequest request, StagedCommit.Part part) {
+        if (unresolved.containsKey(request.branchId())) {
+            retryAbandon(request.branchId());
+        }
+        GroupCommit.Member me = groupCommit.enqueue(request, part);
         if (me.awaitTurn()) {
             leadGroup(me);
         }
@@ -384,12 +431,24 @@ public final class Wal implements VersionSource, AutoCloseable {
                             + " was deleted or reset while this write was in progress; nothing was written; run it again"));
                     continue;
                 }
-                if (request.entries().isEmpty()) {
+                StagedCommit.Part part = m.part();
+                boolean publish = part != null && part.publish();
+                if (unresolved.containsKey(branch.id())) {
+                    m.fail(new BranchException(BranchException.Kind.RETIRED, "an earlier streamed write on branch id " + branch.id()
+                            + " could not be discarded yet (" + unresolved.get(branch.id()) + "); nothing was written; run it again"));
+                    continue;
+                }
+                if (request.entries().isEmpty() && !publish) {
                     m.fail(new IllegalArgumentException("a commit needs at least one entry"));
                     continue;
                 }
                 long start = lsn + 1;
                 Map<String, int[]> counts = new LinkedHashMap<>();
+                if (publish) {
+                    for (Map.Entry<String, int[]> e : part.counts().entrySet()) {
+                        counts.put(e.getKey(), e.getValue().clone());
+                    }
+                }
                 for (LogEntry e : request.entries()) {
                     lsn++;
                     batch.put(db.log(), Bytes.longKey(lsn), Bson.bytes(LogCodec.encode(e, branch.id())));
@@ -401,11 +460,37 @@ public final class Wal implements VersionSource, AutoCloseable {
                     int[] c = counts.computeIfAbsent(e.ns(), k -> new int[4]);
                     c["iudc".indexOf(e.op())]++;
                 }
+                if (part != null && !publish) {
+                    // A chunk: data only. The marker, written with the first one, lets recovery find it.
+                    if (part.firstLsn() == 0) {
+                        batch.put(db.meta(), StagedCommit.stagingKey(branch.id()), Bytes.longKey(start));
+                    }
+                    if (firstBranch < 0) {
+                        firstBranch = branch.id();
+                        firstLsn = start;
+                    }
+                    m.assign(new CommitResult(start, lsn, time));
+                    written.add(m);
+                    continue;
+                }
+                if (publish) {
+                    if (request.entries().isEmpty()) {
+                        // The commit record takes a fresh LSN of its own, so that its end lies above every point
+                        // handed out before it became visible (a tag, a time-index entry, another branch's head).
+                        lsn++;
+                    }
+                    start = part.firstLsn();
+                    batch.delete(db.meta(), StagedCommit.stagingKey(branch.id()));
+                }
                 byte[] commitKey = new byte[12];
                 Bytes.putInt(commitKey, 0, branch.id());
                 Bytes.putLong(commitKey, 4, lsn);
-                batch.put(db.commits(), commitKey, Bson.bytes(commitRecord(start, lsn, time, request, counts)));
-                batch.put(db.meta(), commitEndKey(lsn), Bytes.longKey(start));
+                BsonDocument record = commitRecord(start, lsn, time, request, counts);
+                if (publish) {
+                    record.append("chunks", new BsonInt32(part.chunks()));
+                }
+                batch.put(db.commits(), commitKey, Bson.bytes(record));
+                batch.put(db.meta(), commitEndKey(branch.id(), lsn), Bytes.longKey(start));
                 byte[] timeKey = new byte[16];
                 Bytes.putLong(timeKey, 0, time);
                 Bytes.putLong(timeKey, 8, lsn);
@@ -414,7 +499,7 @@ public final class Wal implements VersionSource, AutoCloseable {
                 Branch head = branch.withHead(lsn);
                 branches.write(batch, db, head);
                 moved.put(branch.id(), head);
-                catalog |= counts.values().stream().anyMatch(c -> c[3] > 0);
+                catalog |= counts.values().stream().anyMatch(c -> c[3] > 0) || (publish && part.catalog());
                 if (firstBranch < 0) {
                     firstBranch = branch.id();
                     firstLsn = start;
@@ -446,6 +531,110 @@ public final class Wal implements VersionSource, AutoCloseable {
         }
     }
 
+    // ---- streamed commits: abort and recovery ----
+
+    /** Streamed commits so far: chunks staged, commits published, aborted here, and retired when opened. */
+    public StagingStats stagingStats() {
+        return new StagingStats(stagedChunks.get(), stagedPublished.get(), stagedAborted.get(), stagedRecovered);
+    }
+
+    /**
+     * Discards a streamed commit's chunks for good (see {@link StagedCommit#abort}): retires the branch id unless
+     * a drop or reset already did, and records the range as abandoned. On failure the branch's commits are
+     * refused until a later attempt succeeds.
+     */
+    void abandonStaged(int branchId, long fromLsn, long toLsn) {
+        stagedAborted.incrementAndGet();
+        unresolvedRanges.put(branchId, new long[] {fromLsn, toLsn});
+        unresolved.put(branchId, "not attempted yet");
+        retryAbandon(branchId);
+    }
+
+    private void retryAbandon(int branchId) {
+        long[] range = unresolvedRanges.get(branchId);
+        if (range == null) {
+            return;
+        }
+        long seq;
+        commitLock.lock();
+        try {
+            if (!unresolvedRanges.containsKey(branchId)) {
+                return;
+            }
+            seq = retire(branchId, range[0], range[1], "discarding an aborted streamed write");
+            unresolvedRanges.remove(branchId);
+            unresolved.remove(branchId);
+        } catch (RuntimeException e) {
+            unresolved.put(branchId, e.getMessage());
+            LOG.warn("could not discard the aborted streamed write on branch id {} yet: {}", branchId, e.getMessage());
+            return;
+        } finally {
+            commitLock.unlock();
+        }
+        syncer.awaitSeq(seq);
+    }
+
+    /**
+     * Retires a branch id whose chunks [fromLsn, toLsn] were never published: the name (if the id still has one)
+     * moves to a new id forked from the old one at its published head, as a reset does, and the staging marker
+     * becomes an {@code abandoned/} record. One batch. Caller holds {@link #commitLock}; returns the write's
+     * sequence number.
+     */
+    private long retire(int branchId, long fromLsn, long toLsn, String what) {
+        Branch old = branches.get(branchId);
+        Branch hidden = null;
+        Branch fresh = null;
+        int next = 0;
+        try (WriteBatch batch = new WriteBatch()) {
+            batch.delete(db.meta(), StagedCommit.stagingKey(branchId));
+            batch.put(db.meta(), StagedCommit.abandonedKey(branchId), StagedCommit.abandonedValue(fromLsn, toLsn));
+            if (old != null && old.name() != null) {
+                next = nextBranchId();
+                hidden = old.withName(null).withProtected(false);
+                fresh = new Branch(next, old.name(), old.id(), old.headLsn(), old.headLsn(), old.createdAt(), old.createdBy(),
+                        old.protectedBranch(), old.id(), lastLsn);
+                branches.write(batch, db, hidden);
+                branches.write(batch, db, fresh);
+                batch.put(db.meta(), NEXT_BRANCH_ID, Bytes.longKey(next + 1L));
+            }
+            long seq = write(batch, what, branchId, fromLsn, lastLsn);
+            if (fresh != null) {
+                branches.remove(old);
+                branches.apply(hidden);
+                branches.apply(fresh);
+                LOG.info("discarded the unpublished streamed write [{}, {}] on branch '{}': the name moved from id {} to id {}",
+                        fromLsn, toLsn, old.name(), old.id(), fresh.id());
+            }
+            return seq;
+        } catch (RocksDBException e) {
+            throw new WalException("cannot discard the staged range [" + fromLsn + ", " + toLsn + "]: " + e.getMessage(), branchId, fromLsn, e);
+        }
+    }
+
+    /**
+     * At open: every {@code staging/} marker is a streamed commit that was never published (the publishing batch
+     * deletes it), so its branch id is retired before anything can commit on it. Best effort on a full disk: the
+     * branches stay refused for commits until a retry succeeds.
+     */
+    private void recoverStaging() {
+        java.util.List<KeyWrite> markers = metaScan(StagedCommit.STAGING_PREFIX);
+        for (KeyWrite m : markers) {
+            int branchId = Bytes.getInt(m.userKey(), StagedCommit.STAGING_PREFIX.length);
+            long from = Bytes.getLong(m.payload(), 0);
+            commitLock.lock();
+            try {
+                syncer.awaitSeq(retire(branchId, from, lastLsn, "discarding an unpublished streamed write"));
+                stagedRecovered++;
+            } catch (RuntimeException e) {
+                unresolvedRanges.put(branchId, new long[] {from, lastLsn});
+                unresolved.put(branchId, e.getMessage());
+                LOG.warn("could not discard the unpublished streamed write on branch id {} at open: {}", branchId, e.getMessage());
+            } finally {
+                commitLock.unlock();
+            }
+        }
+    }
+
     /** How commits were grouped so far (for serverStatus and benchmarks). */
     public GroupCommitStats groupCommitStats() {
         return groupCommit.stats();
@@ -459,26 +648,29 @@ public final class Wal implements VersionSource, AutoCloseable {
     private static final byte[] COMMIT_END = "commitEnd/".getBytes(java.nio.charset.StandardCharsets.UTF_8);
     private static final byte[] NEXT_BRANCH_ID = "nextBranchId".getBytes(java.nio.charset.StandardCharsets.UTF_8);
 
-    private static byte[] commitEndKey(long lsn) {
-        byte[] k = java.util.Arrays.copyOf(COMMIT_END, COMMIT_END.length + 8);
-        Bytes.putLong(k, COMMIT_END.length, lsn);
+    static byte[] commitEndKey(int branchId, long lsn) {
+        byte[] k = java.util.Arrays.copyOf(COMMIT_END, COMMIT_END.length + 12);
+        Bytes.putInt(k, COMMIT_END.length, branchId);
+        Bytes.putLong(k, COMMIT_END.length + 4, lsn);
         return k;
     }
 
     /**
-     * Rounds a point down so that it never falls inside a multi-entry commit: a point inside the commit
-     * {@code [s, e]} (s &lt;= lsn &lt; e) becomes {@code s - 1}, the end of the previous state. Points past the
-     * last LSN are capped at it.
+     * Rounds a point down so that it never falls inside a multi-entry commit of that branch id: a point inside
+     * its commit {@code [s, e]} (s &lt;= lsn &lt; e) becomes {@code s - 1}, the end of the previous state. Per
+     * branch, because a streamed commit's range interleaves with other branches' commits. Points past the last
+     * LSN are capped at it.
      */
-    public long roundToCommit(long lsn) {
+    public long roundToCommit(int branchId, long lsn) {
         long x = Math.min(lsn, lastLsn);
         if (x <= 0) {
             return 0;
         }
+        byte[] prefix = java.util.Arrays.copyOf(commitEndKey(branchId, 0), COMMIT_END.length + 4);
         try (RocksIterator it = db.db().newIterator(db.meta())) {
-            it.seek(commitEndKey(x));
-            if (it.isValid() && Bytes.startsWith(it.key(), COMMIT_END)) {
-                long end = Bytes.getLong(it.key(), COMMIT_END.length);
+            it.seek(commitEndKey(branchId, x));
+            if (it.isValid() && Bytes.startsWith(it.key(), prefix)) {
+                long end = Bytes.getLong(it.key(), prefix.length);
                 long start = Bytes.getLong(it.value(), 0);
                 if (start <= x && x < end) {
                     return start - 1;
@@ -499,7 +691,7 @@ public final class Wal implements VersionSource, AutoCloseable {
         try {
             checkNewName(name);
             Branch parent = requireBranch(parentId);
-            long base = Math.min(roundToCommit(atLsn), parent.headLsn());
+            long base = Math.min(roundToCommit(parentId, atLsn), parent.headLsn());
             int id = nextBranchId();
             b = new Branch(id, name, parentId, base, base, System.currentTimeMillis(), createdBy, false);
             try (WriteBatch batch = new WriteBatch()) {
@@ -649,7 +841,15 @@ public final class Wal implements VersionSource, AutoCloseable {
 
     /** As {@link #logRange}, read lazily: for commits too large to hold in memory. Close it. */
     public LogScan scanLog(long from, long to) {
-        return new LogScan(db, images, from, to);
+        return new LogScan(db, images, 0, from, to, false);
+    }
+
+    /**
+     * The log entries of one branch id with LSN in [from, to], read lazily, oldest first or (backward) newest
+     * first. A streamed commit's range also holds other branches' entries; this skips them. Close it.
+     */
+    public LogScan scanLog(int branchId, long from, long to, boolean backward) {
+        return new LogScan(db, images, branchId, from, to, backward);
     }
 
     /** A metadata value written through {@link CommitRequest#metaWrites()}, or null. */
@@ -747,8 +947,9 @@ public final class Wal implements VersionSource, AutoCloseable {
             if (tag(name) != null) {
                 throw new BranchException(BranchException.Kind.EXISTS, "a branch or tag named '" + name + "' already exists");
             }
-            requireBranch(branchId);
-            t = new Tag(name, branchId, roundToCommit(lsn), System.currentTimeMillis(), createdBy);
+            Branch b = requireBranch(branchId);
+            // Capped at the head: a point above it could later take in a streamed commit published below it.
+            t = new Tag(name, branchId, Math.min(roundToCommit(branchId, lsn), b.headLsn()), System.currentTimeMillis(), createdBy);
             BsonDocument d = new BsonDocument("branchId", new BsonInt32(branchId)).append("lsn", new BsonInt64(t.lsn()))
                     .append("createdAt", new BsonInt64(t.createdAt()));
             if (createdBy != null) {
@@ -799,8 +1000,8 @@ public final class Wal implements VersionSource, AutoCloseable {
         commitLock.lock();
         try {
             Branch old = requireBranch(branchId);
-            requireBranch(pointBranchId);
-            long point = roundToCommit(pointLsn);
+            Branch pointBranch = requireBranch(pointBranchId);
+            long point = Math.min(roundToCommit(pointBranchId, pointLsn), pointBranch.headLsn());
             Branch backup = null;
             int nextId = nextBranchId();
             if (backupName != null) {

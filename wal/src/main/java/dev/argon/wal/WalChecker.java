@@ -15,8 +15,10 @@ import org.rocksdb.RocksIterator;
  * <ul>
  *   <li>RocksDB's block checksums ({@code verifyChecksum}) and that every record decodes;</li>
  *   <li>log &harr; commits: every commit record's range {@code [startLsn, lsn]} is made of log entries of its
- *       branch, no LSN is in two commits, no log entry lies outside a commit, {@code lastLsn} is the end of
- *       the log;</li>
+ *       branch (a streamed commit's range may also hold other branches' entries, and its last LSN may have no
+ *       entry), no LSN is in two commits, no log entry lies outside a commit except the chunks of an unpublished
+ *       or abandoned streamed commit ({@code staging/}, {@code abandoned/} records, above their branch id's head),
+ *       {@code lastLsn} is the end of the log;</li>
  *   <li>commits &harr; indexes: each commit has its {@code commitEnd} and time index entries, and those
  *       indexes name no other LSN;</li>
  *   <li>branches: each head equals the end of the last commit of that branch id (its base when it has
@@ -43,6 +45,12 @@ public final class WalChecker {
     private final LsnTable versionCount = new LsnTable();
     private final LsnTable coveredBy = new LsnTable();
     private final BitSet commitEnds = new BitSet();
+    /** The branch id of the commit ending at an LSN. */
+    private final LsnTable endBranch = new LsnTable();
+    /** Unpublished streamed commits: branch id -> first staged LSN. */
+    private final Map<Integer, Long> staging = new HashMap<>();
+    /** Abandoned streamed commits: branch id -> [from, to]. */
+    private final Map<Integer, long[]> abandoned = new HashMap<>();
     private final Map<Integer, Long> lastCommit = new HashMap<>();
     private final Map<Integer, Branch> branches = new HashMap<>();
     private long lastLsn;
@@ -60,6 +68,7 @@ public final class WalChecker {
         guarded("last LSN", () -> lastLsn = in.lastLsn());
         guarded("log", this::log);
         guarded("branch records", this::branchRecords);
+        guarded("staged ranges", this::stagedRanges);
         guarded("commit records", this::commits);
         guarded("commit indexes", this::commitIndexes);
         guarded("branch heads", this::branchHeads);
@@ -178,23 +187,97 @@ public final class WalChecker {
             WalInspector.status(it);
         }
         report.count("commits", n);
+        long stagedEntries = 0;
         for (long lsn = 1; lsn <= Math.max(lastLsn, logEnd); lsn++) {
             int lb = logBranch.get(lsn);
-            if (lb != 0 && coveredBy.get(lsn) == 0) {
+            if (lb != 0 && coveredBy.get(lsn) == 0 && unpublished(lb, lsn)) {
+                stagedEntries++;
+            } else if (lb != 0 && coveredBy.get(lsn) == 0) {
                 report.problem(FsckReport.LOG_OUTSIDE_COMMIT, "the log entry at lsn " + lsn + " is in no commit", lb, lsn);
             } else if (lb == 0 && coveredBy.get(lsn) == 0 && lsn <= lastLsn) {
                 report.problem(FsckReport.COMMIT_RANGE, "lsn " + lsn + " has neither a log entry nor a commit", -1, lsn);
             }
+        }
+        report.count("unpublishedEntries", stagedEntries);
+    }
+
+    /**
+     * True if a log entry outside every commit is a chunk of a streamed commit that was never published: above
+     * its branch id's head, inside that id's open {@code staging/} range or its {@code abandoned/} range.
+     */
+    private boolean unpublished(int branchId, long lsn) {
+        Branch b = branches.get(branchId);
+        if (b == null || lsn <= b.headLsn()) {
+            return false;
+        }
+        Long from = staging.get(branchId);
+        long[] range = abandoned.get(branchId);
+        return (from != null && lsn >= from) || (range != null && lsn >= range[0] && lsn <= range[1]);
+    }
+
+    /**
+     * Reads the {@code staging/} markers (a streamed commit in progress when the server stopped; the next open
+     * retires its branch id) and the {@code abandoned/} records (retired ids and their discarded ranges). An
+     * abandoned range on an id that still carries a name, or a head at or above an open staged range, would let
+     * the orphaned chunks become visible: that is damage.
+     */
+    private void stagedRanges() {
+        try (RocksIterator it = db.db().newIterator(db.meta())) {
+            for (it.seek(StagedCommit.STAGING_PREFIX); it.isValid() && Bytes.startsWith(it.key(), StagedCommit.STAGING_PREFIX); it.next()) {
+                byte[] k = it.key();
+                byte[] v = it.value();
+                if (k.length != StagedCommit.STAGING_PREFIX.length + 4 || v.length != 8) {
+                    report.problem(FsckReport.UNREADABLE, "the staging marker " + hex(k) + " is malformed", -1, -1);
+                    continue;
+                }
+                int id = Bytes.getInt(k, StagedCommit.STAGING_PREFIX.length);
+                long from = Bytes.getLong(v, 0);
+                staging.put(id, from);
+                Branch b = branches.get(id);
+                if (b == null) {
+                    report.problem(FsckReport.STAGED, "a staging marker names branch id " + id + ", which has no record", id, from);
+                } else if (b.headLsn() >= from) {
+                    report.problem(FsckReport.STAGED, "branch id " + id + " has head " + b.headLsn() + " at or above its unpublished chunks from lsn "
+                            + from, id, from);
+                }
+            }
+            WalInspector.status(it);
+        }
+        try (RocksIterator it = db.db().newIterator(db.meta())) {
+            for (it.seek(StagedCommit.ABANDONED_PREFIX); it.isValid() && Bytes.startsWith(it.key(), StagedCommit.ABANDONED_PREFIX); it.next()) {
+                byte[] k = it.key();
+                byte[] v = it.value();
+                if (k.length != StagedCommit.ABANDONED_PREFIX.length + 4 || v.length != 16) {
+                    report.problem(FsckReport.UNREADABLE, "the abandoned-range record " + hex(k) + " is malformed", -1, -1);
+                    continue;
+                }
+                int id = Bytes.getInt(k, StagedCommit.ABANDONED_PREFIX.length);
+                long[] range = {Bytes.getLong(v, 0), Bytes.getLong(v, 8)};
+                abandoned.put(id, range);
+                Branch b = branches.get(id);
+                if (b == null) {
+                    report.problem(FsckReport.STAGED, "an abandoned range names branch id " + id + ", which has no record", id, range[0]);
+                } else if (b.name() != null) {
+                    report.problem(FsckReport.STAGED, "branch '" + b.name() + "' (id " + id + ") still carries its name above the abandoned range ["
+                            + range[0] + ", " + range[1] + "]", id, range[0]);
+                } else if (b.headLsn() >= range[0]) {
+                    report.problem(FsckReport.STAGED, "branch id " + id + " has head " + b.headLsn() + " inside or above its abandoned range from lsn "
+                            + range[0], id, range[0]);
+                }
+            }
+            WalInspector.status(it);
         }
     }
 
     private void commit(int branchId, long end, byte[] value) {
         long start;
         long time;
+        boolean streamed;
         try {
             BsonDocument d = Bson.document(value);
             start = d.getInt64("startLsn").getValue();
             time = d.getInt64("time").getValue();
+            streamed = d.containsKey("chunks");
             if (d.getInt64("lsn").getValue() != end) {
                 report.problem(FsckReport.COMMIT_RANGE, "the commit record under lsn " + end + " says it ends at " + d.getInt64("lsn").getValue(), branchId, end);
             }
@@ -214,9 +297,14 @@ public final class WalChecker {
         }
         for (long lsn = start; lsn <= end; lsn++) {
             int lb = logBranch.get(lsn);
-            if (lb == 0) {
+            if (lb == 0 && !(streamed && lsn == end)) {
+                // A streamed commit's record takes a fresh last LSN, which has no entry when its last batch had none.
                 report.problem(FsckReport.COMMIT_RANGE, "lsn " + lsn + " of the commit [" + start + ", " + end + "] has no log entry", branchId, lsn);
             } else if (lb > 0 && lb != branchId) {
+                if (streamed) {
+                    // Another branch committed while this one streamed: that entry is its commit's, not this one's.
+                    continue;
+                }
                 report.problem(FsckReport.COMMIT_RANGE, "lsn " + lsn + " of the commit [" + start + ", " + end + "] is a log entry of branch id " + lb, branchId, lsn);
             }
             if (coveredBy.get(lsn) != 0) {
@@ -225,9 +313,10 @@ public final class WalChecker {
             coveredBy.set(lsn, branchId);
         }
         commitEnds.set((int) end);
+        endBranch.set(end, branchId);
         lastCommit.merge(branchId, end, Math::max);
         try {
-            byte[] ce = db.db().get(db.meta(), Bytes.concat(COMMIT_END, Bytes.longKey(end)));
+            byte[] ce = db.db().get(db.meta(), Wal.commitEndKey(branchId, end));
             if (ce == null || ce.length != 8 || Bytes.getLong(ce, 0) != start) {
                 report.problem(FsckReport.COMMIT_INDEX, "the commit [" + start + ", " + end + "] has "
                         + (ce == null ? "no commitEnd entry" : "a commitEnd entry that does not name its start"), branchId, end);
@@ -247,8 +336,10 @@ public final class WalChecker {
         try (RocksIterator it = db.db().newIterator(db.meta())) {
             for (it.seek(COMMIT_END); it.isValid() && Bytes.startsWith(it.key(), COMMIT_END); it.next()) {
                 byte[] k = it.key();
-                long end = k.length == COMMIT_END.length + 8 ? Bytes.getLong(k, COMMIT_END.length) : -1;
-                if (!isCommitEnd(end)) {
+                boolean shaped = k.length == COMMIT_END.length + 12;
+                int branch = shaped ? Bytes.getInt(k, COMMIT_END.length) : -1;
+                long end = shaped ? Bytes.getLong(k, COMMIT_END.length + 4) : -1;
+                if (!isCommitEnd(end) || endBranch.get(end) != branch) {
                     report.problem(FsckReport.COMMIT_INDEX, "commitEnd entry " + hex(k) + " names no commit", -1, end);
                 }
             }

@@ -58,6 +58,15 @@
  * <p>Measurement: {@link dev.argon.wal.Wal#storageStats()} reports the bytes of every batch written and, with the
  * {@code argon.wal.statistics} system property, RocksDB's log, flush and compaction bytes, plus SST sizes per family.
  *
+ * <p>Streamed commits: a change too large for one batch is a {@link dev.argon.wal.StagedCommit}. Its chunks go
+ * through the same group commit at fresh LSNs but move no head and write no commit record, so every reader, bounded
+ * by published heads, ignores them; one final batch publishes the commit record (from the first staged LSN), indexes,
+ * metadata and head. Commits of other branches interleave with the chunks, so a commit is its branch id's entries in
+ * its LSN range, and rounding a point to a commit boundary is per branch id ({@code commitEnd/<branchId><lsn>}). A
+ * {@code staging/<branchId>} marker written with the first chunk and deleted by the publish lets the next open find
+ * a streamed commit cut off by a crash; that, and an abort, retire the branch id as a reset does, leaving the chunks
+ * above the old id's head as an {@code abandoned/} range that no view reaches.
+ *
  * <p>Offline checks: {@link dev.argon.wal.WalInspector} opens a stopped directory read-only (refusing one another
  * process has open, by RocksDB's {@code LOCK} file) and {@link dev.argon.wal.WalChecker} checks the invariants
  * above (log &harr; commit records &harr; commit indexes &harr; branch heads, versions &harr; log, checksums) into an

@@ -58,6 +58,11 @@ final class Damage implements AutoCloseable {
         db.db().put(db.log(), Bytes.longKey(lsn), Bson.bytes(LogCodec.encode(e, branchId)));
     }
 
+    /** Deletes a metadata key (a record the WAL keeps in the default column family). */
+    void deleteMeta(byte[] key) throws RocksDBException {
+        db.db().delete(db.meta(), key);
+    }
+
     /** Rewrites a branch record with another head. */
     void setHead(int branchId, long headLsn) throws RocksDBException {
         byte[] key = Bytes.concat("branch/".getBytes(java.nio.charset.StandardCharsets.UTF_8), intKey(branchId));

@@ -140,6 +140,7 @@ public final class CommandContext {
                     + "; write to the branch head instead");
         }
         Store.Write w = engine.store().beginWrite(t.branchId());
+        w.session().attribute(actor(), comment());
         // Checked under the branch's write lock, which protectBranch also takes: a write that began before
         // the branch was protected has committed by the time protectBranch returns, and any later one is refused.
         dev.argon.wal.Branch b = engine.store().wal().branch(t.branchId());

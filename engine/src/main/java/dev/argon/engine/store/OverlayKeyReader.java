@@ -11,17 +11,33 @@ import java.util.TreeMap;
 /**
  * A write's pending changes laid over a base reader, so that each statement of a write command sees the
  * statements before it (a duplicate {@code _id} inside one insertMany, a unique key taken by an earlier
- * update) although nothing is committed until the whole command is. Not thread-safe: one per write.
+ * update) although nothing is committed until the whole command is. Once a large write stages a chunk, the
+ * base becomes the branch as that write sees it (published state plus its chunks) and the overlay holds only
+ * the changes since. Not thread-safe: one per write.
  */
 final class OverlayKeyReader implements KeyReader {
     /** Marks a pending delete; compared by identity. */
     private static final byte[] TOMBSTONE = new byte[0];
 
-    private final KeyReader base;
+    private KeyReader base;
     private final NavigableMap<byte[], byte[]> pending = new TreeMap<>(Arrays::compareUnsigned);
 
     OverlayKeyReader(KeyReader base) {
         this.base = base;
+    }
+
+    /** The reader under the pending changes. */
+    KeyReader base() {
+        return base;
+    }
+
+    /**
+     * Lays the overlay over a new base and forgets every pending change: called once those changes are part of
+     * the new base (a streamed write's chunk was staged). No scan of this overlay may be open.
+     */
+    void rebase(KeyReader newBase) {
+        base = newBase;
+        pending.clear();
     }
 
     void put(byte[] key, byte[] payload) {

@@ -103,11 +103,19 @@ public final class Store implements AutoCloseable {
         wal.close();
     }
 
-    /** A write session bound to its branch lock. Closing releases the lock, then waits for a requested fsync. */
+    /**
+     * A write session bound to its branch lock. Closing discards a streamed change that was never published
+     * (still under the lock, so no commit of the branch can come first), releases the lock, then waits for a
+     * requested fsync.
+     */
     public record Write(WriteSession session, ReentrantLock lock, Wal wal) implements AutoCloseable {
         @Override
         public void close() {
-            lock.unlock();
+            try {
+                session.abortUnpublished();
+            } finally {
+                lock.unlock();
+            }
             long lsn = session.durableLsn();
             if (lsn > 0) {
                 wal.awaitDurable(lsn);

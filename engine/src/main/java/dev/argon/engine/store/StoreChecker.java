@@ -185,12 +185,18 @@ public final class StoreChecker {
                     report.problem(FsckReport.DOCUMENT, "the index build at lsn " + lsn + " names an index " + r.ns() + " does not have", r.branchId(), lsn);
                     return null;
                 }
-                // The build indexed what its session saw just before it: every document up to lsn - 1.
+                // The build indexed what its session saw just before it: every document up to lsn - 1, or, for an
+                // entry of a build cut into pieces, those from its first to its last _id.
                 DataView before = new DataView(new WalKeyReader(in, in.view(r.branchId(), lsn - 1)));
-                try (DataView.DocumentScan docs = before.documents(c)) {
+                BsonValue first = r.post().get("first");
+                byte[] lastId = r.post().containsKey("last") ? KeyEncoder.encode(r.post().get("last")) : null;
+                try (DataView.DocumentScan docs = first == null ? before.documents(c) : before.documentsFrom(c, KeyEncoder.encode(first))) {
                     while (docs.hasNext()) {
                         BsonDocument d = docs.next();
                         byte[] encId = KeyEncoder.encode(d.get("_id"));
+                        if (lastId != null && Arrays.compareUnsigned(encId, lastId) > 0) {
+                            break;
+                        }
                         for (ByteBuffer k : keys(c, index, d)) {
                             out.add(new Expected(Keys.indexEntry(c.collectionId(), index.indexId(), k.array(), encId), NO_PAYLOAD,
                                     "entry of index '" + index.name() + "'"));

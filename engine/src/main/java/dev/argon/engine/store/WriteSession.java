@@ -9,6 +9,7 @@ import dev.argon.wal.CommitRequest;
 import dev.argon.wal.CommitResult;
 import dev.argon.wal.KeyWrite;
 import dev.argon.wal.LogEntry;
+import dev.argon.wal.StagedCommit;
 import dev.argon.wal.Wal;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -27,15 +28,41 @@ import org.bson.BsonValue;
  * One write command on one branch: reads see the branch head plus this command's own pending changes, and
  * {@link #commit} writes all of them as one atomic commit. The caller holds the branch's write lock from
  * creation to close, which is what makes "evaluate against the head, then commit" race-free.
+ *
+ * <p>Memory does not grow with the size of the change: once the pending entries pass a threshold
+ * ({@link #CHUNK_ENTRIES}, {@link #CHUNK_WRITES}, {@link #CHUNK_BYTES}) they are written as a chunk of a
+ * {@link StagedCommit}, invisible to every other reader, and the session's own reads continue over the
+ * branch as the staged commit sees it plus the changes since. {@link #commit} then publishes the whole change
+ * at once; a session closed without committing aborts it ({@link #abortUnpublished}). Statements that scan and
+ * write the same collection ({@code updateMany}, {@code deleteMany}, an index build) read from
+ * {@link #frozen()}, a fixed state, so that their own writes never feed back into the scan.
  * Not thread-safe.
  */
 public final class WriteSession extends DataView {
     private static final byte[] INDEX_PAYLOAD = new byte[0];
+    /**
+     * Pending entries that make a chunk. 5,000 small documents' entries, with their decoded images and overlay
+     * keys, take a few MB of heap; far more would press a 256 MB heap, far fewer would make chunks a
+     * noticeable share of the work. System properties so that tests can force chunking on small data.
+     */
+    static final int CHUNK_ENTRIES = Integer.getInteger("argon.write.chunkEntries", 5_000);
+    /** Pending key writes that make a chunk (an index build writes many keys per entry). */
+    static final int CHUNK_WRITES = Integer.getInteger("argon.write.chunkWrites", 20_000);
+    /** Estimated pending bytes that make a chunk: the group commit's own bound for one write. */
+    static final long CHUNK_BYTES = Long.getLong("argon.write.chunkBytes", 4L << 20);
+    /** Most index keys in one index-build log entry, so that a build is cut into chunks too. */
+    static final int BUILD_ENTRY_WRITES = 1_000;
 
     private final Wal wal;
     private final int branchId;
     private final OverlayKeyReader overlay;
     private final List<LogEntry> entries = new ArrayList<>();
+    private int pendingWrites;
+    private long pendingBytes;
+    /** The streamed commit once the first chunk is staged; null while everything fits in one commit. */
+    private StagedCommit staged;
+    private String actor;
+    private String comment;
     private final Map<String, Matcher> partialFilters = new HashMap<>();
 
     /** The branch's write lock, held by the caller from creation to close. */
@@ -53,13 +80,73 @@ public final class WriteSession extends DataView {
         this.branchLock = branchLock;
     }
 
-    /** The staged log entries, for callers that commit with extra metadata (merges). */
-    public List<LogEntry> entries() {
-        return List.copyOf(entries);
+    /**
+     * Who and why, recorded in every log entry and the commit record. Set before the first write: a chunk may be
+     * written before {@link #commit} is called.
+     */
+    public void attribute(String actor, String comment) {
+        this.actor = actor;
+        this.comment = comment;
     }
 
     public boolean isEmpty() {
-        return entries.isEmpty();
+        return entries.isEmpty() && staged == null;
+    }
+
+    /** Chunks this session has staged so far (0 while the change fits in one commit). */
+    public int stagedChunks() {
+        return staged == null ? 0 : staged.chunks();
+    }
+
+    /** Counts an entry just added and stages a chunk when the pending ones pass a threshold. */
+    private void added(LogEntry e) {
+        entries.add(e);
+        for (KeyWrite w : e.writes()) {
+            pendingWrites++;
+            // Each key and payload is held here and written once to the versions (the log entry only names it).
+            pendingBytes += w.userKey().length + (w.payload() == null ? 0 : w.payload().length);
+        }
+        if (entries.size() >= CHUNK_ENTRIES || pendingWrites >= CHUNK_WRITES || pendingBytes >= CHUNK_BYTES) {
+            flush();
+        }
+    }
+
+    /**
+     * Stages the pending entries as a chunk (nothing to do when there are none). The session's reads then go
+     * through the staged commit's view; other readers still see the published head.
+     */
+    private void flush() {
+        if (entries.isEmpty()) {
+            return;
+        }
+        if (staged == null) {
+            staged = wal.stage(branchId, actor, comment);
+        }
+        staged.stage(List.copyOf(entries));
+        entries.clear();
+        pendingWrites = 0;
+        pendingBytes = 0;
+        overlay.rebase(new WalKeyReader(wal, staged.view()));
+    }
+
+    /**
+     * A fixed state of this session, for a statement that scans a collection while writing to it: everything
+     * written so far (pending changes are staged first), nothing written later. Without it a scan through the
+     * session could meet the documents it has just updated again (the Halloween problem).
+     */
+    public DataView frozen() {
+        flush();
+        return new DataView(overlay.base());
+    }
+
+    /**
+     * Discards a staged but unpublished change (a command that failed with an exception after its first chunk):
+     * the staged chunks must never become visible. Called when the session closes; a no-op after commit.
+     */
+    void abortUnpublished() {
+        if (staged != null && !staged.finished()) {
+            staged.abort();
+        }
     }
 
     private long durableLsn = -1;
@@ -108,14 +195,20 @@ public final class WriteSession extends DataView {
 
     /** As {@link #commit(String, String, boolean)}, with metadata written in the same batch (retryable-write records). */
     public CommitResult commit(String actor, String comment, boolean sync, List<KeyWrite> metaWrites) {
-        if (entries.isEmpty()) {
+        if (isEmpty()) {
             return null;
         }
         // The WAL's group commit writes concurrent commits together in queue order; that each branch's head is
         // a clean sequence of commits, each evaluated against the one before, rests on this lock: a branch has
         // at most one commit in flight.
         assert branchLock.isHeldByCurrentThread() : "a commit on branch id " + branchId + " without its write lock";
-        CommitResult r = wal.commit(new CommitRequest(branchId, actor, comment, false, List.copyOf(entries), metaWrites));
+        CommitResult r;
+        if (staged != null) {
+            // The chunks already carry the attribution given up front; the commit record takes the staged one too.
+            r = staged.publish(List.copyOf(entries), metaWrites, false);
+        } else {
+            r = wal.commit(new CommitRequest(branchId, actor, comment, false, List.copyOf(entries), metaWrites));
+        }
         if (sync) {
             durableLsn = r.endLsn();
         }
@@ -148,7 +241,7 @@ public final class WriteSession extends DataView {
         byte[] key = Keys.catalog(c.db(), c.name());
         byte[] payload = Bson.bytes(c.toBson());
         overlay.put(key, payload);
-        entries.add(LogEntry.versioned(c.ns(), LogEntry.CATALOG, new BsonString(what), false, List.of(KeyWrite.put(key, payload))));
+        added(LogEntry.versioned(c.ns(), LogEntry.CATALOG, new BsonString(what), false, List.of(KeyWrite.put(key, payload))));
     }
 
     /** Drops a collection: its catalog entry becomes a tombstone; its documents become unreachable. */
@@ -156,18 +249,25 @@ public final class WriteSession extends DataView {
         byte[] key = Keys.catalog(c.db(), c.name());
         overlay.delete(key);
         // The pre-image is the catalog entry this session sees, which is what the branch held just before.
-        entries.add(LogEntry.versioned(c.ns(), LogEntry.CATALOG, new BsonString("drop"), true, List.of(KeyWrite.tombstone(key))));
+        added(LogEntry.versioned(c.ns(), LogEntry.CATALOG, new BsonString("drop"), true, List.of(KeyWrite.tombstone(key))));
     }
 
-    /** Adds an index and indexes every existing document (enforcing uniqueness on them). */
+    /**
+     * Adds an index and indexes every existing document (enforcing uniqueness on them). The keys go into
+     * {@code buildIndex} entries of at most {@link #BUILD_ENTRY_WRITES} keys each, naming the first and last
+     * {@code _id} they cover, so that a build over a large collection streams in chunks like any large write.
+     */
     public CollectionInfo addIndex(CollectionInfo c, BsonDocument spec) {
         IndexInfo index = IndexInfo.fromBson(new BsonDocument("indexId", new BsonInt32((int) wal.allocateId())).append("spec", spec));
         List<IndexInfo> all = new ArrayList<>(c.indexes());
         all.add(index);
         CollectionInfo updated = c.withIndexes(all);
+        DataView before = frozen();
         putCatalog(updated, "createIndex");
         List<KeyWrite> writes = new ArrayList<>();
-        try (DocumentScan docs = documents(c)) {
+        BsonValue first = null;
+        BsonValue last = null;
+        try (DocumentScan docs = before.documents(c)) {
             while (docs.hasNext()) {
                 BsonDocument d = docs.next();
                 byte[] encId = KeyEncoder.encode(d.get("_id"));
@@ -179,13 +279,27 @@ public final class WriteSession extends DataView {
                     overlay.put(key, INDEX_PAYLOAD);
                     writes.add(KeyWrite.put(key, INDEX_PAYLOAD));
                 }
+                if (first == null) {
+                    first = d.get("_id");
+                }
+                last = d.get("_id");
+                // Cut between documents only, so that each entry holds all keys of the documents it names.
+                if (writes.size() >= BUILD_ENTRY_WRITES) {
+                    addBuildEntry(c, index, first, last, writes);
+                    writes = new ArrayList<>();
+                    first = null;
+                }
             }
         }
         if (!writes.isEmpty()) {
-            entries.add(new LogEntry(c.ns(), LogEntry.CATALOG, new BsonString("buildIndex"), null,
-                    new BsonDocument("index", new BsonString(index.name())), writes));
+            addBuildEntry(c, index, first, last, writes);
         }
         return updated;
+    }
+
+    private void addBuildEntry(CollectionInfo c, IndexInfo index, BsonValue first, BsonValue last, List<KeyWrite> writes) {
+        added(new LogEntry(c.ns(), LogEntry.CATALOG, new BsonString("buildIndex"), null,
+                new BsonDocument("index", new BsonString(index.name())).append("first", first).append("last", last), writes));
     }
 
     // ---- documents ----
@@ -208,7 +322,7 @@ public final class WriteSession extends DataView {
         }
         writes.add(0, KeyWrite.put(docKey, payload));
         // The document is encoded once: these bytes are the stored version, and the log entry names its key.
-        entries.add(LogEntry.versioned(c.ns(), LogEntry.INSERT, id, false, writes));
+        added(LogEntry.versioned(c.ns(), LogEntry.INSERT, id, false, writes));
     }
 
     /** Replaces oldDoc by newDoc (same {@code _id}); index entries follow. */
@@ -224,7 +338,7 @@ public final class WriteSession extends DataView {
         applyIndexWrites(writes);
         writes.add(0, KeyWrite.put(docKey, payload));
         // oldDoc is what this session sees, so it is the version the branch held just before: the log need not copy it.
-        entries.add(LogEntry.versioned(c.ns(), LogEntry.UPDATE, id, true, writes));
+        added(LogEntry.versioned(c.ns(), LogEntry.UPDATE, id, true, writes));
     }
 
     public void delete(CollectionInfo c, BsonDocument oldDoc) {
@@ -236,7 +350,7 @@ public final class WriteSession extends DataView {
         overlay.delete(docKey);
         applyIndexWrites(writes);
         writes.add(0, KeyWrite.tombstone(docKey));
-        entries.add(LogEntry.versioned(c.ns(), LogEntry.DELETE, id, true, writes));
+        added(LogEntry.versioned(c.ns(), LogEntry.DELETE, id, true, writes));
     }
 
     private void applyIndexWrites(List<KeyWrite> writes) {

@@ -2,7 +2,10 @@
  * Documents, indexes and the catalog mapped onto the WAL's versioned key space ({@link
  * dev.argon.engine.store.Keys}). {@link dev.argon.engine.store.DataView} reads a branch at a point;
  * {@link dev.argon.engine.store.WriteSession} stages one write command over the head and commits it as one
- * atomic batch, under the branch's write lock held by {@link dev.argon.engine.store.Store}. Secondary index
+ * atomic commit, under the branch's write lock held by {@link dev.argon.engine.store.Store}; past a threshold it
+ * streams the change in chunks of a {@link dev.argon.wal.StagedCommit} (invisible until published, discarded when
+ * the session closes without committing), so its memory does not grow with the change, and statements that scan
+ * while they write read a frozen state of the session. Secondary index
  * entries are versioned like documents and always re-checked against the document they name.
  * {@link dev.argon.engine.store.StoreChecker} is {@code fsck}'s document and index layer: it recomputes each log
  * entry's key writes and checks live heads' indexes against their documents, on a stopped directory.

@@ -71,7 +71,8 @@ final class ChangeSet {
                     if (nsFilter != null && !c.getDocument("counts").containsKey(nsFilter)) {
                         continue;
                     }
-                    try (LogScan entries = wal.scanLog(c.getInt64("startLsn").getValue(), c.getInt64("lsn").getValue())) {
+                    // By branch id: a streamed commit's range also holds other branches' entries.
+                    try (LogScan entries = wal.scanLog(branch, c.getInt64("startLsn").getValue(), c.getInt64("lsn").getValue(), false)) {
                         while (entries.hasNext()) {
                             entriesRead++;
                             add(entries.next());
@@ -106,6 +107,18 @@ final class ChangeSet {
 
     private boolean wanted(String ns) {
         return nsFilter == null || nsFilter.equals(ns);
+    }
+
+    /** Candidate document ids over all namespaces; unknown (MAX_VALUE) when a namespace needs a full comparison. */
+    long size() {
+        if (!fullCompare.isEmpty()) {
+            return Long.MAX_VALUE;
+        }
+        long n = 0;
+        for (TreeMap<byte[], BsonValue> m : ids.values()) {
+            n += m.size();
+        }
+        return n;
     }
 
     /** Every namespace with candidate differences (documents or catalog), sorted. */

@@ -136,7 +136,8 @@ public final class History {
             return false;
         }
         if (f.id() != null) {
-            try (LogScan entries = wal.scanLog(c.getInt64("startLsn").getValue(), c.getInt64("lsn").getValue())) {
+            try (LogScan entries = wal.scanLog(c.getInt32("branchId").getValue(), c.getInt64("startLsn").getValue(),
+                    c.getInt64("lsn").getValue(), false)) {
                 while (entries.hasNext()) {
                     LogRecord r = entries.next();
                     if (f.id().equals(r.id()) && (f.ns() == null || f.ns().equals(r.ns()))) {

@@ -22,6 +22,11 @@ public final class MergeRunner {
     public static final int MAX_LISTED_CONFLICTS = 100;
     /** Beyond this many bytes of listed conflicts, further ones are listed without their documents. */
     static final int MAX_LISTED_BYTES = 4 * 1024 * 1024;
+    /**
+     * Planned document changes up to which a merge with strategy fail is applied in one walk: so few always fit in
+     * one commit, so a conflict met late costs nothing to throw away. Larger ones count their conflicts first.
+     */
+    static final long MAX_UNCOUNTED_CHANGES = 1_000;
 
     private MergeRunner() {}
 
@@ -57,7 +62,21 @@ public final class MergeRunner {
                         + expectHeadLsn + ", it is now " + head + "; preview the merge again");
             }
             Merger m = new Merger(store, wal.branch(source.id()), t, strategy);
+            if (strategy == Merger.Strategy.FAIL && m.plannedChanges() > MAX_UNCOUNTED_CHANGES) {
+                // A refused merge must leave nothing behind. A large one would stage chunks before meeting its first
+                // conflict, and discarding them retires the target's branch id; so count its conflicts first.
+                try (Merger.Walk counting = m.walk(null)) {
+                    Listing early = new Listing();
+                    while (counting.hasNext()) {
+                        early.add(counting.next());
+                    }
+                    if (counting.conflictCount() > 0) {
+                        throw refused(source, target, counting.conflictCount(), early);
+                    }
+                }
+            }
             w.session().bypassValidation();
+            w.session().attribute(actor, comment);
             Listing listed = new Listing();
             try (Merger.Walk walk = m.walk(w.session())) {
                 while (walk.hasNext()) {
@@ -68,10 +87,7 @@ public final class MergeRunner {
                     }
                 }
                 if (walk.conflictCount() > 0 && strategy == Merger.Strategy.FAIL) {
-                    throw new ArgonException(MongoErrorCode.OPERATION_FAILED, "merging '" + source.name() + "' into '" + target.name() + "' has "
-                            + walk.conflictCount() + " conflict(s); nothing was applied. Resolve them on a branch, or merge with strategy 'ours' or 'theirs'"
-                            + (walk.conflictCount() > listed.conflicts.size() ? " (the first " + listed.conflicts.size() + " are listed; preview the merge to page through all)" : ""),
-                            new BsonDocument("conflicts", listed.conflicts).append("conflictCount", new BsonInt64(walk.conflictCount())));
+                    throw refused(source, target, walk.conflictCount(), listed);
                 }
                 // Through the session, so a journaled merge waits for its fsync after the branch lock is released
                 // (Store.Write.close), not while the target's writers queue behind it.
@@ -79,6 +95,13 @@ public final class MergeRunner {
                 return new Applied(walk.counts(), r == null ? head : r.endLsn(), walk.conflictCount(), listed.conflicts, m.points());
             }
         }
+    }
+
+    private static ArgonException refused(Branch source, Branch target, long conflictCount, Listing listed) {
+        return new ArgonException(MongoErrorCode.OPERATION_FAILED, "merging '" + source.name() + "' into '" + target.name() + "' has "
+                + conflictCount + " conflict(s); nothing was applied. Resolve them on a branch, or merge with strategy 'ours' or 'theirs'"
+                + (conflictCount > listed.conflicts.size() ? " (the first " + listed.conflicts.size() + " are listed; preview the merge to page through all)" : ""),
+                new BsonDocument("conflicts", listed.conflicts).append("conflictCount", new BsonInt64(conflictCount)));
     }
 
     /** The first conflicts, bounded in number and in bytes. Not thread-safe. */

@@ -83,6 +83,11 @@ public final class Merger {
         this.changes = ChangeSet.from(wal, base, sourceView, null);
     }
 
+    /** How many documents the plan looks at (ids written on the source since the base); catalog work aside. */
+    public long plannedChanges() {
+        return changes.size();
+    }
+
     public long baseLsn() {
         return base.readLsn();
     }

@@ -12,7 +12,6 @@ import dev.argon.engine.ArgonException;
 import dev.argon.engine.store.CollectionInfo;
 import dev.argon.engine.store.IndexInfo;
 import dev.argon.engine.store.Store;
-import dev.argon.wal.CommitRequest;
 import java.util.List;
 import org.bson.BsonDocument;
 import org.junit.jupiter.api.AfterEach;
@@ -60,7 +59,7 @@ class MergerTest {
             try (Merger.Walk walk = m.walk(w.session())) {
                 walk.finish();
             }
-            store.wal().commit(new CommitRequest(r.branch("main").id(), "test", "merge", false, w.session().entries(), List.of(m.markWrite())));
+            w.session().commit("test", "merge", false, List.of(m.markWrite()));
         }
         assertEquals(docs("{_id: 1}", "{_id: 2}"), r.docs("main", NS), "the merge took the source as it planned it");
         assertEquals(json("{'db.c': {insert: 1}}"), r.counts("exp", "main"), "the later write is still to be merged");

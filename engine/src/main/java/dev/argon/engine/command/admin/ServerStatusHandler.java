@@ -74,7 +74,17 @@ public final class ServerStatusHandler implements CommandHandler {
                         .append("currentSessions", new BsonInt64(engine.sessions().size())))
                 .append("argon", new BsonDocument("headLsn", new BsonInt64(engine.store().wal().lastLsn()))
                         .append("walSyncs", new BsonInt64(engine.store().wal().syncCount()))
-                        .append("groupCommit", groupCommit(engine.store().wal().groupCommitStats())));
+                        .append("groupCommit", groupCommit(engine.store().wal().groupCommitStats()))
+                        .append("staging", staging(engine.store().wal().stagingStats())));
+    }
+
+    /**
+     * Streamed commits (large writes written in chunks above the published head): chunks staged, commits
+     * published, aborted ones, and unpublished ones retired when the data directory was opened.
+     */
+    static BsonDocument staging(dev.argon.wal.StagingStats s) {
+        return new BsonDocument("chunks", new BsonInt64(s.chunks())).append("published", new BsonInt64(s.published()))
+                .append("aborted", new BsonInt64(s.aborted())).append("recovered", new BsonInt64(s.recovered()));
     }
 
     /** Group commit figures: RocksDB writes ({@code groups}), commits they carried, and why each group ended. */

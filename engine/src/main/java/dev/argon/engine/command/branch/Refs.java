@@ -43,15 +43,17 @@ public final class Refs {
             Branch tb = wal.branch(t.branchId());
             long lsn = t.lsn();
             if (at != null) {
-                lsn = Math.min(lsn, wal.roundToCommit(point(wal, at, ref)));
+                lsn = Math.min(lsn, wal.roundToCommit(tb.id(), point(wal, at, ref)));
             }
             return new Point(tb, lsn, true, t);
         }
         if (at == null) {
             return new Point(b, b.headLsn(), false, null);
         }
-        long p = wal.roundToCommit(point(wal, at, ref));
-        Branch asOf = wal.branchAsOf(b, p);
+        long raw = point(wal, at, ref);
+        Branch asOf = wal.branchAsOf(b, raw);
+        // Rounded for the id the name showed then: commit boundaries are per branch (streamed commits interleave).
+        long p = wal.roundToCommit(asOf.id(), raw);
         return new Point(asOf, Math.min(asOf.headLsn(), p), true, null);
     }
 

@@ -53,7 +53,7 @@ public final class ResetBranchHandler implements CommandHandler {
                 // Before the fork point the branch shows its parent's history: reset onto the parent there.
                 pointBranch = current.parentId();
             }
-            long effective = Math.min(wal.roundToCommit(point), wal.branch(pointBranch).headLsn());
+            long effective = Math.min(wal.roundToCommit(pointBranch, point), wal.branch(pointBranch).headLsn());
             List<BsonDocument> abandoned = pointBranch == current.id() ? wal.commits(current.id(), effective, current.headLsn())
                     : wal.commits(current.id(), current.baseLsn(), current.headLsn());
             Branch fresh = wal.resetBranch(current.id(), pointBranch, effective, backup, ctx.actor());

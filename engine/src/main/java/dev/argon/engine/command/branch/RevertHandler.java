@@ -47,9 +47,11 @@ public final class RevertHandler implements CommandHandler {
                         + "' (a commit is named by the highest LSN it wrote; see branchLog)" : "no commits to revert on branch '" + branch.name() + "'");
             }
             w.session().bypassValidation();
+            String comment = ctx.comment() != null ? ctx.comment() : "revert " + describe(lsn, from, to, actor);
+            // Before any write: a large revert stages chunks, and they carry the attribution.
+            w.session().attribute(ctx.actor(), comment);
             Reverter r = new Reverter();
             r.revert(wal, w.session(), commits);
-            String comment = ctx.comment() != null ? ctx.comment() : "revert " + describe(lsn, from, to, actor);
             CommitResult result = w.session().commit(ctx.actor(), comment, ctx.journaled());
             return r.report().append("commits", new org.bson.BsonInt32(commits.size()))
                     .append("headLsn", new BsonInt64(result == null ? wal.branch(branch.id()).headLsn() : result.endLsn()));

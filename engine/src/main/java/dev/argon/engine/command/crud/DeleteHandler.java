@@ -8,8 +8,6 @@ import dev.argon.engine.session.RetryableWrite;
 import dev.argon.engine.store.CollectionInfo;
 import dev.argon.engine.store.Store;
 import dev.argon.engine.store.WriteSession;
-import java.util.ArrayList;
-import java.util.List;
 import org.bson.BsonArray;
 import org.bson.BsonDocument;
 import org.bson.BsonInt32;
@@ -57,15 +55,27 @@ public final class DeleteHandler implements CommandHandler {
                         continue;
                     }
                     BsonDocument q = st.get("q").isDocument() ? st.getDocument("q") : null;
-                    List<BsonDocument> targets = new ArrayList<>();
-                    try (QueryPlan.Result r = QueryPlan.find(s, c, q, null, 0, limit, null, ctx.document("let"))) {
-                        r.forEachRemaining(targets::add);
+                    int removed = 0;
+                    if (limit == 0) {
+                        // Deletes as it scans a fixed state of the session: memory stays flat however many match.
+                        try (QueryPlan.Result r = QueryPlan.find(s.frozen(), c, q, null, 0, 0, null, ctx.document("let"))) {
+                            while (r.hasNext()) {
+                                s.delete(c, r.next());
+                                removed++;
+                            }
+                        }
+                    } else {
+                        BsonDocument target;
+                        try (QueryPlan.Result r = QueryPlan.find(s, c, q, null, 0, limit, null, ctx.document("let"))) {
+                            target = r.hasNext() ? r.next() : null;
+                        }
+                        if (target != null) {
+                            s.delete(c, target);
+                            removed++;
+                        }
                     }
-                    for (BsonDocument d : targets) {
-                        s.delete(c, d);
-                        n++;
-                    }
-                    rw.applied(i, new BsonDocument("n", new BsonInt32(targets.size())));
+                    n += removed;
+                    rw.applied(i, new BsonDocument("n", new BsonInt32(removed)));
                 } catch (ArgonException e) {
                     errors.add(i, e);
                     if (ordered) {

@@ -6,10 +6,9 @@ import dev.argon.engine.exec.QueryPlan;
 import dev.argon.engine.query.MatchDetails;
 import dev.argon.engine.query.Matcher;
 import dev.argon.engine.store.CollectionInfo;
+import dev.argon.engine.store.DataView;
 import dev.argon.engine.store.WriteSession;
 import dev.argon.engine.update.UpdateSpec;
-import java.util.ArrayList;
-import java.util.List;
 import org.bson.BsonDocument;
 import org.bson.BsonValue;
 
@@ -28,30 +27,39 @@ final class Updater {
                          boolean multi, boolean upsert, BsonDocument let) {
         BsonDocument q = filter == null ? new BsonDocument() : filter;
         Matcher matcher = Matcher.compile(q, let);
-        List<BsonDocument> targets = new ArrayList<>();
-        try (QueryPlan.Result r = QueryPlan.find(s, c, q, sort, 0, multi ? 0 : 1, null, let)) {
-            while (r.hasNext()) {
-                targets.add(r.next());
-            }
-        }
+        int matched = 0;
         int modified = 0;
         BsonDocument lastOld = null;
         BsonDocument lastNew = null;
-        for (BsonDocument old : targets) {
-            MatchDetails details = new MatchDetails();
-            matcher.matches(old, details);
-            BsonDocument updated = spec.apply(old, details, false);
-            checkId(old, updated);
-            Documents.validateUpdated(updated);
-            lastOld = old;
-            lastNew = updated;
-            if (!updated.equals(old)) {
-                s.update(c, old, updated);
-                modified++;
+        // A multi update scans a fixed state of the session and writes as it goes, so that memory does not grow
+        // with the number of documents (the session stages chunks) and no document is met twice. A single update
+        // reads its one target through the session and closes the scan before writing.
+        DataView source = multi ? s.frozen() : s;
+        try (QueryPlan.Result r = QueryPlan.find(source, c, q, sort, 0, multi ? 0 : 1, null, let)) {
+            BsonDocument single = null;
+            if (!multi) {
+                single = r.hasNext() ? r.next() : null;
+                r.close();
+            }
+            while (multi ? r.hasNext() : single != null) {
+                BsonDocument old = multi ? r.next() : single;
+                single = null;
+                matched++;
+                MatchDetails details = new MatchDetails();
+                matcher.matches(old, details);
+                BsonDocument updated = spec.apply(old, details, false);
+                checkId(old, updated);
+                Documents.validateUpdated(updated);
+                lastOld = old;
+                lastNew = updated;
+                if (!updated.equals(old)) {
+                    s.update(c, old, updated);
+                    modified++;
+                }
             }
         }
-        if (!targets.isEmpty() || !upsert) {
-            return new Outcome(targets.size(), modified, null, lastOld, lastNew);
+        if (matched > 0 || !upsert) {
+            return new Outcome(matched, modified, null, lastOld, lastNew);
         }
         BsonDocument seed = spec.upsertSeed(q);
         BsonDocument inserted = Documents.prepareForUpsert(spec.isReplacement() ? seed : spec.apply(seed, null, true));
