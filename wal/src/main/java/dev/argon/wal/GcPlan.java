@@ -107,8 +107,10 @@ public final class GcPlan {
             if (b.name() == null && top < b.headLsn()) {
                 ceilings.merge(b.id(), top, Math::min);
             }
-            for (long[] r : rs) {
-                if (r[0] == r[1] && r[0] < horizon) {
+            // From the ranges before they are joined: a point below the horizon joined to the range above it is
+            // still a single pinned point, not the start of readable history.
+            for (long[] r : raw.get(b.id())) {
+                if (r[0] < horizon) {
                     pinned.add(new GcMarks.Point(b.id(), r[0]));
                 }
             }

@@ -6,6 +6,7 @@ import dev.argon.wal.Branch;
 import dev.argon.wal.Bson;
 import dev.argon.wal.DataDirInUseException;
 import dev.argon.wal.FsckReport;
+import dev.argon.wal.GcMarks;
 import dev.argon.wal.LogEntry;
 import dev.argon.wal.LogRecord;
 import dev.argon.wal.ReadView;
@@ -46,9 +47,12 @@ public final class StoreChecker {
     private final WalChecker wal;
     private final FsckReport report;
     private final Map<String, Matcher> partials = new HashMap<>();
+    /** History GC removes superseded versions below its horizon and whole ranges above a ceiling: not damage. */
+    private final GcMarks marks;
 
     private StoreChecker(WalInspector in, WalChecker wal, FsckReport report) {
         this.in = in;
+        this.marks = in.gcMarks();
         this.wal = wal;
         this.report = report;
     }
@@ -115,6 +119,9 @@ public final class StoreChecker {
             WalInspector.Version v = in.version(x.userKey(), r.branchId(), lsn);
             String problem = null;
             if (v == null) {
+                if (marks.mayHaveReclaimed(r.branchId(), lsn)) {
+                    continue;
+                }
                 problem = "is missing";
             } else if (v.branchId() != r.branchId()) {
                 problem = "names branch id " + v.branchId();
