@@ -132,7 +132,8 @@ public final class WalChecker {
             WalInspector.status(it);
         }
         report.count("logEntries", n);
-        if (logEnd < lastLsn) {
+        // GC may have reclaimed the last entries (a dropped branch's); then the log ends below lastLsn.
+        if (logEnd < lastLsn && lastLsn > marks.reclaimedThrough()) {
             report.problem(FsckReport.LAST_LSN, "lastLsn is " + lastLsn + " but the log ends at " + logEnd, -1, lastLsn);
         }
     }
