@@ -157,6 +157,7 @@ class GcIT extends ArgonTestBase {
         assertGone(() -> read(below), "horizon", "lsn " + horizon);
         assertGone(() -> admin(new Document("createBranch", "past").append("from", below)), "horizon");
         assertGone(() -> admin(new Document("createTag", "past").append("ref", below)), "horizon");
+        assertGone(() -> admin(new Document("revert", "main").append("lsn", old)), "horizon");
         assertEquals(mainNow, read("main"), "the head reads as before");
         assertEquals(mainNow, read("main@" + head()));
         assertEquals(before.get("v1"), read("v1"), "a tag below the horizon stays readable");
