@@ -6,6 +6,8 @@ import dev.argon.engine.command.Commands;
 import dev.argon.engine.command.Dispatcher;
 import dev.argon.engine.cursor.CursorManager;
 import dev.argon.engine.failpoint.FailPoints;
+import dev.argon.engine.gc.GcSettings;
+import dev.argon.engine.gc.HistoryGc;
 import dev.argon.engine.session.SessionCatalog;
 import dev.argon.engine.store.Store;
 import java.nio.file.Path;
@@ -34,6 +36,7 @@ public final class Engine implements AutoCloseable {
     private final FailPoints failPoints = new FailPoints();
     private final SessionCatalog sessions;
     private final boolean testCommands;
+    private final HistoryGc gc;
 
     public Engine(Path dataDir, ServerStats stats) {
         this(dataDir, stats, false);
@@ -44,6 +47,11 @@ public final class Engine implements AutoCloseable {
      *                     mongod's {@code enableTestCommands} parameter does; never on in production
      */
     public Engine(Path dataDir, ServerStats stats, boolean testCommands) {
+        this(dataDir, stats, testCommands, GcSettings.DEFAULTS);
+    }
+
+    /** @param gc history retention, reflog window and the background GC interval */
+    public Engine(Path dataDir, ServerStats stats, boolean testCommands, GcSettings gc) {
         this.store = new Store(dataDir, gate::closing);
         this.stats = stats;
         this.testCommands = testCommands;
@@ -53,8 +61,9 @@ public final class Engine implements AutoCloseable {
             store.close();
             throw e;
         }
-        // Created last: its reaper thread would outlive a constructor that failed after starting it.
+        // Created last: their threads would outlive a constructor that failed after starting them.
         this.cursors = new CursorManager();
+        this.gc = new HistoryGc(store, gc);
         this.dispatcher = new Dispatcher(this, Commands.table(testCommands));
     }
 
@@ -82,6 +91,11 @@ public final class Engine implements AutoCloseable {
     /** Fail points (configurable only with test commands enabled). */
     public FailPoints failPoints() {
         return failPoints;
+    }
+
+    /** History GC: the background pass and the {@code gc} command. */
+    public HistoryGc gc() {
+        return gc;
     }
 
     public boolean testCommandsEnabled() {
@@ -112,6 +126,7 @@ public final class Engine implements AutoCloseable {
 
     @Override
     public void close() {
+        gc.close();
         cursors.close();
         store.close();
     }

@@ -42,6 +42,8 @@ public enum MongoErrorCode {
     COMMAND_NOT_SUPPORTED(115, "CommandNotSupported"),
     DOCUMENT_VALIDATION_FAILURE(121, "DocumentValidationFailure"),
     NOT_IMPLEMENTED(238, "NotImplemented"),
+    /** mongod's answer to a read at a snapshot older than its history window; Argon's for a point GC gave up. */
+    SNAPSHOT_TOO_OLD(239, "SnapshotTooOld"),
     INVALID_UUID(207, "InvalidUUID"),
     BRANCH_NOT_FOUND(26, "NamespaceNotFound"),
     BSON_OBJECT_TOO_LARGE(10334, "BSONObjectTooLarge"),

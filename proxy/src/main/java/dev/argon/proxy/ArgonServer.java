@@ -2,6 +2,7 @@ package dev.argon.proxy;
 
 import dev.argon.engine.Engine;
 import dev.argon.engine.ServerStats;
+import dev.argon.engine.gc.GcSettings;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -41,8 +42,13 @@ public final class ArgonServer implements AutoCloseable {
      * ({@code configureFailPoint}) are available, as with mongod's {@code enableTestCommands=1}. Never in production.
      */
     public static ArgonServer start(Path dataDir, String bind, int port, String advertise, boolean enableTestCommands) {
+        return start(dataDir, bind, port, advertise, enableTestCommands, GcSettings.DEFAULTS);
+    }
+
+    /** As above, with history GC settings (retention, reflog window, background interval). */
+    public static ArgonServer start(Path dataDir, String bind, int port, String advertise, boolean enableTestCommands, GcSettings gc) {
         ServerStats stats = new ServerStats();
-        Engine engine = new Engine(dataDir, stats, enableTestCommands);
+        Engine engine = new Engine(dataDir, stats, enableTestCommands, gc);
         WireServer wire = new WireServer(bind, port, advertise, engine.commands(), engine.failPoints(), stats);
         try {
             wire.start();

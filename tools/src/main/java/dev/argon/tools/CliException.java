@@ -4,6 +4,8 @@ package dev.argon.tools;
 public final class CliException extends RuntimeException {
     /** The server refused the command. */
     public static final int SERVER = 1;
+    /** A bad option value (as picocli's own usage errors). */
+    public static final int USAGE = 2;
     /** No server could be reached. */
     public static final int CONNECTION = 3;
     /** {@code fsck} found damage. */

@@ -1,5 +1,6 @@
 package dev.argon.tools;
 
+import dev.argon.engine.gc.GcSettings;
 import dev.argon.proxy.ArgonServer;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -30,9 +31,24 @@ public final class ServeCommand implements Callable<Integer> {
             + "(as mongod's enableTestCommands=1); never in production")
     boolean enableTestCommands;
 
+    @Option(names = "--history-retention", description = "how far back time travel must keep working, e.g. 30d, 12h, 90m "
+            + "(default: ${DEFAULT-VALUE}, keep all history); reads, branches and tags older than that are refused once GC ran",
+            defaultValue = "forever")
+    String historyRetention;
+
+    @Option(names = "--reflog-window", description = "how long a reset keeps the range it abandoned reachable through "
+            + "name@<point> (default: ${DEFAULT-VALUE})", defaultValue = "7d")
+    String reflogWindow;
+
+    @Option(names = "--gc-interval", description = "how often the background GC pass runs; 0 turns it off "
+            + "(default: ${DEFAULT-VALUE}; argon gc runs one now)", defaultValue = "10m")
+    String gcInterval;
+
     @Override
     public Integer call() throws Exception {
-        ArgonServer server = ArgonServer.start(data, bind, port, advertise, enableTestCommands);
+        GcSettings gc = new GcSettings("forever".equals(historyRetention) ? -1 : Durations.millis("--history-retention", historyRetention),
+                Durations.millis("--reflog-window", reflogWindow), Durations.millis("--gc-interval", gcInterval), GcSettings.DEFAULTS.waitMillis());
+        ArgonServer server = ArgonServer.start(data, bind, port, advertise, enableTestCommands, gc);
         CountDownLatch stopped = server.closeOnShutdown();
         System.out.println("argon: listening on " + bind + ":" + server.port() + " (data in " + data + "); Ctrl-C stops");
         stopped.await();

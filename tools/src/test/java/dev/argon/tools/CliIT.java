@@ -76,6 +76,25 @@ class CliIT {
     }
 
     @Test
+    void gcDryRunThenRealReportsWhatADroppedBranchLeft() {
+        assertEquals(0, run("branch", "create", "cli-gc", "--uri", uri).code());
+        try (com.mongodb.client.MongoClient c = com.mongodb.client.MongoClients.create(uri)) {
+            c.getDatabase("cligc~cli-gc").getCollection("c").insertOne(new Document("_id", 1));
+        }
+        assertEquals(0, run("branch", "delete", "cli-gc", "--uri", uri).code());
+        Run dry = run("gc", "--dry-run", "--json", "--uri", uri);
+        assertEquals(0, dry.code(), dry.err());
+        Document d = Document.parse(dry.out());
+        assertEquals(Boolean.TRUE, d.getBoolean("dryRun"));
+        assertTrue(((Number) d.get("versions")).longValue() >= 2, "the document and its collection entry: " + dry.out());
+        Run real = run("gc", "--uri", uri);
+        assertEquals(0, real.code(), real.err());
+        assertTrue(real.out().contains("RECLAIMED") && real.out().contains("HORIZON LSN"), real.out());
+        Run after = run("gc", "--dry-run", "--json", "--uri", uri);
+        assertEquals(0L, ((Number) Document.parse(after.out()).get("versions")).longValue(), after.out());
+    }
+
+    @Test
     void failuresHaveMeaningfulExitCodes() {
         Run refused = run("branch", "delete", "main", "--uri", uri);
         assertEquals(1, refused.code());

@@ -6,7 +6,12 @@ public final class BranchException extends RuntimeException {
     public enum Kind {
         INVALID_NAME, EXISTS, NOT_FOUND, PROTECTED, HAS_CHILDREN,
         /** A commit addressed a branch id that a drop or reset retired while the write was being prepared. */
-        RETIRED
+        RETIRED,
+        /**
+         * The point asked for is history that is gone: below the history horizon ({@code --history-retention}),
+         * or in a range the GC reclaimed because no name could reach it any more ({@link Reclaimer}).
+         */
+        HISTORY_GONE
     }
 
     private final Kind kind;

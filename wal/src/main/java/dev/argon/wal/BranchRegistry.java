@@ -77,6 +77,19 @@ final class BranchRegistry {
         }
     }
 
+    /** Adds the deletion of a branch id's record to batch (GC, once nothing names the id); {@link #forget} once written. */
+    void delete(WriteBatch batch, WalDb db, int id) throws RocksDBException {
+        batch.delete(db.meta(), key(id));
+    }
+
+    /** Forgets a branch id whose record GC deleted. */
+    void forget(int id) {
+        Branch old = byId.remove(id);
+        if (old != null && old.name() != null) {
+            byName.remove(old.name(), id);
+        }
+    }
+
     /** Forgets a branch's name (its record stays, nameless, because other branches' ancestry may use it). */
     void remove(Branch b) {
         if (b.name() != null) {

@@ -70,6 +70,14 @@ final class VersionKeys {
         return v;
     }
 
+    /**
+     * The branch id of a stored version, given its key and value: the one call for code that takes versions
+     * apart without caring where the layout keeps the id (in the key since the grouped layout).
+     */
+    static int branchId(byte[] key, byte[] value) {
+        return branchId(key);
+    }
+
     static boolean isTombstone(byte[] value) {
         return value[0] == TOMBSTONE;
     }

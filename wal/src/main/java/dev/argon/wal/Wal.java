@@ -68,6 +68,10 @@ public final class Wal implements VersionSource, AutoCloseable {
     private static final long ID_BLOCK = 1024;
     private long nextId;
     private long idReserved;
+    /** What GC has given up (horizon, reclaimed ranges); replaced, never edited, under the commit lock. */
+    private volatile GcMarks marks;
+    private final ReadGate readGate = new ReadGate();
+    private final Reclaimer reclaimer;
 
     private Wal(Path dir) {
         this.db = new WalDb(dir);
@@ -83,6 +87,7 @@ public final class Wal implements VersionSource, AutoCloseable {
             byte[] r = db.db().get(db.meta(), ID_RESERVED);
             idReserved = r == null ? 0 : Bytes.getLong(r, 0);
             nextId = idReserved + 1;
+            marks = GcMarks.decode(db.db().get(db.meta(), GcMarks.KEY));
         } catch (RocksDBException e) {
             db.close();
             throw new WalException("cannot read the last LSN: " + e.getMessage(), -1, -1, e);
@@ -100,6 +105,7 @@ public final class Wal implements VersionSource, AutoCloseable {
         });
         ticker.scheduleWithFixedDelay(this::tick, WalSyncer.INTERVAL_MS, WalSyncer.INTERVAL_MS, TimeUnit.MILLISECONDS);
         lastCatalogLsn = lastLsn;
+        reclaimer = new Reclaimer(this, db);
         LOG.info("opened data directory {} at lsn {}", dir, lastLsn);
     }
 
@@ -268,18 +274,144 @@ public final class Wal implements VersionSource, AutoCloseable {
         return branches.view(b.id(), b.headLsn());
     }
 
-    /** A view of a branch at an older LSN (inclusive); the LSN is capped at the branch's head. */
+    /**
+     * A view of a branch at an older LSN (inclusive); the LSN is capped at the branch's head. Refused
+     * ({@link BranchException.Kind#HISTORY_GONE}) when GC has given that point up (below the history horizon, or
+     * in a reclaimed range): never a view that would answer wrongly.
+     */
     public ReadView viewAt(int branchId, long lsn) {
         Branch b = requireBranch(branchId);
         // Rounded per ancestry level: below a fork point the bound falls into the parent's history, whose
-        // streamed commits interleave with other branches' and need rounding of their own.
-        return branches.view(b.id(), Math.min(lsn, b.headLsn()), this::roundToCommit);
+        // streamed commits interleave with other branches' and need rounding of their own. Refused where GC
+        // has given the point up.
+        ReadView v = branches.view(b.id(), Math.min(lsn, b.headLsn()), this::roundToCommit);
+        requireReadable(b, v.readLsn());
+        return v;
     }
 
     /** The view of a streamed commit: the branch up to its last staged LSN, its ancestry as at the head. */
     ReadView stagedView(int branchId, long lastStagedLsn) {
         Branch b = requireBranch(branchId);
         return branches.view(b.id(), Math.max(b.headLsn(), lastStagedLsn));
+    }
+
+    /**
+     * For a new fork point or tag below the horizon (allowed there only because it is a pinned point or a live
+     * head): adds the point to the pinned set in the same batch, so that it stays readable after its branch is
+     * dropped or reset, before the next GC pass pins it by itself. Returns the marks to install once the batch is
+     * written, or null. Caller holds the commit lock.
+     */
+    private GcMarks pinBelowHorizon(WriteBatch batch, Branch b, long p) throws RocksDBException {
+        GcMarks m = marks;
+        long q = Math.min(p, b.headLsn());
+        if (q >= m.horizon() || m.pinned().contains(new GcMarks.Point(b.id(), q))) {
+            return null;
+        }
+        GcMarks pinned = m.withPinned(new GcMarks.Point(b.id(), q));
+        batch.put(db.meta(), GcMarks.KEY, pinned.encode());
+        return pinned;
+    }
+
+    /** Refuses a point GC has given up; see {@link GcMarks#readable}. */
+    private void requireReadable(Branch b, long p) {
+        GcMarks m = marks;
+        if (!m.readable(b, p)) {
+            throw new BranchException(BranchException.Kind.HISTORY_GONE, m.refusal(b, p));
+        }
+    }
+
+    // ---- garbage collection (Reclaimer) ----
+
+    /** What GC has given up so far. */
+    public GcMarks gcMarks() {
+        return marks;
+    }
+
+    /** The oldest point time travel may still ask for (0: all history is kept). */
+    public long horizonLsn() {
+        return marks.horizon();
+    }
+
+    /** The sections GC waits for before deleting; every command holds a ticket (see {@link ReadGate}). */
+    public ReadGate readGate() {
+        return readGate;
+    }
+
+    /** Runs one GC pass (see {@link Reclaimer}); passes run one at a time. */
+    public GcReport gc(GcRequest request) {
+        return reclaimer.run(request, false);
+    }
+
+    /**
+     * As {@link #gc}, but skips the scan when nothing changed since the last full pass (same marks, no catalog
+     * change): what a background job calls, so that it costs a metadata read when there is nothing to do.
+     */
+    public GcReport gcIfChanged(GcRequest request) {
+        return reclaimer.run(request, true);
+    }
+
+    GcMarks marks() {
+        return marks;
+    }
+
+    BranchRegistry registry() {
+        return branches;
+    }
+
+    /** The RocksDB handle, for the GC and for tests in this package that look at what is stored. */
+    WalDb db() {
+        return db;
+    }
+
+    <T> T underCommitLock(java.util.function.Supplier<T> work) {
+        commitLock.lock();
+        try {
+            return work.get();
+        } finally {
+            commitLock.unlock();
+        }
+    }
+
+    /** Persists and installs new marks; caller holds the commit lock. Synced: a refusal must survive a crash. */
+    void publishMarks(GcMarks m) {
+        long seq;
+        try (WriteBatch batch = new WriteBatch()) {
+            batch.put(db.meta(), GcMarks.KEY, m.encode());
+            seq = write(batch, "publishing GC marks", -1, -1, lastLsn);
+        } catch (RocksDBException e) {
+            throw new WalException("cannot write the GC marks: " + e.getMessage(), -1, -1, e);
+        }
+        marks = m;
+        syncer.awaitSeq(seq);
+    }
+
+    /** Writes one batch of GC deletes through the single write path, holding the commit lock only for it. */
+    void writeGc(WriteBatch batch) {
+        commitLock.lock();
+        try {
+            write(batch, "reclaiming history", -1, -1, lastLsn);
+        } finally {
+            commitLock.unlock();
+        }
+    }
+
+    /** Deletes the records of unreachable branch ids and installs the marks that forget them; caller holds the commit lock. */
+    void forgetBranches(java.util.Set<Integer> ids, GcMarks m) {
+        long seq;
+        try (WriteBatch batch = new WriteBatch()) {
+            for (int id : ids) {
+                branches.delete(batch, db, id);
+            }
+            batch.put(db.meta(), GcMarks.KEY, m.encode());
+            seq = write(batch, "deleting unreachable branch records", -1, -1, lastLsn);
+        } catch (RocksDBException e) {
+            throw new WalException("cannot delete branch records: " + e.getMessage(), -1, -1, e);
+        }
+        for (int id : ids) {
+            branches.forget(id);
+        }
+        marks = m;
+        syncer.awaitSeq(seq);
     }
 
     private Branch requireBranch(int branchId) {
@@ -692,12 +824,18 @@ public final class Wal implements VersionSource, AutoCloseable {
             checkNewName(name);
             Branch parent = requireBranch(parentId);
             long base = Math.min(roundToCommit(parentId, atLsn), parent.headLsn());
+            // Under the commit lock, as GC publishes its marks: a fork point is either refused here or pinned.
+            requireReadable(parent, base);
             int id = nextBranchId();
             b = new Branch(id, name, parentId, base, base, System.currentTimeMillis(), createdBy, false);
             try (WriteBatch batch = new WriteBatch()) {
                 branches.write(batch, db, b);
                 batch.put(db.meta(), NEXT_BRANCH_ID, Bytes.longKey(id + 1L));
+                GcMarks pinned = pinBelowHorizon(batch, parent, base);
                 seq = write(batch, "creating branch " + name, id, base, lastLsn);
+                if (pinned != null) {
+                    marks = pinned;
+                }
             } catch (RocksDBException e) {
                 throw new WalException("cannot create branch " + name + ": " + e.getMessage(), id, base, e);
             }
@@ -947,9 +1085,10 @@ public final class Wal implements VersionSource, AutoCloseable {
             if (tag(name) != null) {
                 throw new BranchException(BranchException.Kind.EXISTS, "a branch or tag named '" + name + "' already exists");
             }
-            Branch b = requireBranch(branchId);
+            Branch tb = requireBranch(branchId);
             // Capped at the head: a point above it could later take in a streamed commit published below it.
-            t = new Tag(name, branchId, Math.min(roundToCommit(branchId, lsn), b.headLsn()), System.currentTimeMillis(), createdBy);
+            t = new Tag(name, branchId, Math.min(roundToCommit(branchId, lsn), tb.headLsn()), System.currentTimeMillis(), createdBy);
+            requireReadable(tb, t.lsn());
             BsonDocument d = new BsonDocument("branchId", new BsonInt32(branchId)).append("lsn", new BsonInt64(t.lsn()))
                     .append("createdAt", new BsonInt64(t.createdAt()));
             if (createdBy != null) {
@@ -957,7 +1096,11 @@ public final class Wal implements VersionSource, AutoCloseable {
             }
             try (WriteBatch batch = new WriteBatch()) {
                 batch.put(db.meta(), tagKey(name), Bson.bytes(d));
+                GcMarks pinned = pinBelowHorizon(batch, tb, t.lsn());
                 seq = write(batch, "creating tag " + name, branchId, lsn, lastLsn);
+                if (pinned != null) {
+                    marks = pinned;
+                }
             } catch (RocksDBException e) {
                 throw new WalException("cannot create tag " + name + ": " + e.getMessage(), branchId, lsn, e);
             }
@@ -1002,6 +1145,7 @@ public final class Wal implements VersionSource, AutoCloseable {
             Branch old = requireBranch(branchId);
             Branch pointBranch = requireBranch(pointBranchId);
             long point = Math.min(roundToCommit(pointBranchId, pointLsn), pointBranch.headLsn());
+            requireReadable(pointBranch, point);
             Branch backup = null;
             int nextId = nextBranchId();
             if (backupName != null) {
@@ -1018,7 +1162,11 @@ public final class Wal implements VersionSource, AutoCloseable {
                 branches.write(batch, db, hidden);
                 branches.write(batch, db, fresh);
                 batch.put(db.meta(), NEXT_BRANCH_ID, Bytes.longKey(nextId));
+                GcMarks pinned = pinBelowHorizon(batch, pointBranch, point);
                 seq = write(batch, "resetting branch " + old.name(), branchId, point, lastLsn);
+                if (pinned != null) {
+                    marks = pinned;
+                }
             } catch (RocksDBException e) {
                 throw new WalException("cannot reset branch " + old.name() + ": " + e.getMessage(), branchId, point, e);
             }

@@ -55,6 +55,8 @@ public final class WalChecker {
     private final Map<Integer, Branch> branches = new HashMap<>();
     private long lastLsn;
     private long logEnd;
+    /** What GC has given up: the holes and missing versions it leaves are not damage. */
+    private GcMarks marks = GcMarks.NONE;
 
     public WalChecker(WalInspector in, FsckReport report) {
         this.in = in;
@@ -66,6 +68,7 @@ public final class WalChecker {
     public void run() {
         checksums();
         guarded("last LSN", () -> lastLsn = in.lastLsn());
+        guarded("GC marks", () -> marks = in.gcMarks());
         guarded("log", this::log);
         guarded("branch records", this::branchRecords);
         guarded("staged ranges", this::stagedRanges);
@@ -76,7 +79,7 @@ public final class WalChecker {
         guarded("versions", this::versions);
         guarded("latest versions", this::latest);
         for (long lsn = 1; lsn <= logEnd; lsn++) {
-            if (logBranch.get(lsn) > 0 && versionCount.get(lsn) == 0) {
+            if (logBranch.get(lsn) > 0 && versionCount.get(lsn) == 0 && !marks.mayHaveReclaimed(logBranch.get(lsn), lsn)) {
                 report.problem(FsckReport.VERSION_MISSING, "the log entry at lsn " + lsn + " has no versioned keys", logBranch.get(lsn), lsn);
             }
         }
@@ -139,7 +142,8 @@ public final class WalChecker {
             WalInspector.status(it);
         }
         report.count("logEntries", n);
-        if (logEnd < lastLsn) {
+        // GC may have reclaimed the last entries (a dropped branch's); then the log ends below lastLsn.
+        if (logEnd < lastLsn && lastLsn > marks.reclaimedThrough()) {
             report.problem(FsckReport.LAST_LSN, "lastLsn is " + lastLsn + " but the log ends at " + logEnd, -1, lastLsn);
         }
     }
@@ -194,7 +198,7 @@ public final class WalChecker {
                 stagedEntries++;
             } else if (lb != 0 && coveredBy.get(lsn) == 0) {
                 report.problem(FsckReport.LOG_OUTSIDE_COMMIT, "the log entry at lsn " + lsn + " is in no commit", lb, lsn);
-            } else if (lb == 0 && coveredBy.get(lsn) == 0 && lsn <= lastLsn) {
+            } else if (lb == 0 && coveredBy.get(lsn) == 0 && lsn <= lastLsn && lsn > marks.reclaimedThrough()) {
                 report.problem(FsckReport.COMMIT_RANGE, "lsn " + lsn + " has neither a log entry nor a commit", -1, lsn);
             }
         }
@@ -295,10 +299,13 @@ public final class WalChecker {
         } else if (start <= b.baseLsn()) {
             report.problem(FsckReport.COMMIT_RANGE, "the commit [" + start + ", " + end + "] lies at or below its branch's fork point " + b.baseLsn(), branchId, end);
         }
+        // A commit above its branch's ceiling is being reclaimed: GC deletes its entries before the record.
+        boolean reclaiming = end > marks.ceiling(branchId);
         for (long lsn = start; lsn <= end; lsn++) {
             int lb = logBranch.get(lsn);
-            if (lb == 0 && !(streamed && lsn == end)) {
-                // A streamed commit's record takes a fresh last LSN, which has no entry when its last batch had none.
+            if (lb == 0 && !(streamed && lsn == end) && !reclaiming) {
+                // A streamed commit's record takes a fresh last LSN, which has no entry when its last batch had none;
+                // a commit being reclaimed loses its entries before its record.
                 report.problem(FsckReport.COMMIT_RANGE, "lsn " + lsn + " of the commit [" + start + ", " + end + "] has no log entry", branchId, lsn);
             } else if (lb > 0 && lb != branchId) {
                 if (streamed) {
@@ -351,7 +358,10 @@ public final class WalChecker {
                 byte[] k = it.key();
                 long lsn = k.length == 16 ? Bytes.getLong(k, 8) : -1;
                 if (!isCommitEnd(lsn)) {
-                    report.problem(FsckReport.COMMIT_INDEX, "time index entry " + hex(k) + " names no commit", -1, lsn);
+                    // GC keeps the time entries of commits it reclaims, so name@<time> keeps naming the same LSN.
+                    if (lsn < 1 || lsn > marks.reclaimedThrough()) {
+                        report.problem(FsckReport.COMMIT_INDEX, "time index entry " + hex(k) + " names no commit", -1, lsn);
+                    }
                 } else if (seen.get((int) lsn)) {
                     report.problem(FsckReport.COMMIT_INDEX, "the commit at lsn " + lsn + " has more than one time index entry", -1, lsn);
                 } else {
@@ -370,7 +380,8 @@ public final class WalChecker {
         for (Branch b : branches.values()) {
             String name = b.name() == null ? "(unnamed) id " + b.id() : "'" + b.name() + "'";
             long expected = lastCommit.getOrDefault(b.id(), b.baseLsn());
-            if (b.headLsn() != expected) {
+            boolean trimmed = marks.ceiling(b.id()) < b.headLsn();
+            if (trimmed ? expected > b.headLsn() : b.headLsn() != expected) {
                 report.problem(FsckReport.BRANCH_HEAD, "branch " + name + " has head " + b.headLsn() + " but "
                         + (lastCommit.containsKey(b.id()) ? "its last commit ends at " + expected : "no commits and fork point " + expected),
                         b.id(), b.headLsn());

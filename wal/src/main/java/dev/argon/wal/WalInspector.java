@@ -134,6 +134,11 @@ public final class WalInspector implements VersionSource, AutoCloseable {
         }
     }
 
+    /** What GC has given up (none if it never ran); see {@link GcMarks}. */
+    public GcMarks gcMarks() {
+        return GcMarks.decode(meta(GcMarks.KEY));
+    }
+
     /** Every branch record that decodes, live or not (deleted and reset ones keep nameless records). */
     public List<Branch> allBranches() {
         return new ArrayList<>(branches.all());

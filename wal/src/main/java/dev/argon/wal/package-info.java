@@ -77,6 +77,13 @@
  * writes until restart, and no waiter of a failed fsync is acknowledged. {@link dev.argon.wal.WalFaults} lets
  * tests inject failed or delayed fsyncs and writes.
  *
+ * <p>History GC: {@link dev.argon.wal.GcPlan} decides from the branch records, tags and pins what some name still
+ * reaches, {@link dev.argon.wal.Reclaimer} publishes the {@link dev.argon.wal.GcMarks} (horizon, per-branch ceilings,
+ * pinned points) and then deletes the rest in bounded batches, after the reads older than the marks are done
+ * ({@link dev.argon.wal.ReadGate}). {@code viewAt}, {@code createBranch}, {@code createTag} and {@code resetBranch}
+ * refuse points the marks gave up ({@code BranchException.Kind.HISTORY_GONE}). Collections and indexes are the
+ * engine's: it says which keys they own through {@link dev.argon.wal.KeyOwners}.
+ *
  * <p>History is read lazily: {@link dev.argon.wal.CommitScan} walks one branch's commit records newest first and
  * {@link dev.argon.wal.LogScan} an LSN range of the log, one record at a time.
  *

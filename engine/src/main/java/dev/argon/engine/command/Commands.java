@@ -4,6 +4,7 @@ import dev.argon.engine.command.admin.BuildInfoHandler;
 import dev.argon.engine.command.admin.ConfigureFailPointHandler;
 import dev.argon.engine.command.admin.ConnectionStatusHandler;
 import dev.argon.engine.command.admin.EndSessionsHandler;
+import dev.argon.engine.command.admin.GcHandler;
 import dev.argon.engine.command.admin.GetCmdLineOptsHandler;
 import dev.argon.engine.command.admin.GetLogHandler;
 import dev.argon.engine.command.admin.GetParameterHandler;
@@ -100,6 +101,7 @@ public final class Commands {
                 .add("explain", new NotImplementedHandler("query plans (there is no query planner yet)"), false, "not yet: query plans")
                 .add("find", new FindHandler(), false, "query a collection")
                 .add("findAndModify", new FindAndModifyHandler(), true, "update or remove one document and return it")
+                .add("gc", new GcHandler(), true, "Argon: reclaim history no name reaches (dryRun: count only)")
                 .add("getCmdLineOpts", new GetCmdLineOptsHandler(), false, "the server's command line")
                 .add("getLog", new GetLogHandler(), false, "recent log lines (none are kept)")
                 .add("getMore", new GetMoreHandler(), false, "next batch of a cursor")

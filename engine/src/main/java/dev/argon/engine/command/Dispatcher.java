@@ -46,7 +46,8 @@ public final class Dispatcher implements CommandService {
             return CommandReply.now(RetryableErrors.label(command, error(new ArgonException(MongoErrorCode.SHUTDOWN_IN_PROGRESS,
                     "The server is in quiesce mode and will shut down"))));
         }
-        try {
+        // The read gate: GC waits for commands (and the cursors they leave open) that began before its marks.
+        try (dev.argon.wal.ReadGate.Ticket ticket = engine.store().wal().readGate().enter()) {
             CommandReply reply = dispatch(command, client);
             RetryableErrors.label(command, reply.document());
             return reply;
@@ -102,6 +103,8 @@ public final class Dispatcher implements CommandService {
                 // was written. 112 is not a retryable-writes code and gets no RetryableWriteError label, so
                 // drivers do not retry it; the application sees it and decides whether to run the write again.
                 case RETIRED -> MongoErrorCode.WRITE_CONFLICT;
+                // History GC gave up (below the horizon, or a reclaimed range): the message names which.
+                case HISTORY_GONE -> MongoErrorCode.SNAPSHOT_TOO_OLD;
             }, e.getMessage())));
         } catch (WalException e) {
             return CommandReply.now(error(storageError(name, e)));

@@ -158,7 +158,7 @@ public final class CursorManager implements AutoCloseable {
                         + " larger batchSize or singleBatch");
             }
             id = newId();
-            cursors.put(id, new Cursor(id, ns, source, resource, sessionId));
+            cursors.put(id, new Cursor(id, ns, source, holdReadGate(resource), sessionId));
             totalOpened.incrementAndGet();
         } else {
             closeQuietly(resource);
@@ -346,6 +346,25 @@ public final class CursorManager implements AutoCloseable {
             }
         }
         endedSessions.removeAll(ended);
+    }
+
+    /**
+     * A cursor outlives its command, and its reads need what GC must not delete meanwhile: it keeps the command's
+     * read-gate ticket until it is closed (see {@link dev.argon.wal.ReadGate}).
+     */
+    private static AutoCloseable holdReadGate(AutoCloseable resource) {
+        dev.argon.wal.ReadGate.Ticket ticket = dev.argon.wal.ReadGate.current();
+        if (ticket == null) {
+            return resource;
+        }
+        ticket.retain();
+        return () -> {
+            try {
+                closeQuietly(resource);
+            } finally {
+                ticket.close();
+            }
+        };
     }
 
     private static void closeQuietly(AutoCloseable r) {

@@ -6,6 +6,7 @@ import dev.argon.wal.Branch;
 import dev.argon.wal.Bson;
 import dev.argon.wal.DataDirInUseException;
 import dev.argon.wal.FsckReport;
+import dev.argon.wal.GcMarks;
 import dev.argon.wal.LogEntry;
 import dev.argon.wal.LogRecord;
 import dev.argon.wal.ReadView;
@@ -46,9 +47,12 @@ public final class StoreChecker {
     private final WalChecker wal;
     private final FsckReport report;
     private final Map<String, Matcher> partials = new HashMap<>();
+    /** History GC removes superseded versions below its horizon and whole ranges above a ceiling: not damage. */
+    private final GcMarks marks;
 
     private StoreChecker(WalInspector in, WalChecker wal, FsckReport report) {
         this.in = in;
+        this.marks = in.gcMarks();
         this.wal = wal;
         this.report = report;
     }
@@ -96,6 +100,11 @@ public final class StoreChecker {
     private void entry(LogRecord r) {
         long lsn = r.lsn();
         if (wal.versionCount(lsn) == 0 || in.branch(r.branchId()) == null) {
+            return;
+        }
+        if (marks.mayHaveReclaimed(r.branchId(), lsn)) {
+            // At or below the horizon (or above a ceiling) GC may have removed this entry's images and some of
+            // its versions: what is left cannot be compared with what it wrote.
             return;
         }
         if (!imagePresent(r)) {

@@ -24,8 +24,8 @@ import java.util.Arrays;
  * useful, and one that abandons it makes the mark fall away on its own. Immutable.
  */
 record MergeMark(int sourceId, long sourceLsn, int targetId, long targetBeforeLsn) {
-    private static final byte[] PREFIX = "merge/".getBytes(StandardCharsets.UTF_8);
-    private static final int VALUE_BYTES = 24;
+    static final byte[] PREFIX = "merge/".getBytes(StandardCharsets.UTF_8);
+    static final int VALUE_BYTES = 24;
 
     /** The mark of the last merge of source's lineage into target's lineage, or null. */
     static MergeMark read(Wal wal, Branch source, Branch target) {

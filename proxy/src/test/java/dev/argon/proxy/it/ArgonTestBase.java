@@ -3,6 +3,7 @@ package dev.argon.proxy.it;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoDatabase;
+import dev.argon.engine.gc.GcSettings;
 import dev.argon.proxy.ArgonServer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -28,8 +29,13 @@ public abstract class ArgonTestBase {
     @BeforeAll
     void startServer() throws IOException {
         dataDir = Files.createTempDirectory("argon-it-");
-        server = ArgonServer.start(dataDir, "127.0.0.1", 0, null, enableTestCommands());
+        server = ArgonServer.start(dataDir, "127.0.0.1", 0, null, enableTestCommands(), gcSettings());
         client = MongoClients.create(uri());
+    }
+
+    /** Override to start the server with other history GC settings (retention, reflog window, interval). */
+    protected GcSettings gcSettings() {
+        return GcSettings.DEFAULTS;
     }
 
     /** Override to start the server with test commands ({@code configureFailPoint}) enabled. */
@@ -61,7 +67,7 @@ public abstract class ArgonTestBase {
         int port = server.port();
         client.close();
         server.close();
-        server = ArgonServer.start(dataDir, "127.0.0.1", port, null, enableTestCommands());
+        server = ArgonServer.start(dataDir, "127.0.0.1", port, null, enableTestCommands(), gcSettings());
         client = MongoClients.create(uri());
     }
 

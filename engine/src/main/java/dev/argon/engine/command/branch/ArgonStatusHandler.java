@@ -23,6 +23,8 @@ public final class ArgonStatusHandler implements CommandHandler {
                 .append("lastCommitTime", last == 0 ? BsonNull.VALUE : new BsonDateTime(last))
                 .append("branches", new BsonInt32(wal.branches().size()))
                 .append("tags", new BsonInt32(wal.tags().size()))
+                // The oldest point time travel may ask for (0: all history kept); see the gc command.
+                .append("horizonLsn", new BsonInt64(wal.horizonLsn()))
                 .append("storage", new BsonDocument("engine", new BsonString("rocksdb"))
                         .append("healthy", BsonBoolean.valueOf(wal.healthy()))
                         // healthy | diskFull | failed, and why: see WalHealth for what each means to a user.

@@ -46,6 +46,15 @@ public final class RevertHandler implements CommandHandler {
                 throw ArgonException.badValue(lsn != null ? "no commit named lsn " + lsn + " on branch '" + branch.name()
                         + "' (a commit is named by the highest LSN it wrote; see branchLog)" : "no commits to revert on branch '" + branch.name() + "'");
             }
+            long horizon = wal.horizonLsn();
+            for (BsonDocument c : commits) {
+                // A log entry's images are versions; below the history horizon GC may have removed them, and a
+                // revert built on a missing pre-image would delete instead of restore.
+                if (c.getInt64("startLsn").getValue() <= horizon) {
+                    throw new ArgonException(dev.argon.engine.MongoErrorCode.SNAPSHOT_TOO_OLD, "commit " + c.getInt64("lsn").getValue()
+                            + " lies at or below the history horizon (lsn " + horizon + "; --history-retention): its images are gone, it cannot be reverted");
+                }
+            }
             w.session().bypassValidation();
             String comment = ctx.comment() != null ? ctx.comment() : "revert " + describe(lsn, from, to, actor);
             // Before any write: a large revert stages chunks, and they carry the attribution.

@@ -1,0 +1,87 @@
+package dev.argon.engine.gc;
+
+import dev.argon.engine.store.Store;
+import dev.argon.engine.store.StoreKeyOwners;
+import dev.argon.engine.vc.MergePins;
+import dev.argon.wal.GcReport;
+import dev.argon.wal.GcRequest;
+import dev.argon.wal.Wal;
+import dev.argon.wal.WalException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Triggers the WAL's GC ({@code Wal.gc}) with the engine's knowledge: which keys belong to which collection and
+ * index ({@link StoreKeyOwners}) and the merge marks' source states, which a next merge reads as its base
+ * ({@link MergePins#sourcePoints}). Runs a background pass every {@link GcSettings#intervalMillis()} that skips
+ * the scan when nothing changed, and passes on demand ({@code gc} command). Thread-safe.
+ */
+public final class HistoryGc implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(HistoryGc.class);
+
+    private final Wal wal;
+    private final GcSettings settings;
+    private final ScheduledExecutorService timer;
+
+    public HistoryGc(Store store, GcSettings settings) {
+        this.wal = store.wal();
+        this.settings = settings;
+        if (settings.intervalMillis() > 0) {
+            timer = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "argon-gc");
+                t.setDaemon(true);
+                return t;
+            });
+            timer.scheduleWithFixedDelay(this::background, settings.intervalMillis(), settings.intervalMillis(), TimeUnit.MILLISECONDS);
+        } else {
+            timer = null;
+        }
+    }
+
+    public GcSettings settings() {
+        return settings;
+    }
+
+    /** One pass now; with dryRun, only counts. */
+    public GcReport run(boolean dryRun) {
+        return wal.gc(request(dryRun));
+    }
+
+    private GcRequest request(boolean dryRun) {
+        return new GcRequest(System.currentTimeMillis(), settings.historyRetentionMillis(), settings.reflogWindowMillis(), dryRun,
+                settings.waitMillis(), StoreKeyOwners.INSTANCE, () -> MergePins.sourcePoints(wal));
+    }
+
+    private void background() {
+        try {
+            GcReport r = wal.gcIfChanged(request(false));
+            if (r.versions() + r.logEntries() + r.commits() + r.branchRecords() > 0) {
+                LOG.info("GC reclaimed {} versions, {} log entries, {} commits, {} branch records (~{} bytes) in {} ms; horizon lsn {}",
+                        r.versions(), r.logEntries(), r.commits(), r.branchRecords(), r.bytes(), r.millis(), r.horizon());
+            } else if (r.deferred()) {
+                LOG.info("GC deferred: reads that began before it are still open (long-running commands or cursors)");
+            }
+        } catch (WalException e) {
+            // A full disk or a failed store: WalHealth has said so; the next pass tries again.
+            LOG.warn("background GC failed: {}", e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.error("background GC failed", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (timer != null) {
+            timer.shutdownNow();
+            try {
+                // A pass in progress stops at its next batch once the store closes; do not close under it.
+                timer.awaitTermination(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
