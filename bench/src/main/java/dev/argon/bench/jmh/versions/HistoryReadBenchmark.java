@@ -60,6 +60,13 @@ public class HistoryReadBenchmark {
     @Param({"10"})
     public int rounds;
 
+    /**
+     * Whether to compact both data directories fully before measuring: the state a directory reaches once RocksDB
+     * has merged away overwritten entries, as an old directory is; false measures right after the writes.
+     */
+    @Param({"false"})
+    public boolean compacted;
+
     private VersionedStore store;
     private VersionedStore scanned;
     private ReadView main;
@@ -107,6 +114,10 @@ public class HistoryReadBenchmark {
         scanned = new VersionedStore(records, 100);
         for (int r = 0; r < rounds; r++) {
             scanned.overwriteAll(Branch.MAIN_ID);
+        }
+        if (compacted) {
+            store.wal.flush(true);
+            scanned.wal.flush(true);
         }
         store.settle();
         scanned.settle();
