@@ -23,7 +23,10 @@ import java.util.Set;
  *   <li>an extra pin (a merge mark's source state): that point only.</li>
  * </ul>
  * A range on a branch needs its parent at {@code [min(lo, base), min(hi, base)]}, and so on up the ancestry:
- * that is how fork points pin their parents. A branch id no range reaches is unreachable: all of it goes.
+ * that is how fork points pin their parents. As in a read ({@link BranchRegistry#view(int, long,
+ * BranchRegistry.Rounding)}), each level's lo and hi are rounded to a commit boundary of that level's id: a point
+ * at or below a branch's fork point (a tag, fork or reset point there) is its parent's state and may fall inside
+ * a multi-entry commit of the parent. A branch id no range reaches is unreachable: all of it goes.
  * Ranges never reach above an earlier pass's ceiling (that data is already gone, and the marks refused every
  * read, branch and tag that would have needed it).
  */
@@ -59,9 +62,11 @@ public final class GcPlan {
      * @param nowMillis   the clock the reflog window is measured against
      * @param reflogWindowMillis how long a reset keeps its abandoned range readable through {@code name@point}
      * @param previous    the marks in force
+     * @param rounding    {@link Wal#roundToCommit(int, long)}, as reads round each ancestry level
      */
     public static GcPlan compute(Collection<Branch> all, Collection<Tag> tags, Collection<GcMarks.Point> extraPins, long planLsn,
-                                 long horizon, long nowMillis, long reflogWindowMillis, GcMarks previous) {
+                                 long horizon, long nowMillis, long reflogWindowMillis, GcMarks previous,
+                                 BranchRegistry.Rounding rounding) {
         Map<Integer, Branch> byId = new HashMap<>();
         for (Branch b : all) {
             byId.put(b.id(), b);
@@ -71,7 +76,7 @@ public final class GcPlan {
             if (b.name() == null) {
                 continue;
             }
-            pin(byId, previous, raw, b.id(), horizon, OPEN);
+            pin(byId, previous, rounding, raw, b.id(), horizon, OPEN);
             // The reflog: name@point for a point before a reset reads the id the name had then.
             Branch cur = b;
             while (cur.replacesId() != 0) {
@@ -80,16 +85,16 @@ public final class GcPlan {
                     break;
                 }
                 if (nowMillis - cur.createdAt() < reflogWindowMillis) {
-                    pin(byId, previous, raw, old.id(), Math.min(horizon, old.headLsn()), old.headLsn());
+                    pin(byId, previous, rounding, raw, old.id(), Math.min(horizon, old.headLsn()), old.headLsn());
                 }
                 cur = old;
             }
         }
         for (Tag t : tags) {
-            pin(byId, previous, raw, t.branchId(), Math.min(horizon, t.lsn()), t.lsn());
+            pin(byId, previous, rounding, raw, t.branchId(), Math.min(horizon, t.lsn()), t.lsn());
         }
         for (GcMarks.Point p : extraPins) {
-            pin(byId, previous, raw, p.branchId(), p.lsn(), p.lsn());
+            pin(byId, previous, rounding, raw, p.branchId(), p.lsn(), p.lsn());
         }
         Map<Integer, List<long[]>> ranges = new HashMap<>();
         Map<Integer, Long> ceilings = new HashMap<>(previous.ceilings());
@@ -135,9 +140,15 @@ public final class GcPlan {
     }
 
     /** Adds [lo, hi] on id and what it needs of each ancestor; ranges stop at earlier ceilings. */
-    private static void pin(Map<Integer, Branch> byId, GcMarks previous, Map<Integer, List<long[]>> raw, int id, long lo, long hi) {
+    private static void pin(Map<Integer, Branch> byId, GcMarks previous, BranchRegistry.Rounding rounding,
+                            Map<Integer, List<long[]>> raw, int id, long lo, long hi) {
         Branch b = byId.get(id);
         while (b != null) {
+            // The bounds a read of this level uses: never inside one of its multi-entry commits, or the ceiling
+            // would cut that commit's log entries while keeping its versions, and lo's "newest version at or
+            // below" would be the wrong one.
+            lo = rounding.round(b.id(), lo);
+            hi = hi == OPEN ? OPEN : rounding.round(b.id(), hi);
             long top = Math.min(hi, previous.ceiling(b.id()));
             if (lo > top) {
                 return;

@@ -95,7 +95,7 @@ final class Reclaimer {
             horizon = Math.max(horizon, at);
         }
         GcPlan plan = GcPlan.compute(wal.registry().all(), wal.tags(), req.pins().get(), planLsn, horizon, req.nowMillis(),
-                req.reflogWindowMillis(), previous);
+                req.reflogWindowMillis(), previous, wal::roundToCommit);
         if (!req.dryRun() && !plan.marks().equals(previous)) {
             // reclaimedThrough goes out before any delete, so fsck accepts the holes of a pass cut short by a crash.
             wal.publishMarks(plan.marks().withReclaimedThrough(planLsn));

@@ -156,7 +156,7 @@ class ReclaimerModelTest extends WalFixture {
             at = t[1];
         } else if (how == 2) {
             MB l = randomLive();
-            long p = roundAny(rnd.nextLong(lastLsn + 1));
+            long p = rnd.nextLong(lastLsn + 1);
             MB asOf = asOf(l, p);
             parent = asOf.id;
             at = Math.min(asOf.head, p);
@@ -230,7 +230,7 @@ class ReclaimerModelTest extends WalFixture {
         long at;
         if (rnd.nextInt(4) == 0) {
             MB l = randomLive();
-            long p = roundAny(rnd.nextLong(lastLsn + 1));
+            long p = rnd.nextLong(lastLsn + 1);
             MB asOf = asOf(l, p);
             id = asOf.id;
             at = Math.min(asOf.head, p);
@@ -368,6 +368,8 @@ class ReclaimerModelTest extends WalFixture {
             MB b = mb.get((int) r[0]);
             long hi = r[1];
             while (b != null) {
+                // Each level's bound rounded to a commit boundary of its own id, as reads (and GcPlan) do.
+                hi = hi == OPEN ? OPEN : round(b.id, hi);
                 long top = Math.min(hi, tops.getOrDefault(b.id, OPEN));
                 if (Math.min(horizon, hi) > top) {
                     break;
@@ -596,7 +598,9 @@ class ReclaimerModelTest extends WalFixture {
             // Each ancestry level rounds its bound to a commit boundary of its own id, as the WAL does.
             bound = round(b.id, bound);
             TreeMap<Long, String> vs = writes.getOrDefault(b.id, Map.of()).get(key);
-            Map.Entry<Long, String> f = vs == null ? null : vs.floorEntry(bound);
+            // Nothing above a reclaimed id's ceiling is stored any more (an ancestor level's bound can be above it
+            // once the commit it fell inside is gone and no longer rounds).
+            Map.Entry<Long, String> f = vs == null ? null : vs.floorEntry(Math.min(bound, tops.getOrDefault(b.id, OPEN)));
             if (f != null) {
                 return f.getValue();
             }
