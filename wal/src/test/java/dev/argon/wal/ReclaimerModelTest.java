@@ -619,17 +619,6 @@ class ReclaimerModelTest extends WalFixture {
         return b;
     }
 
-    /** A sample point at a commit boundary of whichever branch wrote there (the point to test is chosen this way). */
-    private long roundAny(long p) {
-        long x = Math.min(p, lastLsn);
-        Map.Entry<Long, long[]> e = commitByStart.floorEntry(x);
-        long[] c = e == null ? null : e.getValue();
-        if (c != null && x < c[1] && c[1] <= tops.getOrDefault((int) c[3], OPEN)) {
-            return c[0] - 1;
-        }
-        return Math.max(x, 0);
-    }
-
     /** A point inside a multi-entry commit of that branch id rounds down to the end of the previous state. */
     private long round(int branchId, long p) {
         long x = Math.min(p, lastLsn);
