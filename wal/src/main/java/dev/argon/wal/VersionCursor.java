@@ -23,13 +23,24 @@ final class VersionCursor {
     static final int STEPS_BEFORE_SEEK = 4;
 
     private final RocksIterator latest;
-    private final RocksIterator versions;
+    private final java.util.function.Supplier<RocksIterator> versionsSource;
+    private RocksIterator versions;
     private long keysRead;
 
     /** @param latest an iterator over {@code latest}; @param versions one over {@code versions} */
     VersionCursor(RocksIterator latest, RocksIterator versions) {
         this.latest = latest;
         this.versions = versions;
+        this.versionsSource = null;
+    }
+
+    /**
+     * With the {@code versions} iterator made on first need: most reads and scans at a head never touch the
+     * history, and a RocksDB iterator costs about as much as a read to create.
+     */
+    VersionCursor(RocksIterator latest, java.util.function.Supplier<RocksIterator> versions) {
+        this.latest = latest;
+        this.versionsSource = versions;
     }
 
     /** RocksDB entries stepped onto so far, in both families (a seek counts one), for tests that bound the work. */
@@ -86,6 +97,9 @@ final class VersionCursor {
 
     /** The newest version of userKey that branch wrote at or below bound, from {@code versions}: one seek. */
     private byte[] versionAtOrBelow(byte[] userKey, int branch, long bound) {
+        if (versions == null) {
+            versions = versionsSource.get();
+        }
         versions.seek(VersionKeys.key(userKey, branch, bound));
         keysRead++;
         if (versions.isValid()) {

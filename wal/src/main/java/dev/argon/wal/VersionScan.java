@@ -22,7 +22,8 @@ public final class VersionScan implements Iterator<VersionScan.Entry>, AutoClose
     private final ReadOptions options;
     private final Slice upper;
     private final RocksIterator it;
-    private final RocksIterator history;
+    /** Over {@code versions}, made on first need (see {@link VersionCursor}); null until then. */
+    private RocksIterator history;
     private final VersionCursor cursor;
     private Entry next;
     private boolean closed;
@@ -36,8 +37,10 @@ public final class VersionScan implements Iterator<VersionScan.Entry>, AutoClose
             options.setIterateUpperBound(upper);
         }
         this.it = db.db().newIterator(db.latest(), options);
-        this.history = db.db().newIterator(db.versions());
-        this.cursor = new VersionCursor(it, history);
+        this.cursor = new VersionCursor(it, () -> {
+            history = db.db().newIterator(db.versions());
+            return history;
+        });
         it.seek(startUserKey != null ? startUserKey : prefix);
         advance();
     }
@@ -84,7 +87,9 @@ public final class VersionScan implements Iterator<VersionScan.Entry>, AutoClose
         if (!closed) {
             closed = true;
             it.close();
-            history.close();
+            if (history != null) {
+                history.close();
+            }
             options.close();
             if (upper != null) {
                 upper.close();
