@@ -155,11 +155,9 @@ class ReclaimerModelTest extends WalFixture {
             parent = (int) t[0];
             at = t[1];
         } else if (how == 2) {
-            MB l = randomLive();
-            long p = rnd.nextLong(lastLsn + 1);
-            MB asOf = asOf(l, p);
-            parent = asOf.id;
-            at = Math.min(asOf.head, p);
+            long[] r = reflogPoint();
+            parent = (int) r[0];
+            at = r[1];
         } else {
             MB l = randomLive();
             parent = l.id;
@@ -225,15 +223,21 @@ class ReclaimerModelTest extends WalFixture {
         }
     }
 
+    /** A random live name at a random point, as {id the name showed then, that point capped at its head}. */
+    private long[] reflogPoint() {
+        MB l = randomLive();
+        long p = rnd.nextLong(lastLsn + 1);
+        MB asOf = asOf(l, p);
+        return new long[] {asOf.id, Math.min(asOf.head, p)};
+    }
+
     private void tag() {
         int id;
         long at;
         if (rnd.nextInt(4) == 0) {
-            MB l = randomLive();
-            long p = rnd.nextLong(lastLsn + 1);
-            MB asOf = asOf(l, p);
-            id = asOf.id;
-            at = Math.min(asOf.head, p);
+            long[] r = reflogPoint();
+            id = (int) r[0];
+            at = r[1];
         } else {
             MB l = randomLive();
             id = l.id;
