@@ -211,14 +211,16 @@ class AwaitableHelloIT {
                     .append("$db", new BsonString("closing"))));
         }
         WireServerTest.waitFor(() -> server.engine().stats().connectionsCurrent.get() == 0);
+        // The connection's queue was released: the write behind the stream ran (it may run after the close, so it
+        // is awaited before the command counter is read).
+        try (RawClient client = new RawClient(server.port())) {
+            WireServerTest.waitFor(() -> count(client, "closing", "queued") == 1);
+        }
+        WireServerTest.waitFor(() -> server.engine().stats().connectionsCurrent.get() == 0);
         // The stream runs hello once per reply; once the connection is gone, nothing runs it any more.
         long commands = server.engine().stats().opCommand.get();
         Thread.sleep(500);
         assertEquals(commands, server.engine().stats().opCommand.get(), "no hello ran after the stream's connection closed");
-        // The connection's queue was released: the write behind the stream ran.
-        try (RawClient client = new RawClient(server.port())) {
-            WireServerTest.waitFor(() -> count(client, "closing", "queued") == 1);
-        }
     }
 
     private static int count(RawClient client, String db, String collection) {
