@@ -45,6 +45,24 @@ final class BranchRegistry {
         return byId.get(id);
     }
 
+    /** The branch with this id, live or not; a missing id is a storage error. */
+    Branch require(int id) {
+        Branch b = byId.get(id);
+        if (b == null) {
+            throw new WalException("no such branch", id, -1, null);
+        }
+        return b;
+    }
+
+    /** A branch id that still carries a name (not deleted, not replaced by a reset). */
+    Branch requireNamed(int id) {
+        Branch b = require(id);
+        if (b.name() == null) {
+            throw new BranchException(BranchException.Kind.NOT_FOUND, "the branch was deleted or reset meanwhile (branch id " + id + ")");
+        }
+        return b;
+    }
+
     Branch byName(String name) {
         Integer id = byName.get(name);
         return id == null ? null : byId.get(id);

@@ -62,7 +62,7 @@ final class LogImages {
      * entries too.
      */
     Commit commitOf(int branchId, long lsn) {
-        byte[] probe = Wal.commitEndKey(branchId, lsn);
+        byte[] probe = HistoryReader.commitEndKey(branchId, lsn);
         byte[] prefix = java.util.Arrays.copyOf(probe, COMMIT_END.length + 4);
         try (RocksIterator it = db.db().newIterator(db.meta())) {
             it.seek(probe);

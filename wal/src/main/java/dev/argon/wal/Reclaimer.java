@@ -33,31 +33,42 @@ final class Reclaimer {
     /** Keys per delete batch: small enough that one batch holds the commit lock for well under a millisecond. */
     static final int BATCH_OPS = 1000;
 
-    private final Wal wal;
     private final WalDb db;
+    private final CommitWriter writer;
+    private final GcGuard gc;
+    private final BranchRegistry branches;
+    private final TagBook tags;
+    private final HistoryReader history;
+    private final VersionSource reads;
     private final Object passLock = new Object();
     /** Guarded by passLock: the marks and catalog LSN of the last full scan, to skip passes with nothing new. */
     private GcMarks lastScannedMarks;
     private long lastScannedLsn = -1;
 
-    Reclaimer(Wal wal, WalDb db) {
-        this.wal = wal;
+    Reclaimer(WalDb db, CommitWriter writer, GcGuard gc, BranchRegistry branches, TagBook tags, HistoryReader history,
+            VersionSource reads) {
         this.db = db;
+        this.writer = writer;
+        this.gc = gc;
+        this.branches = branches;
+        this.tags = tags;
+        this.history = history;
+        this.reads = reads;
     }
 
     GcReport run(GcRequest req, boolean onlyIfChanged) {
         synchronized (passLock) {
             long started = System.currentTimeMillis();
-            GcPlan plan = wal.underCommitLock(() -> plan(req));
-            if (onlyIfChanged && plan.marks().equals(lastScannedMarks) && wal.lastCatalogLsn() <= lastScannedLsn) {
+            GcPlan plan = writer.underCommitLock(() -> plan(req));
+            if (onlyIfChanged && plan.marks().equals(lastScannedMarks) && writer.lastCatalogLsn() <= lastScannedLsn) {
                 return new GcReport(req.dryRun(), false, plan.planLsn(), plan.horizon(), 0, 0, 0, 0, 0, plan.unreachable().size(),
                         plan.marks().ceilings().size(), System.currentTimeMillis() - started);
             }
             if (!req.dryRun()) {
-                long epoch = wal.readGate().advance();
+                long epoch = gc.readGate().advance();
                 boolean drained;
                 try {
-                    drained = wal.readGate().awaitOlder(epoch, ReadGate.current(), req.waitMillis());
+                    drained = gc.readGate().awaitOlder(epoch, ReadGate.current(), req.waitMillis());
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     drained = false;
@@ -75,7 +86,7 @@ final class Reclaimer {
             d.close();
             long records = req.dryRun() ? plan.deletableRecords().size() : deleteRecords(plan);
             if (!req.dryRun()) {
-                lastScannedMarks = wal.marks();
+                lastScannedMarks = gc.marks();
                 lastScannedLsn = plan.planLsn();
             }
             return new GcReport(req.dryRun(), false, plan.planLsn(), plan.horizon(), d.versions, d.logEntries, d.commits, records, d.bytes,
@@ -85,20 +96,20 @@ final class Reclaimer {
 
     /** Caller holds the commit lock. */
     private GcPlan plan(GcRequest req) {
-        GcMarks previous = wal.marks();
-        long planLsn = wal.lastLsn();
+        GcMarks previous = gc.marks();
+        long planLsn = writer.lastLsn();
         long horizon = previous.horizon();
         if (req.historyRetentionMillis() >= 0) {
-            long at = wal.lsnAtTime(req.nowMillis() - req.historyRetentionMillis());
+            long at = history.lsnAtTime(req.nowMillis() - req.historyRetentionMillis());
             // lsnAtTime names the end of a commit; a streamed commit of another branch spanning it is refused
             // below its start by that branch's own rounding.
             horizon = Math.max(horizon, at);
         }
-        GcPlan plan = GcPlan.compute(wal.registry().all(), wal.tags(), req.pins().get(), planLsn, horizon, req.nowMillis(),
-                req.reflogWindowMillis(), previous, wal::roundToCommit);
+        GcPlan plan = GcPlan.compute(branches.all(), tags.tags(), req.pins().get(), planLsn, horizon, req.nowMillis(),
+                req.reflogWindowMillis(), previous, history::roundToCommit);
         if (!req.dryRun() && !plan.marks().equals(previous)) {
             // reclaimedThrough goes out before any delete, so fsck accepts the holes of a pass cut short by a crash.
-            wal.publishMarks(plan.marks().withReclaimedThrough(planLsn));
+            gc.publishMarks(plan.marks().withReclaimedThrough(planLsn));
         }
         return plan;
     }
@@ -242,7 +253,7 @@ final class Reclaimer {
             }
             if (parentEmpty == null) {
                 parentEmpty = b.parentId() == 0
-                        || wal.get(wal.registry().view(b.parentId(), b.baseLsn()), VersionKeys.userKey(v.key())) == null;
+                        || reads.get(branches.view(b.parentId(), b.baseLsn()), VersionKeys.userKey(v.key())) == null;
             }
             if (!parentEmpty) {
                 return;
@@ -286,7 +297,7 @@ final class Reclaimer {
                 byte[] ck = new byte[12];
                 Bytes.putInt(ck, 0, id);
                 Bytes.putLong(ck, 4, c[1]);
-                d.delete(db.meta(), Wal.commitEndKey(id, c[1]), 22 + 8);
+                d.delete(db.meta(), HistoryReader.commitEndKey(id, c[1]), 22 + 8);
                 // Last, so that a crash in between leaves a commit whose entries are partly gone, which fsck
                 // accepts above a ceiling, and never entries without their commit.
                 d.delete(db.commits(), ck, c[2]);
@@ -311,13 +322,13 @@ final class Reclaimer {
         if (candidates.isEmpty()) {
             return 0;
         }
-        return wal.underCommitLock(() -> {
+        return writer.underCommitLock(() -> {
             Set<Integer> gone = new HashSet<>(candidates);
             Set<Integer> named = new HashSet<>();
-            for (Tag t : wal.tags()) {
+            for (Tag t : tags.tags()) {
                 named.add(t.branchId());
             }
-            for (Branch b : wal.registry().all()) {
+            for (Branch b : branches.all()) {
                 if (!gone.contains(b.id())) {
                     named.add(b.parentId());
                     named.add(b.replacesId());
@@ -325,7 +336,7 @@ final class Reclaimer {
             }
             gone.removeAll(named);
             if (!gone.isEmpty()) {
-                wal.forgetBranches(gone, wal.marks().withoutCeilings(gone));
+                gc.forgetBranches(gone, gc.marks().withoutCeilings(gone));
             }
             return (long) gone.size();
         });
@@ -405,9 +416,9 @@ final class Reclaimer {
                 void flush() {
             if (ops > 0) {
                 // Under the commit lock, so that no commit lands between the check of a `latest` entry and its fix.
-                wal.underCommitLock(() -> {
+                writer.underCommitLock(() -> {
                     applyFixes();
-                    wal.writeGc(batch);
+                    gc.writeGc(batch);
                     return null;
                 });
                 batch.close();

@@ -28,7 +28,7 @@ public final class StagedCommit {
     /** What a queued request of this commit carries to the group-commit leader: a chunk, or the publishing batch. */
     record Part(boolean publish, long firstLsn, Map<String, int[]> counts, boolean catalog, int chunks) {}
 
-    private final Wal wal;
+    private final Staging staging;
     private final int branchId;
     private final String actor;
     private final String comment;
@@ -39,8 +39,8 @@ public final class StagedCommit {
     private boolean catalog;
     private boolean finished;
 
-    StagedCommit(Wal wal, int branchId, String actor, String comment) {
-        this.wal = wal;
+    StagedCommit(Staging staging, int branchId, String actor, String comment) {
+        this.staging = staging;
         this.branchId = branchId;
         this.actor = actor;
         this.comment = comment;
@@ -74,7 +74,7 @@ public final class StagedCommit {
         if (entries.isEmpty()) {
             throw new IllegalArgumentException("a chunk needs at least one entry");
         }
-        CommitResult r = wal.writeStaged(new CommitRequest(branchId, actor, comment, false, entries),
+        CommitResult r = staging.writeStaged(new CommitRequest(branchId, actor, comment, false, entries),
                 new Part(false, firstLsn, Map.of(), false, chunks));
         if (firstLsn == 0) {
             firstLsn = r.startLsn();
@@ -93,7 +93,7 @@ public final class StagedCommit {
      * the chunks, because their views stop at the published head.
      */
     public ReadView view() {
-        return wal.stagedView(branchId, lastLsn);
+        return staging.stagedView(branchId, lastLsn);
     }
 
     /**
@@ -108,7 +108,7 @@ public final class StagedCommit {
         if (chunks == 0) {
             throw new IllegalStateException("nothing staged: commit directly");
         }
-        CommitResult r = wal.writeStaged(new CommitRequest(branchId, actor, comment, sync, entries, metaWrites),
+        CommitResult r = staging.writeStaged(new CommitRequest(branchId, actor, comment, sync, entries, metaWrites),
                 new Part(true, firstLsn, counts, catalog, chunks));
         finished = true;
         return r;
@@ -126,7 +126,7 @@ public final class StagedCommit {
         }
         finished = true;
         if (chunks > 0) {
-            wal.abandonStaged(branchId, firstLsn, lastLsn);
+            staging.abandonStaged(branchId, firstLsn, lastLsn);
         }
     }
 

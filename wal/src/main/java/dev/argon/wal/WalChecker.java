@@ -323,7 +323,7 @@ public final class WalChecker {
         endBranch.set(end, branchId);
         lastCommit.merge(branchId, end, Math::max);
         try {
-            byte[] ce = db.db().get(db.meta(), Wal.commitEndKey(branchId, end));
+            byte[] ce = db.db().get(db.meta(), HistoryReader.commitEndKey(branchId, end));
             if (ce == null || ce.length != 8 || Bytes.getLong(ce, 0) != start) {
                 report.problem(FsckReport.COMMIT_INDEX, "the commit [" + start + ", " + end + "] has "
                         + (ce == null ? "no commitEnd entry" : "a commitEnd entry that does not name its start"), branchId, end);

@@ -182,6 +182,18 @@ final class WalDb implements AutoCloseable {
         return out;
     }
 
+    /** True while RocksDB has flushes or compactions pending or running on the versions family. */
+    boolean backgroundWorkPending() {
+        try {
+            return db.getLongProperty(versions(), "rocksdb.compaction-pending") > 0
+                    || db.getLongProperty(versions(), "rocksdb.num-running-compactions") > 0
+                    || db.getLongProperty(versions(), "rocksdb.num-running-flushes") > 0
+                    || db.getLongProperty(versions(), "rocksdb.mem-table-flush-pending") > 0;
+        } catch (RocksDBException e) {
+            throw new WalException("cannot read RocksDB's properties: " + e.getMessage(), -1, -1, e);
+        }
+    }
+
     /** Flushes every memtable to SST files, then, if asked, compacts every family into its bottommost level. */
     void flush(boolean compact) {
         // kForce: without it a compaction may move a lone file down unchanged, keeping its upper-level compression.

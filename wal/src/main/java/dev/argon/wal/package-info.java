@@ -72,7 +72,7 @@
  * above (log &harr; commit records &harr; commit indexes &harr; branch heads, versions &harr; log, checksums) into an
  * {@link dev.argon.wal.FsckReport}; the engine adds the document and index layer.
  *
- * <p>Failures: every write goes through {@code Wal.write} and every write or fsync failure through
+ * <p>Failures: every write goes through {@code CommitWriter.write} and every write or fsync failure through
  * {@link dev.argon.wal.WalHealth}: a full disk refuses writes until space returns; any other failure refuses
  * writes until restart, and no waiter of a failed fsync is acknowledged. {@link dev.argon.wal.WalFaults} lets
  * tests inject failed or delayed fsyncs and writes.
@@ -87,7 +87,16 @@
  * <p>History is read lazily: {@link dev.argon.wal.CommitScan} walks one branch's commit records newest first and
  * {@link dev.argon.wal.LogScan} an LSN range of the log, one record at a time.
  *
- * <p>Thread-safety: {@link dev.argon.wal.Wal} is thread-safe; scans and the {@link dev.argon.wal.LogRecord}s they return are not (one reader each, closed after use; a record reads its images while its WAL is open). Storage failures surface as
+ * <p>Shape: the engine sees one interface, {@link dev.argon.wal.VersionStore}; {@link dev.argon.wal.Wal} implements
+ * it as a thin facade over package-private rooms, each owning one invariant and tested alone:
+ * {@code CommitWriter} (commit lock, the single write path, group commit and LSNs, syncer; one group's batch is a
+ * {@code GroupBatch}), {@code BranchBook} (branch refs, resets, the reflog, branch ids), {@code TagBook} (tags and the
+ * name space branches share with them), {@code Staging} (streamed commits: abort, recovery, refused ids),
+ * {@code GcGuard} (GC marks and the refusals they imply), {@code HistoryReader} (commit records, log, time index,
+ * commit boundaries, metadata reads) and {@code IdAllocator} (collection and index ids). Every room writes through
+ * {@code CommitWriter.write} under its commit lock. docs/ARCHITECTURE.md maps each invariant to its room.
+ *
+ * <p>Thread-safety: {@link dev.argon.wal.Wal} and its rooms are thread-safe; scans and the {@link dev.argon.wal.LogRecord}s they return are not (one reader each, closed after use; a record reads its images while its WAL is open). Storage failures surface as
  * {@link dev.argon.wal.WalException} carrying the LSN and branch involved.
  */
 package dev.argon.wal;

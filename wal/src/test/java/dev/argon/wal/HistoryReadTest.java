@@ -37,7 +37,7 @@ class HistoryReadTest extends WalFixture {
     }
 
     private WalDb dbOf() {
-        return wal.dbForTests();
+        return wal.db();
     }
 
     @Test

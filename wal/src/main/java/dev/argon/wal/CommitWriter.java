@@ -1,0 +1,322 @@
+package dev.argon.wal;
+
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.IntFunction;
+import java.util.function.Supplier;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The WAL's core writer: the commit lock, the single write path to RocksDB, the group commit and the LSN
+ * allocation it does, the last LSN and commit time, and the syncer that makes writes durable. Owns the invariants
+ * "LSN order is write order", "one RocksDB write per group" and "a head never points past its data"; every other
+ * room writes through {@link #write} while holding {@link #lock()}. Thread-safe.
+ */
+final class CommitWriter {
+    private static final Logger LOG = LoggerFactory.getLogger(CommitWriter.class);
+    static final byte[] LAST_LSN = "lastLsn".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    static final byte[] LAST_TIME = "lastTime".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+    private final WalDb db;
+    private final BranchRegistry branches;
+    private final IteratorPool reads;
+    private final WalHealth health;
+    private final WalSyncer syncer;
+    /**
+     * Serializes RocksDB writes: held by the leader of a commit group while it writes, and by every branch,
+     * tag, id and metadata change, so that LSN order is write order and a head never runs ahead of its data.
+     */
+    private final ReentrantLock commitLock = new ReentrantLock();
+    /** The queue of commits waiting for a leader to write them; see {@link #commit}. */
+    private final GroupCommit groupCommit = new GroupCommit();
+    /** Why a branch id refuses commits now (an abandoned streamed write not yet retired), or null. */
+    private final IntFunction<String> refusal;
+    /** Every commit and metadata write uses these: unsynced, durability comes from {@link WalSyncer}. */
+    private final WriteOptions unsynced = new WriteOptions();
+    private final ScheduledExecutorService ticker;
+    private volatile WalFaults faults = WalFaults.NONE;
+    private volatile long lastLsn;
+    private volatile long lastTime;
+    private volatile long lastCatalogLsn = Long.MAX_VALUE;
+    /** Guarded by commitLock: a second close must not touch the freed native handles. */
+    private boolean closed;
+
+    CommitWriter(WalDb db, BranchRegistry branches, IteratorPool reads, WalHealth health, IntFunction<String> refusal)
+            throws RocksDBException {
+        this.db = db;
+        this.branches = branches;
+        this.reads = reads;
+        this.health = health;
+        this.refusal = refusal;
+        byte[] v = db.db().get(db.meta(), LAST_LSN);
+        lastLsn = v == null ? 0 : Bytes.getLong(v, 0);
+        byte[] t = db.db().get(db.meta(), LAST_TIME);
+        lastTime = t == null ? 0 : Bytes.getLong(t, 0);
+        syncer = new WalSyncer(db, health, lastLsn);
+        ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread th = new Thread(r, "argon-wal-sync");
+            th.setDaemon(true);
+            return th;
+        });
+    }
+
+    /** Starts the background sync (and idle-iterator trim) once the data directory is recovered. */
+    void start() {
+        ticker.scheduleWithFixedDelay(this::tick, WalSyncer.INTERVAL_MS, WalSyncer.INTERVAL_MS, TimeUnit.MILLISECONDS);
+        lastCatalogLsn = lastLsn;
+    }
+
+    private void tick() {
+        reads.trim();
+        try {
+            syncer.tick();
+        } catch (WalException e) {
+            // Already recorded by WalHealth, which refuses every later write and durable acknowledgement.
+            LOG.debug("background WAL sync failed", e);
+        } catch (RuntimeException e) {
+            LOG.error("background WAL sync failed", e);
+        }
+    }
+
+    ReentrantLock lock() {
+        return commitLock;
+    }
+
+    <T> T underCommitLock(Supplier<T> work) {
+        commitLock.lock();
+        try {
+            return work.get();
+        } finally {
+            commitLock.unlock();
+        }
+    }
+
+    long lastLsn() {
+        return lastLsn;
+    }
+
+    long lastTime() {
+        return lastTime;
+    }
+
+    long lastCatalogLsn() {
+        return lastCatalogLsn;
+    }
+
+    WalSyncer syncer() {
+        return syncer;
+    }
+
+    void faults(WalFaults f) {
+        this.faults = f == null ? WalFaults.NONE : f;
+        syncer.faults(this.faults);
+    }
+
+    /** Blocks until the write with this sequence number is on stable storage. */
+    void awaitSeq(long seq) {
+        syncer.awaitSeq(seq);
+    }
+
+    /**
+     * Writes one batch: the single path of every commit and metadata change to RocksDB. Refused up front when
+     * the store has failed or the disk is full; a failure is reported to {@link WalHealth}. Caller holds the
+     * commit lock. {@code lsn} is context for errors; {@code lastLsnAfter} is the data directory's last LSN once
+     * the batch is written. Returns the write's sequence number for {@link WalSyncer#awaitSeq}.
+     */
+    long write(WriteBatch batch, String what, int branchId, long lsn, long lastLsnAfter) {
+        assert commitLock.isHeldByCurrentThread();
+        health.checkWritable(branchId, lsn);
+        if (health.engineDiskFull()) {
+            checkTailAfterFailedWrite();
+        }
+        try {
+            faults.beforeWrite();
+            db.db().write(unsynced, batch);
+        } catch (RocksDBException | java.io.IOException e) {
+            throw health.writeFailed(e, what, branchId, lsn);
+        }
+        // Before any head naming this write is published: pooled read iterators refresh before their next read.
+        reads.written();
+        health.written(batch.getDataSize());
+        return syncer.written(lastLsnAfter);
+    }
+
+    /** Writes a batch that moves no LSN (branch, tag, id, metadata, GC), under the commit lock. */
+    long write(WriteBatch batch, String what, int branchId, long lsn) {
+        return write(batch, what, branchId, lsn, lastLsn);
+    }
+
+    /**
+     * Before writing again after RocksDB reported ENOSPC: the failed batch must not have landed after all,
+     * or the next commit would reuse its LSNs. If it did, the in-memory state is stale and only a restart
+     * (which reads the real tail) is safe.
+     */
+    private void checkTailAfterFailedWrite() {
+        try {
+            byte[] v = db.db().get(db.meta(), LAST_LSN);
+            long onDisk = v == null ? 0 : Bytes.getLong(v, 0);
+            if (onDisk != lastLsn) {
+                health.fail("after a disk-full error the last LSN on disk is " + onDisk + " but " + lastLsn + " in memory", null);
+                health.checkWritable(-1, lastLsn);
+            }
+        } catch (RocksDBException e) {
+            throw new WalException("cannot read the last LSN: " + e.getMessage(), -1, lastLsn, e);
+        }
+    }
+
+    /**
+     * Writes metadata keys outside any commit, atomically; with {@code sync}, returns once they are on stable
+     * storage. See {@link Wal#writeMeta}.
+     */
+    void writeMeta(List<KeyWrite> writes, boolean sync) {
+        if (writes.isEmpty()) {
+            return;
+        }
+        long seq;
+        commitLock.lock();
+        try (WriteBatch batch = new WriteBatch()) {
+            putMeta(batch, writes);
+            seq = write(batch, "writing metadata", -1, -1);
+        } catch (RocksDBException e) {
+            throw new WalException("cannot build the metadata batch: " + e.getMessage(), -1, -1, e);
+        } finally {
+            commitLock.unlock();
+        }
+        if (sync) {
+            syncer.awaitSeq(seq);
+        }
+    }
+
+    private void putMeta(WriteBatch batch, List<KeyWrite> writes) throws RocksDBException {
+        for (KeyWrite m : writes) {
+            if (m.payload() == null) {
+                batch.delete(db.meta(), m.userKey());
+            } else {
+                batch.put(db.meta(), m.userKey(), m.payload());
+            }
+        }
+    }
+
+    /**
+     * Queues one commit (or one part of a streamed commit) for the group commit and returns once it is written,
+     * and durable when the request asks for it. See {@link Wal#commit}.
+     */
+    CommitResult commit(CommitRequest request, StagedCommit.Part part) {
+        GroupCommit.Member me = groupCommit.enqueue(request, part);
+        if (me.awaitTurn()) {
+            leadGroup(me);
+        }
+        CommitResult result = me.result();
+        if (request.sync()) {
+            syncer.awaitSeq(me.seq());
+        }
+        return result;
+    }
+
+    GroupCommitStats groupCommitStats() {
+        return groupCommit.stats();
+    }
+
+    int waitingCommits() {
+        return groupCommit.waiting();
+    }
+
+    /**
+     * Writes one group as its leader: takes the requests waiting in the queue (this thread's own is first),
+     * writes them, completes them, and hands the queue to the next waiter. Every member taken is completed,
+     * with a result or a failure, whatever happens here.
+     */
+    private void leadGroup(GroupCommit.Member me) {
+        List<GroupCommit.Member> group = List.of();
+        try {
+            // Taken under the commit lock, so that requests arriving while a branch or tag change holds it join
+            // this group instead of forming their own.
+            commitLock.lock();
+            try {
+                group = groupCommit.takeGroup();
+                assert !group.isEmpty() && group.get(0) == me : "a leader leads its own request first";
+                writeGroup(group);
+            } finally {
+                commitLock.unlock();
+            }
+        } catch (RuntimeException e) {
+            // The write failed (WalHealth has recorded it): every member not yet refused alone fails with it.
+            for (GroupCommit.Member m : group) {
+                m.failIfPending(e);
+            }
+        } catch (Error e) {
+            for (GroupCommit.Member m : group) {
+                m.failIfPending(new WalException("group commit failed: " + e, -1, lastLsn, e));
+            }
+            throw e;
+        } finally {
+            groupCommit.handOff();
+        }
+    }
+
+    /**
+     * Builds and writes one batch for a group, in queue order. LSN ranges are handed out in that order, so
+     * LSN order is write order and, per branch, completion order. Caller holds the commit lock.
+     *
+     * <p>The engine holds a branch's write lock from a commit's reads until this returns, so a branch has at
+     * most one request in flight and appears at most once in a group; that is what makes each head a clean
+     * sequence of commits, each built on the one before. The heads are still chained
+     * in {@link GroupBatch} so that callers without that lock (the WAL's own tests commit to one branch from many threads) get
+     * consecutive, correct heads too.
+     */
+    private void writeGroup(List<GroupCommit.Member> group) {
+        long time = Math.max(System.currentTimeMillis(), lastTime);
+        try (GroupBatch g = new GroupBatch(db, branches, refusal, lastLsn, time)) {
+            for (GroupCommit.Member m : group) {
+                g.add(m);
+            }
+            if (g.written().isEmpty()) {
+                return;
+            }
+            long lsn = g.finish();
+            long seq = write(g.batch(), "commit", g.firstBranch(), g.firstLsn(), lsn);
+            lastLsn = lsn;
+            if (g.catalog()) {
+                // Set before the heads move, so a reader that sees a new head also sees this.
+                lastCatalogLsn = lsn;
+            }
+            lastTime = time;
+            for (Branch head : g.moved()) {
+                branches.apply(head);
+            }
+            groupCommit.written(g.written().size());
+            for (GroupCommit.Member m : g.written()) {
+                m.complete(seq);
+            }
+        }
+    }
+
+    /** Stops the ticker, syncs RocksDB's log and frees the native handles; a second call does nothing. */
+    void close() {
+        ticker.shutdownNow();
+        commitLock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            try {
+                db.db().syncWal();
+            } catch (RocksDBException e) {
+                LOG.warn("final WAL sync failed", e);
+            }
+            reads.close();
+            db.close();
+            unsynced.close();
+        } finally {
+            commitLock.unlock();
+        }
+    }
+}
