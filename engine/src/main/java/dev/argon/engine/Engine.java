@@ -56,7 +56,7 @@ public final class Engine implements AutoCloseable {
         this.stats = stats;
         this.testCommands = testCommands;
         try {
-            this.sessions = new SessionCatalog(store.wal(), gate::closing);
+            this.sessions = new SessionCatalog(store.versions(), gate::closing);
         } catch (RuntimeException e) {
             store.close();
             throw e;

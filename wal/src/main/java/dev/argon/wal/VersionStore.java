@@ -7,7 +7,7 @@ import org.bson.BsonDocument;
 /**
  * The versioned store as the engine sees it: reads at a view, commits and streamed commits, branches, tags, the
  * log and commit history, GC and statistics. The one interface between the engine and this module ({@link Wal} is
- * its implementation); what only tests and tools need (fault hooks, flushes, the health object) stays on
+ * its implementation); what only tests and benchmarks need (fault hooks, flushes, compaction waits) stays on
  * {@link Wal}. Implementations are thread-safe.
  *
  * <p>The engine commits data only through its own write path (a branch's write lock held from a commit's reads
@@ -193,6 +193,9 @@ public interface VersionStore extends VersionSource, AutoCloseable {
 
     /** False once the store refuses writes until restart (see {@link WalHealth}). */
     boolean healthy();
+
+    /** Whether writes are accepted, and why not (read-only: state, reason, free bytes). */
+    WalHealth health();
 
     /** Number of WAL fsyncs done so far (for metrics and benchmarks). */
     long syncCount();

@@ -307,7 +307,7 @@ public final class Wal implements VersionStore {
                 db.ticker(org.rocksdb.TickerType.COMPACT_WRITE_BYTES), db.liveSstBytes());
     }
 
-    /** Whether writes are accepted, and why not (tests and tools). */
+    @Override
     public WalHealth health() {
         return health;
     }

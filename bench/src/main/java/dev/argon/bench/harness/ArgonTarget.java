@@ -40,12 +40,12 @@ final class ArgonTarget implements Target {
 
     @Override
     public long fsyncs() {
-        return server.engine().store().wal().syncCount();
+        return server.engine().store().versions().syncCount();
     }
 
     @Override
     public long[] commitGroups() {
-        GroupCommitStats g = server.engine().store().wal().groupCommitStats();
+        GroupCommitStats g = server.engine().store().versions().groupCommitStats();
         return new long[] {g.groups(), g.commits()};
     }
 

@@ -82,7 +82,7 @@ public final class WriteAmplification {
         Path dir = BenchData.tempDir("argon-writeamp-");
         try (ArgonServer server = ArgonServer.start(dir, "127.0.0.1", 0, null);
              MongoClient client = MongoClients.create("mongodb://127.0.0.1:" + server.port())) {
-            Wal wal = server.engine().store().wal();
+            Wal wal = server.engine().store().walForTests();
             MongoCollection<BsonDocument> c = client.getDatabase("wa").getCollection("docs", BsonDocument.class);
             c.insertOne(doc(-1, size, new Random(0)));
             if (index.equals("n")) {

@@ -112,7 +112,7 @@ public final class CommandContext {
 
     public Target target() {
         if (target == null) {
-            target = TargetResolver.resolve(engine.store().wal(), dbField(), client);
+            target = TargetResolver.resolve(engine.store().versions(), dbField(), client);
         }
         return target;
     }
@@ -143,7 +143,7 @@ public final class CommandContext {
         w.session().attribute(actor(), comment());
         // Checked under the branch's write lock, which protectBranch also takes: a write that began before
         // the branch was protected has committed by the time protectBranch returns, and any later one is refused.
-        dev.argon.wal.Branch b = engine.store().wal().branch(t.branchId());
+        dev.argon.wal.Branch b = engine.store().versions().branch(t.branchId());
         if (b != null && b.protectedBranch()) {
             w.close();
             throw new ArgonException(MongoErrorCode.UNAUTHORIZED, "branch '" + t.branchName()

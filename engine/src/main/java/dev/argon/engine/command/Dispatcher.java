@@ -47,7 +47,7 @@ public final class Dispatcher implements CommandService {
                     "The server is in quiesce mode and will shut down"))));
         }
         // The read gate: GC waits for commands (and the cursors they leave open) that began before its marks.
-        try (dev.argon.wal.ReadGate.Ticket ticket = engine.store().wal().readGate().enter()) {
+        try (dev.argon.wal.ReadGate.Ticket ticket = engine.store().versions().readGate().enter()) {
             CommandReply reply = dispatch(command, client);
             RetryableErrors.label(command, reply.document());
             return reply;

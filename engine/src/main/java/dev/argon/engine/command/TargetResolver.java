@@ -5,7 +5,7 @@ import dev.argon.engine.MongoErrorCode;
 import dev.argon.engine.command.branch.Refs;
 import dev.argon.engine.store.Namespaces;
 import dev.argon.wal.Branch;
-import dev.argon.wal.Wal;
+import dev.argon.wal.VersionStore;
 
 /**
  * Parses {@code $db} of the forms {@code shop}, {@code shop~branch}, {@code shop~branch@<lsn>} and
@@ -15,7 +15,7 @@ import dev.argon.wal.Wal;
 public final class TargetResolver {
     private TargetResolver() {}
 
-    public static Target resolve(Wal wal, String dbField, ClientContext client) {
+    public static Target resolve(VersionStore wal, String dbField, ClientContext client) {
         String db = dbField;
         String ref = null;
         int tilde = dbField.indexOf('~');

@@ -5,7 +5,7 @@ import dev.argon.engine.store.StoreKeyOwners;
 import dev.argon.engine.vc.MergePins;
 import dev.argon.wal.GcReport;
 import dev.argon.wal.GcRequest;
-import dev.argon.wal.Wal;
+import dev.argon.wal.VersionStore;
 import dev.argon.wal.WalException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -14,7 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Triggers the WAL's GC ({@code Wal.gc}) with the engine's knowledge: which keys belong to which collection and
+ * Triggers the WAL's GC ({@code VersionStore.gc}) with the engine's knowledge: which keys belong to which collection and
  * index ({@link StoreKeyOwners}) and the merge marks' source states, which a next merge reads as its base
  * ({@link MergePins#sourcePoints}). Runs a background pass every {@link GcSettings#intervalMillis()} that skips
  * the scan when nothing changed, and passes on demand ({@code gc} command). Thread-safe.
@@ -22,12 +22,12 @@ import org.slf4j.LoggerFactory;
 public final class HistoryGc implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HistoryGc.class);
 
-    private final Wal wal;
+    private final VersionStore wal;
     private final GcSettings settings;
     private final ScheduledExecutorService timer;
 
     public HistoryGc(Store store, GcSettings settings) {
-        this.wal = store.wal();
+        this.wal = store.versions();
         this.settings = settings;
         if (settings.intervalMillis() > 0) {
             timer = Executors.newSingleThreadScheduledExecutor(r -> {

@@ -8,7 +8,7 @@ import dev.argon.engine.failpoint.FailPoints;
 import dev.argon.wal.Bson;
 import dev.argon.wal.Bytes;
 import dev.argon.wal.KeyWrite;
-import dev.argon.wal.Wal;
+import dev.argon.wal.VersionStore;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -48,7 +48,7 @@ public final class SessionCatalog {
     /** Sweeping costs a pass over every session; once a minute keeps that negligible against the 30-minute timeout. */
     private static final long SWEEP_INTERVAL_MILLIS = 60_000;
 
-    private final Wal wal;
+    private final VersionStore wal;
     private final LongSupplier clock;
     private final long timeoutMillis;
     private final BooleanSupplier shuttingDown;
@@ -58,12 +58,12 @@ public final class SessionCatalog {
     final AtomicLong retriedCommands = new AtomicLong();
     final AtomicLong retriedStatements = new AtomicLong();
 
-    public SessionCatalog(Wal wal, BooleanSupplier shuttingDown) {
+    public SessionCatalog(VersionStore wal, BooleanSupplier shuttingDown) {
         this(wal, System::currentTimeMillis, TimeUnit.MINUTES.toMillis(TIMEOUT_MINUTES), shuttingDown);
     }
 
     /** @param clock epoch millis; tests move it to expire sessions */
-    public SessionCatalog(Wal wal, LongSupplier clock, long timeoutMillis, BooleanSupplier shuttingDown) {
+    public SessionCatalog(VersionStore wal, LongSupplier clock, long timeoutMillis, BooleanSupplier shuttingDown) {
         this.wal = wal;
         this.clock = clock;
         this.timeoutMillis = timeoutMillis;

@@ -1,7 +1,7 @@
 package dev.argon.engine.store;
 
 import dev.argon.wal.ReadView;
-import dev.argon.wal.Wal;
+import dev.argon.wal.VersionStore;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -10,7 +10,7 @@ import org.bson.BsonDocument;
 /**
  * Collection catalog entries of branch heads, so that a point read does not also pay a catalog seek and
  * decode. An entry read at point R is valid for a read at point P of the same branch when no catalog change
- * at all has been committed after min(R, P) ({@link Wal#lastCatalogLsn()}); any catalog commit anywhere
+ * at all has been committed after min(R, P) ({@link VersionStore#lastCatalogLsn()}); any catalog commit anywhere
  * therefore invalidates everything, which is rare next to document writes. Only head reads use it (not
  * time travel, not a write's own overlay). Thread-safe.
  */
@@ -26,16 +26,16 @@ final class CatalogCache {
 
     private final Map<Key, Entry> entries = new ConcurrentHashMap<>();
 
-    Scope forView(Wal wal, ReadView view) {
+    Scope forView(VersionStore wal, ReadView view) {
         return new Scope(wal, view);
     }
 
     /** The cache as seen from one head view. */
     final class Scope {
-        private final Wal wal;
+        private final VersionStore wal;
         private final ReadView view;
 
-        Scope(Wal wal, ReadView view) {
+        Scope(VersionStore wal, ReadView view) {
             this.wal = wal;
             this.view = view;
         }

@@ -3,6 +3,7 @@ package dev.argon.engine.store;
 import dev.argon.engine.ShutdownAwareLock;
 import dev.argon.wal.Branch;
 import dev.argon.wal.ReadView;
+import dev.argon.wal.VersionStore;
 import dev.argon.wal.Wal;
 import java.nio.file.Path;
 import java.util.Map;
@@ -13,7 +14,8 @@ import java.util.function.BooleanSupplier;
 /**
  * Documents over the WAL: read views of a branch (at its head or an older LSN) and write sessions, one
  * writer per branch at a time. Writers of different branches run in parallel; the WAL orders their commits.
- * Thread-safe.
+ * The rest of the engine reaches the storage below only through {@link #versions()}, and changes data only
+ * through {@link #beginWrite}. Thread-safe.
  */
 public final class Store implements AutoCloseable {
     private final Wal wal;
@@ -31,7 +33,19 @@ public final class Store implements AutoCloseable {
         this.closing = closing;
     }
 
-    public Wal wal() {
+    /**
+     * The versioned store below (reads at a view, branches, tags, history, GC, statistics): the engine's one
+     * interface to the wal module. Data changes go through {@link #beginWrite} (the branch's write lock, then one
+     * commit of the session), merges and reverts included, never through {@link VersionStore#commit} or
+     * {@link VersionStore#stage} from outside this package: that lock is what keeps a branch's head a clean
+     * sequence of commits.
+     */
+    public VersionStore versions() {
+        return wal;
+    }
+
+    /** Tests and benchmarks only: the concrete WAL, for fault hooks, flushes and compaction waits. */
+    public Wal walForTests() {
         return wal;
     }
 
@@ -108,7 +122,7 @@ public final class Store implements AutoCloseable {
      * (still under the lock, so no commit of the branch can come first), releases the lock, then waits for a
      * requested fsync.
      */
-    public record Write(WriteSession session, ReentrantLock lock, Wal wal) implements AutoCloseable {
+    public record Write(WriteSession session, ReentrantLock lock, VersionStore wal) implements AutoCloseable {
         @Override
         public void close() {
             try {

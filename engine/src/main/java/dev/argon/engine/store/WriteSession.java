@@ -10,7 +10,7 @@ import dev.argon.wal.CommitResult;
 import dev.argon.wal.KeyWrite;
 import dev.argon.wal.LogEntry;
 import dev.argon.wal.StagedCommit;
-import dev.argon.wal.Wal;
+import dev.argon.wal.VersionStore;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -53,7 +53,7 @@ public final class WriteSession extends DataView {
     /** Most index keys in one index-build log entry, so that a build is cut into chunks too. */
     static final int BUILD_ENTRY_WRITES = 1_000;
 
-    private final Wal wal;
+    private final VersionStore wal;
     private final int branchId;
     private final OverlayKeyReader overlay;
     private final List<LogEntry> entries = new ArrayList<>();
@@ -68,11 +68,11 @@ public final class WriteSession extends DataView {
     /** The branch's write lock, held by the caller from creation to close. */
     private final java.util.concurrent.locks.ReentrantLock branchLock;
 
-    WriteSession(Wal wal, int branchId, KeyReader base, java.util.concurrent.locks.ReentrantLock branchLock) {
+    WriteSession(VersionStore wal, int branchId, KeyReader base, java.util.concurrent.locks.ReentrantLock branchLock) {
         this(wal, branchId, new OverlayKeyReader(base), branchLock);
     }
 
-    private WriteSession(Wal wal, int branchId, OverlayKeyReader overlay, java.util.concurrent.locks.ReentrantLock branchLock) {
+    private WriteSession(VersionStore wal, int branchId, OverlayKeyReader overlay, java.util.concurrent.locks.ReentrantLock branchLock) {
         super(overlay);
         this.wal = wal;
         this.branchId = branchId;

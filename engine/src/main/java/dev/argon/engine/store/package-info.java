@@ -9,5 +9,9 @@
  * entries are versioned like documents and always re-checked against the document they name.
  * {@link dev.argon.engine.store.StoreChecker} is {@code fsck}'s document and index layer: it recomputes each log
  * entry's key writes and checks live heads' indexes against their documents, on a stopped directory.
+ *
+ * <p>{@link dev.argon.engine.store.Store} is where the engine meets the wal module: it opens the
+ * {@link dev.argon.wal.Wal} and gives the rest of the engine only the {@link dev.argon.wal.VersionStore} interface
+ * ({@code Store.versions()}); only {@code WriteSession} commits through it.
  */
 package dev.argon.engine.store;

@@ -8,7 +8,7 @@ import dev.argon.wal.LogEntry;
 import dev.argon.wal.LogRecord;
 import dev.argon.wal.LogScan;
 import dev.argon.wal.ReadView;
-import dev.argon.wal.Wal;
+import dev.argon.wal.VersionStore;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -41,7 +41,7 @@ final class ChangeSet {
     }
 
     /** Everything written on either side since the two states diverged (one namespace if nsFilter is set). */
-    static ChangeSet between(Wal wal, ReadView a, ReadView b, String nsFilter) {
+    static ChangeSet between(VersionStore wal, ReadView a, ReadView b, String nsFilter) {
         ChangeSet cs = new ChangeSet(nsFilter);
         cs.addOnlyIn(wal, a, b);
         cs.addOnlyIn(wal, b, a);
@@ -49,13 +49,13 @@ final class ChangeSet {
     }
 
     /** Only what was written to reach {@code to} from {@code from} (one side of a merge). */
-    static ChangeSet from(Wal wal, ReadView from, ReadView to, String nsFilter) {
+    static ChangeSet from(VersionStore wal, ReadView from, ReadView to, String nsFilter) {
         ChangeSet cs = new ChangeSet(nsFilter);
         cs.addOnlyIn(wal, to, from);
         return cs;
     }
 
-    private void addOnlyIn(Wal wal, ReadView a, ReadView b) {
+    private void addOnlyIn(VersionStore wal, ReadView a, ReadView b) {
         for (int i = 0; i < a.depth(); i++) {
             int branch = a.branchIdAt(i);
             long hi = a.boundAt(i);

@@ -95,7 +95,7 @@ public final class Differ {
 
     /** The changes from state a to state b, optionally of one namespace; with full, both versions of each. */
     public static Changes diff(Store store, ReadView a, ReadView b, String nsFilter, boolean full) {
-        ChangeSet cs = ChangeSet.between(store.wal(), a, b, nsFilter);
+        ChangeSet cs = ChangeSet.between(store.versions(), a, b, nsFilter);
         return new Changes(cs, store.view(a).forReplies(), store.view(b).forReplies(), full);
     }
 

@@ -4,7 +4,7 @@ import dev.argon.wal.CommitScan;
 import dev.argon.wal.LogRecord;
 import dev.argon.wal.LogScan;
 import dev.argon.wal.ReadView;
-import dev.argon.wal.Wal;
+import dev.argon.wal.VersionStore;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -24,7 +24,7 @@ public final class History {
     private History() {}
 
     /** Every matching commit as a list (for callers that need them all at once, such as revert). */
-    public static List<BsonDocument> commits(Wal wal, ReadView view, Filter f, long skip, long limit) {
+    public static List<BsonDocument> commits(VersionStore wal, ReadView view, Filter f, long skip, long limit) {
         List<BsonDocument> out = new ArrayList<>();
         try (Commits c = scan(wal, view, f, skip, limit)) {
             c.forEachRemaining(out::add);
@@ -33,13 +33,13 @@ public final class History {
     }
 
     /** The matching commits, read lazily as the caller advances; a limit of 0 means all. Close it. */
-    public static Commits scan(Wal wal, ReadView view, Filter f, long skip, long limit) {
+    public static Commits scan(VersionStore wal, ReadView view, Filter f, long skip, long limit) {
         return new Commits(wal, view, f, skip, limit);
     }
 
     /** Matching commit records, newest first. Not thread-safe; close it (it holds a storage iterator). */
     public static final class Commits implements Iterator<BsonDocument>, AutoCloseable {
-        private final Wal wal;
+        private final VersionStore wal;
         private final ReadView view;
         private final Filter f;
         private final long limit;
@@ -49,7 +49,7 @@ public final class History {
         private CommitScan current;
         private BsonDocument next;
 
-        private Commits(Wal wal, ReadView view, Filter f, long skip, long limit) {
+        private Commits(VersionStore wal, ReadView view, Filter f, long skip, long limit) {
             this.wal = wal;
             this.view = view;
             this.f = f;
@@ -124,7 +124,7 @@ public final class History {
         }
     }
 
-    private static boolean matches(Wal wal, BsonDocument c, Filter f) {
+    private static boolean matches(VersionStore wal, BsonDocument c, Filter f) {
         if (f.ns() != null && !c.getDocument("counts").containsKey(f.ns())) {
             return false;
         }

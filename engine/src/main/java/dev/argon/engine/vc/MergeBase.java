@@ -2,7 +2,7 @@ package dev.argon.engine.vc;
 
 import dev.argon.wal.Branch;
 import dev.argon.wal.ReadView;
-import dev.argon.wal.Wal;
+import dev.argon.wal.VersionStore;
 
 /**
  * Chooses the base of a three-way merge: the latest state that both the source and the target contain. The
@@ -15,7 +15,7 @@ import dev.argon.wal.Wal;
 final class MergeBase {
     private MergeBase() {}
 
-    static ReadView choose(Wal wal, Branch source, Branch target, ReadView s, ReadView t) {
+    static ReadView choose(VersionStore wal, Branch source, Branch target, ReadView s, ReadView t) {
         ReadView best = ReadView.common(s, t);
         MergeMark intoTarget = MergeMark.read(wal, source, target);
         boolean bestIsIntoTarget = false;

@@ -5,7 +5,7 @@ import dev.argon.wal.Bytes;
 import dev.argon.wal.CommitScan;
 import dev.argon.wal.KeyWrite;
 import dev.argon.wal.ReadView;
-import dev.argon.wal.Wal;
+import dev.argon.wal.VersionStore;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -28,7 +28,7 @@ record MergeMark(int sourceId, long sourceLsn, int targetId, long targetBeforeLs
     static final int VALUE_BYTES = 24;
 
     /** The mark of the last merge of source's lineage into target's lineage, or null. */
-    static MergeMark read(Wal wal, Branch source, Branch target) {
+    static MergeMark read(VersionStore wal, Branch source, Branch target) {
         byte[] v = wal.meta(key(wal, source, target));
         // Marks of the first format (8 bytes, keyed by branch id) carry no target side: ignored, so such a
         // merge falls back to the fork point once.
@@ -39,7 +39,7 @@ record MergeMark(int sourceId, long sourceLsn, int targetId, long targetBeforeLs
     }
 
     /** The metadata write that records this mark, to go into the merge commit's batch. */
-    KeyWrite write(Wal wal, Branch source, Branch target) {
+    KeyWrite write(VersionStore wal, Branch source, Branch target) {
         byte[] v = new byte[VALUE_BYTES];
         Bytes.putInt(v, 0, sourceId);
         Bytes.putLong(v, 4, sourceLsn);
@@ -49,12 +49,12 @@ record MergeMark(int sourceId, long sourceLsn, int targetId, long targetBeforeLs
     }
 
     /** The source state this merge took. */
-    ReadView sourceView(Wal wal) {
+    ReadView sourceView(VersionStore wal) {
         return wal.viewAt(sourceId, sourceLsn);
     }
 
     /** True if a state contains the merge commit, and with it the merged source state. */
-    boolean landedIn(Wal wal, ReadView v) {
+    boolean landedIn(VersionStore wal, ReadView v) {
         long bound = v.boundFor(targetId);
         if (bound <= targetBeforeLsn) {
             return false;
@@ -64,7 +64,7 @@ record MergeMark(int sourceId, long sourceLsn, int targetId, long targetBeforeLs
         }
     }
 
-    static byte[] key(Wal wal, Branch source, Branch target) {
+    static byte[] key(VersionStore wal, Branch source, Branch target) {
         byte[] k = Arrays.copyOf(PREFIX, PREFIX.length + 8);
         Bytes.putInt(k, PREFIX.length, lineageRoot(wal, source));
         Bytes.putInt(k, PREFIX.length + 4, lineageRoot(wal, target));
@@ -72,7 +72,7 @@ record MergeMark(int sourceId, long sourceLsn, int targetId, long targetBeforeLs
     }
 
     /** The first branch id a name had: follows resets back through {@code replacesId}. */
-    static int lineageRoot(Wal wal, Branch b) {
+    static int lineageRoot(VersionStore wal, Branch b) {
         Branch at = b;
         while (at.replacesId() != 0) {
             Branch prev = wal.branch(at.replacesId());

@@ -3,7 +3,7 @@ package dev.argon.engine.vc;
 import dev.argon.wal.Bytes;
 import dev.argon.wal.GcMarks;
 import dev.argon.wal.KeyWrite;
-import dev.argon.wal.Wal;
+import dev.argon.wal.VersionStore;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -15,7 +15,7 @@ public final class MergePins {
     private MergePins() {}
 
     /** The source state (branch id, LSN) of every merge mark in the current format. */
-    public static List<GcMarks.Point> sourcePoints(Wal wal) {
+    public static List<GcMarks.Point> sourcePoints(VersionStore wal) {
         List<GcMarks.Point> out = new ArrayList<>();
         for (KeyWrite m : wal.metaScan(MergeMark.PREFIX)) {
             byte[] v = m.payload();

@@ -6,7 +6,7 @@ import dev.argon.engine.cursor.DocSize;
 import dev.argon.engine.store.Store;
 import dev.argon.wal.Branch;
 import dev.argon.wal.CommitResult;
-import dev.argon.wal.Wal;
+import dev.argon.wal.VersionStore;
 import java.util.List;
 import org.bson.BsonArray;
 import org.bson.BsonDocument;
@@ -53,7 +53,7 @@ public final class MergeRunner {
      */
     public static Applied apply(Store store, Branch source, Branch target, Merger.Strategy strategy, Long expectHeadLsn,
                                 String actor, String comment, boolean sync) {
-        Wal wal = store.wal();
+        VersionStore wal = store.versions();
         try (Store.Write w = store.beginWrite(target.id())) {
             Branch t = wal.branch(target.id());
             long head = t.headLsn();

@@ -10,7 +10,7 @@ import dev.argon.engine.store.WriteSession;
 import dev.argon.wal.Branch;
 import dev.argon.wal.KeyWrite;
 import dev.argon.wal.ReadView;
-import dev.argon.wal.Wal;
+import dev.argon.wal.VersionStore;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -58,7 +58,7 @@ public final class Merger {
     private static final int CATALOG = 5;
 
     private final Store store;
-    private final Wal wal;
+    private final VersionStore wal;
     private final Branch source;
     private final Branch target;
     private final Strategy strategy;
@@ -73,7 +73,7 @@ public final class Merger {
      */
     public Merger(Store store, Branch source, Branch target, Strategy strategy) {
         this.store = store;
-        this.wal = store.wal();
+        this.wal = store.versions();
         this.source = source;
         this.target = target;
         this.strategy = strategy;

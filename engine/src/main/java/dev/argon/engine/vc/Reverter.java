@@ -5,7 +5,7 @@ import dev.argon.engine.store.WriteSession;
 import dev.argon.wal.LogEntry;
 import dev.argon.wal.LogRecord;
 import dev.argon.wal.LogScan;
-import dev.argon.wal.Wal;
+import dev.argon.wal.VersionStore;
 import java.util.ArrayList;
 import java.util.List;
 import org.bson.BsonArray;
@@ -30,7 +30,7 @@ public final class Reverter {
     private int reverted;
 
     /** Reverts the entries of the given commit records (each with branchId, startLsn and lsn) into the session. */
-    public void revert(Wal wal, WriteSession session, List<BsonDocument> commits) {
+    public void revert(VersionStore wal, WriteSession session, List<BsonDocument> commits) {
         // The commits one view sees never overlap in LSNs, so newest commit first, each read backwards, is
         // newest entry first overall.
         List<BsonDocument> newestFirst = new ArrayList<>(commits);

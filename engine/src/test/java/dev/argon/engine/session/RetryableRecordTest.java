@@ -44,7 +44,7 @@ class RetryableRecordTest {
 
     @AfterEach
     void close() throws IOException {
-        engine.store().wal().faults(null);
+        engine.store().walForTests().faults(null);
         engine.close();
         try (Stream<Path> s = Files.walk(dir)) {
             s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -81,7 +81,7 @@ class RetryableRecordTest {
     }
 
     private boolean recordOnDisk() {
-        return !engine.store().wal().metaScan(SessionCatalog.PREFIX).isEmpty();
+        return !engine.store().versions().metaScan(SessionCatalog.PREFIX).isEmpty();
     }
 
     private static void ok(BsonDocument reply) {
@@ -92,7 +92,7 @@ class RetryableRecordTest {
     void aRecordRidesInItsCommitAndSharesItsFate() {
         // The first write fails with ENOSPC: nothing of the commit lands, the record included.
         java.util.concurrent.atomic.AtomicInteger failures = new java.util.concurrent.atomic.AtomicInteger(1);
-        engine.store().wal().faults(new WalFaults() {
+        engine.store().walForTests().faults(new WalFaults() {
             @Override
             public void beforeWrite() throws IOException {
                 if (failures.getAndDecrement() > 0) {
@@ -124,7 +124,7 @@ class RetryableRecordTest {
     @Test
     void aJournaledRecordWrittenAloneWaitsForTheFsync() {
         run(new BsonDocument("create", new BsonString("c")));
-        engine.store().wal().faults(new WalFaults() {
+        engine.store().walForTests().faults(new WalFaults() {
             @Override
             public void beforeSync() throws IOException {
                 throw new IOException("Input/output error");
@@ -139,7 +139,7 @@ class RetryableRecordTest {
     @Test
     void aRecordWrittenAloneIsRefusedByAFailedStore() {
         run(new BsonDocument("create", new BsonString("c")));
-        engine.store().wal().faults(new WalFaults() {
+        engine.store().walForTests().faults(new WalFaults() {
             @Override
             public void beforeWrite() throws IOException {
                 throw new IOException("Input/output error");
@@ -147,7 +147,7 @@ class RetryableRecordTest {
         });
         BsonDocument reply = run(noOpUpdate(false));
         assertEquals(1, reply.getNumber("code").intValue(), reply.toJson());
-        engine.store().wal().faults(null);
+        engine.store().walForTests().faults(null);
         assertFalse(recordOnDisk());
         // Still refused without the fault: the store stays failed until restart.
         assertEquals(1, run(noOpUpdate(false)).getNumber("code").intValue());

@@ -50,7 +50,7 @@ class StoreCheckerTest {
             run(e, "{mergeBranch: 'exp', into: 'main', $db: 'admin'}");
             run(e, "{createTag: 'v1', ref: 'main', $db: 'admin'}");
             BsonDocument head = run(e, "{insert: 'items', $db: 'shop~exp', documents: [{_id: 6, label: 'ant'}]}");
-            long mid = e.store().wal().branch("exp").headLsn();
+            long mid = e.store().versions().branch("exp").headLsn();
             run(e, "{insert: 'items', $db: 'shop~exp', documents: [{_id: 7, label: 'bee'}]}");
             run(e, "{resetBranch: 'exp', to: " + mid + ", backup: 'exp-old', $db: 'admin'}");
             run(e, "{update: 'items', $db: 'shop~exp', updates: [{q: {_id: 6}, u: {$set: {label: 'wasp'}}}]}");

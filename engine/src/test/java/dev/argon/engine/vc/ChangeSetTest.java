@@ -23,7 +23,7 @@ class ChangeSetTest {
     @BeforeEach
     void open() {
         r = new Repo();
-        wal = r.store.wal();
+        wal = r.store.walForTests();
     }
 
     @AfterEach

@@ -301,10 +301,10 @@ class MergerTest {
         //            \      /                     /
         //   exp:      x1 ╳ deleted    exp (new): ●── v = 3
         r.insert("main", NS, "{_id: 1, v: 0}").fork("exp", "main").replace("exp", NS, "{_id: 1, v: 1}").merge("exp", "main");
-        assertNotNull(MergeMark.read(r.store.wal(), r.branch("exp"), r.branch("main")));
-        r.store.wal().dropBranch(r.branch("exp").id());
+        assertNotNull(MergeMark.read(r.store.versions(), r.branch("exp"), r.branch("main")));
+        r.store.versions().dropBranch(r.branch("exp").id());
         r.fork("exp", "main");
-        assertNull(MergeMark.read(r.store.wal(), r.branch("exp"), r.branch("main")), "a new branch is a new lineage");
+        assertNull(MergeMark.read(r.store.versions(), r.branch("exp"), r.branch("main")), "a new branch is a new lineage");
         r.replace("exp", NS, "{_id: 1, v: 3}").merge("exp", "main");
         assertEquals(docs("{_id: 1, v: 3}"), r.docs("main", NS));
     }

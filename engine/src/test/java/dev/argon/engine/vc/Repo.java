@@ -42,7 +42,7 @@ final class Repo implements AutoCloseable {
     }
 
     Branch branch(String name) {
-        Branch b = store.wal().branch(name);
+        Branch b = store.versions().branch(name);
         if (b == null) {
             throw new AssertionError("no branch " + name);
         }
@@ -56,7 +56,7 @@ final class Repo implements AutoCloseable {
     /** Forks a branch from another's head. */
     Repo fork(String name, String from) {
         Branch parent = branch(from);
-        store.wal().createBranch(name, parent.id(), parent.headLsn(), "test");
+        store.versions().createBranch(name, parent.id(), parent.headLsn(), "test");
         return this;
     }
 
@@ -112,7 +112,7 @@ final class Repo implements AutoCloseable {
     /** Moves a branch head back to an LSN of its own, as resetBranch does. */
     Repo reset(String branch, long lsn) {
         Branch b = branch(branch);
-        store.wal().resetBranch(b.id(), b.id(), lsn, null, "test");
+        store.versions().resetBranch(b.id(), b.id(), lsn, null, "test");
         return this;
     }
 

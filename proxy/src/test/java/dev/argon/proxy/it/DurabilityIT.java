@@ -147,7 +147,7 @@ class DurabilityIT extends ArgonTestBase {
              MongoClient c = MongoClients.create("mongodb://127.0.0.1:" + own.port() + "/?retryWrites=false")) {
             MongoCollection<Document> coll = c.getDatabase("f").getCollection("c");
             coll.insertOne(new Document("_id", 1));
-            own.engine().store().wal().faults(new dev.argon.wal.WalFaults() {
+            own.engine().store().walForTests().faults(new dev.argon.wal.WalFaults() {
                 @Override
                 public void beforeSync() throws java.io.IOException {
                     throw new java.io.IOException("Input/output error");
@@ -158,7 +158,7 @@ class DurabilityIT extends ArgonTestBase {
                     () -> journaled.insertOne(new Document("_id", 2)));
             assertEquals(1, first.getCode(), first.getMessage());
             assertTrue(first.getMessage().contains("fsync failed"), first.getMessage());
-            own.engine().store().wal().faults(null);
+            own.engine().store().walForTests().faults(null);
             // The store stays refused: a later fsync could succeed without the pages the failed one lost.
             com.mongodb.MongoException later = org.junit.jupiter.api.Assertions.assertThrows(com.mongodb.MongoException.class,
                     () -> journaled.insertOne(new Document("_id", 3)));

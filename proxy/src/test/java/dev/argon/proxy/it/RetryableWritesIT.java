@@ -572,7 +572,7 @@ class RetryableWritesIT extends ArgonTestBase {
         // A storage refusal is not retryable either: a full disk (the next write finds room again) answers 14031
         // without the label, so the driver does not retry against a disk that refuses writes.
         java.util.concurrent.atomic.AtomicInteger failures = new java.util.concurrent.atomic.AtomicInteger(1);
-        server.engine().store().wal().faults(new dev.argon.wal.WalFaults() {
+        server.engine().store().walForTests().faults(new dev.argon.wal.WalFaults() {
             @Override
             public void beforeWrite() throws java.io.IOException {
                 if (failures.getAndDecrement() > 0) {
@@ -588,7 +588,7 @@ class RetryableWritesIT extends ArgonTestBase {
             assertEquals(14031, full.getErrorCode(), full.toString());
             assertNull(full.getResponse().get("errorLabels"), full.getResponse().toJson());
         } finally {
-            server.engine().store().wal().faults(null);
+            server.engine().store().walForTests().faults(null);
         }
         assertEquals(1, db("rw").getCollection("labels").countDocuments());
         // A retryable code without txnNumber gets no label: see aStoppingServerRefusesWithRetryableCodesAndLabels (91).

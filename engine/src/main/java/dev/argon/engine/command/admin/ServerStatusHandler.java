@@ -72,10 +72,10 @@ public final class ServerStatusHandler implements CommandHandler {
                 .append("transactions", new BsonDocument("retriedCommandsCount", new BsonInt64(engine.sessions().retriedCommands()))
                         .append("retriedStatementsCount", new BsonInt64(engine.sessions().retriedStatements()))
                         .append("currentSessions", new BsonInt64(engine.sessions().size())))
-                .append("argon", new BsonDocument("headLsn", new BsonInt64(engine.store().wal().lastLsn()))
-                        .append("walSyncs", new BsonInt64(engine.store().wal().syncCount()))
-                        .append("groupCommit", groupCommit(engine.store().wal().groupCommitStats()))
-                        .append("staging", staging(engine.store().wal().stagingStats())));
+                .append("argon", new BsonDocument("headLsn", new BsonInt64(engine.store().versions().lastLsn()))
+                        .append("walSyncs", new BsonInt64(engine.store().versions().syncCount()))
+                        .append("groupCommit", groupCommit(engine.store().versions().groupCommitStats()))
+                        .append("staging", staging(engine.store().versions().stagingStats())));
     }
 
     /**

@@ -3,7 +3,7 @@ package dev.argon.engine.command.branch;
 import dev.argon.engine.Engine;
 import dev.argon.engine.command.CommandContext;
 import dev.argon.engine.command.CommandHandler;
-import dev.argon.wal.Wal;
+import dev.argon.wal.VersionStore;
 import org.bson.BsonBoolean;
 import org.bson.BsonDateTime;
 import org.bson.BsonDocument;
@@ -16,7 +16,7 @@ import org.bson.BsonString;
 public final class ArgonStatusHandler implements CommandHandler {
     @Override
     public BsonDocument handle(CommandContext ctx) {
-        Wal wal = ctx.engine().store().wal();
+        VersionStore wal = ctx.engine().store().versions();
         long last = wal.lastCommitTime();
         return new BsonDocument("version", new BsonString(Engine.VERSION))
                 .append("headLsn", new BsonInt64(wal.lastLsn()))

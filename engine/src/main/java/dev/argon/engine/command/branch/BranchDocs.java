@@ -1,7 +1,7 @@
 package dev.argon.engine.command.branch;
 
 import dev.argon.wal.Branch;
-import dev.argon.wal.Wal;
+import dev.argon.wal.VersionStore;
 import org.bson.BsonBoolean;
 import org.bson.BsonDateTime;
 import org.bson.BsonDocument;
@@ -13,7 +13,7 @@ import org.bson.BsonString;
 final class BranchDocs {
     private BranchDocs() {}
 
-    static BsonDocument of(Wal wal, Branch b) {
+    static BsonDocument of(VersionStore wal, Branch b) {
         Branch parent = b.parentId() == 0 ? null : wal.branch(b.parentId());
         String parentName = parent == null ? null : parent.name();
         // A reset leaves the name on a new id whose parent is the nameless old one: show the nearest named ancestor.

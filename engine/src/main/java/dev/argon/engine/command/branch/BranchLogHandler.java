@@ -4,7 +4,7 @@ import dev.argon.engine.command.CommandContext;
 import dev.argon.engine.command.CommandHandler;
 import dev.argon.engine.vc.History;
 import dev.argon.wal.Branch;
-import dev.argon.wal.Wal;
+import dev.argon.wal.VersionStore;
 import java.util.Iterator;
 import org.bson.BsonDateTime;
 import org.bson.BsonDocument;
@@ -20,7 +20,7 @@ import org.bson.BsonString;
 public final class BranchLogHandler implements CommandHandler {
     @Override
     public BsonDocument handle(CommandContext ctx) {
-        Wal wal = ctx.engine().store().wal();
+        VersionStore wal = ctx.engine().store().versions();
         Refs.Point p = Refs.resolve(wal, Args.string(ctx, ctx.name(), true));
         History.Filter f = new History.Filter(Args.string(ctx, "ns", false), ctx.command().get("id"),
                 Args.string(ctx, "actor", false), Args.lsn(ctx, "fromLsn"), Args.lsn(ctx, "toLsn"),
@@ -44,7 +44,7 @@ public final class BranchLogHandler implements CommandHandler {
                 ctx.sessionId());
     }
 
-    private static BsonDocument shape(Wal wal, BsonDocument c) {
+    private static BsonDocument shape(VersionStore wal, BsonDocument c) {
         Branch b = wal.branch(c.getInt32("branchId").getValue());
         return new BsonDocument("lsn", c.get("lsn")).append("startLsn", c.get("startLsn"))
                 .append("time", new BsonDateTime(c.getInt64("time").getValue()))

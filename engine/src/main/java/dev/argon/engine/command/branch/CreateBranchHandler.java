@@ -4,7 +4,7 @@ import dev.argon.engine.ArgonException;
 import dev.argon.engine.command.CommandContext;
 import dev.argon.engine.command.CommandHandler;
 import dev.argon.wal.Branch;
-import dev.argon.wal.Wal;
+import dev.argon.wal.VersionStore;
 import org.bson.BsonDocument;
 import org.bson.BsonValue;
 
@@ -19,7 +19,7 @@ public final class CreateBranchHandler implements CommandHandler {
         if (!nameValue.isString()) {
             throw ArgonException.typeMismatch("createBranch takes the new branch's name as a string");
         }
-        Wal wal = ctx.engine().store().wal();
+        VersionStore wal = ctx.engine().store().versions();
         BsonValue fromValue = ctx.command().get("from");
         String from = fromValue == null || fromValue.isNull() ? Branch.MAIN : fromValue.isString() ? fromValue.asString().getValue() : null;
         if (from == null) {

@@ -3,7 +3,7 @@ package dev.argon.engine.command.branch;
 import dev.argon.engine.command.CommandContext;
 import dev.argon.engine.command.CommandHandler;
 import dev.argon.engine.vc.Differ;
-import dev.argon.wal.Wal;
+import dev.argon.wal.VersionStore;
 import org.bson.BsonDocument;
 import org.bson.BsonInt32;
 
@@ -16,7 +16,7 @@ import org.bson.BsonInt32;
 public final class DiffHandler implements CommandHandler {
     @Override
     public BsonDocument handle(CommandContext ctx) {
-        Wal wal = ctx.engine().store().wal();
+        VersionStore wal = ctx.engine().store().versions();
         Refs.Point a = Refs.resolve(wal, Args.string(ctx, ctx.name(), true));
         Refs.Point b = Refs.resolve(wal, Args.string(ctx, "to", true));
         String ns = Args.string(ctx, "ns", false);

@@ -3,7 +3,7 @@ package dev.argon.engine.command.branch;
 import dev.argon.engine.ArgonException;
 import dev.argon.engine.command.CommandContext;
 import dev.argon.engine.command.CommandHandler;
-import dev.argon.wal.Wal;
+import dev.argon.wal.VersionStore;
 import org.bson.BsonDocument;
 import org.bson.BsonValue;
 
@@ -15,7 +15,7 @@ public final class DropBranchHandler implements CommandHandler {
         if (!v.isString()) {
             throw ArgonException.typeMismatch("dropBranch takes a branch name as a string");
         }
-        Wal wal = ctx.engine().store().wal();
+        VersionStore wal = ctx.engine().store().versions();
         int id = Refs.branch(wal, v.asString().getValue()).id();
         // Under the branch's write lock, so writes in progress on it commit first; later ones are refused.
         ctx.engine().store().underWriteLock(id, () -> {

@@ -8,7 +8,7 @@ import org.bson.BsonDocument;
 public final class DropTagHandler implements CommandHandler {
     @Override
     public BsonDocument handle(CommandContext ctx) {
-        ctx.engine().store().wal().dropTag(Args.string(ctx, ctx.name(), true));
+        ctx.engine().store().versions().dropTag(Args.string(ctx, ctx.name(), true));
         return new BsonDocument();
     }
 }

@@ -3,7 +3,7 @@ package dev.argon.engine.command.branch;
 import dev.argon.engine.command.CommandContext;
 import dev.argon.engine.command.CommandHandler;
 import dev.argon.wal.Branch;
-import dev.argon.wal.Wal;
+import dev.argon.wal.VersionStore;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -14,7 +14,7 @@ import org.bson.BsonDocument;
 public final class ListBranchesHandler implements CommandHandler {
     @Override
     public BsonDocument handle(CommandContext ctx) {
-        Wal wal = ctx.engine().store().wal();
+        VersionStore wal = ctx.engine().store().versions();
         List<Branch> all = new ArrayList<>(wal.branches());
         all.sort(Comparator.comparing(Branch::name));
         BsonArray out = new BsonArray();

@@ -4,7 +4,7 @@ import dev.argon.engine.command.CommandContext;
 import dev.argon.engine.command.CommandHandler;
 import dev.argon.wal.Branch;
 import dev.argon.wal.Tag;
-import dev.argon.wal.Wal;
+import dev.argon.wal.VersionStore;
 import org.bson.BsonArray;
 import org.bson.BsonDateTime;
 import org.bson.BsonDocument;
@@ -16,7 +16,7 @@ import org.bson.BsonString;
 public final class ListTagsHandler implements CommandHandler {
     @Override
     public BsonDocument handle(CommandContext ctx) {
-        Wal wal = ctx.engine().store().wal();
+        VersionStore wal = ctx.engine().store().versions();
         BsonArray out = new BsonArray();
         for (Tag t : wal.tags()) {
             out.add(of(wal, t));
@@ -24,7 +24,7 @@ public final class ListTagsHandler implements CommandHandler {
         return new BsonDocument("tags", out);
     }
 
-    static BsonDocument of(Wal wal, Tag t) {
+    static BsonDocument of(VersionStore wal, Tag t) {
         Branch b = wal.branch(t.branchId());
         return new BsonDocument("name", new BsonString(t.name()))
                 .append("branch", b != null && b.name() != null ? new BsonString(b.name()) : BsonNull.VALUE)

@@ -7,7 +7,7 @@ import dev.argon.engine.store.Store;
 import dev.argon.engine.vc.MergeRunner;
 import dev.argon.engine.vc.Merger;
 import dev.argon.wal.Branch;
-import dev.argon.wal.Wal;
+import dev.argon.wal.VersionStore;
 import org.bson.BsonBoolean;
 import org.bson.BsonDocument;
 import org.bson.BsonInt64;
@@ -24,7 +24,7 @@ public final class MergeBranchHandler implements CommandHandler {
     @Override
     public BsonDocument handle(CommandContext ctx) {
         Store store = ctx.engine().store();
-        Wal wal = store.wal();
+        VersionStore wal = store.versions();
         Branch source = Refs.branch(wal, Args.string(ctx, ctx.name(), true));
         Branch target = Refs.branch(wal, Args.string(ctx, "into", true));
         if (source.id() == target.id()) {

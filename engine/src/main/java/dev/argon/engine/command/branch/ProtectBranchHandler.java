@@ -3,7 +3,7 @@ package dev.argon.engine.command.branch;
 import dev.argon.engine.ArgonException;
 import dev.argon.engine.command.CommandContext;
 import dev.argon.engine.command.CommandHandler;
-import dev.argon.wal.Wal;
+import dev.argon.wal.VersionStore;
 import org.bson.BsonDocument;
 import org.bson.BsonValue;
 
@@ -19,7 +19,7 @@ public final class ProtectBranchHandler implements CommandHandler {
             throw ArgonException.typeMismatch("protectBranch takes a branch name as a string");
         }
         boolean protect = ctx.bool("protect", true);
-        Wal wal = ctx.engine().store().wal();
+        VersionStore wal = ctx.engine().store().versions();
         int id = Refs.branch(wal, v.asString().getValue()).id();
         // Under the branch's write lock: see CommandContext.beginWrite.
         return BranchDocs.of(wal, ctx.engine().store().underWriteLock(id, () -> wal.protectBranch(id, protect)));

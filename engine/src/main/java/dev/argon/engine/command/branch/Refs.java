@@ -4,7 +4,7 @@ import dev.argon.engine.ArgonException;
 import dev.argon.engine.MongoErrorCode;
 import dev.argon.wal.Branch;
 import dev.argon.wal.Tag;
-import dev.argon.wal.Wal;
+import dev.argon.wal.VersionStore;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import org.bson.BsonValue;
@@ -26,7 +26,7 @@ public final class Refs {
 
     private Refs() {}
 
-    public static Point resolve(Wal wal, String ref) {
+    public static Point resolve(VersionStore wal, String ref) {
         String name = ref;
         String at = null;
         int i = ref.indexOf('@');
@@ -57,7 +57,7 @@ public final class Refs {
         return new Point(asOf, Math.min(asOf.headLsn(), p), true, null);
     }
 
-    public static Branch branch(Wal wal, String name) {
+    public static Branch branch(VersionStore wal, String name) {
         Branch b = wal.branch(name);
         if (b == null) {
             throw new ArgonException(MongoErrorCode.BRANCH_NOT_FOUND, "branch '" + name + "' does not exist");
@@ -66,7 +66,7 @@ public final class Refs {
     }
 
     /** An LSN from a decimal number or an ISO-8601 UTC time. */
-    public static long point(Wal wal, String text, String whole) {
+    public static long point(VersionStore wal, String text, String whole) {
         if (!text.isEmpty() && text.chars().allMatch(Character::isDigit)) {
             try {
                 return Long.parseLong(text);
@@ -83,7 +83,7 @@ public final class Refs {
     }
 
     /** An {@code at} field: an LSN (number) or a Date. */
-    public static long point(Wal wal, BsonValue at) {
+    public static long point(VersionStore wal, BsonValue at) {
         if (at.isNumber()) {
             long v = at.asNumber().longValue();
             if (v < 0) {

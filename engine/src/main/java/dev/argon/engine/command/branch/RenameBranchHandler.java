@@ -3,7 +3,7 @@ package dev.argon.engine.command.branch;
 import dev.argon.engine.ArgonException;
 import dev.argon.engine.command.CommandContext;
 import dev.argon.engine.command.CommandHandler;
-import dev.argon.wal.Wal;
+import dev.argon.wal.VersionStore;
 import org.bson.BsonDocument;
 import org.bson.BsonValue;
 
@@ -16,7 +16,7 @@ public final class RenameBranchHandler implements CommandHandler {
         if (!v.isString() || to == null || !to.isString()) {
             throw ArgonException.typeMismatch("renameBranch takes {renameBranch: \"old\", to: \"new\"}");
         }
-        Wal wal = ctx.engine().store().wal();
+        VersionStore wal = ctx.engine().store().versions();
         return BranchDocs.of(wal, wal.renameBranch(Refs.branch(wal, v.asString().getValue()).id(), to.asString().getValue()));
     }
 }

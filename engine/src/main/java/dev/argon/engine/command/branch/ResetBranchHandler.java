@@ -5,7 +5,7 @@ import dev.argon.engine.command.CommandContext;
 import dev.argon.engine.command.CommandHandler;
 import dev.argon.engine.store.Store;
 import dev.argon.wal.Branch;
-import dev.argon.wal.Wal;
+import dev.argon.wal.VersionStore;
 import java.util.List;
 import org.bson.BsonArray;
 import org.bson.BsonDocument;
@@ -22,7 +22,7 @@ public final class ResetBranchHandler implements CommandHandler {
     @Override
     public BsonDocument handle(CommandContext ctx) {
         Store store = ctx.engine().store();
-        Wal wal = store.wal();
+        VersionStore wal = store.versions();
         Branch branch = Refs.branch(wal, Args.string(ctx, ctx.name(), true));
         BsonValue to = ctx.command().get("to");
         if (to == null) {

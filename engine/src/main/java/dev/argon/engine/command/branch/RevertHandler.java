@@ -8,7 +8,7 @@ import dev.argon.engine.vc.History;
 import dev.argon.engine.vc.Reverter;
 import dev.argon.wal.Branch;
 import dev.argon.wal.CommitResult;
-import dev.argon.wal.Wal;
+import dev.argon.wal.VersionStore;
 import java.util.ArrayList;
 import java.util.List;
 import org.bson.BsonDocument;
@@ -23,7 +23,7 @@ public final class RevertHandler implements CommandHandler {
     @Override
     public BsonDocument handle(CommandContext ctx) {
         Store store = ctx.engine().store();
-        Wal wal = store.wal();
+        VersionStore wal = store.versions();
         Branch branch = Refs.branch(wal, Args.string(ctx, ctx.name(), true));
         Long lsn = Args.lsn(ctx, "lsn");
         Long from = Args.lsn(ctx, "fromLsn");
