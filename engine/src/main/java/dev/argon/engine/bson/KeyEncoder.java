@@ -105,6 +105,109 @@ public final class KeyEncoder {
         return out.toByteArray();
     }
 
+    /**
+     * The offset just past the one encoded value that starts at {@code offset} (complemented when
+     * {@code descending}): how a reader finds where a compound key ends and the {@code _id} after it begins.
+     */
+    public static int skip(byte[] b, int offset, boolean descending) {
+        return new Skipper(b, descending ? (byte) 0xFF : 0).value(offset);
+    }
+
+    /** Walks the layout above without decoding; {@code flip} undoes a descending component's complement. */
+    private record Skipper(byte[] b, byte flip) {
+        private byte at(int i) {
+            return (byte) (b[i] ^ flip);
+        }
+
+        int value(int i) {
+            return body(at(i), i + 1);
+        }
+
+        int body(byte type, int i) {
+            switch (type) {
+                case T_MIN_KEY, T_NULL, T_MAX_KEY:
+                    return i;
+                case T_NUMBER:
+                    return number(i);
+                case T_STRING, T_JAVASCRIPT:
+                    return string(i);
+                case T_DOCUMENT:
+                    return document(i);
+                case T_ARRAY:
+                    while (at(i) != END) {
+                        i = value(i);
+                    }
+                    return i + 1;
+                case T_BINARY:
+                    return i + 5 + readInt(i);
+                case T_OBJECT_ID:
+                    return i + 12;
+                case T_BOOLEAN:
+                    return i + 1;
+                case T_DATE, T_TIMESTAMP:
+                    return i + 8;
+                case T_REGEX:
+                    return string(string(i));
+                case T_DB_POINTER:
+                    return i + 4 + readInt(i) + 12;
+                case T_JAVASCRIPT_WITH_SCOPE:
+                    return document(string(i));
+                default:
+                    throw new IllegalArgumentException("not an encoded key at offset " + (i - 1));
+            }
+        }
+
+        private int readInt(int i) {
+            return ((at(i) & 0xFF) << 24) | ((at(i + 1) & 0xFF) << 16) | ((at(i + 2) & 0xFF) << 8) | (at(i + 3) & 0xFF);
+        }
+
+        private int string(int i) {
+            while (true) {
+                byte x = at(i++);
+                if (x == 0) {
+                    if (at(i++) == 0) {
+                        return i;
+                    }
+                }
+            }
+        }
+
+        private int document(int i) {
+            while (true) {
+                byte t = at(i++);
+                if (t == END) {
+                    return i;
+                }
+                i = body(t, string(i));
+            }
+        }
+
+        private int number(int i) {
+            byte cls = at(i++);
+            // A negative magnitude's bytes are complemented once more after the class byte.
+            byte neg = (cls == N_NEG || cls == N_NEG_HUGE || cls == N_NEG_TINY) ? (byte) 0xFF : 0;
+            switch (cls) {
+                case N_NEG, N_POS: {
+                    i += 8;
+                    byte exact = (byte) (at(i++) ^ neg);
+                    return exact == EXACT ? i : digits(i, neg);
+                }
+                case N_NEG_HUGE, N_POS_HUGE, N_NEG_TINY, N_POS_TINY:
+                    return digits(i, neg);
+                default:
+                    return i;
+            }
+        }
+
+        private int digits(int i, byte neg) {
+            i += 2;
+            while ((byte) (at(i++) ^ neg) != END) {
+                // digit pairs are never 0x00
+            }
+            return i;
+        }
+    }
+
     private static void writeValue(ByteSink out, BsonValue v) {
         out.write(typeByte(v));
         writeBody(out, v);

@@ -50,6 +50,7 @@ import dev.argon.engine.command.crud.AggregateHandler;
 import dev.argon.engine.command.crud.CountHandler;
 import dev.argon.engine.command.crud.DeleteHandler;
 import dev.argon.engine.command.crud.DistinctHandler;
+import dev.argon.engine.command.crud.ExplainHandler;
 import dev.argon.engine.command.crud.FindAndModifyHandler;
 import dev.argon.engine.command.crud.FindHandler;
 import dev.argon.engine.command.crud.GetMoreHandler;
@@ -98,7 +99,7 @@ public final class Commands {
                 .add("dropSearchIndex", search, false, "Atlas Search only: answers SearchNotEnabled")
                 .add("dropTag", new DropTagHandler(), true, "Argon: delete a tag")
                 .add("endSessions", new EndSessionsHandler(), false, "end sessions: their cursors are killed within a second")
-                .add("explain", new NotImplementedHandler("query plans (there is no query planner yet)"), false, "not yet: query plans")
+                .add("explain", new ExplainHandler(), false, "the query plan of find, aggregate, count, distinct, update, delete, findAndModify")
                 .add("find", new FindHandler(), false, "query a collection")
                 .add("findAndModify", new FindAndModifyHandler(), true, "update or remove one document and return it")
                 .add("gc", new GcHandler(), true, "Argon: reclaim history no name reaches (dryRun: count only)")

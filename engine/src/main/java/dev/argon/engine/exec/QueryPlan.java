@@ -17,9 +17,10 @@ import org.bson.BsonDocument;
 import org.bson.BsonValue;
 
 /**
- * Runs a find-shaped query over one collection: source (a point read when the filter pins {@code _id}, else
- * a scan in {@code _id} order), filter, sort (top-k when there is a limit), skip, limit, projection. There is
- * no index selection yet: secondary indexes serve uniqueness only. Not thread-safe; one per query.
+ * Runs a find-shaped query over one collection: source (chosen by the {@link Planner}: a point read when the
+ * filter pins {@code _id}, an index scan, or a scan in {@code _id} order), filter (every candidate is re-checked,
+ * so bounds only need to be a superset), sort (top-k when there is a limit; none when the source's order serves
+ * it), skip, limit, projection. Not thread-safe; one per query.
  */
 public final class QueryPlan {
     private QueryPlan() {}
@@ -28,6 +29,22 @@ public final class QueryPlan {
     public interface Result extends Iterator<BsonDocument>, AutoCloseable {
         @Override
         void close();
+
+        /** The plan and what it has done so far (for {@code explain}); null for a result without a collection. */
+        PlanInfo plan();
+
+        ExecStats stats();
+    }
+
+    /**
+     * What a query asks for. {@code hint}: an index name, a key pattern, {@code {$natural: 1 | -1}}, or null.
+     * Immutable.
+     */
+    public record Query(BsonDocument filter, BsonDocument sort, long skip, long limit, BsonDocument projection, BsonDocument let,
+                        BsonValue hint) {
+        public static Query of(BsonDocument filter) {
+            return new Query(filter, null, 0, 0, null, null, null);
+        }
     }
 
     /** Documents matching filter, unsorted, in _id order. */
@@ -43,36 +60,81 @@ public final class QueryPlan {
     /** As {@link #find}, with the command's {@code let} variables available to {@code $expr}. */
     public static Result find(DataView view, CollectionInfo c, BsonDocument filter, BsonDocument sort, long skip, long limit,
                               BsonDocument projection, BsonDocument let) {
+        return find(view, c, new Query(filter, sort, skip, limit, projection, let, null));
+    }
+
+    /** Plans and runs a query; the result describes its plan ({@link Result#explain}). */
+    public static Result find(DataView view, CollectionInfo c, Query q) {
         if (c == null) {
-            return empty();
+            return new Limited(Collections.emptyIterator(), 0, 0, null, null, null, new ExecStats());
         }
-        Matcher matcher = Matcher.compile(filter == null ? new BsonDocument() : filter, let);
-        Projection proj = projection == null || projection.isEmpty() ? null : Projection.compile(projection);
-        // Documents come in _id order already, so sorting by _id ascending needs no sort at all.
-        boolean natural = sort != null && sort.size() == 1 && sort.containsKey("_id") && sort.get("_id").isNumber()
-                && sort.get("_id").asNumber().doubleValue() > 0;
-        SortSpec sortSpec = sort == null || sort.isEmpty() || natural ? null : SortSpec.compile(sort);
+        BsonDocument filter = q.filter();
+        BsonDocument sort = q.sort();
+        long skip = q.skip();
+        long limit = q.limit();
+        Matcher matcher = Matcher.compile(filter == null ? new BsonDocument() : filter, q.let());
+        Projection proj = q.projection() == null || q.projection().isEmpty() ? null : Projection.compile(q.projection());
+        Planner.Choice choice = Planner.choose(view, c, filter, sort, q.hint());
+        Plan plan = choice.winner();
+        ExecStats stats = new ExecStats();
+        BsonDocument sortKeys = sort;
+        if (plan instanceof Plan.CollScan cs && cs.backward() && (sort == null || sort.isEmpty())) {
+            // $natural: -1 is _id descending, the reverse of the stored order; no reverse scan exists yet, so it sorts.
+            sortKeys = new BsonDocument("_id", new org.bson.BsonInt32(-1));
+        }
+        boolean blocking = sortKeys != null && !sortKeys.isEmpty() && (sortKeys != sort || !plan.servesSort());
+        SortSpec sortSpec = blocking ? SortSpec.compile(sortKeys) : null;
+        if (!blocking && sort != null && !sort.isEmpty()) {
+            SortSpec.compile(sort); // still validates the specification
+        }
         Comparator<BsonDocument> order = sortSpec == null ? null : sortSpec.comparator();
-        BsonValue id = pinnedId(filter);
         Iterator<BsonDocument> source;
         AutoCloseable resource = null;
-        if (id != null) {
-            BsonDocument d = view.document(c, id);
+        if (plan instanceof Plan.IdHack h) {
+            BsonDocument d = view.document(c, h.id());
+            stats.docsExamined += d == null ? 0 : 1;
+            stats.keysExamined += d == null ? 0 : 1;
             source = d == null ? Collections.emptyIterator() : List.of(d).iterator();
+        } else if (plan instanceof Plan.IxScan ix) {
+            IndexScan scan = new IndexScan(view, c, ix.bounds(), ix.dedupe(), ix.withMarkers(), stats);
+            source = scan;
+            resource = scan;
         } else {
-            IdRange range = IdRange.of(filter);
+            Plan.CollScan cs = (Plan.CollScan) plan;
+            IdRange range = cs.range();
             DataView.DocumentScan scan = range == null || range.lower() == null ? view.documents(c) : view.documentsFrom(c, range.lower());
-            source = range == null || range.upper() == null ? scan : range.bounded(scan);
+            Iterator<BsonDocument> bounded = range == null || range.upper() == null ? scan : range.bounded(scan);
+            source = counting(bounded, stats, cs.idIndex());
             resource = scan;
         }
-        Iterator<Matched> matched = new Filtered(source, matcher, proj != null);
+        Iterator<Matched> matched = new Filtered(source, matcher, proj != null, stats);
         if (order != null) {
             List<Matched> sorted = sort(matched, (a, b) -> order.compare(a.doc, b.doc), limit > 0 ? skip + limit : 0);
             close(resource);
             resource = null;
             matched = sorted.iterator();
         }
-        return new Limited(matched, skip, limit, proj, resource);
+        PlanInfo info = new PlanInfo(c.ns(), q, choice, blocking ? sortKeys : null, proj);
+        return new Limited(matched, skip, limit, proj, resource, info, stats);
+    }
+
+    private static Iterator<BsonDocument> counting(Iterator<BsonDocument> in, ExecStats stats, boolean keysToo) {
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return in.hasNext();
+            }
+
+            @Override
+            public BsonDocument next() {
+                BsonDocument d = in.next();
+                stats.docsExamined++;
+                if (keysToo) {
+                    stats.keysExamined++;
+                }
+                return d;
+            }
+        };
     }
 
     /** The _id value when the filter is exactly an equality on _id (a scalar, not an operator document). */
@@ -131,7 +193,7 @@ public final class QueryPlan {
     }
 
     public static Result empty() {
-        return new Limited(Collections.emptyIterator(), 0, 0, null, null);
+        return new Limited(Collections.emptyIterator(), 0, 0, null, null, null, new ExecStats());
     }
 
     /** A matched document with what the positional projection needs. */
@@ -150,12 +212,14 @@ public final class QueryPlan {
         private final Iterator<BsonDocument> source;
         private final Matcher matcher;
         private final boolean keepDetails;
+        private final ExecStats stats;
         private Matched next;
 
-        Filtered(Iterator<BsonDocument> source, Matcher matcher, boolean keepDetails) {
+        Filtered(Iterator<BsonDocument> source, Matcher matcher, boolean keepDetails, ExecStats stats) {
             this.source = source;
             this.matcher = matcher;
             this.keepDetails = keepDetails;
+            this.stats = stats;
         }
 
         @Override
@@ -164,6 +228,7 @@ public final class QueryPlan {
                 BsonDocument d = source.next();
                 MatchDetails details = keepDetails ? new MatchDetails() : null;
                 if (matcher.matches(d, details)) {
+                    stats.matched++;
                     next = new Matched(d, details);
                 }
             }
@@ -186,14 +251,19 @@ public final class QueryPlan {
         private final long limit;
         private final Projection projection;
         private final AutoCloseable resource;
+        private final PlanInfo plan;
+        private final ExecStats stats;
         private long returned;
         private boolean closed;
 
-        Limited(Iterator<Matched> in, long skip, long limit, Projection projection, AutoCloseable resource) {
+        Limited(Iterator<Matched> in, long skip, long limit, Projection projection, AutoCloseable resource, PlanInfo plan,
+                ExecStats stats) {
             this.in = in;
             this.limit = limit;
             this.projection = projection;
             this.resource = resource;
+            this.plan = plan;
+            this.stats = stats;
             for (long i = 0; i < skip && in.hasNext(); i++) {
                 in.next();
             }
@@ -215,7 +285,18 @@ public final class QueryPlan {
             }
             Matched m = in.next();
             returned++;
+            stats.returned++;
             return projection == null ? m.doc : projection.apply(m.doc, m.details);
+        }
+
+        @Override
+        public PlanInfo plan() {
+            return plan;
+        }
+
+        @Override
+        public ExecStats stats() {
+            return stats;
         }
 
         @Override

@@ -1,6 +1,9 @@
 /**
- * Query execution over a {@link dev.argon.engine.store.DataView}: sources, filtering, sorting, paging and
- * projection, shared by find, count, distinct, update, delete, findAndModify and aggregate. Results are lazy
- * and hold a storage iterator until closed or exhausted. Not thread-safe; one plan per command.
+ * Query planning and execution over a {@link dev.argon.engine.store.DataView}: the {@code Planner} chooses a
+ * source (point read, index scan over {@code IndexBounds}, or a scan in {@code _id} order), then filtering,
+ * sorting, paging and projection, shared by find, count, distinct, update, delete, findAndModify and aggregate.
+ * Invariant: every candidate a source yields is re-checked against the filter, so index bounds only need to be a
+ * superset of the matches. Results are lazy and hold a storage iterator until closed or exhausted; {@code PlanInfo}
+ * and {@code ExecStats} describe the plan for {@code explain}. Not thread-safe; one plan per command.
  */
 package dev.argon.engine.exec;

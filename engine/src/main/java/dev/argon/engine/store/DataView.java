@@ -110,6 +110,49 @@ public class DataView {
         return ids;
     }
 
+    /** The document with an encoded {@code _id} (as an index entry ends), or null. */
+    public BsonDocument documentByEncodedId(CollectionInfo c, byte[] encodedId) {
+        byte[] p = reader.get(Keys.document(c.collectionId(), encodedId));
+        return p == null ? null : decode(p);
+    }
+
+    /**
+     * The visible entries of one index in key order, from {@code encodedKeyStart} (inclusive; null for the first),
+     * each as the bytes after the index prefix: {@code enc(key) | enc(_id)}. Close it.
+     */
+    public IndexEntryScan indexScan(CollectionInfo c, IndexInfo index, byte[] encodedKeyStart) {
+        byte[] prefix = Keys.indexPrefix(c.collectionId(), index.indexId());
+        byte[] start = encodedKeyStart == null ? null : Keys.indexKeyPrefix(c.collectionId(), index.indexId(), encodedKeyStart);
+        return new IndexEntryScan(reader.scan(prefix, start), prefix.length);
+    }
+
+    /** Index entries without their prefix. Not thread-safe; close it. */
+    public static final class IndexEntryScan implements Iterator<byte[]>, AutoCloseable {
+        private final KeyReader.Scan scan;
+        private final int prefixLength;
+
+        IndexEntryScan(KeyReader.Scan scan, int prefixLength) {
+            this.scan = scan;
+            this.prefixLength = prefixLength;
+        }
+
+        @Override
+        public boolean hasNext() {
+            return scan.hasNext();
+        }
+
+        @Override
+        public byte[] next() {
+            byte[] k = scan.next().key();
+            return java.util.Arrays.copyOfRange(k, prefixLength, k.length);
+        }
+
+        @Override
+        public void close() {
+            scan.close();
+        }
+    }
+
     /** Decoded documents over a raw scan. Not thread-safe; close it. */
     public static final class DocumentScan implements Iterator<BsonDocument>, AutoCloseable {
         private final KeyReader.Scan scan;

@@ -7,20 +7,33 @@ import org.bson.BsonString;
 
 /**
  * A secondary index definition as stored in its collection's catalog entry. {@code spec} is the document
- * {@code listIndexes} shows ({@code v, key, name} and options). Immutable.
+ * {@code listIndexes} shows ({@code v, key, name} and options). {@code markers}: the index also holds a
+ * multikey marker entry for every document that produced an array key ({@link IndexKeys#MARKER}); indexes
+ * built before markers existed lack them, and the planner does not read such an index, because it could not
+ * tell which documents are multikey. Immutable.
  */
 public record IndexInfo(int indexId, String name, BsonDocument key, boolean unique, boolean sparse,
-                        BsonDocument partialFilter, BsonDocument spec) {
+                        BsonDocument partialFilter, BsonDocument spec, boolean markers) {
 
     static IndexInfo fromBson(BsonDocument d) {
         BsonDocument spec = d.getDocument("spec");
         return new IndexInfo(d.getInt32("indexId").getValue(), spec.getString("name").getValue(), spec.getDocument("key"),
                 spec.getBoolean("unique", BsonBoolean.FALSE).getValue(), spec.getBoolean("sparse", BsonBoolean.FALSE).getValue(),
-                spec.isDocument("partialFilterExpression") ? spec.getDocument("partialFilterExpression") : null, spec);
+                spec.isDocument("partialFilterExpression") ? spec.getDocument("partialFilterExpression") : null, spec,
+                d.getBoolean("markers", BsonBoolean.FALSE).getValue());
     }
 
     BsonDocument toBson() {
-        return new BsonDocument("indexId", new BsonInt32(indexId)).append("spec", spec);
+        BsonDocument d = new BsonDocument("indexId", new BsonInt32(indexId)).append("spec", spec);
+        if (markers) {
+            d.append("markers", BsonBoolean.TRUE);
+        }
+        return d;
+    }
+
+    /** Hidden indexes ({@code collMod} {@code hidden: true}) are maintained but never used by the planner. */
+    public boolean hidden() {
+        return spec.getBoolean("hidden", BsonBoolean.FALSE).getValue();
     }
 
     /** The document listIndexes returns for this index. */

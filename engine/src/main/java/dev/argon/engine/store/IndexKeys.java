@@ -22,7 +22,20 @@ import org.bson.BsonValue;
  * index skips documents its filter does not match. Stateless.
  */
 public final class IndexKeys {
+    /**
+     * The key of a multikey marker: an index with {@link IndexInfo#markers()} has the entry {@code MARKER | enc(_id)}
+     * for each document that produced an array key. No encoded key starts with 0xFF (type bytes and their
+     * complements stay within 0x05..0xFA), so markers sort after every real key. They tell the planner, through
+     * the same versioned reads as everything else, whether the index is multikey on this branch at this point,
+     * and which documents a tight range could miss.
+     */
+    public static final byte[] MARKER = {(byte) 0xFF};
+
     private IndexKeys() {}
+
+    public static boolean isMarker(ByteBuffer key) {
+        return key.remaining() == 1 && key.get(key.position()) == MARKER[0];
+    }
 
     /** Encoded keys, deduplicated (a document is indexed once per distinct key). */
     public static Set<ByteBuffer> of(IndexInfo index, Matcher partial, BsonDocument doc) {
@@ -68,6 +81,9 @@ public final class IndexKeys {
             for (BsonValue v : perField.get(arrayField)) {
                 combo.set(arrayField, v);
                 out.add(ByteBuffer.wrap(KeyEncoder.encodeCompound(combo, desc)));
+            }
+            if (index.markers()) {
+                out.add(ByteBuffer.wrap(MARKER.clone()));
             }
         }
         return out;

@@ -258,7 +258,8 @@ public final class WriteSession extends DataView {
      * {@code _id} they cover, so that a build over a large collection streams in chunks like any large write.
      */
     public CollectionInfo addIndex(CollectionInfo c, BsonDocument spec) {
-        IndexInfo index = IndexInfo.fromBson(new BsonDocument("indexId", new BsonInt32((int) wal.allocateId())).append("spec", spec));
+        IndexInfo index = IndexInfo.fromBson(new BsonDocument("indexId", new BsonInt32((int) wal.allocateId())).append("spec", spec)
+                .append("markers", org.bson.BsonBoolean.TRUE));
         List<IndexInfo> all = new ArrayList<>(c.indexes());
         all.add(index);
         CollectionInfo updated = c.withIndexes(all);
@@ -401,6 +402,9 @@ public final class WriteSession extends DataView {
     }
 
     private void checkUnique(CollectionInfo c, IndexInfo index, ByteBuffer key, byte[] encId, BsonDocument doc) {
+        if (IndexKeys.isMarker(key)) {
+            return; // every multikey document has one; uniqueness is about the keys
+        }
         for (byte[] other : indexEntries(c, index, key.array())) {
             if (!java.util.Arrays.equals(other, encId)) {
                 BsonDocument keyValue = new BsonDocument();

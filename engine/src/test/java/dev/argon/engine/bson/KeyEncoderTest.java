@@ -124,6 +124,34 @@ class KeyEncoderTest {
     }
 
     @Test
+    void skipFindsWhereEachComponentOfACompoundKeyEnds() {
+        RandomBson gen = new RandomBson(7L);
+        for (int i = 0; i < PAIRS / 4; i++) {
+            int n = 1 + (i % 3);
+            boolean[] descending = new boolean[n];
+            List<BsonValue> values = new ArrayList<>();
+            for (int k = 0; k < n; k++) {
+                descending[k] = (i + k) % 2 == 0;
+                values.add(gen.value(3));
+            }
+            byte[] key = KeyEncoder.encodeCompound(values, descending);
+            byte[] suffix = KeyEncoder.encode(gen.value(1));
+            byte[] entry = Arrays.copyOf(key, key.length + suffix.length);
+            System.arraycopy(suffix, 0, entry, key.length, suffix.length);
+            int at = 0;
+            for (int k = 0; k < n; k++) {
+                int start = at;
+                at = KeyEncoder.skip(entry, at, descending[k]);
+                byte[] component = KeyEncoder.encode(values.get(k), descending[k]);
+                int kk = k;
+                assertArrayEquals(component, Arrays.copyOfRange(entry, start, at), () -> "component " + kk + " of " + values);
+            }
+            assertEquals(key.length, at);
+            assertEquals(entry.length, KeyEncoder.skip(entry, at, false));
+        }
+    }
+
+    @Test
     void equalNumbersOfEveryTypeEncodeIdentically() {
         byte[] one = KeyEncoder.encode(new BsonInt32(1));
         assertArrayEquals(one, KeyEncoder.encode(new BsonInt64(1)));

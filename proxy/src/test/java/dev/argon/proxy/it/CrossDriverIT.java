@@ -39,4 +39,19 @@ class CrossDriverIT extends ArgonTestBase {
         String out = ExternalClient.run(List.of("/usr/bin/python3", "smoke.py", uri(), "xpy"));
         ExternalClient.assertOk(out, "pymongo");
     }
+
+    @Test
+    void mongoshExplainShowsTheIndexScan() throws Exception {
+        ExternalClient.require(ExternalClient.mongoshPresent(), "mongosh (npm package mongosh)");
+        String out = ExternalClient.run(List.of(ExternalClient.NODE_MODULES.resolve(".bin/mongosh").toString(), "--quiet", "--norc",
+                uri() + "xexplainsh", "--file", "explain.mongosh.js"));
+        ExternalClient.assertOk(out, "mongosh-explain");
+    }
+
+    @Test
+    void pymongoExplainShowsTheIndexScan() throws Exception {
+        ExternalClient.require(ExternalClient.pymongoPresent(), "pymongo (Debian package python3-pymongo)");
+        String out = ExternalClient.run(List.of("/usr/bin/python3", "explain.py", uri(), "xexplainpy"));
+        ExternalClient.assertOk(out, "pymongo-explain");
+    }
 }

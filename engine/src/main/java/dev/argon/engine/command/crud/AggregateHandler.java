@@ -29,6 +29,9 @@ public final class AggregateHandler implements CommandHandler {
         if (!ctx.command().isDocument("cursor") && !ctx.bool("explain", false)) {
             throw ArgonException.failedToParse("The 'cursor' option is required, except for aggregate with the explain argument");
         }
+        if (ctx.bool("explain", false)) {
+            return ExplainHandler.explain(ctx, "queryPlanner");
+        }
         List<BsonDocument> stages = new ArrayList<>();
         for (BsonValue v : pipelineValue.asArray()) {
             if (!v.isDocument()) {
@@ -38,6 +41,10 @@ public final class AggregateHandler implements CommandHandler {
         }
         DataView view = ctx.readView();
         String db = ctx.db();
+        BsonDocument pushed = leadingMatch(stages);
+        if (pushed != null && !stages.get(0).getDocument("$match").containsKey("$expr")) {
+            stages = stages.subList(1, stages.size()); // the plan applies the same filter
+        }
         Pipeline pipeline = Pipeline.compile(stages, name -> {
             List<BsonDocument> docs = new ArrayList<>();
             try (QueryPlan.Result r = QueryPlan.matching(view, view.collection(db, name), null)) {
@@ -49,7 +56,7 @@ public final class AggregateHandler implements CommandHandler {
         QueryPlan.Result input;
         if (target != null && target.isString()) {
             collName = target.asString().getValue();
-            input = QueryPlan.matching(view, view.collection(db, collName), null);
+            input = QueryPlan.find(view, view.collection(db, collName), query(ctx, pushed));
         } else if (target != null && target.isNumber() && target.asNumber().intValue() == 1) {
             collName = "$cmd.aggregate";
             input = QueryPlan.empty();
@@ -66,5 +73,27 @@ public final class AggregateHandler implements CommandHandler {
         BsonDocument cursor = ctx.document("cursor");
         long batchSize = cursor == null ? -1 : (cursor.containsKey("batchSize") ? cursor.get("batchSize").asNumber().longValue() : -1);
         return ctx.engine().cursors().firstBatch(db + "." + collName, out, input, batchSize, false, ctx.sessionId());
+    }
+
+    /**
+     * The filter of a leading {@code $match}, which the query plan applies (so an index can serve it), or null.
+     * {@code $expr} stays in the pipeline too: the plan ignores it for bounds, and the pipeline's own variables
+     * ({@code let}, {@code $$NOW}) are evaluated there.
+     */
+    public static BsonDocument leadingMatch(List<BsonDocument> stages) {
+        if (stages.isEmpty() || stages.get(0).size() != 1 || !stages.get(0).isDocument("$match")) {
+            return null;
+        }
+        BsonDocument filter = stages.get(0).getDocument("$match");
+        if (filter.containsKey("$expr")) {
+            filter = filter.clone();
+            filter.remove("$expr");
+        }
+        return filter;
+    }
+
+    /** The query an aggregate's leading stages hand to the planner (also what {@code explain} plans). */
+    public static QueryPlan.Query query(CommandContext ctx, BsonDocument pushed) {
+        return new QueryPlan.Query(pushed, null, 0, 0, null, null, ctx.command().get("hint"));
     }
 }

@@ -13,16 +13,20 @@ public final class CountHandler implements CommandHandler {
     public BsonDocument handle(CommandContext ctx) {
         String coll = ctx.collectionName();
         DataView view = ctx.readView().forReplies();
-        long skip = Math.max(0, ctx.number("skip", 0));
-        long limit = Math.abs(ctx.number("limit", 0));
         long n = 0;
-        try (QueryPlan.Result r = QueryPlan.find(view, view.collection(ctx.db(), coll), ctx.document("query"), null, skip, limit, null,
-                ctx.document("let"))) {
+        try (QueryPlan.Result r = QueryPlan.find(view, view.collection(ctx.db(), coll), query(ctx))) {
             while (r.hasNext()) {
                 r.next();
                 n++;
             }
         }
         return new BsonDocument("n", new BsonInt32((int) Math.min(Integer.MAX_VALUE, n)));
+    }
+
+    /** The query part of a count command (also what {@code explain} plans). */
+    public static QueryPlan.Query query(CommandContext ctx) {
+        long skip = Math.max(0, ctx.number("skip", 0));
+        long limit = Math.abs(ctx.number("limit", 0));
+        return new QueryPlan.Query(ctx.document("query"), null, skip, limit, null, ctx.document("let"), ctx.command().get("hint"));
     }
 }

@@ -58,7 +58,7 @@ public final class DeleteHandler implements CommandHandler {
                     int removed = 0;
                     if (limit == 0) {
                         // Deletes as it scans a fixed state of the session: memory stays flat however many match.
-                        try (QueryPlan.Result r = QueryPlan.find(s.frozen(), c, q, null, 0, 0, null, ctx.document("let"))) {
+                        try (QueryPlan.Result r = QueryPlan.find(s.frozen(), c, new QueryPlan.Query(q, null, 0, 0, null, ctx.document("let"), st.get("hint")))) {
                             while (r.hasNext()) {
                                 s.delete(c, r.next());
                                 removed++;
@@ -66,7 +66,7 @@ public final class DeleteHandler implements CommandHandler {
                         }
                     } else {
                         BsonDocument target;
-                        try (QueryPlan.Result r = QueryPlan.find(s, c, q, null, 0, limit, null, ctx.document("let"))) {
+                        try (QueryPlan.Result r = QueryPlan.find(s, c, new QueryPlan.Query(q, null, 0, limit, null, ctx.document("let"), st.get("hint")))) {
                             target = r.hasNext() ? r.next() : null;
                         }
                         if (target != null) {

@@ -28,7 +28,7 @@ public final class DistinctHandler implements CommandHandler {
         }
         DataView view = ctx.readView().forReplies();
         TreeSet<BsonValue> values = new TreeSet<>(BsonOrder.COMPARATOR);
-        try (QueryPlan.Result r = QueryPlan.find(view, view.collection(ctx.db(), coll), ctx.document("query"), null, 0, 0, null)) {
+        try (QueryPlan.Result r = QueryPlan.find(view, view.collection(ctx.db(), coll), query(ctx))) {
             while (r.hasNext()) {
                 for (BsonValue v : DocPath.values(r.next(), key.asString().getValue())) {
                     if (v.isArray()) {
@@ -41,5 +41,10 @@ public final class DistinctHandler implements CommandHandler {
         }
         List<BsonValue> list = new ArrayList<>(values);
         return new BsonDocument("values", new BsonArray(list));
+    }
+
+    /** The query part of a distinct command (also what {@code explain} plans). */
+    public static QueryPlan.Query query(CommandContext ctx) {
+        return new QueryPlan.Query(ctx.document("query"), null, 0, 0, null, null, ctx.command().get("hint"));
     }
 }

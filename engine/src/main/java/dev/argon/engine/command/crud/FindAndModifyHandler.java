@@ -61,7 +61,8 @@ public final class FindAndModifyHandler implements CommandHandler {
             if (remove) {
                 BsonDocument target = null;
                 if (c != null) {
-                    try (QueryPlan.Result r = QueryPlan.find(s, c, query, sort, 0, 1, null, ctx.document("let"))) {
+                    try (QueryPlan.Result r = QueryPlan.find(s, c, new QueryPlan.Query(query, sort, 0, 1, null, ctx.document("let"),
+                            ctx.command().get("hint")))) {
                         target = r.hasNext() ? r.next() : null;
                     }
                 }
@@ -78,7 +79,8 @@ public final class FindAndModifyHandler implements CommandHandler {
                 if (c == null) {
                     lastError.append("n", new BsonInt32(0)).append("updatedExisting", BsonBoolean.FALSE);
                 } else {
-                    Updater.Outcome o = Updater.apply(s, c, query, sort, spec, false, upsert, ctx.document("let"));
+                    Updater.Outcome o = Updater.apply(s, c, query, sort, spec, false, upsert, ctx.document("let"),
+                            ctx.command().get("hint"));
                     if (o.upsertedId() != null) {
                         lastError.append("n", new BsonInt32(1)).append("updatedExisting", BsonBoolean.FALSE)
                                 .append("upserted", o.upsertedId());

@@ -8,32 +8,38 @@ import dev.argon.engine.store.CollectionInfo;
 import dev.argon.engine.store.DataView;
 import org.bson.BsonDocument;
 
-/** {@code find}: filter, projection, sort, skip, limit, batchSize, singleBatch; results through a cursor. */
+/** {@code find}: filter, projection, sort, skip, limit, hint, batchSize, singleBatch; results through a cursor. */
 public final class FindHandler implements CommandHandler {
     @Override
     public BsonDocument handle(CommandContext ctx) {
         String coll = ctx.collectionName();
-        BsonDocument filter = ctx.document("filter");
-        long skip = ctx.number("skip", 0);
-        long limit = ctx.number("limit", 0);
+        QueryPlan.Query q = query(ctx);
+        long limit = q.limit();
         long batchSize = ctx.number("batchSize", -1);
-        if (skip < 0) {
-            throw ArgonException.badValue("skip value must be non-negative, but received: " + skip);
-        }
-        if (limit < 0) {
-            throw ArgonException.badValue("limit value must be non-negative, but received: " + limit);
-        }
         if (ctx.command().containsKey("batchSize") && batchSize < 0) {
             throw ArgonException.badValue("batchSize value must be non-negative, but received: " + batchSize);
         }
         boolean singleBatch = ctx.bool("singleBatch", false);
         DataView view = ctx.readView().forReplies();
         CollectionInfo c = view.collection(ctx.db(), coll);
-        QueryPlan.Result r = QueryPlan.find(view, c, filter, ctx.document("sort"), skip, limit, ctx.document("projection"),
-                ctx.document("let"));
+        QueryPlan.Result r = QueryPlan.find(view, c, q);
         if (limit > 0 && (batchSize < 0 || batchSize > limit)) {
             batchSize = limit;
         }
         return ctx.engine().cursors().firstBatch(ctx.db() + "." + coll, r, r, batchSize, singleBatch, ctx.sessionId());
+    }
+
+    /** The query a find command asks for, validated (also what {@code explain} plans). */
+    public static QueryPlan.Query query(CommandContext ctx) {
+        long skip = ctx.number("skip", 0);
+        long limit = ctx.number("limit", 0);
+        if (skip < 0) {
+            throw ArgonException.badValue("skip value must be non-negative, but received: " + skip);
+        }
+        if (limit < 0) {
+            throw ArgonException.badValue("limit value must be non-negative, but received: " + limit);
+        }
+        return new QueryPlan.Query(ctx.document("filter"), ctx.document("sort"), skip, limit, ctx.document("projection"),
+                ctx.document("let"), ctx.command().get("hint"));
     }
 }

@@ -77,7 +77,8 @@ public final class UpdateHandler implements CommandHandler {
                         }
                         c = s.collectionForWrite(ctx.db(), coll);
                     }
-                    Updater.Outcome o = Updater.apply(s, c, st.isDocument("q") ? st.getDocument("q") : null, null, spec, multi, upsert, ctx.document("let"));
+                    Updater.Outcome o = Updater.apply(s, c, st.isDocument("q") ? st.getDocument("q") : null, null, spec, multi, upsert, ctx.document("let"),
+                            st.get("hint"));
                     n += o.matched();
                     modified += o.modified();
                     if (o.upsertedId() != null) {

@@ -24,7 +24,7 @@ final class Updater {
     private Updater() {}
 
     static Outcome apply(WriteSession s, CollectionInfo c, BsonDocument filter, BsonDocument sort, UpdateSpec spec,
-                         boolean multi, boolean upsert, BsonDocument let) {
+                         boolean multi, boolean upsert, BsonDocument let, BsonValue hint) {
         BsonDocument q = filter == null ? new BsonDocument() : filter;
         Matcher matcher = Matcher.compile(q, let);
         int matched = 0;
@@ -35,7 +35,7 @@ final class Updater {
         // with the number of documents (the session stages chunks) and no document is met twice. A single update
         // reads its one target through the session and closes the scan before writing.
         DataView source = multi ? s.frozen() : s;
-        try (QueryPlan.Result r = QueryPlan.find(source, c, q, sort, 0, multi ? 0 : 1, null, let)) {
+        try (QueryPlan.Result r = QueryPlan.find(source, c, new QueryPlan.Query(q, sort, 0, multi ? 0 : 1, null, let, hint))) {
             BsonDocument single = null;
             if (!multi) {
                 single = r.hasNext() ? r.next() : null;

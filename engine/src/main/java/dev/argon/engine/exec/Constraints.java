@@ -1,0 +1,161 @@
+package dev.argon.engine.exec;
+
+import dev.argon.engine.bson.BsonOrder;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import org.bson.BsonDocument;
+import org.bson.BsonValue;
+
+/**
+ * What a filter says about single fields that an index can bound: equalities and {@code $in} lists (points),
+ * and {@code $gt/$gte/$lt/$lte} (a range). Read from the filter's top level and from {@code $and}; everything
+ * else ({@code $or}, {@code $expr}, {@code $ne}, regexes, ...) is left out, which only widens the bounds, never
+ * narrows them: every document the filter matches satisfies each constraint here. Values that could match a
+ * missing field or a whole array ({@code null}, arrays, documents, regexes, MinKey/MaxKey) give no constraint,
+ * so an index that skips documents (sparse, partial) or indexes array elements cannot miss a match.
+ * Immutable once built.
+ */
+final class Constraints {
+    /** One field's constraint: points, or a range (either end may be open), with a filter's own values. */
+    static final class Field {
+        List<BsonValue> points;
+        BsonValue lower;
+        boolean lowerInclusive;
+        BsonValue upper;
+        boolean upperInclusive;
+
+        boolean isPoints() {
+            return points != null;
+        }
+    }
+
+    private final Map<String, Field> fields = new LinkedHashMap<>();
+
+    private Constraints() {}
+
+    static Constraints of(BsonDocument filter) {
+        Constraints c = new Constraints();
+        if (filter != null) {
+            c.add(filter);
+        }
+        return c;
+    }
+
+    Field get(String path) {
+        return fields.get(path);
+    }
+
+    boolean isEmpty() {
+        return fields.isEmpty();
+    }
+
+    private void add(BsonDocument filter) {
+        for (Map.Entry<String, BsonValue> e : filter.entrySet()) {
+            String k = e.getKey();
+            BsonValue v = e.getValue();
+            if (k.equals("$and") && v.isArray()) {
+                for (BsonValue clause : v.asArray()) {
+                    if (clause.isDocument()) {
+                        add(clause.asDocument());
+                    }
+                }
+            } else if (!k.startsWith("$") && plainPath(k)) {
+                field(k, v);
+            }
+        }
+    }
+
+    private void field(String path, BsonValue v) {
+        if (v.isDocument() && !v.asDocument().isEmpty() && v.asDocument().getFirstKey().startsWith("$")) {
+            for (Map.Entry<String, BsonValue> op : v.asDocument().entrySet()) {
+                BsonValue x = op.getValue();
+                switch (op.getKey()) {
+                    case "$eq" -> {
+                        if (indexable(x)) {
+                            points(path, List.of(x));
+                        }
+                    }
+                    case "$in" -> {
+                        if (x.isArray() && !x.asArray().isEmpty() && x.asArray().stream().allMatch(Constraints::indexable)) {
+                            points(path, x.asArray().getValues());
+                        }
+                    }
+                    case "$gt", "$gte" -> {
+                        if (indexable(x)) {
+                            lower(path, x, op.getKey().equals("$gte"));
+                        }
+                    }
+                    case "$lt", "$lte" -> {
+                        if (indexable(x)) {
+                            upper(path, x, op.getKey().equals("$lte"));
+                        }
+                    }
+                    default -> {
+                        // not a bound ($ne, $exists, $elemMatch, $regex, $options, ...)
+                    }
+                }
+            }
+        } else if (indexable(v)) {
+            points(path, List.of(v));
+        }
+    }
+
+    private void points(String path, List<BsonValue> values) {
+        Field f = fields.computeIfAbsent(path, p -> new Field());
+        if (f.points != null && f.points.size() <= values.size()) {
+            return; // keep the smaller set: both must hold, either alone is a superset
+        }
+        TreeSet<BsonValue> sorted = new TreeSet<>(BsonOrder.COMPARATOR);
+        sorted.addAll(values);
+        f.points = new ArrayList<>(sorted);
+        f.lower = null;
+        f.upper = null;
+    }
+
+    private void lower(String path, BsonValue x, boolean inclusive) {
+        Field f = fields.computeIfAbsent(path, p -> new Field());
+        if (f.points != null) {
+            return;
+        }
+        if (f.lower == null || (BsonOrder.typeRank(f.lower) == BsonOrder.typeRank(x) && BsonOrder.compare(x, f.lower) > 0)) {
+            f.lower = x;
+            f.lowerInclusive = inclusive;
+        } else if (BsonOrder.compare(x, f.lower) == 0) {
+            f.lowerInclusive &= inclusive;
+        }
+    }
+
+    private void upper(String path, BsonValue x, boolean inclusive) {
+        Field f = fields.computeIfAbsent(path, p -> new Field());
+        if (f.points != null) {
+            return;
+        }
+        if (f.upper == null || (BsonOrder.typeRank(f.upper) == BsonOrder.typeRank(x) && BsonOrder.compare(x, f.upper) < 0)) {
+            f.upper = x;
+            f.upperInclusive = inclusive;
+        } else if (BsonOrder.compare(x, f.upper) == 0) {
+            f.upperInclusive &= inclusive;
+        }
+    }
+
+    /** A value an index entry holds as itself for every document the predicate matches. */
+    static boolean indexable(BsonValue v) {
+        return switch (v.getBsonType()) {
+            case NULL, UNDEFINED, ARRAY, DOCUMENT, REGULAR_EXPRESSION, MIN_KEY, MAX_KEY -> false;
+            default -> true;
+        };
+    }
+
+    /** A dotted path without numeric components (those address array positions, which index keys do not). */
+    static boolean plainPath(String path) {
+        for (String part : path.split("\\.", -1)) {
+            if (part.isEmpty() || part.chars().allMatch(Character::isDigit)) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,36 @@
+package dev.argon.engine.exec;
+
+import org.bson.BsonValue;
+
+/** A way to produce a query's candidate documents, chosen by the {@link Planner}. Immutable. */
+sealed interface Plan {
+    /** Whether documents come in the order the query's sort asks for, so no blocking sort is needed. */
+    boolean servesSort();
+
+    /** A point read: the filter is an equality on {@code _id}. */
+    record IdHack(BsonValue id) implements Plan {
+        @Override
+        public boolean servesSort() {
+            return true;
+        }
+    }
+
+    /**
+     * Every document in {@code _id} order (documents are stored by {@code _id}, so this is also the {@code _id}
+     * index), from and to the range's ends when there is one; {@code backward} for {@code $natural: -1}.
+     * {@code idIndex}: shown as an IXSCAN of {@code _id_} (hinted, or bounded by an {@code _id} range).
+     */
+    record CollScan(IdRange range, boolean backward, boolean idIndex, boolean servesSort) implements Plan {}
+
+    /** An index scan over bounds; {@code multikey} as the view sees the index. */
+    record IxScan(IndexBounds bounds, boolean multikey, boolean servesSort) implements Plan {
+        /** A multikey document may appear under several keys, and one with a two-sided range be missed. */
+        boolean withMarkers() {
+            return multikey && bounds.twoSided;
+        }
+
+        boolean dedupe() {
+            return multikey || bounds.intervals.size() > 1;
+        }
+    }
+}

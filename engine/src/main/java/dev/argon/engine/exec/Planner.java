@@ -1,0 +1,205 @@
+package dev.argon.engine.exec;
+
+import dev.argon.engine.ArgonException;
+import dev.argon.engine.store.CollectionInfo;
+import dev.argon.engine.store.DataView;
+import dev.argon.engine.store.IndexInfo;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import org.bson.BsonDocument;
+import org.bson.BsonInt32;
+import org.bson.BsonValue;
+
+/**
+ * Chooses how a query reads its collection. Candidates: a point read when the filter pins {@code _id}; for
+ * every readable index (not hidden, plain ascending/descending keys, built with multikey markers) the bounds the
+ * filter gives it, or no bounds when it only serves the sort; otherwise a collection scan. A sparse index is a
+ * candidate only with a bound (the bounds never match a missing field), a partial one only when the filter
+ * contains every clause of its {@code partialFilterExpression}.
+ *
+ * <p>Cost model (documented in ARCHITECTURE.md, "Planner"): the plan with the highest score wins — 4 per leading
+ * index field pinned to points, 2 for a range after them, 1 when the index order serves the sort; ties go to
+ * fewer intervals, then fewer key fields, then the older index. A hint replaces the choice. Stateless.
+ */
+final class Planner {
+    private Planner() {}
+
+    /** The winning plan and the other candidates, for {@code explain}'s {@code rejectedPlans}. */
+    record Choice(Plan winner, List<Plan> rejected) {}
+
+    static Choice choose(DataView view, CollectionInfo c, BsonDocument filter, BsonDocument sort, BsonValue hint) {
+        Constraints cons = Constraints.of(filter);
+        if (hint != null && !isEmptyHint(hint)) {
+            return new Choice(hinted(view, c, cons, sort, hint), List.of());
+        }
+        BsonValue id = QueryPlan.pinnedId(filter);
+        if (id != null) {
+            return new Choice(new Plan.IdHack(id), List.of());
+        }
+        List<Plan.IxScan> candidates = new ArrayList<>();
+        for (IndexInfo index : c.indexes()) {
+            if (!IndexBounds.readable(index)) {
+                continue;
+            }
+            IndexBounds b = IndexBounds.of(index, cons);
+            if (b == null) {
+                if (sort == null || sort.isEmpty() || index.sparse() || index.partialFilter() != null) {
+                    continue;
+                }
+                b = IndexBounds.full(index);
+            } else if (index.partialFilter() != null && !implies(filter, index.partialFilter())) {
+                continue;
+            }
+            boolean multikey = IndexScan.multikey(view, c, index);
+            boolean serves = servesSort(b, cons, sort, multikey);
+            if (b.pointFields == 0 && !b.range && !serves) {
+                continue;
+            }
+            candidates.add(new Plan.IxScan(b, multikey, serves));
+        }
+        if (candidates.isEmpty()) {
+            IdRange range = IdRange.of(filter);
+            return new Choice(new Plan.CollScan(range, false, range != null, naturalSort(sort)), List.of());
+        }
+        candidates.sort(Comparator.comparingInt(Planner::score).reversed()
+                .thenComparingInt(p -> p.bounds().intervals.size())
+                .thenComparingInt(p -> p.bounds().fields.size()));
+        return new Choice(candidates.get(0), List.copyOf(candidates.subList(1, candidates.size())));
+    }
+
+    static int score(Plan.IxScan p) {
+        return 4 * p.bounds().pointFields + (p.bounds().range ? 2 : 0) + (p.servesSort() ? 1 : 0);
+    }
+
+    private static boolean isEmptyHint(BsonValue hint) {
+        return (hint.isString() && hint.asString().getValue().isEmpty()) || (hint.isDocument() && hint.asDocument().isEmpty());
+    }
+
+    private static Plan hinted(DataView view, CollectionInfo c, Constraints cons, BsonDocument sort, BsonValue hint) {
+        if (hint.isDocument() && hint.asDocument().containsKey("$natural")) {
+            BsonValue d = hint.asDocument().get("$natural");
+            boolean backward = d.isNumber() && d.asNumber().doubleValue() < 0;
+            return new Plan.CollScan(null, backward, false, !backward && naturalSort(sort));
+        }
+        IndexInfo index = null;
+        boolean idIndex = false;
+        if (hint.isString()) {
+            String name = hint.asString().getValue();
+            idIndex = name.equals("_id_");
+            index = c.index(name);
+        } else if (hint.isDocument()) {
+            idIndex = hint.asDocument().equals(new BsonDocument("_id", new BsonInt32(1)));
+            for (IndexInfo i : c.indexes()) {
+                if (i.key().equals(hint.asDocument())) {
+                    index = i;
+                }
+            }
+        }
+        if (index == null && idIndex) {
+            return new Plan.CollScan(null, false, true, naturalSort(sort));
+        }
+        if (index == null) {
+            throw ArgonException.badValue("hint provided does not correspond to an existing index");
+        }
+        if (!IndexBounds.readable(index)) {
+            // Built before multikey markers (or hidden, or not a plain key): answered by a collection scan.
+            return new Plan.CollScan(null, false, false, naturalSort(sort));
+        }
+        IndexBounds b = IndexBounds.of(index, cons);
+        if (b == null) {
+            b = IndexBounds.full(index);
+        }
+        boolean multikey = IndexScan.multikey(view, c, index);
+        return new Plan.IxScan(b, multikey, servesSort(b, cons, sort, multikey));
+    }
+
+    /** Whether the sort is only {@code _id} ascending, the order of a collection scan. */
+    static boolean naturalSort(BsonDocument sort) {
+        if (sort == null || sort.isEmpty()) {
+            return true;
+        }
+        return sort.size() == 1 && sort.containsKey("_id") && sort.get("_id").isNumber() && sort.get("_id").asNumber().doubleValue() > 0;
+    }
+
+    /**
+     * Whether reading the bounds in key order yields the sort's order: the sort's fields, minus those the filter
+     * pins to one value, are the index's next fields in the same directions. Intervals are disjoint and read in
+     * order, so several points keep the order too. Never over a multikey index (an array sorts by its smallest or
+     * largest element, not by where the scan meets it).
+     */
+    static boolean servesSort(IndexBounds b, Constraints cons, BsonDocument sort, boolean multikey) {
+        if (sort == null || sort.isEmpty()) {
+            return true;
+        }
+        if (multikey) {
+            return false;
+        }
+        boolean[] pinned = new boolean[b.fields.size()];
+        for (int i = 0; i < b.pointFields; i++) {
+            Constraints.Field f = cons.get(b.fields.get(i));
+            pinned[i] = f != null && f.isPoints() && f.points.size() == 1;
+        }
+        int i = 0;
+        for (Map.Entry<String, BsonValue> e : sort.entrySet()) {
+            if (!e.getValue().isNumber()) {
+                return false;
+            }
+            boolean desc = e.getValue().asNumber().doubleValue() < 0;
+            int at = b.fields.indexOf(e.getKey());
+            if (at >= 0 && pinned[at]) {
+                continue;
+            }
+            while (i < b.fields.size() && pinned[i] && !b.fields.get(i).equals(e.getKey())) {
+                i++;
+            }
+            if (i >= b.fields.size() || !b.fields.get(i).equals(e.getKey()) || b.descending[i] != desc) {
+                return false;
+            }
+            i++;
+        }
+        return true;
+    }
+
+    /** Whether every clause of a partial index's filter appears as it is in the query's (top level or {@code $and}). */
+    static boolean implies(BsonDocument filter, BsonDocument partial) {
+        if (filter == null) {
+            return false;
+        }
+        List<BsonDocument> clauses = new ArrayList<>();
+        collect(filter, clauses);
+        for (Map.Entry<String, BsonValue> e : partial.entrySet()) {
+            List<BsonDocument> wanted = new ArrayList<>();
+            if (e.getKey().equals("$and") && e.getValue().isArray()) {
+                for (BsonValue v : e.getValue().asArray()) {
+                    if (v.isDocument()) {
+                        collect(v.asDocument(), wanted);
+                    }
+                }
+            } else {
+                wanted.add(new BsonDocument(e.getKey(), e.getValue()));
+            }
+            for (BsonDocument w : wanted) {
+                if (!clauses.contains(w)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private static void collect(BsonDocument filter, List<BsonDocument> out) {
+        for (Map.Entry<String, BsonValue> e : filter.entrySet()) {
+            if (e.getKey().equals("$and") && e.getValue().isArray()) {
+                for (BsonValue v : e.getValue().asArray()) {
+                    if (v.isDocument()) {
+                        collect(v.asDocument(), out);
+                    }
+                }
+            } else {
+                out.add(new BsonDocument(e.getKey(), e.getValue()));
+            }
+        }
+    }
+}

@@ -1,0 +1,385 @@
+package dev.argon.proxy.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.mongodb.ExplainVerbosity;
+import com.mongodb.MongoCommandException;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.IndexOptions;
+import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.Sorts;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.bson.BsonDocument;
+import org.bson.Document;
+import org.bson.conversions.Bson;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The query planner through the Java driver: results with an index are the same as with a collection scan
+ * ({@code hint: {$natural: 1}}), and {@code explain} shows the plan and what it examined.
+ */
+class QueryPlannerIT extends ArgonTestBase {
+
+    private Document admin(String json) {
+        return db("admin").runCommand(doc(json));
+    }
+
+    private static Document explain(MongoCollection<Document> c, Bson filter) {
+        return c.find(filter).explain(ExplainVerbosity.EXECUTION_STATS);
+    }
+
+    private static Document winning(Document explain) {
+        return explain.get("queryPlanner", Document.class).get("winningPlan", Document.class);
+    }
+
+    private static Document stats(Document explain) {
+        return explain.get("executionStats", Document.class);
+    }
+
+    /** The first stage with that name in a plan tree, or null. */
+    private static Document stage(Document tree, String name) {
+        for (Document s = tree; s != null; s = s.get("inputStage", Document.class)) {
+            if (name.equals(s.getString("stage"))) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    private static long number(Document d, String field) {
+        return ((Number) d.get(field)).longValue();
+    }
+
+    private static MongoCollection<Document> labelled(MongoCollection<Document> c, int n) {
+        List<Document> docs = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            docs.add(new Document("_id", i).append("label", "l" + (i % (n / 10))).append("split", i % 3 == 0 ? "test" : "train")
+                    .append("score", (i * 7919 % n) / (double) n));
+            if (docs.size() == 1000) {
+                c.insertMany(docs);
+                docs.clear();
+            }
+        }
+        if (!docs.isEmpty()) {
+            c.insertMany(docs);
+        }
+        return c;
+    }
+
+    @Test
+    void equalityThroughAnIndexExaminesOnlyItsMatches() {
+        MongoCollection<Document> c = labelled(db("plan").getCollection("eq"), 10_000);
+        c.createIndex(Indexes.ascending("label"));
+        Bson q = Filters.eq("label", "l7");
+        List<Document> indexed = c.find(q).into(new ArrayList<>());
+        assertEquals(10, indexed.size());
+        assertEquals(c.find(q).hint(new Document("$natural", 1)).into(new ArrayList<>()), indexed);
+
+        Document e = explain(c, q);
+        Document ixscan = stage(winning(e), "IXSCAN");
+        assertEquals("label_1", ixscan.getString("indexName"));
+        assertEquals(new Document("label", 1), ixscan.get("keyPattern"));
+        assertFalse(ixscan.getBoolean("isMultiKey"));
+        assertEquals("forward", ixscan.getString("direction"));
+        assertEquals(List.of("[\"l7\", \"l7\"]"), ixscan.get("indexBounds", Document.class).getList("label", String.class));
+        assertEquals("FETCH", winning(e).getString("stage"));
+        assertEquals(10, number(stats(e), "nReturned"));
+        assertEquals(10, number(stats(e), "totalKeysExamined"));
+        assertEquals(10, number(stats(e), "totalDocsExamined"));
+        assertEquals("plan.eq", e.get("queryPlanner", Document.class).getString("namespace"));
+        assertTrue(e.containsKey("serverInfo") && e.containsKey("command"));
+
+        Document natural = c.find(q).hint(new Document("$natural", 1)).explain(ExplainVerbosity.EXECUTION_STATS);
+        assertEquals("COLLSCAN", winning(natural).getString("stage"));
+        assertEquals(10_000, number(stats(natural), "totalDocsExamined"));
+
+        assertEquals(10, c.countDocuments(q));
+        assertEquals(List.of("test", "train"), c.distinct("split", q, String.class).into(new ArrayList<>()));
+    }
+
+    @Test
+    void compoundPrefixRangeAndServedSort() {
+        MongoCollection<Document> c = labelled(db("plan").getCollection("compound"), 5_000);
+        c.createIndex(Indexes.compoundIndex(Indexes.ascending("split"), Indexes.descending("score")));
+        Bson q = Filters.and(Filters.eq("split", "train"), Filters.gte("score", 0.25), Filters.lt("score", 0.5));
+        List<Document> expected = c.find(q).hint(new Document("$natural", 1)).sort(Sorts.descending("score")).into(new ArrayList<>());
+        assertFalse(expected.isEmpty());
+        assertEquals(expected, c.find(q).sort(Sorts.descending("score")).into(new ArrayList<>()));
+
+        Document e = c.find(q).sort(Sorts.descending("score")).limit(20).explain(ExplainVerbosity.EXECUTION_STATS);
+        assertNull(stage(winning(e), "SORT"), "the index order serves the sort: " + winning(e).toJson());
+        Document ixscan = stage(winning(e), "IXSCAN");
+        assertEquals("split_1_score_-1", ixscan.getString("indexName"));
+        assertEquals(List.of("(0.5, 0.25]"), ixscan.get("indexBounds", Document.class).getList("score", String.class));
+        assertEquals(20, number(stats(e), "nReturned"));
+        assertTrue(number(stats(e), "totalKeysExamined") <= 20, e.toJson());
+        assertEquals(expected.subList(0, 20), c.find(q).sort(Sorts.descending("score")).limit(20).into(new ArrayList<>()));
+
+        // Ascending score is the reverse of the index order: a blocking sort, with the same answer.
+        Document asc = c.find(q).sort(Sorts.ascending("score")).explain(ExplainVerbosity.QUERY_PLANNER);
+        assertTrue(stage(winning(asc), "SORT") != null, winning(asc).toJson());
+        List<Document> reversed = new ArrayList<>(expected);
+        java.util.Collections.reverse(reversed);
+        List<Double> scores = c.find(q).sort(Sorts.ascending("score")).map(d -> d.getDouble("score")).into(new ArrayList<>());
+        assertEquals(reversed.stream().map(d -> d.getDouble("score")).toList(), scores);
+
+        // $in on the prefix: one interval per value, deduplicated, same documents.
+        Bson in = Filters.and(Filters.in("split", "train", "test", "train"), Filters.gt("score", 0.9));
+        assertEquals(c.find(in).hint(new Document("$natural", 1)).into(new ArrayList<>()),
+                c.find(in).sort(Sorts.ascending("_id")).into(new ArrayList<>()));
+        assertEquals("IXSCAN", stage(winning(explain(c, in)), "IXSCAN").getString("stage"));
+    }
+
+    @Test
+    void multikeyRangesFindDocumentsWhoseElementsSatisfyEachEnd() {
+        MongoCollection<Document> c = db("plan").getCollection("multi");
+        c.createIndex(Indexes.ascending("a"));
+        c.insertMany(List.of(doc("{_id: 1, a: 5}"), doc("{_id: 2, a: 50}")));
+        Bson range = Filters.and(Filters.gt("a", 3), Filters.lt("a", 6));
+        assertFalse(stage(winning(explain(c, range)), "IXSCAN").getBoolean("isMultiKey"));
+        // Neither element lies in (3, 6), yet the document matches: 10 > 3 and 1 < 6.
+        c.insertOne(doc("{_id: 3, a: [1, 10]}"));
+        c.insertOne(doc("{_id: 4, a: [4, 5]}"));
+        Document e = explain(c, range);
+        assertTrue(stage(winning(e), "IXSCAN").getBoolean("isMultiKey"));
+        assertEquals(List.of(1, 3, 4), c.find(range).map(d -> d.getInteger("_id")).into(new ArrayList<>()).stream().sorted().toList());
+        assertEquals(3, number(stats(e), "nReturned"));
+        // Equality on an element; a document with two matching elements comes once.
+        assertEquals(List.of(1, 4), c.find(Filters.in("a", 4, 5)).map(d -> d.getInteger("_id")).into(new ArrayList<>()).stream()
+                .sorted().toList());
+        assertEquals(2, c.countDocuments(Filters.in("a", 4, 5)));
+        // A sort over a multikey index cannot come from the index order.
+        Document sorted = c.find(range).sort(Sorts.ascending("a")).explain(ExplainVerbosity.QUERY_PLANNER);
+        assertTrue(stage(winning(sorted), "SORT") != null);
+        assertEquals(List.of(3, 4, 1), c.find(range).sort(Sorts.ascending("a")).map(d -> d.getInteger("_id")).into(new ArrayList<>()));
+    }
+
+    @Test
+    void sparseAndPartialIndexesAreUsedOnlyWhenTheyCannotMiss() {
+        MongoCollection<Document> c = db("plan").getCollection("sparse");
+        c.createIndex(Indexes.ascending("s"), new IndexOptions().sparse(true));
+        c.createIndex(Indexes.ascending("p"), new IndexOptions().partialFilterExpression(doc("{k: true}")));
+        c.insertMany(List.of(doc("{_id: 1, s: 1, p: 1, k: true}"), doc("{_id: 2, p: 1, k: false}"), doc("{_id: 3}")));
+        // {s: null} matches documents without s, which the sparse index does not hold.
+        assertEquals(List.of(2, 3), c.find(Filters.eq("s", null)).map(d -> d.getInteger("_id")).into(new ArrayList<>()));
+        assertEquals("COLLSCAN", winning(explain(c, Filters.eq("s", null))).getString("stage"));
+        assertEquals("s_1", stage(winning(explain(c, Filters.eq("s", 1))), "IXSCAN").getString("indexName"));
+        // p: 1 without k: true would miss _id 2.
+        assertEquals(List.of(1, 2), c.find(Filters.eq("p", 1)).map(d -> d.getInteger("_id")).into(new ArrayList<>()));
+        assertEquals("COLLSCAN", winning(explain(c, Filters.eq("p", 1))).getString("stage"));
+        Bson implied = Filters.and(Filters.eq("p", 1), Filters.eq("k", true));
+        assertEquals("p_1", stage(winning(explain(c, implied)), "IXSCAN").getString("indexName"));
+        assertEquals(List.of(1), c.find(implied).map(d -> d.getInteger("_id")).into(new ArrayList<>()));
+        // A sort alone never picks a sparse index (it would drop documents without the field).
+        Document sortOnly = c.find().sort(Sorts.ascending("s")).explain(ExplainVerbosity.QUERY_PLANNER);
+        assertEquals(null, stage(winning(sortOnly), "IXSCAN"));
+        assertEquals(3, c.find().sort(Sorts.ascending("s")).into(new ArrayList<>()).size());
+    }
+
+    @Test
+    void hintsForceAPlanAndUnknownOnesAreRefused() {
+        MongoCollection<Document> c = labelled(db("plan").getCollection("hint"), 1_000);
+        c.createIndex(Indexes.ascending("label"));
+        c.createIndex(Indexes.ascending("split"));
+        Bson q = Filters.and(Filters.eq("label", "l3"), Filters.eq("split", "train"));
+        Document byName = c.find(q).hintString("split_1").explain(ExplainVerbosity.EXECUTION_STATS);
+        assertEquals("split_1", stage(winning(byName), "IXSCAN").getString("indexName"));
+        Document byKey = c.find(q).hint(Indexes.ascending("split")).explain(ExplainVerbosity.EXECUTION_STATS);
+        assertEquals("split_1", stage(winning(byKey), "IXSCAN").getString("indexName"));
+        assertTrue(number(stats(byKey), "totalDocsExamined") > number(stats(explain(c, q)), "totalDocsExamined"));
+        assertEquals(c.find(q).into(new ArrayList<>()), c.find(q).hintString("split_1").sort(Sorts.ascending("_id")).into(new ArrayList<>()));
+
+        List<Integer> backward = c.find(Filters.lt("_id", 5)).hint(new Document("$natural", -1)).map(d -> d.getInteger("_id"))
+                .into(new ArrayList<>());
+        assertEquals(List.of(4, 3, 2, 1, 0), backward);
+
+        MongoCommandException bad = assertThrows(MongoCommandException.class, () -> c.find(q).hintString("nope").first());
+        assertEquals(2, bad.getErrorCode());
+        assertEquals("BadValue", bad.getErrorCodeName());
+        assertTrue(bad.getErrorMessage().contains("hint provided does not correspond to an existing index"), bad.getErrorMessage());
+        MongoCommandException badKey = assertThrows(MongoCommandException.class,
+                () -> c.countDocuments(q, new com.mongodb.client.model.CountOptions().hint(Indexes.ascending("zzz"))));
+        assertEquals(2, badKey.getErrorCode());
+
+        // The planner picks the index with the most equality fields over a less selective one.
+        c.createIndex(Indexes.compoundIndex(Indexes.ascending("label"), Indexes.ascending("split")));
+        Document e = explain(c, q);
+        assertEquals("label_1_split_1", stage(winning(e), "IXSCAN").getString("indexName"));
+        assertEquals(2, e.get("queryPlanner", Document.class).getList("rejectedPlans", Document.class).size());
+    }
+
+    @Test
+    void explainCoversCountDistinctWritesAndAggregate() {
+        MongoCollection<Document> c = labelled(db("plan").getCollection("cmds"), 1_000);
+        c.createIndex(Indexes.ascending("label"));
+        for (String json : new String[] {
+            "{count: 'cmds', query: {label: 'l1'}}",
+            "{distinct: 'cmds', key: 'split', query: {label: 'l1'}}",
+            "{update: 'cmds', updates: [{q: {label: 'l1'}, u: {$set: {x: 1}}, multi: true}]}",
+            "{delete: 'cmds', deletes: [{q: {label: 'l1'}, limit: 0}]}",
+            "{findAndModify: 'cmds', query: {label: 'l1'}, update: {$set: {x: 1}}}",
+            "{aggregate: 'cmds', pipeline: [{$match: {label: 'l1'}}, {$group: {_id: '$split'}}], cursor: {}}"}) {
+            Document e = db("plan").runCommand(new Document("explain", doc(json)).append("verbosity", "executionStats"));
+            Document planner = e.containsKey("stages")
+                    ? e.getList("stages", Document.class).get(0).get("$cursor", Document.class).get("queryPlanner", Document.class)
+                    : e.get("queryPlanner", Document.class);
+            assertEquals("label_1", stage(planner.get("winningPlan", Document.class), "IXSCAN").getString("indexName"), json);
+            Document st = e.containsKey("stages")
+                    ? e.getList("stages", Document.class).get(0).get("$cursor", Document.class).get("executionStats", Document.class)
+                    : stats(e);
+            assertTrue(number(st, "totalDocsExamined") <= 100, json + " " + st.toJson());
+        }
+        // Explaining a write changes nothing.
+        assertEquals(0, c.countDocuments(Filters.exists("x")));
+        assertEquals(10, c.countDocuments(Filters.eq("label", "l1")));
+        // The aggregate itself runs through the index too, with the same answer.
+        assertEquals(2, c.aggregate(List.of(doc("{$match: {label: 'l1'}}"), doc("{$group: {_id: '$split'}}"))).into(new ArrayList<>()).size());
+        Document qp = db("plan").runCommand(doc("{explain: {find: 'cmds', filter: {label: 'l2'}}, verbosity: 'queryPlanner'}"));
+        assertFalse(qp.containsKey("executionStats"));
+        Document all = db("plan").runCommand(doc("{explain: {find: 'cmds', filter: {label: 'l2'}}}"));
+        assertTrue(stats(all).containsKey("allPlansExecution"));
+        MongoCommandException bad = assertThrows(MongoCommandException.class,
+                () -> db("plan").runCommand(doc("{explain: {find: 'cmds'}, verbosity: 'loud'}")));
+        assertEquals(2, bad.getErrorCode());
+    }
+
+    @Test
+    void everyBranchAndTimeTravelViewReadsItsOwnIndexes() {
+        MongoCollection<Document> main = labelled(db("planbr").getCollection("c"), 2_000);
+        main.createIndex(Indexes.ascending("label"));
+        long beforeDrop = admin("{argonStatus: 1}").getLong("headLsn");
+        admin("{createBranch: 'plan-exp'}");
+        MongoCollection<Document> exp = db("planbr~plan-exp").getCollection("c");
+        Bson q = Filters.eq("label", "l5");
+        exp.dropIndex("label_1");
+        exp.createIndex(Indexes.ascending("split"));
+        exp.updateMany(Filters.eq("label", "l5"), new Document("$set", new Document("label", "moved")));
+        main.insertOne(new Document("_id", -1).append("label", "l5").append("split", "train"));
+
+        assertEquals("COLLSCAN", winning(explain(exp, q)).getString("stage"));
+        assertEquals(0, exp.countDocuments(q));
+        Bson bySplit = Filters.and(Filters.eq("split", "test"), Filters.eq("label", "moved"));
+        assertEquals("split_1", stage(winning(explain(exp, bySplit)), "IXSCAN").getString("indexName"));
+        assertEquals(exp.find(bySplit).hint(new Document("$natural", 1)).into(new ArrayList<>()), exp.find(bySplit).into(new ArrayList<>()));
+
+        Document onMain = explain(main, q);
+        assertEquals("label_1", stage(winning(onMain), "IXSCAN").getString("indexName"));
+        assertEquals(11, number(stats(onMain), "nReturned"));
+        assertEquals(11, number(stats(onMain), "totalDocsExamined"));
+
+        MongoCollection<Document> past = db("planbr~main@" + beforeDrop).getCollection("c");
+        Document then = explain(past, q);
+        assertEquals("label_1", stage(winning(then), "IXSCAN").getString("indexName"));
+        assertEquals(10, number(stats(then), "totalKeysExamined"));
+        assertEquals(past.find(q).hint(new Document("$natural", 1)).into(new ArrayList<>()), past.find(q).into(new ArrayList<>()));
+        MongoCollection<Document> expPast = db("planbr~plan-exp@" + beforeDrop).getCollection("c");
+        assertEquals(10, expPast.countDocuments(q));
+    }
+
+    /** Random documents (arrays, nesting, mixed types, missing fields) and filters: index plans answer as scans do. */
+    @Test
+    void indexPlansAnswerAsCollectionScansDo() {
+        MongoCollection<Document> c = db("plan").getCollection("fuzz");
+        c.createIndex(Indexes.ascending("a"));
+        c.createIndex(Indexes.compoundIndex(Indexes.ascending("a"), Indexes.descending("b")));
+        c.createIndex(Indexes.ascending("n.x"));
+        c.createIndex(Indexes.descending("b"), new IndexOptions().sparse(true));
+        Random r = new Random(42);
+        List<Document> docs = new ArrayList<>();
+        for (int i = 0; i < 600; i++) {
+            Document d = new Document("_id", i);
+            if (r.nextInt(6) > 0) {
+                d.append("a", value(r, 2));
+            }
+            if (r.nextInt(3) > 0) {
+                d.append("b", value(r, 0)); // a scalar: {a: 1, b: -1} cannot index two arrays
+            }
+            if (r.nextBoolean()) {
+                Object x = value(r, 1);
+                d.append("n", r.nextInt(4) == 0 ? List.of(new Document("x", x), new Document("y", 1)) : new Document("x", x));
+            }
+            docs.add(d);
+        }
+        c.insertMany(docs);
+        int indexed = 0;
+        for (int i = 0; i < 300; i++) {
+            Bson f = filter(r);
+            List<Object> scan = c.find(f).hint(new Document("$natural", 1)).map(d -> d.get("_id")).into(new ArrayList<>());
+            List<Object> planned = c.find(f).map(d -> d.get("_id")).into(new ArrayList<>());
+            planned.sort((x, y) -> Integer.compare((Integer) x, (Integer) y));
+            String json = f.toBsonDocument(BsonDocument.class, com.mongodb.MongoClientSettings.getDefaultCodecRegistry()).toJson();
+            assertEquals(scan, planned, json);
+            if (stage(winning(c.find(f).explain(ExplainVerbosity.QUERY_PLANNER)), "IXSCAN") != null) {
+                indexed++;
+            }
+            Bson order = Sorts.orderBy(Sorts.descending("b"), Sorts.ascending("_id"));
+            List<Object> sortedScan = c.find(f).sort(order).hint(new Document("$natural", 1)).map(d -> d.get("_id"))
+                    .into(new ArrayList<>());
+            assertEquals(sortedScan, c.find(f).sort(order).map(d -> d.get("_id")).into(new ArrayList<>()), json);
+        }
+        assertTrue(indexed > 100, "index plans chosen: " + indexed);
+    }
+
+    private static Object value(Random r, int depth) {
+        switch (r.nextInt(depth > 0 ? 7 : 5)) {
+            case 0:
+                return r.nextInt(10);
+            case 1:
+                return r.nextInt(10) + 0.5;
+            case 2:
+                return "s" + r.nextInt(5);
+            case 3:
+                return null;
+            case 4:
+                return (long) r.nextInt(10);
+            case 5:
+                List<Object> a = new ArrayList<>();
+                for (int i = r.nextInt(4); i > 0; i--) {
+                    a.add(value(r, depth - 1));
+                }
+                return a;
+            default:
+                return new Document("x", value(r, depth - 1));
+        }
+    }
+
+    private static Bson filter(Random r) {
+        String field = new String[] {"a", "a", "b", "n.x"}[r.nextInt(4)];
+        Object v = r.nextInt(4) == 0 ? "s" + r.nextInt(5) : (Object) r.nextInt(10);
+        Object w = v instanceof String ? "s" + r.nextInt(5) : (Object) (r.nextInt(10) + 0.5);
+        Bson one = switch (r.nextInt(7)) {
+            case 0 -> Filters.eq(field, v);
+            case 1 -> Filters.in(field, v, w, 3);
+            case 2 -> Filters.and(Filters.gt(field, v), Filters.lte(field, w));
+            case 3 -> Filters.gte(field, v);
+            case 4 -> Filters.lt(field, w);
+            case 5 -> Filters.and(Filters.gte(field, v), Filters.lt(field, w), Filters.ne(field, 4));
+            default -> Filters.eq(field, null);
+        };
+        return r.nextInt(3) == 0 ? Filters.and(one, Filters.gte("b", r.nextInt(10))) : one;
+    }
+
+    @Test
+    void writesUseIndexesAndChangeOnlyTheirTargets() {
+        MongoCollection<Document> c = labelled(db("plan").getCollection("writes"), 2_000);
+        c.createIndex(Indexes.ascending("label"));
+        assertEquals(10, c.updateMany(Filters.eq("label", "l9"), new Document("$set", new Document("label", "l9x"))).getModifiedCount());
+        assertEquals(0, c.countDocuments(Filters.eq("label", "l9")));
+        assertEquals(10, c.countDocuments(Filters.eq("label", "l9x")));
+        Document one = c.findOneAndUpdate(Filters.eq("label", "l9x"), new Document("$set", new Document("label", "one")),
+                new com.mongodb.client.model.FindOneAndUpdateOptions().sort(Sorts.descending("_id")));
+        assertNotEquals(null, one);
+        assertEquals(1, c.countDocuments(Filters.eq("label", "one")));
+        assertEquals(9, c.deleteMany(Filters.eq("label", "l9x")).getDeletedCount());
+        assertEquals(1, c.deleteOne(Filters.eq("label", "one")).getDeletedCount());
+        assertEquals(1_990, c.countDocuments());
+    }
+}
