@@ -16,15 +16,18 @@ import org.bson.BsonNull;
 import org.bson.BsonValue;
 
 /**
- * $lookup, equality form (localField/foreignField), pipeline form (let/pipeline) or both. The foreign
- * collection is read once per run and, for the equality form, indexed by foreignField value, so a run costs
- * O(local + foreign) rather than O(local x foreign).
+ * $lookup, equality form (localField/foreignField), pipeline form (let/pipeline) or both. With the equality form,
+ * when the foreign collection has an index on foreignField, each input document's matches are read through it
+ * ({@link Pipeline.CollectionResolver#lookup}) and re-checked here; otherwise (or from the first local value an
+ * index cannot look up, such as null or a regex) the foreign collection is read once per run and indexed in
+ * memory by foreignField value, so a run costs O(local + foreign) rather than O(local x foreign).
  */
 final class LookupStage implements Stage {
     private final String from;
     private final String[] as;
     private final String[] localField;
     private final String[] foreignField;
+    private final String foreignPath;
     private final Map<String, Expression> let = new LinkedHashMap<>();
     private final Pipeline pipeline;
 
@@ -90,6 +93,7 @@ final class LookupStage implements Stage {
         this.as = FieldPaths.parse(asName);
         this.localField = local == null ? null : FieldPaths.parse(local);
         this.foreignField = foreign == null ? null : FieldPaths.parse(foreign);
+        this.foreignPath = foreign;
         Scope inner = scope;
         if (letSpec != null) {
             for (Map.Entry<String, BsonValue> e : letSpec.entrySet()) {
@@ -117,7 +121,9 @@ final class LookupStage implements Stage {
 
             @Override
             BsonDocument map(BsonDocument doc) {
-                if (foreignDocs == null) {
+                List<BsonDocument> viaIndex = foreignDocs == null && localField != null && ctx.resolver() != null
+                        ? viaIndex(doc) : null;
+                if (viaIndex == null && foreignDocs == null) {
                     foreignDocs = new ArrayList<>();
                     if (ctx.resolver() != null) {
                         ctx.resolver().scan(from).forEachRemaining(foreignDocs::add);
@@ -126,7 +132,7 @@ final class LookupStage implements Stage {
                         index = buildIndex(foreignDocs);
                     }
                 }
-                List<BsonDocument> candidates = localField == null ? foreignDocs : probe(doc);
+                List<BsonDocument> candidates = viaIndex != null ? viaIndex : localField == null ? foreignDocs : probe(doc);
                 BsonArray joined = new BsonArray();
                 if (pipeline == null) {
                     joined.addAll(candidates);
@@ -142,12 +148,36 @@ final class LookupStage implements Stage {
                 return FieldPaths.setNested(doc, as, 0, joined);
             }
 
-            private List<BsonDocument> probe(BsonDocument doc) {
-                List<BsonValue> locals = new ArrayList<>();
-                collect(doc, localField, 0, locals, false);
-                if (locals.isEmpty() && FieldPaths.get(doc, localField, 0) == null) {
-                    locals.add(BsonNull.VALUE);
+            /** The matches of doc read through an index on the foreign field, or null when none serves it. */
+            private List<BsonDocument> viaIndex(BsonDocument doc) {
+                List<BsonValue> locals = localValues(doc);
+                List<BsonDocument> hits = ctx.resolver().lookup(from, foreignPath, locals);
+                if (hits == null) {
+                    return null;
                 }
+                java.util.Set<ValueKey> wanted = new java.util.HashSet<>();
+                for (BsonValue v : locals) {
+                    wanted.add(new ValueKey(v));
+                }
+                List<BsonDocument> out = new ArrayList<>();
+                List<BsonValue> values = new ArrayList<>();
+                for (BsonDocument f : hits) {
+                    values.clear();
+                    collect(f, foreignField, 0, values, true);
+                    if (values.isEmpty()) {
+                        values.add(BsonNull.VALUE);
+                    }
+                    if (values.stream().anyMatch(v -> wanted.contains(new ValueKey(v)))) {
+                        out.add(f);
+                    }
+                }
+                // The order a scan of the foreign collection gives: _id order.
+                out.sort((a, b) -> dev.argon.engine.bson.BsonOrder.compare(a.get("_id"), b.get("_id")));
+                return out;
+            }
+
+            private List<BsonDocument> probe(BsonDocument doc) {
+                List<BsonValue> locals = localValues(doc);
                 BitSet hits = new BitSet(foreignDocs.size());
                 for (BsonValue v : locals) {
                     List<Integer> ids = index.get(new ValueKey(v));
@@ -164,6 +194,15 @@ final class LookupStage implements Stage {
                 return out;
             }
         };
+    }
+
+    private List<BsonValue> localValues(BsonDocument doc) {
+        List<BsonValue> locals = new ArrayList<>();
+        collect(doc, localField, 0, locals, false);
+        if (locals.isEmpty() && FieldPaths.get(doc, localField, 0) == null) {
+            locals.add(BsonNull.VALUE);
+        }
+        return locals;
     }
 
     private Map<ValueKey, List<Integer>> buildIndex(List<BsonDocument> docs) {

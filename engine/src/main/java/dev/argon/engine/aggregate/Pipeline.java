@@ -4,6 +4,7 @@ import java.util.Iterator;
 import java.util.List;
 import org.bson.BsonDateTime;
 import org.bson.BsonDocument;
+import org.bson.BsonValue;
 
 /**
  * A compiled aggregation pipeline. Stages run as a pull-based chain of iterators; blocking stages
@@ -54,5 +55,13 @@ public final class Pipeline {
     @FunctionalInterface
     public interface CollectionResolver {
         Iterator<BsonDocument> scan(String collectionName);
+
+        /**
+         * The documents whose {@code field} equals one of {@code values} (find semantics, a superset is fine), read
+         * through an index on that field; null when no index serves it, and the caller scans instead.
+         */
+        default List<BsonDocument> lookup(String collectionName, String field, List<BsonValue> values) {
+            return null;
+        }
     }
 }

@@ -30,13 +30,14 @@ final class Planner {
     record Choice(Plan winner, List<Plan> rejected) {}
 
     static Choice choose(DataView view, CollectionInfo c, BsonDocument filter, BsonDocument sort, BsonValue hint) {
-        Constraints cons = Constraints.of(filter);
-        if (hint != null && !isEmptyHint(hint)) {
-            return new Choice(hinted(view, c, cons, sort, hint), List.of());
-        }
-        BsonValue id = QueryPlan.pinnedId(filter);
+        boolean hinted = hint != null && !isEmptyHint(hint);
+        BsonValue id = hinted ? null : QueryPlan.pinnedId(filter);
         if (id != null) {
-            return new Choice(new Plan.IdHack(id), List.of());
+            return new Choice(new Plan.IdHack(id), List.of()); // before any other work: the common point read
+        }
+        Constraints cons = Constraints.of(filter);
+        if (hinted) {
+            return new Choice(hinted(view, c, cons, sort, hint), List.of());
         }
         List<Plan.IxScan> candidates = new ArrayList<>();
         for (IndexInfo index : c.indexes()) {

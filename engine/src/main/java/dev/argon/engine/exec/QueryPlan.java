@@ -137,6 +137,27 @@ public final class QueryPlan {
         };
     }
 
+    /**
+     * The name of an index the planner can read whose first field is {@code field} and that holds every document
+     * (not sparse, not partial), or null: what {@code $lookup} needs to read matches per input document.
+     */
+    public static String indexLeadingOn(CollectionInfo c, String field) {
+        if (c == null || field == null) {
+            return null;
+        }
+        for (dev.argon.engine.store.IndexInfo i : c.indexes()) {
+            if (IndexBounds.readable(i) && !i.sparse() && i.partialFilter() == null && i.key().getFirstKey().equals(field)) {
+                return i.name();
+            }
+        }
+        return null;
+    }
+
+    /** Whether an equality on this value can be looked up in an index (see {@link Constraints}). */
+    public static boolean indexable(BsonValue v) {
+        return Constraints.indexable(v);
+    }
+
     /** The _id value when the filter is exactly an equality on _id (a scalar, not an operator document). */
     static BsonValue pinnedId(BsonDocument filter) {
         if (filter == null) {

@@ -382,4 +382,57 @@ class QueryPlannerIT extends ArgonTestBase {
         assertEquals(1, c.deleteOne(Filters.eq("label", "one")).getDeletedCount());
         assertEquals(1_990, c.countDocuments());
     }
+
+    @Test
+    void aggregateHandsItsLeadingMatchSortSkipAndLimitToThePlan() {
+        MongoCollection<Document> c = labelled(db("plan").getCollection("aggpush"), 3_000);
+        c.createIndex(Indexes.compoundIndex(Indexes.ascending("split"), Indexes.descending("score")));
+        List<Document> pipeline = List.of(doc("{$match: {split: 'test'}}"), doc("{$sort: {score: -1}}"), doc("{$skip: 2}"),
+                doc("{$limit: 5}"), doc("{$project: {_id: 1, score: 1}}"));
+        List<Document> planned = c.aggregate(pipeline).into(new ArrayList<>());
+        List<Document> scanned = c.aggregate(pipeline).hint(new Document("$natural", 1)).into(new ArrayList<>());
+        assertEquals(5, planned.size());
+        assertEquals(scanned, planned);
+        Document e = db("plan").runCommand(new Document("explain", new Document("aggregate", "aggpush").append("pipeline", pipeline)
+                .append("cursor", new Document())).append("verbosity", "executionStats"));
+        Document cursor = e.getList("stages", Document.class).get(0).get("$cursor", Document.class);
+        Document plan = cursor.get("queryPlanner", Document.class).get("winningPlan", Document.class);
+        assertNull(stage(plan, "SORT"), plan.toJson());
+        assertEquals(2, number(stage(plan, "SKIP"), "skipAmount"));
+        assertEquals("split_1_score_-1", stage(plan, "IXSCAN").getString("indexName"));
+        assertTrue(number(cursor.get("executionStats", Document.class), "totalKeysExamined") <= 7, cursor.toJson());
+        assertEquals(1, e.getList("stages", Document.class).size() - 1, "only $project is left: " + e.toJson());
+
+        // A $limit before a $skip folds too; a $skip past the limit leaves nothing.
+        assertEquals(c.find(Filters.eq("split", "test")).sort(Sorts.descending("score")).skip(3).limit(4).into(new ArrayList<>()),
+                c.aggregate(List.of(doc("{$match: {split: 'test'}}"), doc("{$sort: {score: -1}}"), doc("{$limit: 7}"), doc("{$skip: 3}")))
+                        .into(new ArrayList<>()));
+        assertEquals(0, c.aggregate(List.of(doc("{$sort: {score: -1}}"), doc("{$limit: 3}"), doc("{$skip: 3}"))).into(new ArrayList<>()).size());
+        // $expr keeps its $match in the pipeline and still filters.
+        assertEquals(c.countDocuments(Filters.and(Filters.eq("split", "test"), Filters.gt("score", 0.5))),
+                c.aggregate(List.of(doc("{$match: {split: 'test', $expr: {$gt: ['$score', 0.5]}}}"))).into(new ArrayList<>()).size());
+    }
+
+    @Test
+    void lookupReadsTheForeignIndexWithTheSameAnswer() {
+        MongoCollection<Document> orders = db("plan").getCollection("orders");
+        MongoCollection<Document> items = db("plan").getCollection("items");
+        orders.insertMany(List.of(doc("{_id: 1, sku: 'a'}"), doc("{_id: 2, sku: ['b', 'c']}"), doc("{_id: 3}"),
+                doc("{_id: 4, sku: null}"), doc("{_id: 5, sku: 7}"), doc("{_id: 6, sku: 'zz'}")));
+        items.insertMany(List.of(doc("{_id: 10, sku: 'a'}"), doc("{_id: 11, sku: ['a', 'b']}"), doc("{_id: 12, sku: 'c'}"),
+                doc("{_id: 13}"), doc("{_id: 14, sku: 7.0}"), doc("{_id: 15, sku: {$numberLong: '7'}}"), doc("{_id: 9, sku: 'b'}")));
+        List<Document> pipeline = List.of(doc("{$lookup: {from: 'items', localField: 'sku', foreignField: 'sku', as: 'hits'}}"),
+                doc("{$sort: {_id: 1}}"));
+        List<Document> scanned = orders.aggregate(pipeline).into(new ArrayList<>());
+        items.createIndex(Indexes.ascending("sku"));
+        List<Document> indexed = orders.aggregate(pipeline).into(new ArrayList<>());
+        assertEquals(scanned, indexed);
+        assertEquals(List.of(10, 11), indexed.get(0).getList("hits", Document.class).stream().map(d -> d.getInteger("_id")).toList());
+        assertEquals(List.of(9, 11, 12), indexed.get(1).getList("hits", Document.class).stream().map(d -> d.getInteger("_id")).toList());
+        assertEquals(List.of(14, 15), indexed.get(4).getList("hits", Document.class).stream().map(d -> d.getInteger("_id")).toList());
+        assertEquals(List.of(), indexed.get(5).getList("hits", Document.class));
+        // Only orders without a usable value (null, missing) fall back to a scan: the answer is the same.
+        List<Document> onlyValues = orders.aggregate(List.of(doc("{$match: {_id: {$in: [1, 2, 5, 6]}}}"), pipeline.get(0))).into(new ArrayList<>());
+        assertEquals(List.of(scanned.get(0), scanned.get(1), scanned.get(4), scanned.get(5)), onlyValues);
+    }
 }

@@ -6,11 +6,14 @@ import dev.argon.engine.aggregate.Pipeline;
 import dev.argon.engine.command.CommandContext;
 import dev.argon.engine.command.CommandHandler;
 import dev.argon.engine.exec.QueryPlan;
+import dev.argon.engine.store.CollectionInfo;
 import dev.argon.engine.store.DataView;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import org.bson.BsonArray;
 import org.bson.BsonDocument;
+import org.bson.BsonString;
 import org.bson.BsonValue;
 
 /**
@@ -19,6 +22,21 @@ import org.bson.BsonValue;
  * branch view.
  */
 public final class AggregateHandler implements CommandHandler {
+    /** $lookup's per-document read: {@code {field: {$in: values}}} through an index on field, or null. */
+    static List<BsonDocument> lookupThroughIndex(DataView view, String db, String name, String field, List<BsonValue> values) {
+        CollectionInfo c = view.collection(db, name);
+        String index = QueryPlan.indexLeadingOn(c, field);
+        if (index == null || values.isEmpty() || !values.stream().allMatch(QueryPlan::indexable)) {
+            return null;
+        }
+        BsonDocument filter = new BsonDocument(field, new BsonDocument("$in", new BsonArray(values)));
+        List<BsonDocument> docs = new ArrayList<>();
+        try (QueryPlan.Result r = QueryPlan.find(view, c, new QueryPlan.Query(filter, null, 0, 0, null, null, new BsonString(index)))) {
+            r.forEachRemaining(docs::add);
+        }
+        return docs;
+    }
+
     @Override
     public BsonDocument handle(CommandContext ctx) {
         BsonValue target = ctx.command().get("aggregate");
@@ -41,22 +59,27 @@ public final class AggregateHandler implements CommandHandler {
         }
         DataView view = ctx.readView();
         String db = ctx.db();
-        BsonDocument pushed = leadingMatch(stages);
-        if (pushed != null && !stages.get(0).getDocument("$match").containsKey("$expr")) {
-            stages = stages.subList(1, stages.size()); // the plan applies the same filter
-        }
-        Pipeline pipeline = Pipeline.compile(stages, name -> {
-            List<BsonDocument> docs = new ArrayList<>();
-            try (QueryPlan.Result r = QueryPlan.matching(view, view.collection(db, name), null)) {
-                r.forEachRemaining(docs::add);
+        PipelinePushdown pushdown = PipelinePushdown.of(stages, ctx.command().get("hint"));
+        Pipeline pipeline = Pipeline.compile(pushdown.rest(), new Pipeline.CollectionResolver() {
+            @Override
+            public Iterator<BsonDocument> scan(String name) {
+                List<BsonDocument> docs = new ArrayList<>();
+                try (QueryPlan.Result r = QueryPlan.matching(view, view.collection(db, name), null)) {
+                    r.forEachRemaining(docs::add);
+                }
+                return docs.iterator();
             }
-            return docs.iterator();
+
+            @Override
+            public List<BsonDocument> lookup(String name, String field, List<BsonValue> values) {
+                return lookupThroughIndex(view, db, name, field, values);
+            }
         });
         String collName;
         QueryPlan.Result input;
         if (target != null && target.isString()) {
             collName = target.asString().getValue();
-            input = QueryPlan.find(view, view.collection(db, collName), query(ctx, pushed));
+            input = QueryPlan.find(view, view.collection(db, collName), pushdown.query());
         } else if (target != null && target.isNumber() && target.asNumber().intValue() == 1) {
             collName = "$cmd.aggregate";
             input = QueryPlan.empty();
@@ -73,27 +96,5 @@ public final class AggregateHandler implements CommandHandler {
         BsonDocument cursor = ctx.document("cursor");
         long batchSize = cursor == null ? -1 : (cursor.containsKey("batchSize") ? cursor.get("batchSize").asNumber().longValue() : -1);
         return ctx.engine().cursors().firstBatch(db + "." + collName, out, input, batchSize, false, ctx.sessionId());
-    }
-
-    /**
-     * The filter of a leading {@code $match}, which the query plan applies (so an index can serve it), or null.
-     * {@code $expr} stays in the pipeline too: the plan ignores it for bounds, and the pipeline's own variables
-     * ({@code let}, {@code $$NOW}) are evaluated there.
-     */
-    public static BsonDocument leadingMatch(List<BsonDocument> stages) {
-        if (stages.isEmpty() || stages.get(0).size() != 1 || !stages.get(0).isDocument("$match")) {
-            return null;
-        }
-        BsonDocument filter = stages.get(0).getDocument("$match");
-        if (filter.containsKey("$expr")) {
-            filter = filter.clone();
-            filter.remove("$expr");
-        }
-        return filter;
-    }
-
-    /** The query an aggregate's leading stages hand to the planner (also what {@code explain} plans). */
-    public static QueryPlan.Query query(CommandContext ctx, BsonDocument pushed) {
-        return new QueryPlan.Query(pushed, null, 0, 0, null, null, ctx.command().get("hint"));
     }
 }

@@ -64,10 +64,9 @@ public final class ExplainHandler implements CommandHandler {
                         }
                     }
                 }
-                BsonDocument pushed = AggregateHandler.leadingMatch(stages);
-                restOfPipeline = pushed != null && !stages.get(0).getDocument("$match").containsKey("$expr")
-                        ? stages.subList(1, stages.size()) : stages;
-                q = AggregateHandler.query(inner, pushed);
+                PipelinePushdown pushdown = PipelinePushdown.of(stages, cmd.get("hint"));
+                restOfPipeline = pushdown.rest();
+                q = pushdown.query();
             }
             case "update" -> {
                 BsonDocument st = firstStatement(cmd, "updates");

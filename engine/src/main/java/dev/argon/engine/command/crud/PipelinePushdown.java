@@ -1,0 +1,87 @@
+package dev.argon.engine.command.crud;
+
+import dev.argon.engine.exec.QueryPlan;
+import java.util.List;
+import org.bson.BsonDocument;
+import org.bson.BsonValue;
+
+/**
+ * The leading stages of a pipeline that the query plan runs instead of the pipeline: {@code $match} (its filter;
+ * the stage stays in the pipeline too when it has {@code $expr}, which needs the pipeline's variables), then one
+ * {@code $sort}, then any run of {@code $skip} and {@code $limit}, folded into one skip and limit. So an index can
+ * serve the filter and the sort, and a sort followed by a limit keeps only the top documents. {@code $project} is
+ * not pushed: the find projection language differs from the stage's. A stage whose argument is not plainly valid
+ * stays in the pipeline, which reports its error as before. Immutable.
+ *
+ * @param query what the plan runs
+ * @param rest the stages the pipeline still runs
+ */
+record PipelinePushdown(QueryPlan.Query query, List<BsonDocument> rest) {
+
+    static PipelinePushdown of(List<BsonDocument> stages, BsonValue hint) {
+        int i = 0;
+        BsonDocument filter = null;
+        if (i < stages.size() && single(stages.get(i), "$match") && stages.get(i).get("$match").isDocument()) {
+            filter = stages.get(i).getDocument("$match");
+            if (filter.containsKey("$expr")) {
+                filter = filter.clone();
+                filter.remove("$expr");
+                // the stage itself stays: it evaluates $expr with the pipeline's variables
+                return new PipelinePushdown(new QueryPlan.Query(filter, null, 0, 0, null, null, hint), stages);
+            }
+            i++;
+        }
+        BsonDocument sort = null;
+        if (i < stages.size() && single(stages.get(i), "$sort") && plainSort(stages.get(i).get("$sort"))) {
+            sort = stages.get(i).getDocument("$sort");
+            i++;
+        }
+        long skip = 0;
+        long limit = 0; // 0: none
+        while (i < stages.size()) {
+            BsonDocument s = stages.get(i);
+            if (single(s, "$skip") && integral(s.get("$skip")) >= 0) {
+                long k = integral(s.get("$skip"));
+                if (limit > 0 && k >= limit) {
+                    break; // the plan cannot say "nothing": leave it to the pipeline
+                }
+                skip += k;
+                limit = limit > 0 ? limit - k : 0;
+            } else if (single(s, "$limit") && integral(s.get("$limit")) > 0) {
+                long k = integral(s.get("$limit"));
+                limit = limit > 0 ? Math.min(limit, k) : k;
+            } else {
+                break;
+            }
+            i++;
+        }
+        return new PipelinePushdown(new QueryPlan.Query(filter, sort, skip, limit, null, null, hint), stages.subList(i, stages.size()));
+    }
+
+    private static boolean single(BsonDocument stage, String name) {
+        return stage.size() == 1 && stage.containsKey(name);
+    }
+
+    private static boolean plainSort(BsonValue v) {
+        if (!v.isDocument() || v.asDocument().isEmpty()) {
+            return false;
+        }
+        for (BsonValue d : v.asDocument().values()) {
+            if (!d.isNumber() || (d.asNumber().doubleValue() != 1 && d.asNumber().doubleValue() != -1)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A whole number, or -1 for anything else. */
+    private static long integral(BsonValue v) {
+        if (v.isInt32() || v.isInt64()) {
+            return v.asNumber().longValue();
+        }
+        if (v.isDouble() && v.asDouble().getValue() == Math.rint(v.asDouble().getValue()) && Math.abs(v.asDouble().getValue()) < 1e15) {
+            return (long) v.asDouble().getValue();
+        }
+        return -1;
+    }
+}
