@@ -15,7 +15,8 @@ import org.bson.BsonValue;
  * else ({@code $or}, {@code $expr}, {@code $ne}, regexes, ...) is left out, which only widens the bounds, never
  * narrows them: every document the filter matches satisfies each constraint here. Values that could match a
  * missing field or a whole array ({@code null}, arrays, documents, regexes, MinKey/MaxKey) give no constraint,
- * so an index that skips documents (sparse, partial) or indexes array elements cannot miss a match.
+ * so an index that skips documents (sparse, partial) or indexes array elements cannot miss a match. An anchored
+ * regex with a literal prefix ({@code /^abc/}) bounds the strings with that prefix and the regexes with its pattern.
  * Immutable once built.
  */
 final class Constraints {
@@ -26,9 +27,17 @@ final class Constraints {
         boolean lowerInclusive;
         BsonValue upper;
         boolean upperInclusive;
+        /** An anchored regex's literal prefix (no {@code i}, {@code m}, {@code x} options), or null. */
+        String regexPrefix;
+        /** The regex's own pattern: a stored regular expression with it matches too. */
+        String regexPattern;
 
         boolean isPoints() {
             return points != null;
+        }
+
+        boolean isRange() {
+            return points == null && (lower != null || upper != null);
         }
     }
 
@@ -69,6 +78,20 @@ final class Constraints {
     }
 
     private void field(String path, BsonValue v) {
+        if (v.isRegularExpression()) {
+            regex(path, v.asRegularExpression().getPattern(), v.asRegularExpression().getOptions());
+            return;
+        }
+        if (v.isDocument() && v.asDocument().containsKey("$regex")) {
+            BsonValue re = v.asDocument().get("$regex");
+            BsonValue opts = v.asDocument().get("$options");
+            String options = opts != null && opts.isString() ? opts.asString().getValue() : "";
+            if (re.isString()) {
+                regex(path, re.asString().getValue(), options);
+            } else if (re.isRegularExpression() && opts == null) {
+                regex(path, re.asRegularExpression().getPattern(), re.asRegularExpression().getOptions());
+            }
+        }
         if (v.isDocument() && !v.asDocument().isEmpty() && v.asDocument().getFirstKey().startsWith("$")) {
             for (Map.Entry<String, BsonValue> op : v.asDocument().entrySet()) {
                 BsonValue x = op.getValue();
@@ -103,6 +126,48 @@ final class Constraints {
         }
     }
 
+    private void regex(String path, String pattern, String options) {
+        String prefix = literalPrefix(pattern, options);
+        Field f = fields.computeIfAbsent(path, p -> new Field());
+        if (prefix == null || f.points != null || f.isRange() || f.regexPrefix != null) {
+            return;
+        }
+        f.regexPrefix = prefix;
+        f.regexPattern = pattern;
+    }
+
+    /**
+     * The literal text every match starts with: the pattern is anchored with {@code ^} (or {@code \A}), has no
+     * alternation, and the options leave {@code ^} and letters as they are (no {@code i}, {@code m}, {@code x}).
+     * Null when there is none.
+     */
+    static String literalPrefix(String pattern, String options) {
+        if (options.contains("i") || options.contains("m") || options.contains("x") || pattern.indexOf('|') >= 0) {
+            return null;
+        }
+        int i;
+        if (pattern.startsWith("^")) {
+            i = 1;
+        } else if (pattern.startsWith("\\A")) {
+            i = 2;
+        } else {
+            return null;
+        }
+        StringBuilder out = new StringBuilder();
+        while (i < pattern.length()) {
+            char ch = pattern.charAt(i);
+            if (".^$*+?()[]{}|\\".indexOf(ch) >= 0 || Character.isSurrogate(ch)) {
+                if ((ch == '*' || ch == '?' || ch == '{') && out.length() > 0) {
+                    out.setLength(out.length() - 1); // the last literal may be absent
+                }
+                break;
+            }
+            out.append(ch);
+            i++;
+        }
+        return out.length() == 0 ? null : out.toString();
+    }
+
     private void points(String path, List<BsonValue> values) {
         Field f = fields.computeIfAbsent(path, p -> new Field());
         if (f.points != null && f.points.size() <= values.size()) {
@@ -113,6 +178,7 @@ final class Constraints {
         f.points = new ArrayList<>(sorted);
         f.lower = null;
         f.upper = null;
+        f.regexPrefix = null;
     }
 
     private void lower(String path, BsonValue x, boolean inclusive) {
@@ -120,6 +186,7 @@ final class Constraints {
         if (f.points != null) {
             return;
         }
+        f.regexPrefix = null;
         if (f.lower == null || (BsonOrder.typeRank(f.lower) == BsonOrder.typeRank(x) && BsonOrder.compare(x, f.lower) > 0)) {
             f.lower = x;
             f.lowerInclusive = inclusive;
@@ -133,6 +200,7 @@ final class Constraints {
         if (f.points != null) {
             return;
         }
+        f.regexPrefix = null;
         if (f.upper == null || (BsonOrder.typeRank(f.upper) == BsonOrder.typeRank(x) && BsonOrder.compare(x, f.upper) < 0)) {
             f.upper = x;
             f.upperInclusive = inclusive;

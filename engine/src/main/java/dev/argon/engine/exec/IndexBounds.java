@@ -82,6 +82,10 @@ final class IndexBounds {
         Constraints.Field rangeField = null;
         for (int i = 0; i < fields.size(); i++) {
             Constraints.Field f = cons.get(fields.get(i));
+            if (f != null && f.regexPrefix != null && !f.isPoints() && !f.isRange() && !desc[i]) {
+                rangeField = f;
+                break;
+            }
             if (f == null || (!f.isPoints() && f.lower == null && f.upper == null)) {
                 break;
             }
@@ -118,7 +122,22 @@ final class IndexBounds {
         }
         List<Interval> intervals = new ArrayList<>();
         boolean twoSided = false;
-        if (rangeField != null) {
+        if (rangeField != null && rangeField.regexPrefix != null) {
+            // Strings (and symbols) that start with the prefix, and stored regexes with the same pattern.
+            byte[] strings = KeyEncoder.encode(new BsonString(rangeField.regexPrefix));
+            strings = Arrays.copyOf(strings, strings.length - 2); // without the terminator: a prefix of longer strings
+            byte[] regexes = KeyEncoder.encode(new BsonString(rangeField.regexPattern));
+            regexes[0] = KeyEncoder.encode(new org.bson.BsonRegularExpression("", ""))[0];
+            for (byte[] p : prefixes) {
+                intervals.add(new Interval(concat(p, strings), concat(p, prefixEnd(strings))));
+                intervals.add(new Interval(concat(p, regexes), concat(p, prefixEnd(regexes))));
+            }
+            String pre = rangeField.regexPrefix;
+            String next = pre.substring(0, pre.length() - 1) + (char) (pre.charAt(pre.length() - 1) + 1);
+            explain.append(fields.get(points), new BsonArray(List.of(
+                    new BsonString("[\"" + pre + "\", \"" + next + "\")"),
+                    new BsonString("[/" + rangeField.regexPattern + "/, /" + rangeField.regexPattern + "/]"))));
+        } else if (rangeField != null) {
             int i = points;
             BsonValue lo = rangeField.lower;
             BsonValue hi = rangeField.upper;

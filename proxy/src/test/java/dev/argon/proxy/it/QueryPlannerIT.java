@@ -335,7 +335,7 @@ class QueryPlannerIT extends ArgonTestBase {
             case 1:
                 return r.nextInt(10) + 0.5;
             case 2:
-                return "s" + r.nextInt(5);
+                return r.nextInt(12) == 0 ? new org.bson.BsonRegularExpression("^s1") : "s" + r.nextInt(5) + (r.nextBoolean() ? "x" : "");
             case 3:
                 return null;
             case 4:
@@ -355,13 +355,14 @@ class QueryPlannerIT extends ArgonTestBase {
         String field = new String[] {"a", "a", "b", "n.x"}[r.nextInt(4)];
         Object v = r.nextInt(4) == 0 ? "s" + r.nextInt(5) : (Object) r.nextInt(10);
         Object w = v instanceof String ? "s" + r.nextInt(5) : (Object) (r.nextInt(10) + 0.5);
-        Bson one = switch (r.nextInt(7)) {
+        Bson one = switch (r.nextInt(8)) {
             case 0 -> Filters.eq(field, v);
             case 1 -> Filters.in(field, v, w, 3);
             case 2 -> Filters.and(Filters.gt(field, v), Filters.lte(field, w));
             case 3 -> Filters.gte(field, v);
             case 4 -> Filters.lt(field, w);
             case 5 -> Filters.and(Filters.gte(field, v), Filters.lt(field, w), Filters.ne(field, 4));
+            case 6 -> Filters.regex(field, r.nextBoolean() ? "^s" + r.nextInt(5) : "^s1x?");
             default -> Filters.eq(field, null);
         };
         return r.nextInt(3) == 0 ? Filters.and(one, Filters.gte("b", r.nextInt(10))) : one;
@@ -434,5 +435,27 @@ class QueryPlannerIT extends ArgonTestBase {
         // Only orders without a usable value (null, missing) fall back to a scan: the answer is the same.
         List<Document> onlyValues = orders.aggregate(List.of(doc("{$match: {_id: {$in: [1, 2, 5, 6]}}}"), pipeline.get(0))).into(new ArrayList<>());
         assertEquals(List.of(scanned.get(0), scanned.get(1), scanned.get(4), scanned.get(5)), onlyValues);
+    }
+
+    @Test
+    void anchoredRegexScansOnlyItsPrefix() {
+        MongoCollection<Document> c = labelled(db("plan").getCollection("regex"), 2_000);
+        c.createIndex(Indexes.ascending("label"));
+        Bson q = Filters.regex("label", "^l19");
+        List<Document> expected = c.find(q).hint(new Document("$natural", 1)).into(new ArrayList<>());
+        assertEquals(110, expected.size()); // l19 and l190..l199: 11 labels of 10 documents
+        assertEquals(expected, c.find(q).sort(Sorts.ascending("_id")).into(new ArrayList<>()));
+        Document e = explain(c, q);
+        Document ixscan = stage(winning(e), "IXSCAN");
+        assertEquals(List.of("[\"l19\", \"l1:\")", "[/^l19/, /^l19/]"), ixscan.get("indexBounds", Document.class).getList("label", String.class));
+        assertEquals(110, number(stats(e), "totalDocsExamined"));
+        // Unanchored, case-insensitive or multiline patterns have no prefix: a collection scan.
+        for (Bson other : List.of(Filters.regex("label", "l19"), Filters.regex("label", "^l19", "i"), Filters.regex("label", "^l19", "m"))) {
+            assertEquals("COLLSCAN", winning(explain(c, other)).getString("stage"));
+        }
+        // A stored regular expression with the same pattern matches too, through the index as without it.
+        c.insertOne(new Document("_id", -5).append("label", new org.bson.BsonRegularExpression("^l19")));
+        assertEquals(111, c.countDocuments(q));
+        assertEquals(c.find(q).hint(new Document("$natural", 1)).into(new ArrayList<>()).size(), c.find(q).into(new ArrayList<>()).size());
     }
 }
