@@ -1,5 +1,6 @@
 package dev.argon.engine.exec;
 
+import java.util.List;
 import org.bson.BsonValue;
 
 /** A way to produce a query's candidate documents, chosen by the {@link Planner}. Immutable. */
@@ -31,6 +32,23 @@ sealed interface Plan {
 
         boolean dedupe() {
             return multikey || bounds.intervals.size() > 1;
+        }
+    }
+
+    /** A top-level {@code $or} as the union of one index scan per clause, deduplicated by {@code _id}. */
+    record OrScan(List<IxScan> clauses) implements Plan {
+        @Override
+        public boolean servesSort() {
+            return false;
+        }
+
+        /** Ranked by its weakest clause. */
+        int score() {
+            int min = Integer.MAX_VALUE;
+            for (IxScan p : clauses) {
+                min = Math.min(min, Planner.score(p));
+            }
+            return min;
         }
     }
 }

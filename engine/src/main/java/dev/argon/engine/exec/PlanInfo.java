@@ -83,6 +83,16 @@ public final class PlanInfo {
             }
         } else if (plan instanceof Plan.IxScan ix) {
             stage = fetch(ixscan(ix, stats), stats);
+        } else if (plan instanceof Plan.OrScan or) {
+            BsonArray inputs = new BsonArray();
+            for (Plan.IxScan ix : or.clauses()) {
+                inputs.add(ixscan(ix, null)); // the clauses share one set of counters, shown on OR and FETCH
+            }
+            BsonDocument union = stage("OR", stats, stats == null ? 0 : stats.keysAdvanced).append("inputStages", inputs);
+            if (stats != null) {
+                union.append("keysExamined", num(stats.keysExamined));
+            }
+            stage = fetch(union, stats);
         } else {
             Plan.CollScan cs = (Plan.CollScan) plan;
             if (cs.idIndex()) {

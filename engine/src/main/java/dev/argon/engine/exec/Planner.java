@@ -39,6 +39,21 @@ final class Planner {
         if (hinted) {
             return new Choice(hinted(view, c, cons, sort, hint), List.of());
         }
+        List<Plan.IxScan> candidates = candidates(view, c, filter, cons, sort);
+        Plan.OrScan or = orPlan(view, c, filter);
+        if (or != null && (candidates.isEmpty() || score(candidates.get(0)) < or.score())) {
+            return new Choice(or, List.copyOf(candidates));
+        }
+        if (candidates.isEmpty()) {
+            IdRange range = IdRange.of(filter);
+            return new Choice(new Plan.CollScan(range, false, range != null, naturalSort(sort)), List.of());
+        }
+        return new Choice(candidates.get(0), List.copyOf(candidates.subList(1, candidates.size())));
+    }
+
+    /** The index plans the constraints allow, best first. */
+    private static List<Plan.IxScan> candidates(DataView view, CollectionInfo c, BsonDocument filter, Constraints cons,
+                                                BsonDocument sort) {
         List<Plan.IxScan> candidates = new ArrayList<>();
         for (IndexInfo index : c.indexes()) {
             if (!IndexBounds.readable(index)) {
@@ -60,14 +75,36 @@ final class Planner {
             }
             candidates.add(new Plan.IxScan(b, multikey, serves));
         }
-        if (candidates.isEmpty()) {
-            IdRange range = IdRange.of(filter);
-            return new Choice(new Plan.CollScan(range, false, range != null, naturalSort(sort)), List.of());
-        }
         candidates.sort(Comparator.comparingInt(Planner::score).reversed()
                 .thenComparingInt(p -> p.bounds().intervals.size())
                 .thenComparingInt(p -> p.bounds().fields.size()));
-        return new Choice(candidates.get(0), List.copyOf(candidates.subList(1, candidates.size())));
+        return candidates;
+    }
+
+    /**
+     * A top-level {@code $or} whose every clause (with the rest of the filter) has a bounded index plan: the union
+     * of those scans, deduplicated by {@code _id}. Null when a clause has none (one collection scan is cheaper
+     * than a union that needs one anyway).
+     */
+    private static Plan.OrScan orPlan(DataView view, CollectionInfo c, BsonDocument filter) {
+        if (filter == null || !filter.isArray("$or") || filter.getArray("$or").isEmpty()) {
+            return null;
+        }
+        BsonDocument rest = filter.clone();
+        rest.remove("$or");
+        List<Plan.IxScan> clauses = new ArrayList<>();
+        for (BsonValue clause : filter.getArray("$or")) {
+            if (!clause.isDocument()) {
+                return null;
+            }
+            BsonDocument both = new BsonDocument("$and", new org.bson.BsonArray(List.of(clause, rest)));
+            List<Plan.IxScan> best = candidates(view, c, both, Constraints.of(both), null);
+            if (best.isEmpty()) {
+                return null;
+            }
+            clauses.add(best.get(0));
+        }
+        return new Plan.OrScan(clauses);
     }
 
     static int score(Plan.IxScan p) {

@@ -99,6 +99,10 @@ public final class QueryPlan {
             IndexScan scan = new IndexScan(view, c, ix.bounds(), ix.dedupe(), ix.withMarkers(), stats);
             source = scan;
             resource = scan;
+        } else if (plan instanceof Plan.OrScan or) {
+            OrScan scan = new OrScan(view, c, or, stats);
+            source = scan;
+            resource = scan;
         } else {
             Plan.CollScan cs = (Plan.CollScan) plan;
             IdRange range = cs.range();

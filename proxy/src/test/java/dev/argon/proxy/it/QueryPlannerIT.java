@@ -365,7 +365,16 @@ class QueryPlannerIT extends ArgonTestBase {
             case 6 -> Filters.regex(field, r.nextBoolean() ? "^s" + r.nextInt(5) : "^s1x?");
             default -> Filters.eq(field, null);
         };
-        return r.nextInt(3) == 0 ? Filters.and(one, Filters.gte("b", r.nextInt(10))) : one;
+        switch (r.nextInt(5)) {
+            case 0:
+                return Filters.and(one, Filters.gte("b", r.nextInt(10)));
+            case 1:
+                return Filters.or(one, Filters.eq(r.nextBoolean() ? "b" : "n.x", r.nextInt(10)));
+            case 2:
+                return Filters.and(Filters.lt("_id", 400), Filters.or(one, Filters.in("a", 1, "s2")));
+            default:
+                return one;
+        }
     }
 
     @Test
@@ -457,5 +466,26 @@ class QueryPlannerIT extends ArgonTestBase {
         c.insertOne(new Document("_id", -5).append("label", new org.bson.BsonRegularExpression("^l19")));
         assertEquals(111, c.countDocuments(q));
         assertEquals(c.find(q).hint(new Document("$natural", 1)).into(new ArrayList<>()).size(), c.find(q).into(new ArrayList<>()).size());
+    }
+
+    @Test
+    void orIsAUnionOfIndexScansWhenEveryClauseHasOne() {
+        MongoCollection<Document> c = labelled(db("plan").getCollection("or"), 2_000);
+        c.createIndex(Indexes.ascending("label"));
+        c.createIndex(Indexes.ascending("score"));
+        Bson q = Filters.or(Filters.eq("label", "l3"), Filters.lt("score", 0.01), Filters.eq("label", "l4"));
+        List<Document> expected = c.find(q).hint(new Document("$natural", 1)).into(new ArrayList<>());
+        assertEquals(expected, c.find(q).sort(Sorts.ascending("_id")).into(new ArrayList<>()));
+        Document e = explain(c, q);
+        Document or = stage(winning(e), "OR");
+        assertTrue(or != null, winning(e).toJson());
+        assertEquals(List.of("label_1", "score_1", "label_1"),
+                or.getList("inputStages", Document.class).stream().map(d -> d.getString("indexName")).toList());
+        assertEquals(expected.size(), number(stats(e), "nReturned"));
+        assertTrue(number(stats(e), "totalDocsExamined") <= expected.size() + 10, stats(e).toJson());
+        // One clause without an index: the union would need a scan anyway.
+        Bson mixed = Filters.or(Filters.eq("label", "l3"), Filters.eq("split", "test"));
+        assertEquals("COLLSCAN", winning(explain(c, mixed)).getString("stage"));
+        assertEquals(c.find(mixed).hint(new Document("$natural", 1)).into(new ArrayList<>()), c.find(mixed).into(new ArrayList<>()));
     }
 }
