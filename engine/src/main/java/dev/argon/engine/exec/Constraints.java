@@ -31,6 +31,14 @@ final class Constraints {
         String regexPrefix;
         /** The regex's own pattern: a stored regular expression with it matches too. */
         String regexPattern;
+        /** Which predicate gave each end: 0 a plain one, n the n-th {@code $elemMatch} (one element meets both). */
+        int lowerFrom;
+        int upperFrom;
+
+        /** Both ends, and possibly met by different elements of an array (so a multikey index cannot intersect them). */
+        boolean straddles() {
+            return lower != null && upper != null && (lowerFrom == 0 || lowerFrom != upperFrom);
+        }
 
         boolean isPoints() {
             return points != null;
@@ -42,6 +50,9 @@ final class Constraints {
     }
 
     private final Map<String, Field> fields = new LinkedHashMap<>();
+    /** The $elemMatch being read (0 outside one), numbering them. */
+    private int elemMatch;
+    private int elemMatches;
 
     private Constraints() {}
 
@@ -62,17 +73,22 @@ final class Constraints {
     }
 
     private void add(BsonDocument filter) {
+        add(filter, "");
+    }
+
+    /** Reads a filter whose paths are relative to {@code prefix} (a field-form {@code $elemMatch}). */
+    private void add(BsonDocument filter, String prefix) {
         for (Map.Entry<String, BsonValue> e : filter.entrySet()) {
             String k = e.getKey();
             BsonValue v = e.getValue();
             if (k.equals("$and") && v.isArray()) {
                 for (BsonValue clause : v.asArray()) {
                     if (clause.isDocument()) {
-                        add(clause.asDocument());
+                        add(clause.asDocument(), prefix);
                     }
                 }
             } else if (!k.startsWith("$") && plainPath(k)) {
-                field(k, v);
+                field(prefix + k, v);
             }
         }
     }
@@ -106,6 +122,11 @@ final class Constraints {
                             points(path, x.asArray().getValues());
                         }
                     }
+                    case "$elemMatch" -> {
+                        if (x.isDocument() && !x.asDocument().isEmpty()) {
+                            elemMatch(path, x.asDocument());
+                        }
+                    }
                     case "$gt", "$gte" -> {
                         if (indexable(x)) {
                             lower(path, x, op.getKey().equals("$gte"));
@@ -124,6 +145,25 @@ final class Constraints {
         } else if (indexable(v)) {
             points(path, List.of(v));
         }
+    }
+
+    /**
+     * {@code $elemMatch}: one element of the array meets every condition. The value form ({@code {$gt: 3, $lt: 6}})
+     * constrains the path's elements, and both ends may intersect even on a multikey index (each element is tested
+     * alone, never expanded); the field form ({@code {b: 5}}) constrains {@code path.b}.
+     */
+    private void elemMatch(String path, BsonDocument spec) {
+        int outer = elemMatch;
+        if (spec.getFirstKey().startsWith("$") && !spec.getFirstKey().equals("$and") && !spec.getFirstKey().equals("$or")
+                && !spec.getFirstKey().equals("$nor") && !spec.getFirstKey().equals("$expr") && !spec.getFirstKey().equals("$where")) {
+            elemMatch = ++elemMatches;
+            field(path, spec);
+        } else {
+            // The field form gives no same-value guarantee: the element's field may itself be an array.
+            elemMatch = 0;
+            add(spec, path + ".");
+        }
+        elemMatch = outer;
     }
 
     private void regex(String path, String pattern, String options) {
@@ -190,6 +230,7 @@ final class Constraints {
         if (f.lower == null || (BsonOrder.typeRank(f.lower) == BsonOrder.typeRank(x) && BsonOrder.compare(x, f.lower) > 0)) {
             f.lower = x;
             f.lowerInclusive = inclusive;
+            f.lowerFrom = elemMatch;
         } else if (BsonOrder.compare(x, f.lower) == 0) {
             f.lowerInclusive &= inclusive;
         }
@@ -204,6 +245,7 @@ final class Constraints {
         if (f.upper == null || (BsonOrder.typeRank(f.upper) == BsonOrder.typeRank(x) && BsonOrder.compare(x, f.upper) < 0)) {
             f.upper = x;
             f.upperInclusive = inclusive;
+            f.upperFrom = elemMatch;
         } else if (BsonOrder.compare(x, f.upper) == 0) {
             f.upperInclusive &= inclusive;
         }

@@ -144,7 +144,7 @@ final class IndexBounds {
             if (lo != null && hi != null && BsonOrder.typeRank(lo) != BsonOrder.typeRank(hi)) {
                 hi = null; // matches nothing anyway; one end bounds a superset
             }
-            twoSided = lo != null && hi != null;
+            twoSided = hi != null && rangeField.straddles();
             byte[][] r = range(lo, rangeField.lowerInclusive, hi, rangeField.upperInclusive, desc[i]);
             for (byte[] p : prefixes) {
                 intervals.add(new Interval(concat(p, r[0]), concat(p, r[1])));

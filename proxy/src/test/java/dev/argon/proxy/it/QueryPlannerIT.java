@@ -355,7 +355,7 @@ class QueryPlannerIT extends ArgonTestBase {
         String field = new String[] {"a", "a", "b", "n.x"}[r.nextInt(4)];
         Object v = r.nextInt(4) == 0 ? "s" + r.nextInt(5) : (Object) r.nextInt(10);
         Object w = v instanceof String ? "s" + r.nextInt(5) : (Object) (r.nextInt(10) + 0.5);
-        Bson one = switch (r.nextInt(8)) {
+        Bson one = switch (r.nextInt(10)) {
             case 0 -> Filters.eq(field, v);
             case 1 -> Filters.in(field, v, w, 3);
             case 2 -> Filters.and(Filters.gt(field, v), Filters.lte(field, w));
@@ -363,6 +363,8 @@ class QueryPlannerIT extends ArgonTestBase {
             case 4 -> Filters.lt(field, w);
             case 5 -> Filters.and(Filters.gte(field, v), Filters.lt(field, w), Filters.ne(field, 4));
             case 6 -> Filters.regex(field, r.nextBoolean() ? "^s" + r.nextInt(5) : "^s1x?");
+            case 7 -> Filters.elemMatch(field, new Document("$gt", v).append("$lt", w));
+            case 8 -> Filters.elemMatch("n", Filters.and(Filters.gte("x", v), Filters.lte("x", w)));
             default -> Filters.eq(field, null);
         };
         switch (r.nextInt(5)) {
@@ -487,5 +489,27 @@ class QueryPlannerIT extends ArgonTestBase {
         Bson mixed = Filters.or(Filters.eq("label", "l3"), Filters.eq("split", "test"));
         assertEquals("COLLSCAN", winning(explain(c, mixed)).getString("stage"));
         assertEquals(c.find(mixed).hint(new Document("$natural", 1)).into(new ArrayList<>()), c.find(mixed).into(new ArrayList<>()));
+    }
+
+    @Test
+    void elemMatchIntersectsBothEndsOnOneElement() {
+        MongoCollection<Document> c = db("plan").getCollection("elem");
+        c.createIndex(Indexes.ascending("a"));
+        List<Document> docs = new ArrayList<>();
+        for (int i = 0; i < 500; i++) {
+            docs.add(new Document("_id", i).append("a", List.of(i % 50, 100 + i % 50)));
+        }
+        c.insertMany(docs);
+        Bson q = Filters.elemMatch("a", doc("{$gt: 10, $lt: 12}"));
+        List<Document> expected = c.find(q).hint(new Document("$natural", 1)).into(new ArrayList<>());
+        assertEquals(10, expected.size());
+        assertEquals(expected, c.find(q).sort(Sorts.ascending("_id")).into(new ArrayList<>()));
+        Document e = explain(c, q);
+        assertTrue(stage(winning(e), "IXSCAN").getBoolean("isMultiKey"));
+        assertEquals(10, number(stats(e), "totalDocsExamined"), "one element meets both ends: no multikey documents read");
+        // Without $elemMatch both ends may be met by different elements: 100 + x > 10 and x < 12.
+        Bson apart = Filters.and(Filters.gt("a", 10), Filters.lt("a", 12));
+        assertEquals(120, c.countDocuments(apart));
+        assertEquals(c.find(apart).hint(new Document("$natural", 1)).into(new ArrayList<>()), c.find(apart).sort(Sorts.ascending("_id")).into(new ArrayList<>()));
     }
 }
