@@ -45,7 +45,6 @@ public final class PlanInfo {
                 .append("namespace", new BsonString(ns))
                 .append("indexFilterSet", BsonBoolean.FALSE)
                 .append("parsedQuery", query.filter() == null ? new BsonDocument() : query.filter())
-                .append("planCacheShapeHash", new BsonString("00000000"))
                 .append("maxIndexedOrSolutionsReached", BsonBoolean.FALSE)
                 .append("maxIndexedAndSolutionsReached", BsonBoolean.FALSE)
                 .append("maxScansToExplodeReached", BsonBoolean.FALSE)

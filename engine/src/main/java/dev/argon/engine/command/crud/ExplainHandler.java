@@ -146,8 +146,8 @@ public final class ExplainHandler implements CommandHandler {
         shown.remove("$clusterTime");
         shown.remove("explain");
         out.append("command", shown)
-                .append("serverInfo", new BsonDocument("host", new BsonString(host()))
-                        .append("port", new BsonInt32(27017))
+                .append("serverInfo", new BsonDocument("host", new BsonString(inner.client().localHost()))
+                        .append("port", new BsonInt32(inner.client().localPort()))
                         .append("version", new BsonString(Engine.MONGO_VERSION))
                         .append("gitVersion", new BsonString("argon-" + Engine.VERSION)))
                 .append("serverParameters", new BsonDocument("internalQueryFacetBufferSizeBytes", new BsonInt32(104857600))
@@ -167,13 +167,5 @@ public final class ExplainHandler implements CommandHandler {
             throw ArgonException.failedToParse("BSON field '" + field + "' is missing but a required field");
         }
         return cmd.getArray(field).get(0).asDocument();
-    }
-
-    private static String host() {
-        try {
-            return java.net.InetAddress.getLocalHost().getHostName();
-        } catch (java.io.IOException e) {
-            return "localhost";
-        }
     }
 }
