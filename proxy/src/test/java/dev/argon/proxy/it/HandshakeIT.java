@@ -115,7 +115,7 @@ class HandshakeIT extends ArgonTestBase {
 
     @Test
     void knownButUnbuiltCommandsAnswerNotImplemented() {
-        MongoCommandException e = assertThrows(MongoCommandException.class, () -> db("ni").runCommand(doc("{explain: {find: 'c'}}")));
+        MongoCommandException e = assertThrows(MongoCommandException.class, () -> db("ni").runCommand(doc("{collStats: 'c'}")));
         assertEquals(238, e.getErrorCode());
         assertEquals("NotImplemented", e.getErrorCodeName());
     }
