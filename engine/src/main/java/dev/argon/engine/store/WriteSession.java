@@ -306,6 +306,14 @@ public final class WriteSession extends DataView {
 
     /** Inserts a document that already has its {@code _id}. Throws DuplicateKey without changing anything. */
     public void insert(CollectionInfo c, BsonDocument doc) {
+        insert(c, doc, null);
+    }
+
+    /**
+     * As {@link #insert(CollectionInfo, BsonDocument)}, with the document's BSON when the caller already encoded it
+     * ({@code Bson.bytes(doc)}, or null): those bytes become the stored version.
+     */
+    public void insert(CollectionInfo c, BsonDocument doc, byte[] encoded) {
         BsonValue id = doc.get("_id");
         byte[] encId = KeyEncoder.encode(id);
         byte[] docKey = Keys.document(c.collectionId(), encId);
@@ -315,7 +323,7 @@ public final class WriteSession extends DataView {
         checkValidator(c, null, doc);
         List<KeyWrite> writes = new ArrayList<>();
         List<byte[]> indexWrites = indexChanges(c, null, doc, encId, writes);
-        byte[] payload = Bson.bytes(doc);
+        byte[] payload = encoded != null ? encoded : Bson.bytes(doc);
         overlay.put(docKey, payload);
         for (byte[] k : indexWrites) {
             overlay.put(k, INDEX_PAYLOAD);

@@ -48,7 +48,8 @@ public final class InsertHandler implements CommandHandler {
                     if (!v.isDocument()) {
                         throw ArgonException.typeMismatch("BSON field 'insert.documents." + i + "' is the wrong type, expected type 'object'");
                     }
-                    s.insert(c, Documents.prepareForInsert(v.asDocument()));
+                    Documents.Prepared d = Documents.prepareForInsert(v.asDocument());
+                    s.insert(c, d.doc(), d.bson());
                     rw.applied(i, null);
                     n++;
                 } catch (ArgonException e) {
