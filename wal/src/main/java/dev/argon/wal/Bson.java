@@ -25,6 +25,11 @@ public final class Bson {
             b.get(out);
             return out;
         }
+        return BsonEncoder.encode(doc);
+    }
+
+    /** The driver's encoding of doc: what {@link #bytes} must equal (its tests compare the two). */
+    static byte[] driverBytes(BsonDocument doc) {
         BasicOutputBuffer out = new BasicOutputBuffer(256);
         try (BsonBinaryWriter w = new BsonBinaryWriter(out)) {
             CODEC.encode(w, doc, EncoderContext.builder().build());

@@ -11,8 +11,9 @@ import org.bson.BsonDocument;
  * Collection catalog entries of branch heads, so that a point read does not also pay a catalog seek and
  * decode. An entry read at point R is valid for a read at point P of the same branch when no catalog change
  * at all has been committed after min(R, P) ({@link VersionStore#lastCatalogLsn()}); any catalog commit anywhere
- * therefore invalidates everything, which is rare next to document writes. Only head reads use it (not
- * time travel, not a write's own overlay). Thread-safe.
+ * therefore invalidates everything, which is rare next to document writes. Head reads use it, and so do write
+ * sessions (opened on the head) until they change the catalog or stage a chunk; time travel does not.
+ * Thread-safe.
  */
 final class CatalogCache {
     /** A collection that is known not to exist, cached too (a find on a missing collection is common). */

@@ -42,12 +42,21 @@ public class DataView {
         return new DataView(reader, cache, true);
     }
 
+    /**
+     * Whether the catalog cache answers for this view now: always for a head view; a write session says no once
+     * it has changed the catalog or staged a chunk, because then its own view differs from the published head.
+     */
+    protected boolean catalogCacheUsable() {
+        return true;
+    }
+
     private BsonDocument decode(byte[] payload) {
         return raw ? new RawBsonDocument(payload) : Bson.document(payload);
     }
 
     public CollectionInfo collection(String db, String name) {
-        if (cache != null) {
+        boolean cached = cache != null && catalogCacheUsable();
+        if (cached) {
             CollectionInfo hit = cache.get(db, name);
             if (hit != null) {
                 return hit.collectionId() < 0 ? null : hit;
@@ -55,7 +64,7 @@ public class DataView {
         }
         byte[] p = reader.get(Keys.catalog(db, name));
         CollectionInfo info = p == null ? null : CollectionInfo.fromBson(Bson.document(p));
-        if (cache != null) {
+        if (cached) {
             cache.put(db, name, info);
         }
         return info;

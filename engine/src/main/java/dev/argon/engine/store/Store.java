@@ -82,7 +82,9 @@ public final class Store implements AutoCloseable {
                 throw new dev.argon.engine.ArgonException(dev.argon.engine.MongoErrorCode.WRITE_CONFLICT,
                         "the branch was reset or deleted while this write waited; run it again");
             }
-            return new Write(new WriteSession(wal, branchId, new WalKeyReader(wal, wal.headView(branchId)), lock), lock, wal);
+            ReadView head = wal.headView(branchId);
+            return new Write(new WriteSession(wal, branchId, new WalKeyReader(wal, head), lock, catalogCache.forView(wal, head)),
+                    lock, wal);
         } catch (RuntimeException e) {
             lock.unlock();
             throw e;

@@ -68,12 +68,26 @@ public final class WriteSession extends DataView {
     /** The branch's write lock, held by the caller from creation to close. */
     private final java.util.concurrent.locks.ReentrantLock branchLock;
 
+    /** True once this session wrote a catalog entry: from then on the head's catalog cache does not speak for it. */
+    private boolean catalogChanged;
+
     WriteSession(VersionStore wal, int branchId, KeyReader base, java.util.concurrent.locks.ReentrantLock branchLock) {
-        this(wal, branchId, new OverlayKeyReader(base), branchLock);
+        this(wal, branchId, new OverlayKeyReader(base), branchLock, null);
     }
 
-    private WriteSession(VersionStore wal, int branchId, OverlayKeyReader overlay, java.util.concurrent.locks.ReentrantLock branchLock) {
-        super(overlay);
+    /**
+     * A session over the branch head that {@code headCatalog} caches: collection lookups are answered from that
+     * cache until the session changes the catalog or stages a chunk (a write reads its collection's entry on
+     * every command; decoding it each time was a visible share of a single-document write).
+     */
+    WriteSession(VersionStore wal, int branchId, KeyReader base, java.util.concurrent.locks.ReentrantLock branchLock,
+                 CatalogCache.Scope headCatalog) {
+        this(wal, branchId, new OverlayKeyReader(base), branchLock, headCatalog);
+    }
+
+    private WriteSession(VersionStore wal, int branchId, OverlayKeyReader overlay, java.util.concurrent.locks.ReentrantLock branchLock,
+                         CatalogCache.Scope headCatalog) {
+        super(overlay, headCatalog);
         this.wal = wal;
         this.branchId = branchId;
         this.overlay = overlay;
@@ -237,7 +251,13 @@ public final class WriteSession extends DataView {
         return c != null ? c : createCollection(db, name, null);
     }
 
+    @Override
+    protected boolean catalogCacheUsable() {
+        return !catalogChanged && staged == null;
+    }
+
     public void putCatalog(CollectionInfo c, String what) {
+        catalogChanged = true;
         byte[] key = Keys.catalog(c.db(), c.name());
         byte[] payload = Bson.bytes(c.toBson());
         overlay.put(key, payload);
@@ -246,6 +266,7 @@ public final class WriteSession extends DataView {
 
     /** Drops a collection: its catalog entry becomes a tombstone; its documents become unreachable. */
     public void dropCollection(CollectionInfo c) {
+        catalogChanged = true;
         byte[] key = Keys.catalog(c.db(), c.name());
         overlay.delete(key);
         // The pre-image is the catalog entry this session sees, which is what the branch held just before.
@@ -307,6 +328,14 @@ public final class WriteSession extends DataView {
 
     /** Inserts a document that already has its {@code _id}. Throws DuplicateKey without changing anything. */
     public void insert(CollectionInfo c, BsonDocument doc) {
+        insert(c, doc, null);
+    }
+
+    /**
+     * As {@link #insert(CollectionInfo, BsonDocument)}, with the document's BSON when the caller already encoded it
+     * ({@code Bson.bytes(doc)}, or null): those bytes become the stored version.
+     */
+    public void insert(CollectionInfo c, BsonDocument doc, byte[] encoded) {
         BsonValue id = doc.get("_id");
         byte[] encId = KeyEncoder.encode(id);
         byte[] docKey = Keys.document(c.collectionId(), encId);
@@ -316,7 +345,7 @@ public final class WriteSession extends DataView {
         checkValidator(c, null, doc);
         List<KeyWrite> writes = new ArrayList<>();
         List<byte[]> indexWrites = indexChanges(c, null, doc, encId, writes);
-        byte[] payload = Bson.bytes(doc);
+        byte[] payload = encoded != null ? encoded : Bson.bytes(doc);
         overlay.put(docKey, payload);
         for (byte[] k : indexWrites) {
             overlay.put(k, INDEX_PAYLOAD);

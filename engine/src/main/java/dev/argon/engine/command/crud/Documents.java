@@ -27,9 +27,22 @@ final class Documents {
 
     private Documents() {}
 
-    /** The document with an {@code _id} first (generated when missing), validated as an insert. */
-    static BsonDocument prepareForInsert(BsonDocument doc) {
-        return prepare(doc, Origin.INSERT);
+    /** A document ready to insert, and its BSON: the bytes that become the stored version. */
+    record Prepared(BsonDocument doc, byte[] bson) {}
+
+    /**
+     * The document with an {@code _id} first (generated when missing), validated as an insert, and encoded once:
+     * the size check reads the encoding's length instead of walking the document, and the write stores that
+     * same encoding. (A document from the wire is nested at most 200 levels, so the encoder's own depth limit
+     * never speaks before the 100-level check.)
+     */
+    static Prepared prepareForInsert(BsonDocument doc) {
+        BsonDocument out = withIdFirst(doc);
+        byte[] bson = dev.argon.wal.Bson.bytes(out);
+        checkSize(bson.length, Origin.INSERT);
+        checkDepth(out, Origin.INSERT);
+        checkId(out.get("_id"));
+        return new Prepared(out, bson);
     }
 
     /** As {@link #prepareForInsert}, for the document an upsert inserts. */
@@ -38,6 +51,12 @@ final class Documents {
     }
 
     private static BsonDocument prepare(BsonDocument doc, Origin origin) {
+        BsonDocument out = withIdFirst(doc);
+        validate(out, origin);
+        return out;
+    }
+
+    private static BsonDocument withIdFirst(BsonDocument doc) {
         BsonDocument out = doc;
         BsonValue id = doc.get("_id");
         if (id == null) {
@@ -53,7 +72,6 @@ final class Documents {
                 }
             }
         }
-        validate(out, origin);
         return out;
     }
 
@@ -76,7 +94,10 @@ final class Documents {
     }
 
     private static void checkSize(BsonDocument doc, Origin origin) {
-        int size = DocSize.estimate(doc);
+        checkSize(DocSize.estimate(doc), origin);
+    }
+
+    private static void checkSize(int size, Origin origin) {
         if (size <= MAX_SIZE) {
             return;
         }

@@ -32,6 +32,9 @@ public final class InsertHandler implements CommandHandler {
         WriteErrors errors = new WriteErrors();
         int n = 0;
         RetryableWrite rw = ctx.retryableWrite();
+        // Checking and encoding a document needs no lock: done first, it runs in parallel with other writers of
+        // the branch instead of inside the branch's one-at-a-time section (docs/PERFORMANCE.md, "Write path profile").
+        Object[] prepared = prepare(docs);
         try (Store.Write w = ctx.beginWrite()) {
             WriteSession s = w.session();
             if (ctx.bool("bypassDocumentValidation", false)) {
@@ -44,11 +47,11 @@ public final class InsertHandler implements CommandHandler {
                     continue;
                 }
                 try {
-                    BsonValue v = docs.get(i);
-                    if (!v.isDocument()) {
-                        throw ArgonException.typeMismatch("BSON field 'insert.documents." + i + "' is the wrong type, expected type 'object'");
+                    Documents.Prepared d = i < prepared.length ? prepared(prepared[i]) : prepare(docs.get(i), i);
+                    if (i < prepared.length) {
+                        prepared[i] = null;
                     }
-                    s.insert(c, Documents.prepareForInsert(v.asDocument()));
+                    s.insert(c, d.doc(), d.bson());
                     rw.applied(i, null);
                     n++;
                 } catch (ArgonException e) {
@@ -68,5 +71,41 @@ public final class InsertHandler implements CommandHandler {
         errors.appendTo(reply);
         rw.appendRetried(reply);
         return reply;
+    }
+
+    /**
+     * Bytes of encodings prepared before the branch lock is taken: memory stays bounded by this, not by the
+     * command's size; the documents past it are prepared under the lock, as they come.
+     */
+    private static final long PREPARE_AHEAD_BYTES = 16L << 20;
+
+    /** The leading documents prepared (or the error each one gets), up to {@link #PREPARE_AHEAD_BYTES}. */
+    private static Object[] prepare(BsonArray docs) {
+        java.util.List<Object> out = new java.util.ArrayList<>(Math.min(docs.size(), 1024));
+        long bytes = 0;
+        for (int i = 0; i < docs.size() && bytes < PREPARE_AHEAD_BYTES; i++) {
+            try {
+                Documents.Prepared d = prepare(docs.get(i), i);
+                bytes += d.bson().length;
+                out.add(d);
+            } catch (ArgonException e) {
+                out.add(e);
+            }
+        }
+        return out.toArray();
+    }
+
+    private static Documents.Prepared prepare(BsonValue v, int i) {
+        if (!v.isDocument()) {
+            throw ArgonException.typeMismatch("BSON field 'insert.documents." + i + "' is the wrong type, expected type 'object'");
+        }
+        return Documents.prepareForInsert(v.asDocument());
+    }
+
+    private static Documents.Prepared prepared(Object o) {
+        if (o instanceof ArgonException e) {
+            throw e;
+        }
+        return (Documents.Prepared) o;
     }
 }

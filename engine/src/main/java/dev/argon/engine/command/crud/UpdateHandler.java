@@ -40,6 +40,17 @@ public final class UpdateHandler implements CommandHandler {
         for (BsonValue v : updates.asArray()) {
             statement(v);
         }
+        // Compiling an update needs no lock: done first, it runs beside other writers of the branch instead of in
+        // its one-at-a-time section. A statement that does not compile keeps its error for its turn.
+        Object[] specs = new Object[updates.asArray().size()];
+        for (int i = 0; i < specs.length; i++) {
+            BsonDocument st = updates.asArray().get(i).asDocument();
+            try {
+                specs[i] = UpdateSpec.compile(st.get("u"), arrayFilters(st));
+            } catch (RuntimeException e) {
+                specs[i] = e;
+            }
+        }
         RetryableWrite rw = ctx.retryableWrite();
         try (Store.Write w = ctx.beginWrite()) {
             WriteSession s = w.session();
@@ -62,7 +73,10 @@ public final class UpdateHandler implements CommandHandler {
                     BsonDocument st = statement(list.get(i));
                     boolean upsert = st.getBoolean("upsert", org.bson.BsonBoolean.FALSE).getValue();
                     boolean multi = st.getBoolean("multi", org.bson.BsonBoolean.FALSE).getValue();
-                    UpdateSpec spec = UpdateSpec.compile(st.get("u"), arrayFilters(st));
+                    if (specs[i] instanceof RuntimeException e) {
+                        throw e;
+                    }
+                    UpdateSpec spec = (UpdateSpec) specs[i];
                     if (multi && spec.isReplacement()) {
                         throw ArgonException.failedToParse("multi update is not supported for replacement-style update");
                     }
