@@ -33,7 +33,10 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.regions.providers.AwsProfileRegionProvider;
+import software.amazon.awssdk.regions.providers.AwsRegionProviderChain;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
+import software.amazon.awssdk.regions.providers.SystemSettingsRegionProvider;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
@@ -97,8 +100,14 @@ public final class S3ObjectStore implements ObjectStore {
         if (config.region() != null) {
             return Region.of(config.region());
         }
+        // With an endpoint of its own (an S3-compatible server) the region is only a signing parameter: take
+        // it from AWS_REGION or a profile, but never ask the EC2 instance metadata service, which outside AWS
+        // costs a network timeout.
+        AwsRegionProviderChain chain = endpoint != null
+                ? new AwsRegionProviderChain(new SystemSettingsRegionProvider(), new AwsProfileRegionProvider())
+                : new DefaultAwsRegionProviderChain();
         try {
-            return new DefaultAwsRegionProviderChain().getRegion();
+            return chain.getRegion();
         } catch (SdkClientException none) {
             if (endpoint != null) {
                 return Region.US_EAST_1; // S3-compatible servers ignore the region but the signature needs one
