@@ -11,6 +11,9 @@ import dev.argon.storage.object.ObjectStore;
 import dev.argon.storage.object.ObjectStoreContract;
 import dev.argon.storage.object.ObjectStoreException;
 import dev.argon.storage.object.RetryPolicy;
+import dev.argon.storage.segment.SealedSegment;
+import dev.argon.storage.segment.SegmentReader;
+import dev.argon.storage.segment.SegmentWriter;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -186,6 +189,22 @@ class S3ObjectStoreTest extends ObjectStoreContract {
             assertEquals(List.of("iso/a/k", "iso/b/k"), raw.listObjectsV2(r -> r.bucket(BUCKET).prefix("iso/")).contents()
                     .stream().map(o -> o.key()).toList());
         }
+    }
+
+    @Test
+    void aSegmentIsReadFromTheBucketWithRangedGets() {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        SegmentWriter writer = new SegmentWriter(out, 4096, SegmentWriter.DEFAULT_LEVEL);
+        for (int i = 0; i < 5000; i++) {
+            writer.add(bytes(String.format("key-%06d", i)), bytes("value " + i + " " + "v".repeat(i % 50)));
+        }
+        SealedSegment sealed = writer.finish(1, 5000);
+        store.put("segments/" + sealed.name(), out.toByteArray());
+        int before = http.requests.get();
+        SegmentReader reader = SegmentReader.open(store, "segments/" + sealed.name(), sealed.size());
+        assertArrayEquals(bytes("value 4321 " + "v".repeat(4321 % 50)), reader.get(bytes("key-004321")).orElseThrow());
+        assertEquals(before + 2, http.requests.get(), "one ranged GET of the tail, one of the block");
+        assertEquals(5000, reader.footer().entryCount());
     }
 
     @Test
