@@ -242,6 +242,10 @@ public final class LocalFolderStore implements ObjectStore {
                 fsyncDir(target.getParent());
             }
             return created;
+        } catch (NoSuchFileException e) {
+            // a missing source file or temporary folder, not a missing object
+            throw new ObjectStoreException(ObjectStoreException.Kind.FAILED, key,
+                    "cannot store " + key + " in " + root + ": no such file " + e.getMessage(), e);
         } catch (IOException e) {
             throw failure(key, "cannot store " + key, e);
         } finally {

@@ -94,6 +94,15 @@ public abstract class ObjectStoreContract {
     }
 
     @Test
+    void aMissingSourceFileIsNotAMissingObject() {
+        ObjectStoreException e = assertThrows(ObjectStoreException.class,
+                () -> store.put("k", scratch.resolve("no-such-file")));
+        assertTrue(e.kind() != ObjectStoreException.Kind.NOT_FOUND, e.toString());
+        assertTrue(e.getMessage().contains("no-such-file"), e.getMessage());
+        assertEquals(Optional.empty(), store.head("k"));
+    }
+
+    @Test
     void anEmptyObjectIsAnObject() {
         store.put("empty", new byte[0]);
         assertEquals(Optional.of(new ObjectInfo("empty", 0)), store.head("empty"));
