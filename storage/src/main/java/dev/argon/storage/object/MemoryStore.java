@@ -105,5 +105,4 @@ public final class MemoryStore implements ObjectStore {
         }
         return data;
     }
-
 }
