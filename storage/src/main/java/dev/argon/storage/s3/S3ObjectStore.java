@@ -40,6 +40,7 @@ import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.regions.providers.SystemSettingsRegionProvider;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.S3Object;
@@ -85,6 +86,10 @@ public final class S3ObjectStore implements ObjectStore {
                 // flexible checksums (and aws-chunked trailers) they accept. The segment format checks its own.
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+                // No "Expect: 100-continue": the JDK's HttpURLConnection handles it poorly (a PUT's body write then
+                // fails as "Error writing request body to server" although the server answered), and our bodies
+                // are at most one part, so sending one that is refused costs little.
+                .serviceConfiguration(S3Configuration.builder().expectContinueEnabled(false).build())
                 .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()));
         if (endpoint != null) {
             builder.endpointOverride(endpoint);
@@ -198,15 +203,24 @@ public final class S3ObjectStore implements ObjectStore {
     @Override
     public boolean putIfAbsent(String key, byte[] data) {
         String full = full(key);
-        return request(key, "create " + key, () -> {
+        // An attempt whose reply was lost (a reset after the server stored the object) makes the retry see
+        // 412; then the object holds either our bytes (we won) or another writer's.
+        boolean[] failedInTransit = {false};
+        return config.retry().run("create " + key + " in " + config.describe(), () -> {
             try {
                 s3.putObject(b -> b.bucket(bucket).key(full).ifNoneMatch("*"), RequestBody.fromBytes(data));
                 return true;
             } catch (SdkServiceException e) {
                 if (e.statusCode() == 412) {
-                    return false;
+                    return failedInTransit[0] && Arrays.equals(get(key), data);
                 }
-                throw e;
+                ObjectStoreException classified = classify(key, "create " + key, e);
+                failedInTransit[0] |= !classified.isPermanent();
+                throw classified;
+            } catch (SdkException e) {
+                ObjectStoreException classified = classify(key, "create " + key, e);
+                failedInTransit[0] |= !classified.isPermanent();
+                throw classified;
             }
         });
     }

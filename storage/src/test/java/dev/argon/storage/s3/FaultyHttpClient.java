@@ -3,6 +3,8 @@ package dev.argon.storage.s3;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import software.amazon.awssdk.http.AbortableInputStream;
@@ -14,18 +16,27 @@ import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.http.SdkHttpResponse;
 
 /**
- * An HTTP client for the S3 store that fails chosen requests (a connection reset, or S3's 503 SlowDown)
- * before they reach the server, and passes the rest to a real client. Counts every request. Thread-safe.
+ * An HTTP client for the S3 store that fails chosen requests (a connection reset before or after the server
+ * acts, or S3's 503 SlowDown) and passes the rest to a real client. Counts every request. Thread-safe.
  */
 final class FaultyHttpClient implements SdkHttpClient {
 
-    enum Fault { RESET, SLOW_DOWN }
+    enum Fault {
+        /** The connection breaks before the request reaches the server. */
+        RESET,
+        /** The server answers 503 SlowDown. */
+        SLOW_DOWN,
+        /** The server carries the request out, then the connection breaks before the reply arrives. */
+        LOST_REPLY
+    }
 
     private final SdkHttpClient delegate;
     private final AtomicInteger failures = new AtomicInteger();
     private volatile Predicate<SdkHttpRequest> which = r -> true;
     private volatile Fault fault = Fault.RESET;
     final AtomicInteger requests = new AtomicInteger();
+    /** Every request, in order, faulted or not. */
+    final List<SdkHttpRequest> seen = new CopyOnWriteArrayList<>();
 
     FaultyHttpClient(SdkHttpClient delegate) {
         this.delegate = delegate;
@@ -41,11 +52,19 @@ final class FaultyHttpClient implements SdkHttpClient {
     @Override
     public ExecutableHttpRequest prepareRequest(HttpExecuteRequest request) {
         requests.incrementAndGet();
+        seen.add(request.httpRequest());
         if (which.test(request.httpRequest()) && failures.getAndUpdate(v -> Math.max(0, v - 1)) > 0) {
             Fault f = fault;
             return new ExecutableHttpRequest() {
                 @Override
                 public HttpExecuteResponse call() throws IOException {
+                    if (f == Fault.LOST_REPLY) {
+                        HttpExecuteResponse done = delegate.prepareRequest(request).call();
+                        if (done.responseBody().isPresent()) {
+                            done.responseBody().get().close();
+                        }
+                        throw new IOException("injected: connection reset before the reply");
+                    }
                     if (f == Fault.RESET) {
                         throw new IOException("injected: connection reset");
                     }
