@@ -1,0 +1,314 @@
+package dev.argon.storage.segment;
+
+import com.github.luben.zstd.Zstd;
+import dev.argon.storage.object.ObjectInfo;
+import dev.argon.storage.object.ObjectStore;
+import dev.argon.storage.object.ObjectStoreException;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.zip.CRC32C;
+
+/**
+ * Reads one segment from an object store. Opening fetches the tail (trailer and, usually, the whole index)
+ * in one ranged read, plus a HEAD unless the caller knows the size; after that a point read or the start
+ * of a range costs one ranged read of one block, and a range scan one read per further block, holding one
+ * decoded block at a time. Every block's checksum is checked before it is decompressed; damage is a
+ * {@link SegmentCorruptException} naming the block.
+ *
+ * <p>Thread-safe: the index is immutable after open and each read or iterator has its own state.
+ */
+public final class SegmentReader {
+
+    private final ObjectStore store;
+    private final String key;
+    private final SegmentFooter footer;
+    private final List<BlockHandle> blocks;
+
+    private SegmentReader(ObjectStore store, String key, SegmentFooter footer, List<BlockHandle> blocks) {
+        this.store = store;
+        this.key = key;
+        this.footer = footer;
+        this.blocks = blocks;
+    }
+
+    /** Opens the segment stored under {@code key}, asking the store for its size first. */
+    public static SegmentReader open(ObjectStore store, String key) {
+        ObjectInfo info = store.head(key).orElseThrow(() -> new ObjectStoreException(
+                ObjectStoreException.Kind.NOT_FOUND, key, "no segment " + key + " in " + store.describe()));
+        return open(store, key, info.size());
+    }
+
+    /** Opens the segment stored under {@code key} whose size is known (from a manifest, say). */
+    public static SegmentReader open(ObjectStore store, String key, long size) {
+        if (size < SegmentFormat.TRAILER_SIZE) {
+            throw new SegmentCorruptException(key, "segment " + key + " is truncated: " + size
+                    + " bytes is shorter than its " + SegmentFormat.TRAILER_SIZE + "-byte trailer");
+        }
+        long tailStart = Math.max(0, size - SegmentFormat.TAIL_READ);
+        byte[] tail = store.getRange(key, tailStart, (int) (size - tailStart));
+        if (tail.length != size - tailStart) {
+            throw new SegmentCorruptException(key, "segment " + key + " is shorter than its expected " + size
+                    + " bytes (truncated while being read?)");
+        }
+        ByteBuffer t = ByteBuffer.wrap(tail, tail.length - SegmentFormat.TRAILER_SIZE, SegmentFormat.TRAILER_SIZE).slice();
+        byte[] magic = new byte[SegmentFormat.MAGIC.length];
+        t.get(SegmentFormat.T_MAGIC, magic);
+        if (!Arrays.equals(magic, SegmentFormat.MAGIC)) {
+            throw new SegmentCorruptException(key, "segment " + key + " (" + size
+                    + " bytes) does not end in a segment trailer: it is truncated or not a segment");
+        }
+        int trailerCrc = crc32c(tail, tail.length - SegmentFormat.TRAILER_SIZE, SegmentFormat.T_TRAILER_CRC);
+        if (trailerCrc != t.getInt(SegmentFormat.T_TRAILER_CRC)) {
+            throw new SegmentCorruptException(key, -1,
+                    size - SegmentFormat.TRAILER_SIZE, "segment " + key + ": trailer checksum mismatch");
+        }
+        int version = t.getInt(SegmentFormat.T_VERSION);
+        if (version != SegmentFormat.VERSION) {
+            throw new SegmentCorruptException(key, "segment " + key + " has format version " + version
+                    + "; this build reads version " + SegmentFormat.VERSION);
+        }
+        int compression = t.get(SegmentFormat.T_COMPRESSION);
+        if (compression != SegmentFormat.COMPRESSION_ZSTD) {
+            throw new SegmentCorruptException(key, "segment " + key + " uses unknown block compression " + compression);
+        }
+        long indexOffset = t.getLong(SegmentFormat.T_INDEX_OFFSET);
+        int indexLength = t.getInt(SegmentFormat.T_INDEX_LENGTH);
+        if (indexOffset < 0 || indexLength < 0 || indexOffset + indexLength != size - SegmentFormat.TRAILER_SIZE) {
+            throw new SegmentCorruptException(key, "segment " + key + ": its trailer places the index at " + indexOffset
+                    + " (+" + indexLength + ") in a file of " + size + " bytes (truncated or extended?)");
+        }
+        byte[] index;
+        if (indexOffset >= tailStart) {
+            index = Arrays.copyOfRange(tail, (int) (indexOffset - tailStart), (int) (indexOffset - tailStart) + indexLength);
+        } else {
+            // A large index: fetch the part the tail read missed.
+            byte[] front = store.getRange(key, indexOffset, (int) (tailStart - indexOffset));
+            if (front.length != tailStart - indexOffset) {
+                throw new SegmentCorruptException(key, "segment " + key + " is shorter than its expected " + size + " bytes");
+            }
+            index = new byte[indexLength];
+            System.arraycopy(front, 0, index, 0, front.length);
+            System.arraycopy(tail, 0, index, front.length, indexLength - front.length);
+        }
+        if (crc32c(index, 0, index.length) != t.getInt(SegmentFormat.T_INDEX_CRC)) {
+            throw new SegmentCorruptException(key, -1, indexOffset, "segment " + key + ": index checksum mismatch (index at "
+                    + indexOffset + ", " + indexLength + " bytes)");
+        }
+        int blockCount = t.getInt(SegmentFormat.T_BLOCK_COUNT);
+        long entryCount = t.getLong(SegmentFormat.T_ENTRY_COUNT);
+        try {
+            ByteBuffer in = ByteBuffer.wrap(index);
+            byte[] minKey = bytes(in, Varints.read(in));
+            byte[] maxKey = bytes(in, Varints.read(in));
+            BlockHandle[] handles = new BlockHandle[blockCount];
+            long expectedOffset = 0;
+            long entries = 0;
+            for (int i = 0; i < blockCount; i++) {
+                BlockHandle h = new BlockHandle(in.getLong(), in.getInt(), in.getInt(), in.getInt(), in.getInt(),
+                        bytes(in, Varints.read(in)));
+                if (h.offset() != expectedOffset || h.storedLength() < 0 || h.rawLength() < 0 || h.entryCount() <= 0) {
+                    throw new IllegalArgumentException("block " + i + " is misplaced in the index");
+                }
+                expectedOffset += h.storedLength();
+                entries += h.entryCount();
+                handles[i] = h;
+            }
+            if (in.hasRemaining() || expectedOffset != indexOffset || entries != entryCount || blockCount == 0) {
+                throw new IllegalArgumentException("the index does not describe the blocks before it");
+            }
+            SegmentFooter footer = new SegmentFooter(version, entryCount, blockCount, minKey, maxKey,
+                    t.getLong(SegmentFormat.T_MIN_LSN), t.getLong(SegmentFormat.T_MAX_LSN));
+            return new SegmentReader(store, key, footer, List.of(handles));
+        } catch (IllegalArgumentException | BufferUnderflowException | IndexOutOfBoundsException e) {
+            throw new SegmentCorruptException(key, -1, indexOffset, "segment " + key + ": malformed index: " + e.getMessage());
+        }
+    }
+
+    public SegmentFooter footer() {
+        return footer;
+    }
+
+    public String key() {
+        return key;
+    }
+
+    /** The value stored under exactly {@code k}, reading at most one block. */
+    public Optional<byte[]> get(byte[] k) {
+        if (outside(k)) {
+            return Optional.empty();
+        }
+        Block b = block(findBlock(k));
+        int i = b.lowerBound(k);
+        return i < b.keys.length && Arrays.equals(b.keys[i], k) ? Optional.of(b.values[i].clone()) : Optional.empty();
+    }
+
+    /**
+     * The entries with {@code from <= key < to} in key order (null for an open end), read one block at a
+     * time as the iterator advances. The first {@code next()} or {@code hasNext()} reads the first block.
+     */
+    public Iterator<SegmentEntry> scan(byte[] from, byte[] to) {
+        return new RangeIterator(from, to);
+    }
+
+    private boolean outside(byte[] k) {
+        return Arrays.compareUnsigned(k, footer.minKey()) < 0 || Arrays.compareUnsigned(k, footer.maxKey()) > 0;
+    }
+
+    /** The last block whose first key is at most {@code k}, or 0. */
+    private int findBlock(byte[] k) {
+        int lo = 0;
+        int hi = blocks.size() - 1;
+        while (lo < hi) {
+            int mid = (lo + hi + 1) >>> 1;
+            if (Arrays.compareUnsigned(blocks.get(mid).firstKey(), k) <= 0) {
+                lo = mid;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        return lo;
+    }
+
+    /** Fetches, checks, decompresses and decodes block {@code n}. */
+    private Block block(int n) {
+        BlockHandle h = blocks.get(n);
+        String where = "segment " + key + ": block " + n + " at offset " + h.offset();
+        byte[] stored = store.getRange(key, h.offset(), h.storedLength());
+        if (stored.length != h.storedLength()) {
+            throw new SegmentCorruptException(key, n, h.offset(), where + " is truncated (" + stored.length + " of "
+                    + h.storedLength() + " bytes)");
+        }
+        int crc = crc32c(stored, 0, stored.length);
+        if (crc != h.crc()) {
+            throw new SegmentCorruptException(key, n, h.offset(), where + ": checksum mismatch (CRC32C "
+                    + Integer.toHexString(crc) + ", expected " + Integer.toHexString(h.crc()) + ")");
+        }
+        try {
+            byte[] raw = Zstd.decompress(stored, h.rawLength());
+            if (raw.length != h.rawLength()) {
+                throw new IllegalArgumentException("decompressed to " + raw.length + " of " + h.rawLength() + " bytes");
+            }
+            ByteBuffer in = ByteBuffer.wrap(raw);
+            byte[][] keys = new byte[h.entryCount()][];
+            byte[][] values = new byte[h.entryCount()][];
+            byte[] previous = new byte[0];
+            for (int i = 0; i < keys.length; i++) {
+                int shared = Varints.read(in);
+                int unshared = Varints.read(in);
+                int valueLength = Varints.read(in);
+                if (shared > previous.length) {
+                    throw new IllegalArgumentException("entry " + i + " shares more than its predecessor's key");
+                }
+                byte[] k = new byte[shared + unshared];
+                System.arraycopy(previous, 0, k, 0, shared);
+                in.get(k, shared, unshared);
+                keys[i] = k;
+                values[i] = bytes(in, valueLength);
+                previous = k;
+            }
+            if (in.hasRemaining()) {
+                throw new IllegalArgumentException(in.remaining() + " bytes after the last entry");
+            }
+            return new Block(n, keys, values);
+        } catch (RuntimeException e) {
+            if (e instanceof SegmentCorruptException sce) {
+                throw sce;
+            }
+            // Past a matching checksum this means a writer bug or a collision, but it is still a bad segment.
+            throw new SegmentCorruptException(key, n, h.offset(), where + " does not decode: " + e.getMessage());
+        }
+    }
+
+    private static byte[] bytes(ByteBuffer in, int n) {
+        byte[] b = new byte[n];
+        in.get(b);
+        return b;
+    }
+
+    private static int crc32c(byte[] b, int off, int len) {
+        CRC32C crc = new CRC32C();
+        crc.update(b, off, len);
+        return (int) crc.getValue();
+    }
+
+    /** One decoded block. */
+    private record Block(int number, byte[][] keys, byte[][] values) {
+
+        /** The first index whose key is at least {@code k}. */
+        int lowerBound(byte[] k) {
+            int lo = 0;
+            int hi = keys.length;
+            while (lo < hi) {
+                int mid = (lo + hi) >>> 1;
+                if (Arrays.compareUnsigned(keys[mid], k) < 0) {
+                    lo = mid + 1;
+                } else {
+                    hi = mid;
+                }
+            }
+            return lo;
+        }
+    }
+
+    private final class RangeIterator implements Iterator<SegmentEntry> {
+        private final byte[] from;
+        private final byte[] to;
+        private Block current;
+        private int pos;
+        private SegmentEntry next;
+        private boolean done;
+
+        RangeIterator(byte[] from, byte[] to) {
+            this.from = from == null ? null : from.clone();
+            this.to = to == null ? null : to.clone();
+            if (from != null && Arrays.compareUnsigned(from, footer.maxKey()) > 0) {
+                done = true;
+            }
+        }
+
+        @Override
+        public boolean hasNext() {
+            if (next != null) {
+                return true;
+            }
+            if (done) {
+                return false;
+            }
+            if (current == null) {
+                current = block(from == null ? 0 : findBlock(from));
+                pos = from == null ? 0 : current.lowerBound(from);
+            }
+            while (pos >= current.keys.length) {
+                if (current.number + 1 >= blocks.size()) {
+                    done = true;
+                    return false;
+                }
+                current = block(current.number + 1);
+                pos = 0;
+            }
+            byte[] k = current.keys[pos];
+            if (to != null && Arrays.compareUnsigned(k, to) >= 0) {
+                done = true;
+                return false;
+            }
+            next = new SegmentEntry(k.clone(), current.values[pos].clone());
+            pos++;
+            return true;
+        }
+
+        @Override
+        public SegmentEntry next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            SegmentEntry e = next;
+            next = null;
+            return e;
+        }
+    }
+}
