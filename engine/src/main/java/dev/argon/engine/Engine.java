@@ -8,6 +8,8 @@ import dev.argon.engine.cursor.CursorManager;
 import dev.argon.engine.failpoint.FailPoints;
 import dev.argon.engine.gc.GcSettings;
 import dev.argon.engine.gc.HistoryGc;
+import dev.argon.engine.session.ClusterTime;
+import dev.argon.engine.session.LocalSessions;
 import dev.argon.engine.session.SessionCatalog;
 import dev.argon.engine.store.Store;
 import java.nio.file.Path;
@@ -35,6 +37,9 @@ public final class Engine implements AutoCloseable {
     private final CommandGate gate = new CommandGate();
     private final FailPoints failPoints = new FailPoints();
     private final SessionCatalog sessions;
+    private final LocalSessions localSessions =
+            new LocalSessions(System::currentTimeMillis, TimeUnit.MINUTES.toMillis(SessionCatalog.TIMEOUT_MINUTES));
+    private final ClusterTime clusterTime;
     private final boolean testCommands;
     private final HistoryGc gc;
 
@@ -55,6 +60,7 @@ public final class Engine implements AutoCloseable {
         this.store = new Store(dataDir, gate::closing);
         this.stats = stats;
         this.testCommands = testCommands;
+        this.clusterTime = new ClusterTime(store.versions());
         try {
             this.sessions = new SessionCatalog(store.versions(), gate::closing);
         } catch (RuntimeException e) {
@@ -63,6 +69,8 @@ public final class Engine implements AutoCloseable {
         }
         // Created last: their threads would outlive a constructor that failed after starting them.
         this.cursors = new CursorManager();
+        // A session that ended, was killed or expired loses its cursors (at the reaper's next pass).
+        localSessions.onGone(cursors::endSessions);
         this.gc = new HistoryGc(store, gc);
         this.dispatcher = new Dispatcher(this, Commands.table(testCommands));
     }
@@ -86,6 +94,16 @@ public final class Engine implements AutoCloseable {
     /** Sessions with retryable-write records. */
     public SessionCatalog sessions() {
         return sessions;
+    }
+
+    /** The sessions seen by this server ({@code $listLocalSessions}, session expiry). */
+    public LocalSessions localSessions() {
+        return localSessions;
+    }
+
+    /** LSNs as BSON Timestamps: {@code $clusterTime}, {@code operationTime}, {@code afterClusterTime}. */
+    public ClusterTime clusterTime() {
+        return clusterTime;
     }
 
     /** Fail points (configurable only with test commands enabled). */

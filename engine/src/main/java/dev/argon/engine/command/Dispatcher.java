@@ -43,13 +43,17 @@ public final class Dispatcher implements CommandService {
     public CommandReply run(BsonDocument command, ClientContext client) {
         if (!engine.gate().enter()) {
             // Refused before anything ran, so a driver may retry it (against this server once it is back).
-            return CommandReply.now(RetryableErrors.label(command, error(new ArgonException(MongoErrorCode.SHUTDOWN_IN_PROGRESS,
-                    "The server is in quiesce mode and will shut down"))));
+            return CommandReply.now(engine.clusterTime().stamp(RetryableErrors.label(command, error(new ArgonException(
+                    MongoErrorCode.SHUTDOWN_IN_PROGRESS, "The server is in quiesce mode and will shut down")))));
         }
         // The read gate: GC waits for commands (and the cursors they leave open) that began before its marks.
         try (dev.argon.wal.ReadGate.Ticket ticket = engine.store().versions().readGate().enter()) {
+            engine.localSessions().touchCommand(command);
             CommandReply reply = dispatch(command, client);
             RetryableErrors.label(command, reply.document());
+            // Every reply, errors included, as a replica-set member answers: drivers gossip $clusterTime back and
+            // causally consistent sessions send operationTime as their next read's afterClusterTime.
+            engine.clusterTime().stamp(reply.document());
             return reply;
         } finally {
             engine.gate().exit();
@@ -74,6 +78,7 @@ public final class Dispatcher implements CommandService {
                         "multi-document transactions are not implemented by Argon yet; each write command is atomic on its own");
             }
             CommandContext ctx = new CommandContext(engine, client, command, name);
+            dev.argon.engine.session.ReadConcern.of(command).await(engine.clusterTime());
             TxnId txn = TxnId.of(command, entry.name());
             BsonDocument reply;
             if (txn == null) {

@@ -20,6 +20,7 @@ public final class KillAllSessionsHandler implements CommandHandler {
         }
         if (v.asArray().isEmpty()) {
             ctx.engine().cursors().killAllSessions();
+            ctx.engine().localSessions().removeAll();
         }
         return new BsonDocument();
     }

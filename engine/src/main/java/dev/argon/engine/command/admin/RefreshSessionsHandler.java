@@ -5,13 +5,13 @@ import dev.argon.engine.command.CommandHandler;
 import org.bson.BsonDocument;
 
 /**
- * {@code {refreshSessions: [{id: UUID}, ...]}}: accepted and checked. Sessions expire by their cursors' idle
- * timeout here, so there is nothing else to refresh.
+ * {@code {refreshSessions: [{id: UUID}, ...]}}: marks the sessions used now, so that they do not expire
+ * (30 minutes after their last use).
  */
 public final class RefreshSessionsHandler implements CommandHandler {
     @Override
     public BsonDocument handle(CommandContext ctx) {
-        SessionIds.parse(ctx);
+        ctx.engine().localSessions().refresh(SessionIds.parse(ctx));
         return new BsonDocument();
     }
 }

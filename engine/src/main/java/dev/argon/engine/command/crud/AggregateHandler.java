@@ -57,6 +57,12 @@ public final class AggregateHandler implements CommandHandler {
             }
             stages.add(v.asDocument());
         }
+        // $listLocalSessions is a source stage: the sessions this server knows, fed to the rest of the pipeline.
+        List<BsonDocument> localSessions = null;
+        if (!stages.isEmpty() && stages.get(0).containsKey("$listLocalSessions")) {
+            localSessions = ListLocalSessions.read(ctx, stages.get(0), target);
+            stages = stages.subList(1, stages.size());
+        }
         DataView view = ctx.readView();
         String db = ctx.db();
         PipelinePushdown pushdown = PipelinePushdown.of(stages, ctx.command().get("hint"));
@@ -77,7 +83,25 @@ public final class AggregateHandler implements CommandHandler {
         });
         String collName;
         QueryPlan.Result input;
-        if (target != null && target.isString()) {
+        if (localSessions != null) {
+            collName = "$cmd.aggregate";
+            Iterator<BsonDocument> it = localSessions.iterator();
+            input = new QueryPlan.Result() {
+                @Override
+                public boolean hasNext() {
+                    return it.hasNext();
+                }
+
+                @Override
+                public BsonDocument next() {
+                    return it.next();
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+        } else if (target != null && target.isString()) {
             collName = target.asString().getValue();
             input = QueryPlan.find(view, view.collection(db, collName), pushdown.query());
         } else if (target != null && target.isNumber() && target.asNumber().intValue() == 1) {
