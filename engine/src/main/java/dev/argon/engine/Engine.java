@@ -69,8 +69,12 @@ public final class Engine implements AutoCloseable {
         }
         // Created last: their threads would outlive a constructor that failed after starting them.
         this.cursors = new CursorManager();
-        // A session that ended, was killed or expired loses its cursors (at the reaper's next pass).
-        localSessions.onGone(cursors::endSessions);
+        // A session that ended, was killed or expired loses its cursors (at the reaper's next pass) and its
+        // open transaction.
+        localSessions.onGone(ids -> {
+            cursors.endSessions(ids);
+            sessions.abortTransactions(ids);
+        });
         this.gc = new HistoryGc(store, gc);
         this.dispatcher = new Dispatcher(this, Commands.table(testCommands));
     }

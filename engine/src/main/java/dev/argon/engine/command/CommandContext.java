@@ -28,6 +28,8 @@ public final class CommandContext {
     private long awaitMillis;
     private BsonDocument next;
     private RetryableWrite retryableWrite = RetryableWrite.none();
+    private dev.argon.engine.session.Transaction transaction;
+    private dev.argon.engine.session.TxnSession txnSession;
 
     public CommandContext(Engine engine, ClientContext client, BsonDocument command, String name) {
         this.engine = engine;
@@ -89,6 +91,22 @@ public final class CommandContext {
         this.retryableWrite = rw;
     }
 
+    /** Runs this command as a statement of a transaction: reads and writes go to the transaction's session. */
+    public void inTransaction(dev.argon.engine.session.Transaction t, dev.argon.engine.session.TxnSession session) {
+        this.transaction = t;
+        this.txnSession = session;
+    }
+
+    /** The transaction this command runs in, or null. */
+    public dev.argon.engine.session.Transaction transaction() {
+        return transaction;
+    }
+
+    /** The checked-out session of the transaction this command runs in, or null. */
+    public dev.argon.engine.session.TxnSession txnSession() {
+        return txnSession;
+    }
+
     /**
      * Commits a write command's session, carrying its retryable-write record in the same commit (or, when the
      * command changed no data, writing the record alone); returns null when nothing changed.
@@ -124,6 +142,9 @@ public final class CommandContext {
 
     /** What reads of this command see: the branch head, or the time-travel point. */
     public DataView readView() {
+        if (transaction != null) {
+            return transaction.readView();
+        }
         Target t = target();
         Store store = engine.store();
         return t.readOnly() ? store.at(t.branchId(), t.atLsn()) : store.head(t.branchId());
@@ -139,18 +160,31 @@ public final class CommandContext {
                     + "': it is a read-only view of branch '" + t.branchName() + "' at lsn " + t.atLsn()
                     + "; write to the branch head instead");
         }
+        if (transaction != null) {
+            // The transaction's own session, over its snapshot; closing it releases nothing.
+            checkProtection(t);
+            return transaction.work();
+        }
         Store.Write w = engine.store().beginWrite(t.branchId());
         w.session().attribute(actor(), comment());
         // Checked under the branch's write lock, which protectBranch also takes: a write that began before
         // the branch was protected has committed by the time protectBranch returns, and any later one is refused.
+        try {
+            checkProtection(t);
+        } catch (ArgonException e) {
+            w.close();
+            throw e;
+        }
+        return w;
+    }
+
+    private void checkProtection(Target t) {
         dev.argon.wal.Branch b = engine.store().versions().branch(t.branchId());
         if (b != null && b.protectedBranch()) {
-            w.close();
             throw new ArgonException(MongoErrorCode.UNAUTHORIZED, "branch '" + t.branchName()
                     + "' is protected: it changes only through mergeBranch, resetBranch and revert"
                     + " (unprotect it with {protectBranch: \"" + t.branchName() + "\", protect: false})");
         }
-        return w;
     }
 
     /** The actor recorded with commits: the authenticated user, else the client's appName. */

@@ -57,6 +57,8 @@ import dev.argon.engine.command.crud.GetMoreHandler;
 import dev.argon.engine.command.crud.InsertHandler;
 import dev.argon.engine.command.crud.KillCursorsHandler;
 import dev.argon.engine.command.crud.UpdateHandler;
+import dev.argon.engine.command.txn.AbortTransactionHandler;
+import dev.argon.engine.command.txn.CommitTransactionHandler;
 
 /** Builds the command table: one line per command, in alphabetical order. */
 public final class Commands {
@@ -72,15 +74,14 @@ public final class Commands {
         HelloHandler hello = new HelloHandler();
         PingHandler ok = new PingHandler();
         SearchIndexHandler search = new SearchIndexHandler();
-        NotImplementedHandler noTxn = new NotImplementedHandler("multi-document transactions are planned; each write command is atomic on its own");
-        t.add("aggregate", new AggregateHandler(), false, "run an aggregation pipeline over a collection")
-                .add("abortTransaction", noTxn, false, "not yet: multi-document transactions")
+        t.add("abortTransaction", new AbortTransactionHandler(), false, "abort the session's transaction")
+                .add("aggregate", new AggregateHandler(), false, "run an aggregation pipeline over a collection")
                 .add("argonStatus", new ArgonStatusHandler(), false, "Argon: head LSN, last commit time, branch and tag counts")
                 .add("branchLog", new BranchLogHandler(), false, "Argon: commits of a branch, newest first")
                 .add("buildInfo", new BuildInfoHandler(), false, "server version and build details")
                 .add("collMod", new CollModHandler(), true, "change a collection's validator or an index option")
                 .add("collStats", new NotImplementedHandler("collection statistics"), false, "not yet: collection statistics")
-                .add("commitTransaction", noTxn, false, "not yet: multi-document transactions")
+                .add("commitTransaction", new CommitTransactionHandler(), false, "commit the session's transaction as one commit")
                 .add("connectionStatus", new ConnectionStatusHandler(), false, "who this connection is authenticated as")
                 .add("count", new CountHandler(), false, "count documents matching a query")
                 .add("create", new CreateHandler(), true, "create a collection")

@@ -3,6 +3,8 @@ package dev.argon.engine.command;
 import dev.argon.engine.ArgonException;
 import dev.argon.engine.Engine;
 import dev.argon.engine.MongoErrorCode;
+import dev.argon.engine.command.txn.TransactionErrors;
+import dev.argon.engine.command.txn.TransactionStatement;
 import dev.argon.engine.session.RetryableErrors;
 import dev.argon.engine.session.RetryableWrite;
 import dev.argon.engine.session.TxnId;
@@ -19,7 +21,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Wraps every command once: the shutdown gate (91 ShutdownInProgress once the server is stopping), table lookup,
- * the session check-out of retryable writes, error formatting and labels, counters and debug logging, so
+ * the session check-out of retryable writes, transaction statements ({@code autocommit: false}, run by
+ * {@link TransactionStatement}), {@code readConcern.afterClusterTime}, error formatting and labels, the cluster
+ * time in every reply, counters and debug logging, so
  * handlers stay free of all of that. A handler that marks its reply awaitable ({@link CommandContext#awaitable})
  * has it returned as such by {@link #run}; {@link #execute} returns every reply at once. Thread-safe.
  */
@@ -51,6 +55,7 @@ public final class Dispatcher implements CommandService {
             engine.localSessions().touchCommand(command);
             CommandReply reply = dispatch(command, client);
             RetryableErrors.label(command, reply.document());
+            TransactionErrors.label(command, reply.document());
             // Every reply, errors included, as a replica-set member answers: drivers gossip $clusterTime back and
             // causally consistent sessions send operationTime as their next read's afterClusterTime.
             engine.clusterTime().stamp(reply.document());
@@ -72,16 +77,13 @@ public final class Dispatcher implements CommandService {
         }
         count(entry.name());
         try {
-            if (command.containsKey("autocommit") && !command.getBoolean("autocommit", org.bson.BsonBoolean.TRUE).getValue()) {
-                // Running a transaction's statements one by one would silently lose its atomicity.
-                throw new ArgonException(MongoErrorCode.NOT_IMPLEMENTED,
-                        "multi-document transactions are not implemented by Argon yet; each write command is atomic on its own");
-            }
             CommandContext ctx = new CommandContext(engine, client, command, name);
             dev.argon.engine.session.ReadConcern.of(command).await(engine.clusterTime());
-            TxnId txn = TxnId.of(command, entry.name());
             BsonDocument reply;
-            if (txn == null) {
+            TxnId txn = command.containsKey("autocommit") ? null : TxnId.of(command, entry.name());
+            if (command.containsKey("autocommit")) {
+                reply = TransactionStatement.run(ctx, entry.handler(), entry.name());
+            } else if (txn == null) {
                 reply = entry.handler().handle(ctx);
             } else {
                 try (RetryableWrite rw = engine.sessions().checkOut(txn, command, client, engine.failPoints())) {

@@ -31,7 +31,10 @@ public final class RetryableErrors {
 
     /** Adds the label to reply when command is a retryable write and reply is a retryable error; returns reply. */
     public static BsonDocument label(BsonDocument command, BsonDocument reply) {
-        if (!command.containsKey("txnNumber") || command.containsKey("autocommit")) {
+        String name = command.isEmpty() ? "" : command.getFirstKey();
+        boolean endsTransaction = name.equals("commitTransaction") || name.equals("abortTransaction");
+        // A transaction's commit and abort are retryable as writes are; its other statements are not.
+        if (!command.containsKey("txnNumber") || (command.containsKey("autocommit") && !endsTransaction)) {
             return reply;
         }
         boolean failed = reply.containsKey("ok") && reply.get("ok").isNumber() && reply.get("ok").asNumber().doubleValue() == 0;

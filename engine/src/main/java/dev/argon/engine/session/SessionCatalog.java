@@ -57,6 +57,11 @@ public final class SessionCatalog {
     private final AtomicInteger waiting = new AtomicInteger();
     final AtomicLong retriedCommands = new AtomicLong();
     final AtomicLong retriedStatements = new AtomicLong();
+    final AtomicLong transactionsStarted = new AtomicLong();
+    final AtomicLong transactionsCommitted = new AtomicLong();
+    final AtomicLong transactionsAborted = new AtomicLong();
+    /** mongod's {@code transactionLifetimeLimitSeconds}: a transaction running longer is aborted. */
+    private volatile int transactionLifetimeSeconds = 60;
 
     public SessionCatalog(VersionStore wal, BooleanSupplier shuttingDown) {
         this(wal, System::currentTimeMillis, TimeUnit.MINUTES.toMillis(TIMEOUT_MINUTES), shuttingDown);
@@ -124,6 +129,17 @@ public final class SessionCatalog {
             lock(s);
             locked = true;
             TxnRecord r = s.record;
+            Transaction open = s.txn;
+            if (open != null && txn.txnNumber() < open.txnNumber()) {
+                throw new ArgonException(MongoErrorCode.TRANSACTION_TOO_OLD, "Retryable write with txnNumber " + txn.txnNumber()
+                        + " is prohibited on session " + txn.sessionText() + " because a newer transaction with txnNumber "
+                        + open.txnNumber() + " has already started on this session.");
+            }
+            if (open != null && txn.txnNumber() > open.txnNumber()) {
+                // A newer txnNumber supersedes the session's transaction, as on mongod.
+                abort(open, "a newer txnNumber started on its session");
+                s.txn = null;
+            }
             if (r != null && txn.txnNumber() < r.txnNumber()) {
                 throw new ArgonException(MongoErrorCode.TRANSACTION_TOO_OLD, "Retryable write with txnNumber " + txn.txnNumber()
                         + " is prohibited on session " + txn.sessionText() + " because a newer retryable write with txnNumber "
@@ -140,6 +156,76 @@ public final class SessionCatalog {
             release(s);
             throw e;
         }
+    }
+
+    /**
+     * Checks the session of a transaction's command out, waiting while another command holds it. Close the
+     * returned handle to check it back in. The transaction rules (which txnNumber may start, continue, commit)
+     * are the caller's; this only hands out the session's state under its lock.
+     */
+    public TxnSession checkOutTransaction(TxnId txn) {
+        byte[] key = Bytes.concat(PREFIX, Bson.bytes(txn.lsid()));
+        Session s;
+        synchronized (this) {
+            long now = clock.getAsLong();
+            if (now - lastSweep >= SWEEP_INTERVAL_MILLIS) {
+                sweep(now);
+            }
+            s = sessions.computeIfAbsent(ByteBuffer.wrap(key), k -> new Session(key, txn.lsid(), null, now));
+            s.users++;
+        }
+        try {
+            lock(s);
+        } catch (RuntimeException e) {
+            release(s);
+            throw e;
+        }
+        return new TxnSession(this, s, txn);
+    }
+
+    /** Aborts the open transactions of the given sessions ({@code lsid.id} values): ended, killed or expired. */
+    public void abortTransactions(java.util.Collection<? extends org.bson.BsonValue> ids) {
+        java.util.Set<org.bson.BsonValue> set = new java.util.HashSet<>(ids);
+        List<Transaction> toAbort = new ArrayList<>();
+        synchronized (this) {
+            for (Session s : sessions.values()) {
+                Transaction t = s.txn;
+                if (t != null && set.contains(s.lsid.get("id"))) {
+                    toAbort.add(t);
+                }
+            }
+        }
+        for (Transaction t : toAbort) {
+            abort(t, "its session ended");
+        }
+    }
+
+    void abort(Transaction t, String reason) {
+        if (t.state() == Transaction.State.IN_PROGRESS) {
+            t.abort(reason);
+            transactionsAborted.incrementAndGet();
+        }
+    }
+
+    public int transactionLifetimeSeconds() {
+        return transactionLifetimeSeconds;
+    }
+
+    public void transactionLifetimeSeconds(int seconds) {
+        this.transactionLifetimeSeconds = seconds;
+    }
+
+    /** Transactions started, committed and aborted since the server started (serverStatus {@code transactions}). */
+    public long transactionsStarted() {
+        return transactionsStarted.get();
+    }
+
+    public long transactionsCommitted() {
+        return transactionsCommitted.get();
+    }
+
+    public long transactionsAborted() {
+        return transactionsAborted.get();
     }
 
     private void lock(Session s) {
@@ -182,6 +268,11 @@ public final class SessionCatalog {
         List<KeyWrite> deletes = new ArrayList<>();
         for (Iterator<Session> it = sessions.values().iterator(); it.hasNext(); ) {
             Session s = it.next();
+            Transaction t = s.txn;
+            if (t != null && s.users == 0 && now - t.startMillis() > transactionLifetimeSeconds * 1000L) {
+                // Frees an abandoned transaction's changes; its next command would abort it anyway.
+                abort(t, "it exceeded transactionLifetimeLimitSeconds");
+            }
             if (s.users == 0 && now - s.lastUse > timeoutMillis) {
                 it.remove();
                 deletes.add(KeyWrite.tombstone(s.key));
@@ -221,6 +312,8 @@ public final class SessionCatalog {
         int users;
         volatile long lastUse;
         TxnRecord record;
+        /** The session's newest multi-document transaction (open, committed or aborted), or null; guarded by lock. */
+        volatile Transaction txn;
 
         Session(byte[] key, BsonDocument lsid, TxnRecord record, long lastUse) {
             this.key = key;

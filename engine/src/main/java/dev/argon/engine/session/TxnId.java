@@ -23,6 +23,29 @@ public record TxnId(BsonDocument lsid, long txnNumber) {
      * (50768 NotARetryableWriteCommand).
      */
     public static TxnId of(BsonDocument command, String commandName) {
+        TxnId id = parse(command);
+        if (id != null && !RETRYABLE_COMMANDS.contains(commandName)) {
+            throw new ArgonException(MongoErrorCode.NOT_A_RETRYABLE_WRITE_COMMAND, "txnNumber may only be provided for "
+                    + "multi-document transactions and retryable write commands. autocommit:false was not provided, and "
+                    + commandName + " is not a retryable write command.");
+        }
+        return id;
+    }
+
+    /**
+     * The transaction id of a command of a multi-document transaction: {@code lsid} and {@code txnNumber} are
+     * required (72 InvalidOptions otherwise).
+     */
+    public static TxnId ofTransaction(BsonDocument command) {
+        TxnId id = parse(command);
+        if (id == null) {
+            throw new ArgonException(MongoErrorCode.INVALID_OPTIONS,
+                    "'autocommit' field requires a transaction number to also be specified");
+        }
+        return id;
+    }
+
+    private static TxnId parse(BsonDocument command) {
         BsonValue n = command.get("txnNumber");
         if (n == null) {
             return null;
@@ -41,11 +64,6 @@ public record TxnId(BsonDocument lsid, long txnNumber) {
         }
         if (!lsid.isDocument() || !lsid.asDocument().isBinary("id")) {
             throw ArgonException.typeMismatch("BSON field 'OperationSessionInfo.lsid' must be a document with a UUID 'id'");
-        }
-        if (!RETRYABLE_COMMANDS.contains(commandName)) {
-            throw new ArgonException(MongoErrorCode.NOT_A_RETRYABLE_WRITE_COMMAND, "txnNumber may only be provided for "
-                    + "multi-document transactions and retryable write commands. autocommit:false was not provided, and "
-                    + commandName + " is not a retryable write command.");
         }
         return new TxnId(lsid.asDocument(), txnNumber);
     }

@@ -13,7 +13,9 @@ import org.bson.BsonValue;
  * statements already applied with what each answered. Statements whose answer is implied (an inserted document
  * counts one) are kept as ranges of statement ids, so a 100,000-document insert records two numbers; the others
  * (update, delete, findAndModify) keep their result document. Immutable: a command builds the next record with
- * {@link #with} and installs it once its commit has been written. Thread-safe.
+ * {@link #with} and installs it once its commit has been written. A committed multi-document transaction leaves
+ * a record with no statements and {@code state: "committed"}, so that a retried {@code commitTransaction}
+ * answers from it, across restarts too. Thread-safe.
  */
 public final class TxnRecord {
     /** The answer of a statement whose result is implied (an insert). */
@@ -24,16 +26,34 @@ public final class TxnRecord {
     /** Ranges of statement ids with an implied result: start &rarr; end, inclusive, disjoint and not adjacent. */
     private final TreeMap<Integer, Integer> implied;
     private final Map<Integer, BsonDocument> results;
+    /** True when {@code txnNumber} is a multi-document transaction that committed (a retried commit answers ok). */
+    private final boolean committedTransaction;
 
     private TxnRecord(long txnNumber, long lastUseMillis, TreeMap<Integer, Integer> implied, Map<Integer, BsonDocument> results) {
+        this(txnNumber, lastUseMillis, implied, results, false);
+    }
+
+    private TxnRecord(long txnNumber, long lastUseMillis, TreeMap<Integer, Integer> implied, Map<Integer, BsonDocument> results,
+                      boolean committedTransaction) {
         this.txnNumber = txnNumber;
         this.lastUseMillis = lastUseMillis;
         this.implied = implied;
         this.results = results;
+        this.committedTransaction = committedTransaction;
     }
 
     static TxnRecord empty(long txnNumber, long nowMillis) {
         return new TxnRecord(txnNumber, nowMillis, new TreeMap<>(), Map.of());
+    }
+
+    /** The record of a committed transaction: written in the transaction's own commit. */
+    static TxnRecord committedTransaction(long txnNumber, long nowMillis) {
+        return new TxnRecord(txnNumber, nowMillis, new TreeMap<>(), Map.of(), true);
+    }
+
+    /** True when this record's {@code txnNumber} is a transaction that committed. */
+    public boolean isCommittedTransaction() {
+        return committedTransaction;
     }
 
     public long txnNumber() {
@@ -96,8 +116,12 @@ public final class TxnRecord {
         for (Map.Entry<Integer, BsonDocument> e : results.entrySet()) {
             res.append(Integer.toString(e.getKey()), e.getValue());
         }
-        return new BsonDocument("lsid", lsid).append("txnNumber", new BsonInt64(txnNumber))
+        BsonDocument d = new BsonDocument("lsid", lsid).append("txnNumber", new BsonInt64(txnNumber))
                 .append("lastUse", new BsonInt64(lastUseMillis)).append("implied", r).append("results", res);
+        if (committedTransaction) {
+            d.append("state", new org.bson.BsonString("committed"));
+        }
+        return d;
     }
 
     static TxnRecord fromBson(BsonDocument d) {
@@ -110,6 +134,7 @@ public final class TxnRecord {
         for (Map.Entry<String, BsonValue> e : d.getDocument("results").entrySet()) {
             results.put(Integer.parseInt(e.getKey()), e.getValue().asDocument());
         }
-        return new TxnRecord(d.getInt64("txnNumber").getValue(), d.getInt64("lastUse").getValue(), ranges, results);
+        boolean committed = d.isString("state") && d.getString("state").getValue().equals("committed");
+        return new TxnRecord(d.getInt64("txnNumber").getValue(), d.getInt64("lastUse").getValue(), ranges, results, committed);
     }
 }

@@ -40,6 +40,21 @@ final class OverlayKeyReader implements KeyReader {
         pending.clear();
     }
 
+    /**
+     * A reader of the current state that later changes to this one do not affect: the same base, a copy of the
+     * pending changes. A transaction's reads take one, so that a cursor left open by one statement never meets
+     * the writes of the next (and never iterates a map that is being changed).
+     */
+    OverlayKeyReader copy() {
+        OverlayKeyReader c = new OverlayKeyReader(base);
+        c.pending.putAll(pending);
+        return c;
+    }
+
+    boolean hasPending() {
+        return !pending.isEmpty();
+    }
+
     void put(byte[] key, byte[] payload) {
         pending.put(key, payload);
     }

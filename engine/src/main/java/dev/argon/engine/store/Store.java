@@ -92,6 +92,48 @@ public final class Store implements AutoCloseable {
     }
 
     /**
+     * Starts a transaction's write session on a branch without taking its lock: it reads the branch as of
+     * {@code atLsn} (-1: the head now) plus its own changes, and writes nothing until
+     * {@link #commitTransaction}. Its {@link Write} releases nothing when closed, so every statement of the
+     * transaction can use it.
+     */
+    public Write beginTransaction(int branchId, long atLsn) {
+        ReentrantLock lock = writeLocks.computeIfAbsent(branchId, k -> new ReentrantLock());
+        ReadView view = atLsn < 0 ? wal.headView(branchId) : wal.viewAt(branchId, atLsn);
+        return new Write(new WriteSession(wal, branchId, new WalKeyReader(wal, view), lock, true), null, wal);
+    }
+
+    /**
+     * Commits a transaction as one WAL commit, under the branch's write lock: refused with 112 WriteConflict when
+     * the branch was reset or deleted, or when a concurrent commit changed what the transaction wrote since its
+     * snapshot (nothing is written then). Returns null when the transaction changed nothing (its metadata, if
+     * any, is written alone). A journaled commit waits for its fsync after the lock is released.
+     */
+    public dev.argon.wal.CommitResult commitTransaction(Write txn, String actor, String comment, boolean journaled,
+                                                        java.util.List<dev.argon.wal.KeyWrite> metaWrites) {
+        WriteSession s = txn.session();
+        ReentrantLock lock = writeLocks.computeIfAbsent(s.branchId(), k -> new ReentrantLock());
+        acquire(lock);
+        dev.argon.wal.CommitResult r;
+        try {
+            Branch b = wal.branch(s.branchId());
+            if (b == null || b.name() == null) {
+                throw new dev.argon.engine.ArgonException(dev.argon.engine.MongoErrorCode.WRITE_CONFLICT,
+                        "the branch was reset or deleted while this transaction ran; retry the transaction");
+            }
+            s.checkConflicts(new WalKeyReader(wal, wal.headView(s.branchId())));
+            r = s.commitTransaction(actor, comment, journaled, metaWrites);
+        } finally {
+            lock.unlock();
+        }
+        long lsn = s.durableLsn();
+        if (lsn > 0) {
+            wal.awaitDurable(lsn);
+        }
+        return r;
+    }
+
+    /**
      * Runs a change to a branch's ref (protect, delete) under that branch's write lock, so that it is ordered
      * with the branch's writers: a write in progress commits before the change, and a write that starts after
      * it sees the change.
@@ -127,6 +169,10 @@ public final class Store implements AutoCloseable {
     public record Write(WriteSession session, ReentrantLock lock, VersionStore wal) implements AutoCloseable {
         @Override
         public void close() {
+            if (lock == null) {
+                // A transaction's session: it lives until the transaction commits or aborts.
+                return;
+            }
             try {
                 session.abortUnpublished();
             } finally {

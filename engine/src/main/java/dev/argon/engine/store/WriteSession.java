@@ -65,14 +65,27 @@ public final class WriteSession extends DataView {
     private String comment;
     private final Map<String, Matcher> partialFilters = new HashMap<>();
 
-    /** The branch's write lock, held by the caller from creation to close. */
+    /** The branch's write lock, held by the caller from creation to close (for a transaction: during its commit). */
     private final java.util.concurrent.locks.ReentrantLock branchLock;
+    /**
+     * A transaction's session: it reads a fixed snapshot, collects every statement's changes and writes nothing
+     * until {@link #commitTransaction}; {@link #commit} is a no-op and nothing is ever staged in chunks.
+     */
+    private final boolean deferred;
+    /** A transaction's read set beyond the keys it writes: the catalog entries of collections it wrote to. */
+    private final java.util.Set<ByteBuffer> readKeys = new java.util.HashSet<>();
+    /** A transaction's unique-index keys it added: another writer taking one meanwhile is a conflict. */
+    private final List<UniqueKey> uniqueKeys = new ArrayList<>();
+    /** Most bytes a transaction may hold pending: beyond, 334 TransactionTooLarge rather than an unbounded heap. */
+    static final long TXN_MAX_BYTES = Long.getLong("argon.txn.maxBytes", 64L << 20);
+
+    private record UniqueKey(CollectionInfo c, IndexInfo index, byte[] key) {}
 
     /** True once this session wrote a catalog entry: from then on the head's catalog cache does not speak for it. */
     private boolean catalogChanged;
 
     WriteSession(VersionStore wal, int branchId, KeyReader base, java.util.concurrent.locks.ReentrantLock branchLock) {
-        this(wal, branchId, new OverlayKeyReader(base), branchLock, null);
+        this(wal, branchId, new OverlayKeyReader(base), branchLock, null, false);
     }
 
     /**
@@ -82,16 +95,27 @@ public final class WriteSession extends DataView {
      */
     WriteSession(VersionStore wal, int branchId, KeyReader base, java.util.concurrent.locks.ReentrantLock branchLock,
                  CatalogCache.Scope headCatalog) {
-        this(wal, branchId, new OverlayKeyReader(base), branchLock, headCatalog);
+        this(wal, branchId, new OverlayKeyReader(base), branchLock, headCatalog, false);
+    }
+
+    /** A session of a transaction when {@code deferred} (see the field); it reads a snapshot, so no head cache. */
+    WriteSession(VersionStore wal, int branchId, KeyReader base, java.util.concurrent.locks.ReentrantLock branchLock, boolean deferred) {
+        this(wal, branchId, new OverlayKeyReader(base), branchLock, null, deferred);
     }
 
     private WriteSession(VersionStore wal, int branchId, OverlayKeyReader overlay, java.util.concurrent.locks.ReentrantLock branchLock,
-                         CatalogCache.Scope headCatalog) {
+                         CatalogCache.Scope headCatalog, boolean deferred) {
         super(overlay, headCatalog);
         this.wal = wal;
         this.branchId = branchId;
         this.overlay = overlay;
         this.branchLock = branchLock;
+        this.deferred = deferred;
+    }
+
+    /** The branch id this session writes to. */
+    public int branchId() {
+        return branchId;
     }
 
     /**
@@ -119,6 +143,14 @@ public final class WriteSession extends DataView {
             pendingWrites++;
             // Each key and payload is held here and written once to the versions (the log entry only names it).
             pendingBytes += w.userKey().length + (w.payload() == null ? 0 : w.payload().length);
+        }
+        if (deferred) {
+            // A transaction's changes stay in memory until its commit (a staged chunk would need the branch lock).
+            if (pendingBytes > TXN_MAX_BYTES) {
+                throw new ArgonException(MongoErrorCode.TRANSACTION_TOO_LARGE, "Total size of the transaction's changes exceeds "
+                        + TXN_MAX_BYTES + " bytes; split it into smaller transactions");
+            }
+            return;
         }
         if (entries.size() >= CHUNK_ENTRIES || pendingWrites >= CHUNK_WRITES || pendingBytes >= CHUNK_BYTES) {
             flush();
@@ -149,6 +181,9 @@ public final class WriteSession extends DataView {
      * session could meet the documents it has just updated again (the Halloween problem).
      */
     public DataView frozen() {
+        if (deferred) {
+            return new DataView(overlay.copy());
+        }
         flush();
         return new DataView(overlay.base());
     }
@@ -209,7 +244,8 @@ public final class WriteSession extends DataView {
 
     /** As {@link #commit(String, String, boolean)}, with metadata written in the same batch (retryable-write records). */
     public CommitResult commit(String actor, String comment, boolean sync, List<KeyWrite> metaWrites) {
-        if (isEmpty()) {
+        if (deferred || isEmpty()) {
+            // A transaction's statement: its changes wait for commitTransaction.
             return null;
         }
         // The WAL's group commit writes concurrent commits together in queue order; that each branch's head is
@@ -223,6 +259,70 @@ public final class WriteSession extends DataView {
         } else {
             r = wal.commit(new CommitRequest(branchId, actor, comment, false, List.copyOf(entries), metaWrites));
         }
+        if (sync) {
+            durableLsn = r.endLsn();
+        }
+        return r;
+    }
+
+    /**
+     * A transaction's reads: its snapshot plus its own writes so far, fixed now (later statements do not change
+     * what a cursor opened now returns).
+     */
+    public DataView transactionView() {
+        return new DataView(overlay.hasPending() ? overlay.copy() : overlay.base());
+    }
+
+    /**
+     * Refuses a transaction's commit (112 WriteConflict) when the branch head has changed, since the snapshot,
+     * a document, index entry or catalog entry the transaction wrote, a catalog entry of a collection it wrote
+     * to, or the entries of a unique key it added. Called under the branch's write lock, so nothing can change
+     * between the check and the commit.
+     */
+    void checkConflicts(KeyReader head) {
+        KeyReader snapshot = overlay.base();
+        java.util.Set<ByteBuffer> keys = new java.util.HashSet<>(readKeys);
+        for (LogEntry e : entries) {
+            for (KeyWrite w : e.writes()) {
+                keys.add(ByteBuffer.wrap(w.userKey()));
+            }
+        }
+        for (ByteBuffer k : keys) {
+            if (!java.util.Arrays.equals(snapshot.get(k.array()), head.get(k.array()))) {
+                throw conflict();
+            }
+        }
+        DataView before = new DataView(snapshot);
+        DataView now = new DataView(head);
+        for (UniqueKey u : uniqueKeys) {
+            List<byte[]> a = before.indexEntries(u.c(), u.index(), u.key());
+            List<byte[]> b = now.indexEntries(u.c(), u.index(), u.key());
+            if (a.size() != b.size()) {
+                throw conflict();
+            }
+            for (int i = 0; i < a.size(); i++) {
+                if (!java.util.Arrays.equals(a.get(i), b.get(i))) {
+                    throw conflict();
+                }
+            }
+        }
+    }
+
+    private static ArgonException conflict() {
+        return new ArgonException(MongoErrorCode.WRITE_CONFLICT, "Write conflict during plan execution and yielding is disabled. "
+                + "A concurrent write changed what this transaction wrote since its snapshot; retry the transaction");
+    }
+
+    /** Writes a transaction's changes as one commit (null when it changed nothing); caller holds the branch lock. */
+    CommitResult commitTransaction(String actor, String comment, boolean sync, List<KeyWrite> metaWrites) {
+        assert deferred && branchLock.isHeldByCurrentThread();
+        if (entries.isEmpty()) {
+            if (!metaWrites.isEmpty()) {
+                wal.writeMeta(metaWrites, sync);
+            }
+            return null;
+        }
+        CommitResult r = wal.commit(new CommitRequest(branchId, actor, comment, false, List.copyOf(entries), metaWrites));
         if (sync) {
             durableLsn = r.endLsn();
         }
@@ -343,6 +443,7 @@ public final class WriteSession extends DataView {
             throw duplicate(c, "_id_", new BsonDocument("_id", new BsonInt32(1)), new BsonDocument("_id", id));
         }
         checkValidator(c, null, doc);
+        readCatalog(c);
         List<KeyWrite> writes = new ArrayList<>();
         List<byte[]> indexWrites = indexChanges(c, null, doc, encId, writes);
         byte[] payload = encoded != null ? encoded : Bson.bytes(doc);
@@ -361,6 +462,7 @@ public final class WriteSession extends DataView {
         byte[] encId = KeyEncoder.encode(id);
         byte[] docKey = Keys.document(c.collectionId(), encId);
         checkValidator(c, oldDoc, newDoc);
+        readCatalog(c);
         List<KeyWrite> writes = new ArrayList<>();
         indexChanges(c, oldDoc, newDoc, encId, writes);
         byte[] payload = Bson.bytes(newDoc);
@@ -375,12 +477,20 @@ public final class WriteSession extends DataView {
         BsonValue id = oldDoc.get("_id");
         byte[] encId = KeyEncoder.encode(id);
         byte[] docKey = Keys.document(c.collectionId(), encId);
+        readCatalog(c);
         List<KeyWrite> writes = new ArrayList<>();
         indexChanges(c, oldDoc, null, encId, writes);
         overlay.delete(docKey);
         applyIndexWrites(writes);
         writes.add(0, KeyWrite.tombstone(docKey));
         added(LogEntry.versioned(c.ns(), LogEntry.DELETE, id, true, writes));
+    }
+
+    /** A transaction's documents were written under this catalog entry (its indexes): a change to it conflicts. */
+    private void readCatalog(CollectionInfo c) {
+        if (deferred) {
+            readKeys.add(ByteBuffer.wrap(Keys.catalog(c.db(), c.name())));
+        }
     }
 
     private void applyIndexWrites(List<KeyWrite> writes) {
@@ -433,6 +543,9 @@ public final class WriteSession extends DataView {
     private void checkUnique(CollectionInfo c, IndexInfo index, ByteBuffer key, byte[] encId, BsonDocument doc) {
         if (IndexKeys.isMarker(key)) {
             return; // every multikey document has one; uniqueness is about the keys
+        }
+        if (deferred) {
+            uniqueKeys.add(new UniqueKey(c, index, key.array()));
         }
         for (byte[] other : indexEntries(c, index, key.array())) {
             if (!java.util.Arrays.equals(other, encId)) {

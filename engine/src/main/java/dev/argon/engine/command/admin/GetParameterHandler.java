@@ -24,7 +24,7 @@ public final class GetParameterHandler implements CommandHandler {
                 .append("maxOpenCursors", new BsonInt32(engine.cursors().maxOpen()))
                 .append("maxBSONDepth", new BsonInt32(100))
                 .append("authenticationMechanisms", new org.bson.BsonArray())
-                .append("transactionLifetimeLimitSeconds", new BsonInt32(60))
+                .append("transactionLifetimeLimitSeconds", new BsonInt32(engine.sessions().transactionLifetimeSeconds()))
                 .append("logLevel", new BsonInt32(0))
                 .append("quiet", org.bson.BsonBoolean.FALSE);
     }

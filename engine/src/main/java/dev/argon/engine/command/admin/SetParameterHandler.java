@@ -12,8 +12,8 @@ import org.bson.BsonValue;
 
 /**
  * {@code {setParameter: 1, cursorTimeoutMillis: 60000}}: changes a runtime parameter and answers its old
- * value as {@code was}, as mongod does. Settable: {@code cursorTimeoutMillis} and Argon's
- * {@code maxOpenCursors} (the per-server cap on open cursors). Other parameters are refused with 72.
+ * value as {@code was}, as mongod does. Settable: {@code cursorTimeoutMillis},
+ * {@code transactionLifetimeLimitSeconds} and Argon's {@code maxOpenCursors} (the per-server cap on open cursors). Other parameters are refused with 72.
  */
 public final class SetParameterHandler implements CommandHandler {
     private static final Set<String> IGNORED = Set.of("lsid", "comment", "txnNumber", "autocommit", "apiVersion", "apiStrict",
@@ -33,6 +33,13 @@ public final class SetParameterHandler implements CommandHandler {
             switch (k) {
                 case "cursorTimeoutMillis" -> engine.cursors().timeoutMillis(number(k, e.getValue()));
                 case "maxOpenCursors" -> engine.cursors().maxOpen((int) Math.min(Integer.MAX_VALUE, number(k, e.getValue())));
+                case "transactionLifetimeLimitSeconds" -> {
+                    long s = number(k, e.getValue());
+                    if (s < 1) {
+                        throw new ArgonException(MongoErrorCode.BAD_VALUE, "transactionLifetimeLimitSeconds must be at least 1");
+                    }
+                    engine.sessions().transactionLifetimeSeconds((int) Math.min(Integer.MAX_VALUE, s));
+                }
                 default -> throw new ArgonException(MongoErrorCode.INVALID_OPTIONS, old == null
                         ? "attempted to set unrecognized parameter [" + k + "], use help:true to see options"
                         : "parameter '" + k + "' cannot be set at runtime on Argon");

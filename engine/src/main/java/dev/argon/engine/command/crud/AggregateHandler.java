@@ -100,6 +100,18 @@ public final class AggregateHandler implements CommandHandler {
                 @Override
                 public void close() {
                 }
+
+                @Override
+                public dev.argon.engine.exec.PlanInfo plan() {
+                    return null;
+                }
+
+                @Override
+                public dev.argon.engine.exec.ExecStats stats() {
+                    return stats;
+                }
+
+                private final dev.argon.engine.exec.ExecStats stats = new dev.argon.engine.exec.ExecStats();
             };
         } else if (target != null && target.isString()) {
             collName = target.asString().getValue();

@@ -1,0 +1,54 @@
+package dev.argon.engine.command.txn;
+
+import dev.argon.engine.ArgonException;
+import dev.argon.engine.MongoErrorCode;
+import java.util.Set;
+import org.bson.BsonArray;
+import org.bson.BsonDocument;
+import org.bson.BsonString;
+import org.bson.BsonValue;
+
+/**
+ * The {@code TransientTransactionError} label, attached as mongod attaches it to an error reply of a command in a
+ * transaction ({@code autocommit: false}): for 112 WriteConflict, 24 LockTimeout and the snapshot errors, and for
+ * 251 NoSuchTransaction except on a commit or abort whose reply carries a write concern error. Drivers retry the
+ * whole transaction on it ({@code withTransaction}). Stateless; thread-safe.
+ */
+public final class TransactionErrors {
+    public static final String TRANSIENT = "TransientTransactionError";
+    /** WriteConflict, LockTimeout, SnapshotTooOld, SnapshotUnavailable. */
+    private static final Set<Integer> TRANSIENT_CODES = Set.of(112, 24, 239, 246);
+
+    private TransactionErrors() {}
+
+    /** Adds the label to reply when command runs in a transaction and reply is a transient error; returns reply. */
+    public static BsonDocument label(BsonDocument command, BsonDocument reply) {
+        BsonValue ac = command.get("autocommit");
+        if (ac == null || !ac.isBoolean() || ac.asBoolean().getValue()) {
+            return reply;
+        }
+        BsonValue ok = reply.get("ok");
+        if (ok == null || !ok.isNumber() || ok.asNumber().doubleValue() != 0 || !reply.isNumber("code")) {
+            return reply;
+        }
+        int code = reply.getNumber("code").intValue();
+        String name = command.isEmpty() ? "" : command.getFirstKey();
+        boolean ends = name.equals("commitTransaction") || name.equals("abortTransaction");
+        boolean transient_ = TRANSIENT_CODES.contains(code)
+                || (code == 251 && !(ends && reply.containsKey("writeConcernError")));
+        if (transient_) {
+            BsonValue labels = reply.get("errorLabels");
+            BsonArray list = labels != null && labels.isArray() ? labels.asArray() : new BsonArray();
+            if (!list.contains(new BsonString(TRANSIENT))) {
+                list.add(new BsonString(TRANSIENT));
+            }
+            reply.put("errorLabels", list);
+        }
+        return reply;
+    }
+
+    static ArgonException outsideTransaction(String name) {
+        return new ArgonException(MongoErrorCode.NO_SUCH_TRANSACTION, name + " must be run in a transaction (with lsid, "
+                + "txnNumber and autocommit: false)");
+    }
+}
