@@ -100,7 +100,12 @@ public final class Transaction {
         if (state == State.IN_PROGRESS) {
             abortReason = reason;
             state = State.ABORTED;
+            Store.Write w = work;
             work = null;
+            if (w != null) {
+                // Frees the documents it claimed, so that other transactions may write them.
+                w.session().releaseClaims();
+            }
         }
     }
 }

@@ -1,6 +1,6 @@
 /**
- * Logical sessions and retryable writes: a write command that carries {@code lsid} and {@code txnNumber} is
- * applied at most once, however often a driver retries it.
+ * Logical sessions, cluster time, retryable writes and the state of transactions: a write command that carries
+ * {@code lsid} and {@code txnNumber} is applied at most once, however often a driver retries it.
  *
  * <ul>
  *   <li>{@link dev.argon.engine.session.TxnId} parses and checks {@code lsid}/{@code txnNumber}
@@ -11,8 +11,16 @@
  *   <li>{@link dev.argon.engine.session.RetryableWrite} is a command's view: which statements (by {@code stmtId})
  *       an earlier attempt applied and what they answered, so that handlers answer those from the record and
  *       apply only the rest.</li>
- *   <li>{@link dev.argon.engine.session.TxnRecord} is the record of a session's newest {@code txnNumber};
+ *   <li>{@link dev.argon.engine.session.TxnRecord} is the record of a session's newest {@code txnNumber} (a
+ *       retryable write's statements, or a committed transaction);
  *       {@link dev.argon.engine.session.RetryableErrors} adds the {@code RetryableWriteError} label.</li>
+ *   <li>{@link dev.argon.engine.session.Transaction} is a session's multi-document transaction (its branch, its
+ *       deferred write session, its state); {@link dev.argon.engine.session.TxnSession} is a session checked out
+ *       by one command of a transaction. The rules live in {@code command.txn}.</li>
+ *   <li>{@link dev.argon.engine.session.LocalSessions} is every session this server has seen (for
+ *       {@code $listLocalSessions} and expiry); {@link dev.argon.engine.session.ClusterTime} maps LSNs to the BSON
+ *       Timestamps of {@code $clusterTime}, {@code operationTime} and {@code afterClusterTime};
+ *       {@link dev.argon.engine.session.ReadConcern} parses {@code readConcern}.</li>
  * </ul>
  *
  * <p>Invariants. A record is written in the same WAL commit (one RocksDB batch) as the changes it describes, so

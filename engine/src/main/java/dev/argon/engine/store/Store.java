@@ -50,6 +50,8 @@ public final class Store implements AutoCloseable {
     }
 
     private final CatalogCache catalogCache = new CatalogCache();
+    /** Keys written by open transactions: a second transaction writing one conflicts at once. */
+    private final KeyClaims claims = new KeyClaims();
 
     public DataView head(int branchId) {
         dev.argon.wal.ReadView view = wal.headView(branchId);
@@ -100,7 +102,9 @@ public final class Store implements AutoCloseable {
     public Write beginTransaction(int branchId, long atLsn) {
         ReentrantLock lock = writeLocks.computeIfAbsent(branchId, k -> new ReentrantLock());
         ReadView view = atLsn < 0 ? wal.headView(branchId) : wal.viewAt(branchId, atLsn);
-        return new Write(new WriteSession(wal, branchId, new WalKeyReader(wal, view), lock, true), null, wal);
+        WriteSession s = new WriteSession(wal, branchId, new WalKeyReader(wal, view), lock, true);
+        s.claims(claims);
+        return new Write(s, null, wal);
     }
 
     /**
@@ -124,6 +128,8 @@ public final class Store implements AutoCloseable {
             s.checkConflicts(new WalKeyReader(wal, wal.headView(s.branchId())));
             r = s.commitTransaction(actor, comment, journaled, metaWrites);
         } finally {
+            // Committed or refused, the transaction is over: its keys are free (a refused one is then aborted).
+            s.releaseClaims();
             lock.unlock();
         }
         long lsn = s.durableLsn();

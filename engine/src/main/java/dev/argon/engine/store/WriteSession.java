@@ -84,6 +84,22 @@ public final class WriteSession extends DataView {
     /** True once this session wrote a catalog entry: from then on the head's catalog cache does not speak for it. */
     private boolean catalogChanged;
 
+    /** Where a transaction claims the keys it writes (null outside transactions). */
+    private KeyClaims claims;
+    /** The claims this transaction holds; a concurrent set, since an abort may release them from another thread. */
+    private final java.util.Set<ByteBuffer> claimed = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    void claims(KeyClaims c) {
+        this.claims = c;
+    }
+
+    /** Releases the keys a transaction claimed (its commit or abort). Safe from any thread. */
+    public void releaseClaims() {
+        if (claims != null) {
+            claims.release(this, claimed);
+        }
+    }
+
     WriteSession(VersionStore wal, int branchId, KeyReader base, java.util.concurrent.locks.ReentrantLock branchLock) {
         this(wal, branchId, new OverlayKeyReader(base), branchLock, null, false);
     }
@@ -145,6 +161,7 @@ public final class WriteSession extends DataView {
             pendingBytes += w.userKey().length + (w.payload() == null ? 0 : w.payload().length);
         }
         if (deferred) {
+            claim(e);
             // A transaction's changes stay in memory until its commit (a staged chunk would need the branch lock).
             if (pendingBytes > TXN_MAX_BYTES) {
                 throw new ArgonException(MongoErrorCode.TRANSACTION_TOO_LARGE, "Total size of the transaction's changes exceeds "
@@ -305,6 +322,25 @@ public final class WriteSession extends DataView {
                     throw conflict();
                 }
             }
+        }
+    }
+
+    /**
+     * A transaction's write, checked at once rather than only at commit, as mongod does: the document (or catalog
+     * entry) must not be claimed by another open transaction, nor changed on the branch since the snapshot.
+     */
+    private void claim(LogEntry e) {
+        if (claims == null || e.writes().isEmpty()) {
+            return;
+        }
+        // The first key of an entry is the document's (or the catalog entry's); its index entries follow it.
+        byte[] key = e.writes().get(0).userKey();
+        if (!claims.claim(branchId, key, this, claimed)) {
+            throw conflict();
+        }
+        byte[] head = wal.get(wal.headView(branchId), key);
+        if (!java.util.Arrays.equals(overlay.base().get(key), head)) {
+            throw conflict();
         }
     }
 

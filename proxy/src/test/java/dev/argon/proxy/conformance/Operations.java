@@ -99,8 +99,12 @@ final class Operations {
 
     /** What the special (testRunner) operations need from the runner. */
     interface Runner {
-        /** Runs a nested operation (a withTransaction callback step) with its own expectations. */
-        void execute(BsonDocument operation);
+        /**
+         * Runs a nested operation (a withTransaction callback step) with its own expectations. An error it raised,
+         * expected or not, is thrown on to the driver's withTransaction, which decides from it whether to retry or
+         * abort, as the unified format requires.
+         */
+        void executeInCallback(BsonDocument operation);
 
         /** Runs a special testRunner operation. */
         Result special(String name, Args args);
@@ -1185,7 +1189,7 @@ final class Operations {
                 a.done();
                 TransactionBody<Object> body = () -> {
                     for (BsonValue op : callback) {
-                        runner.execute(op.asDocument());
+                        runner.executeInCallback(op.asDocument());
                     }
                     return null;
                 };

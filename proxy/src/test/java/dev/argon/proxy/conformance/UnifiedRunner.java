@@ -434,7 +434,15 @@ final class UnifiedRunner {
         }
 
         @Override
+        public void executeInCallback(BsonDocument op) {
+            execute(op, true);
+        }
+
         public void execute(BsonDocument op) {
+            execute(op, false);
+        }
+
+        private void execute(BsonDocument op, boolean propagate) {
             String name = op.getString("name").getValue();
             String object = op.getString("object").getValue();
             BsonDocument args = op.getDocument("arguments", null);
@@ -458,6 +466,9 @@ final class UnifiedRunner {
                             name + " succeeded but an error was expected: " + op.getDocument("expectError").toJson());
                 }
                 checkError(name, op.getDocument("expectError"), error);
+                if (propagate) {
+                    throw error;
+                }
                 return;
             }
             if (error != null) {

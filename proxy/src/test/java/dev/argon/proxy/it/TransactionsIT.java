@@ -114,6 +114,28 @@ class TransactionsIT extends ArgonTestBase {
     }
 
     @Test
+    void aSecondTransactionWritingTheSameDocumentConflictsAtOnce() {
+        MongoCollection<Document> c = db("wc2").getCollection("c");
+        try (ClientSession first = client.startSession(); ClientSession second = client.startSession()) {
+            first.startTransaction();
+            c.insertOne(first, doc("{_id: 1, by: 'first'}"));
+            second.startTransaction();
+            MongoException e = assertThrows(MongoException.class, () -> c.insertOne(second, doc("{_id: 1, by: 'second'}")));
+            assertEquals(112, e.getCode());
+            assertTrue(e.hasErrorLabel("TransientTransactionError"), "labels: " + e.getErrorLabels());
+            first.commitTransaction();
+            MongoException gone = assertThrows(MongoException.class, second::commitTransaction);
+            assertEquals(251, gone.getCode(), "the conflict aborted the second transaction");
+        }
+        assertEquals(List.of(doc("{_id: 1, by: 'first'}")), c.find().into(new ArrayList<>()));
+        // Once the first one is over, its documents are free for the next transaction.
+        try (ClientSession s = client.startSession()) {
+            s.withTransaction(() -> c.updateOne(s, Filters.eq("_id", 1), Updates.set("by", "third")));
+        }
+        assertEquals("third", c.find().first().getString("by"));
+    }
+
+    @Test
     void withTransactionUnderConcurrentConflictingWritersLosesNoUpdate() throws Exception {
         MongoCollection<Document> c = db("cc").getCollection("counter");
         c.insertOne(doc("{_id: 'x', n: 0, log: []}"));

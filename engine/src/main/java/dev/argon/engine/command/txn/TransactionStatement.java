@@ -120,6 +120,7 @@ public final class TransactionStatement {
                 }
                 ctx.inTransaction(t, ts);
                 BsonDocument reply = handler.handle(ctx);
+                writeConflictOf(reply);
                 if (reply.containsKey("writeErrors")) {
                     // As on mongod: a statement that failed in part ends the transaction.
                     ts.abort(t, "a statement failed");
@@ -128,6 +129,25 @@ public final class TransactionStatement {
             } catch (RuntimeException e) {
                 ts.abort(t, null);
                 throw e;
+            }
+        }
+    }
+
+    /**
+     * A write conflict inside a transaction fails the whole command (ok: 0, so that it carries the
+     * TransientTransactionError label), as on mongod, rather than one statement's {@code writeErrors} entry.
+     */
+    private static void writeConflictOf(BsonDocument reply) {
+        BsonValue errors = reply.get("writeErrors");
+        if (errors == null || !errors.isArray()) {
+            return;
+        }
+        for (BsonValue e : errors.asArray()) {
+            if (e.isDocument() && e.asDocument().isNumber("code")
+                    && e.asDocument().getNumber("code").intValue() == MongoErrorCode.WRITE_CONFLICT.code()) {
+                BsonValue msg = e.asDocument().get("errmsg");
+                throw new ArgonException(MongoErrorCode.WRITE_CONFLICT, msg != null && msg.isString()
+                        ? msg.asString().getValue() : "write conflict");
             }
         }
     }
