@@ -250,4 +250,11 @@ class TransactionsIT extends ArgonTestBase {
         }
         assertEquals(0, db("lt").getCollection("c").countDocuments());
     }
+
+    @Test
+    void nodeDriverWithTransaction() throws Exception {
+        ExternalClient.require(ExternalClient.nodeDriverPresent(), "the Node.js driver (npm package mongodb)");
+        String out = ExternalClient.run(List.of("node", "transactions.js", uri(), "txnode"));
+        ExternalClient.assertOk(out, "node-transactions");
+    }
 }

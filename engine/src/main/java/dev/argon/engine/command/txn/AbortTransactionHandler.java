@@ -17,6 +17,6 @@ public final class AbortTransactionHandler implements CommandHandler {
             throw TransactionErrors.outsideTransaction("abortTransaction");
         }
         ctx.txnSession().abort(t, "the client aborted it");
-        return new BsonDocument();
+        return TransactionErrors.writeConcern(ctx.command(), new BsonDocument());
     }
 }

@@ -27,6 +27,6 @@ public final class CommitTransactionHandler implements CommandHandler {
             ctx.engine().store().commitTransaction(t.work(), ctx.actor(), comment, ctx.journaled(), ts.commitRecord(t.txnNumber()));
         }
         ts.committed(t);
-        return new BsonDocument();
+        return TransactionErrors.writeConcern(ctx.command(), new BsonDocument());
     }
 }

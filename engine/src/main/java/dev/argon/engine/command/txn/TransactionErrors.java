@@ -47,6 +47,20 @@ public final class TransactionErrors {
         return reply;
     }
 
+    /**
+     * Appends the write concern error a one-member replica set gives to a commit or abort whose {@code w} asks for
+     * more members than there are (100 UnsatisfiableWriteConcern): the commit itself is done, as on mongod.
+     */
+    static BsonDocument writeConcern(org.bson.BsonDocument command, BsonDocument reply) {
+        BsonValue wc = command.get("writeConcern");
+        if (wc != null && wc.isDocument() && wc.asDocument().isNumber("w") && wc.asDocument().getNumber("w").intValue() > 1) {
+            reply.append("writeConcernError", new BsonDocument("code", new org.bson.BsonInt32(100))
+                    .append("codeName", new BsonString("UnsatisfiableWriteConcern"))
+                    .append("errmsg", new BsonString("Not enough data-bearing nodes")));
+        }
+        return reply;
+    }
+
     static ArgonException outsideTransaction(String name) {
         return new ArgonException(MongoErrorCode.NO_SUCH_TRANSACTION, name + " must be run in a transaction (with lsid, "
                 + "txnNumber and autocommit: false)");

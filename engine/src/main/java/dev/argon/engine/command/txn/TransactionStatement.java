@@ -77,7 +77,7 @@ public final class TransactionStatement {
                 if (t == null || t.txnNumber() != n) {
                     if (name.equals("commitTransaction") && ts.recordedCommit(n)) {
                         // A commit retried after its reply was lost (and the server restarted): it did commit.
-                        return new BsonDocument();
+                        return TransactionErrors.writeConcern(cmd, new BsonDocument());
                     }
                     if (n < highest) {
                         throw new ArgonException(MongoErrorCode.TRANSACTION_TOO_OLD, "txnNumber " + n + " is older than the "
@@ -99,7 +99,7 @@ public final class TransactionStatement {
                 case COMMITTED -> {
                     if (name.equals("commitTransaction")) {
                         // Retried commit: answered from the session's record, as mongod does.
-                        return new BsonDocument();
+                        return TransactionErrors.writeConcern(cmd, new BsonDocument());
                     }
                     throw new ArgonException(MongoErrorCode.TRANSACTION_COMMITTED, "Transaction " + n + " has been committed.");
                 }
