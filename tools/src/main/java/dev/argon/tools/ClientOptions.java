@@ -23,7 +23,17 @@ public final class ClientOptions {
 
     /** Runs one admin command; failures become {@link CliException} with the server's message. */
     Document admin(Document command) {
-        return withClient(client -> client.getDatabase("admin").runCommand(command));
+        return withoutGossip(withClient(client -> client.getDatabase("admin").runCommand(command)));
+    }
+
+    /**
+     * Drops the fields every reply carries for drivers ({@code $clusterTime}, {@code operationTime}): they say
+     * nothing about the command's answer, so the CLI does not print them.
+     */
+    static Document withoutGossip(Document reply) {
+        reply.remove("$clusterTime");
+        reply.remove("operationTime");
+        return reply;
     }
 
     /**
@@ -46,6 +56,7 @@ public final class ClientOptions {
                 List<Document> docs = cursor.getList("firstBatch", Document.class);
                 first.remove("cursor");
                 first.remove("ok");
+                withoutGossip(first);
                 try {
                     head.accept(first);
                     batch.accept(docs);
