@@ -321,7 +321,7 @@ final class Operations {
                     o.maxTime(a.number("maxTimeMS"), TimeUnit.MILLISECONDS);
                 }
                 a.done();
-                return modified(c, s == null ? c.findOneAndDelete(filter, o) : c.findOneAndDelete(s, filter, o));
+                return modified(c, s, s == null ? c.findOneAndDelete(filter, o) : c.findOneAndDelete(s, filter, o));
             }
             case "findOneAndReplace" -> {
                 BsonDocument filter = a.document("filter");
@@ -356,7 +356,7 @@ final class Operations {
                     o.maxTime(a.number("maxTimeMS"), TimeUnit.MILLISECONDS);
                 }
                 a.done();
-                return modified(c, s == null ? c.findOneAndReplace(filter, replacement, o)
+                return modified(c, s, s == null ? c.findOneAndReplace(filter, replacement, o)
                         : c.findOneAndReplace(s, filter, replacement, o));
             }
             case "findOneAndUpdate" -> {
@@ -397,9 +397,9 @@ final class Operations {
                 a.done();
                 if (update.isArray()) {
                     List<BsonDocument> p = Bsons.documents(update);
-                    return modified(c, s == null ? c.findOneAndUpdate(filter, p, o) : c.findOneAndUpdate(s, filter, p, o));
+                    return modified(c, s, s == null ? c.findOneAndUpdate(filter, p, o) : c.findOneAndUpdate(s, filter, p, o));
                 }
-                return modified(c, s == null ? c.findOneAndUpdate(filter, update.asDocument(), o)
+                return modified(c, s, s == null ? c.findOneAndUpdate(filter, update.asDocument(), o)
                         : c.findOneAndUpdate(s, filter, update.asDocument(), o));
             }
             case "bulkWrite" -> {
@@ -567,10 +567,12 @@ final class Operations {
 
     /**
      * The result of findOneAndX. An unacknowledged write has no result by definition, whatever the server's reply
-     * carried, so the spec expects it unset or null.
+     * carried, so the spec expects it unset or null. Inside a transaction the collection's write concern is not
+     * sent (only the commit carries one), so the statement is acknowledged and has its result.
      */
-    private static Result modified(MongoCollection<BsonDocument> c, BsonDocument d) {
-        return c.getWriteConcern().isAcknowledged() ? single(d) : Result.NONE;
+    private static Result modified(MongoCollection<BsonDocument> c, ClientSession s, BsonDocument d) {
+        boolean acknowledged = c.getWriteConcern().isAcknowledged() || (s != null && s.hasActiveTransaction());
+        return acknowledged ? single(d) : Result.NONE;
     }
 
     private FindIterable<BsonDocument> find(MongoCollection<BsonDocument> c, Args a, ClientSession s, boolean one) {
