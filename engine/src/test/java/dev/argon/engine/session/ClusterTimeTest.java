@@ -33,7 +33,7 @@ class ClusterTimeTest {
     void open() throws IOException {
         dir = Files.createTempDirectory("argon-clustertime-");
         store = new Store(dir);
-        clock = new ClusterTime(store.wal());
+        clock = new ClusterTime(store.versions());
     }
 
     @AfterEach
