@@ -7,6 +7,10 @@
  * the session closes without committing), so its memory does not grow with the change, and statements that scan
  * while they write read a frozen state of the session. Secondary index
  * entries are versioned like documents and always re-checked against the document they name.
+ * A transaction's session ({@code Store.beginTransaction}) is <em>deferred</em>: it reads a fixed snapshot plus
+ * its own changes, holds no lock and stages nothing until {@code Store.commitTransaction}, which checks under the
+ * branch lock that no concurrent commit changed what it wrote (112 WriteConflict) and writes one commit;
+ * {@link dev.argon.engine.store.KeyClaims} makes a second open transaction writing the same document fail at once.
  * {@link dev.argon.engine.store.StoreChecker} is {@code fsck}'s document and index layer: it recomputes each log
  * entry's key writes and checks live heads' indexes against their documents, on a stopped directory.
  *
