@@ -153,6 +153,11 @@ class SessionsIT extends ArgonTestBase {
         db("admin").runCommand(new Document("killSessions", List.of(new Document("id", other))));
         assertFalse(listed(localSessions(), other), "a killed session is no longer listed");
 
+        // Later stages apply to the sessions ($limit included, which a collection's scan would take over).
+        db("admin").runCommand(doc("{startSession: 1}"));
+        assertEquals(1, db("admin").aggregate(List.of(doc("{$listLocalSessions: {}}"), doc("{$limit: 1}")))
+                .into(new ArrayList<>()).size());
+
         // $listLocalSessions runs with {aggregate: 1} only.
         MongoCommandException e = assertThrows(MongoCommandException.class, () -> db("admin").getCollection("c")
                 .aggregate(List.of(doc("{$listLocalSessions: {}}"))).first());

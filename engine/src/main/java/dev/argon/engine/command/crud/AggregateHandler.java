@@ -66,7 +66,8 @@ public final class AggregateHandler implements CommandHandler {
         DataView view = ctx.readView();
         String db = ctx.db();
         PipelinePushdown pushdown = PipelinePushdown.of(stages, ctx.command().get("hint"));
-        Pipeline pipeline = Pipeline.compile(pushdown.rest(), new Pipeline.CollectionResolver() {
+        // Only a collection's scan takes pushed-down stages; sessions go through the whole pipeline.
+        Pipeline pipeline = Pipeline.compile(localSessions != null ? stages : pushdown.rest(), new Pipeline.CollectionResolver() {
             @Override
             public Iterator<BsonDocument> scan(String name) {
                 List<BsonDocument> docs = new ArrayList<>();
