@@ -49,7 +49,7 @@ class GracefulShutdownIT extends ArgonTestBase {
             List<Throwable> failures = new CopyOnWriteArrayList<>();
             List<Thread> writers = new ArrayList<>();
             // Retryable writes on (the driver default); short selection timeout, as the server does not come back.
-            MongoClient load = MongoClients.create("mongodb://127.0.0.1:" + port + "/?serverSelectionTimeoutMS=2000");
+            MongoClient load = MongoClients.create("mongodb://127.0.0.1:" + port + "/?serverSelectionTimeoutMS=5000");
             for (int t = 0; t < 6; t++) {
                 int base = t * 1_000_000;
                 boolean journaled = t % 2 == 0;
@@ -80,7 +80,12 @@ class GracefulShutdownIT extends ArgonTestBase {
                 w.start();
                 writers.add(w);
             }
+            // Bounded: if every writer failed early (e.g. server selection timed out on a loaded machine), fail
+            // with their errors instead of waiting for acknowledgements that will never come.
+            long ackDeadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
             while (acked.size() < 3000) {
+                assertTrue(failures.size() < writers.size() && System.nanoTime() < ackDeadline,
+                        "writers stopped before 3000 acknowledged writes (" + acked.size() + "): " + failures);
                 Thread.sleep(10);
             }
             child.destroy(); // SIGTERM
