@@ -80,14 +80,25 @@ final class IndexBounds {
         int single = 0;
         BsonDocument explain = new BsonDocument();
         Constraints.Field rangeField = null;
+        boolean wholeField = false;
+        // Whether some bounded field cannot be missing: a sparse index holds every such document, none other.
+        boolean present = false;
         for (int i = 0; i < fields.size(); i++) {
             Constraints.Field f = cons.get(fields.get(i));
             if (f != null && f.regexPrefix != null && !f.isPoints() && !f.isRange() && !desc[i]) {
                 rangeField = f;
                 break;
             }
+            if (f != null && f.exists && !f.isPoints() && !f.isRange() && f.regexPrefix == null) {
+                // Present, any value: every key of a sparse index's leading field; nothing gained on other indexes.
+                wholeField = points == 0 && index.sparse();
+                break;
+            }
             if (f == null || (!f.isPoints() && f.lower == null && f.upper == null)) {
                 break;
+            }
+            if (f.isPoints() && f.hasNull() && !index.nullKeys()) {
+                break; // an older index wrote no null key for an array element without the path
             }
             if (!f.isPoints()) {
                 rangeField = f;
@@ -113,11 +124,12 @@ final class IndexBounds {
             }
             explain.append(fields.get(i), text);
             points++;
+            present |= !f.hasNull();
             if (f.points.size() == 1 && single == i) {
                 single++;
             }
         }
-        if (points == 0 && rangeField == null) {
+        if ((points == 0 && rangeField == null && !wholeField) || (index.sparse() && !present && rangeField == null && !wholeField)) {
             return null;
         }
         List<Interval> intervals = new ArrayList<>();
@@ -155,11 +167,15 @@ final class IndexBounds {
             for (byte[] p : prefixes) {
                 intervals.add(new Interval(p, prefixEnd(p)));
             }
+            if (wholeField) {
+                explain.append(fields.get(0), new BsonArray(List.of(new BsonString(desc[0] ? "[MaxKey, MinKey]" : "[MinKey, MaxKey]"))));
+            }
         }
         for (int i = explain.size(); i < fields.size(); i++) {
             explain.append(fields.get(i), new BsonArray(List.of(new BsonString(desc[i] ? "[MaxKey, MinKey]" : "[MinKey, MaxKey]"))));
         }
-        return new IndexBounds(index, fields, desc, merge(intervals), points, single, rangeField != null, twoSided, explain);
+        return new IndexBounds(index, fields, desc, merge(intervals), points, single, rangeField != null || wholeField, twoSided,
+                explain);
     }
 
     /** Every real key of the index (not its multikey markers): a hinted index the filter does not bound. */

@@ -16,8 +16,8 @@ import org.bson.BsonValue;
  * Chooses how a query reads its collection. Candidates: a point read when the filter pins {@code _id}; for
  * every readable index (not hidden, plain ascending/descending keys, built with multikey markers) the bounds the
  * filter gives it, or no bounds when it only serves the sort; otherwise a collection scan. A sparse index is a
- * candidate only with a bound (the bounds never match a missing field), a partial one only when the filter
- * contains every clause of its {@code partialFilterExpression}.
+ * candidate only with a bound on a field that cannot be missing ({@link IndexBounds#of}), a partial one only when
+ * the filter contains every clause of its {@code partialFilterExpression}.
  *
  * <p>Cost model (documented in ARCHITECTURE.md, "Planner"): the plan with the highest score wins — 4 per leading
  * index field pinned to points, 2 for a range after them, 1 when the index order serves the sort; ties go to
