@@ -178,6 +178,35 @@ final class IndexBounds {
                 explain);
     }
 
+    /**
+     * find's {@code min}/{@code max} on a hinted index: the compound keys from {@code min} (inclusive) to {@code max}
+     * (exclusive) in the index's order; an empty document leaves that end open. Each non-empty bound names the
+     * index's fields in order (else 51174), and min must come before max (else 51175).
+     */
+    static IndexBounds minMax(IndexInfo index, BsonDocument min, BsonDocument max) {
+        List<String> fields = new ArrayList<>(index.key().keySet());
+        boolean[] desc = directions(index);
+        for (BsonDocument bound : List.of(min, max)) {
+            if (!bound.isEmpty() && !new ArrayList<>(bound.keySet()).equals(fields)) {
+                throw new dev.argon.engine.ArgonException(dev.argon.engine.MongoErrorCode.LOCATION_51174,
+                        "The index chosen is not compatible with min/max");
+            }
+        }
+        byte[] start = min.isEmpty() ? new byte[0] : KeyEncoder.encodeCompound(new ArrayList<>(min.values()), desc);
+        byte[] end = max.isEmpty() ? IndexKeys.MARKER : KeyEncoder.encodeCompound(new ArrayList<>(max.values()), desc);
+        if (Arrays.compareUnsigned(start, end) >= 0) {
+            throw new dev.argon.engine.ArgonException(dev.argon.engine.MongoErrorCode.LOCATION_51175,
+                    "The value provided for min() does not come before the value provided for max() in the hinted index");
+        }
+        BsonDocument explain = new BsonDocument();
+        for (String f : fields) {
+            String lo = min.isEmpty() ? "MinKey" : show(min.get(f));
+            String hi = max.isEmpty() ? "MaxKey" : show(max.get(f));
+            explain.append(f, new BsonArray(List.of(new BsonString("[" + lo + ", " + hi + ")"))));
+        }
+        return new IndexBounds(index, fields, desc, List.of(new Interval(start, end)), 0, 0, true, false, explain);
+    }
+
     /** Every real key of the index (not its multikey markers): a hinted index the filter does not bound. */
     static IndexBounds full(IndexInfo index) {
         List<String> fields = new ArrayList<>(index.key().keySet());

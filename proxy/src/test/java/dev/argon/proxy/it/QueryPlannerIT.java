@@ -216,6 +216,46 @@ class QueryPlannerIT extends ArgonTestBase {
         assertEquals(2, e.get("queryPlanner", Document.class).getList("rejectedPlans", Document.class).size());
     }
 
+    /** find's min/max bound the hinted index's keys (min inclusive, max exclusive), with mongod's errors. */
+    @Test
+    void minAndMaxBoundTheHintedIndex() {
+        MongoCollection<Document> c = labelled(db("plan").getCollection("minmax"), 1_000);
+        c.createIndex(Indexes.compoundIndex(Indexes.ascending("split"), Indexes.descending("score")));
+        c.createIndex(Indexes.ascending("label"));
+        Document min = new Document("split", "test").append("score", 0.5);
+        Document max = new Document("split", "train").append("score", 0.9);
+        List<Document> got = c.find().hintString("split_1_score_-1").min(min).max(max).into(new ArrayList<>());
+        // In the index's order: test with score <= 0.5 (descending from 0.5), then train with score > 0.9.
+        Bson same = Filters.or(Filters.and(Filters.eq("split", "test"), Filters.lte("score", 0.5)),
+                Filters.and(Filters.eq("split", "train"), Filters.gt("score", 0.9)));
+        List<Document> expected = c.find(same).sort(Sorts.orderBy(Sorts.ascending("split"), Sorts.descending("score")))
+                .hint(new Document("$natural", 1)).into(new ArrayList<>());
+        assertEquals(expected.size(), got.size());
+        assertEquals(expected.stream().map(d -> d.get("score")).toList(), got.stream().map(d -> d.get("score")).toList());
+        Document e = c.find().hintString("split_1_score_-1").min(min).max(max).explain(ExplainVerbosity.EXECUTION_STATS);
+        assertEquals("split_1_score_-1", stage(winning(e), "IXSCAN").getString("indexName"));
+        assertEquals(expected.size(), number(stats(e), "totalDocsExamined"));
+        // The filter still applies; an open end reads to the index's edge.
+        List<Document> filtered = c.find(Filters.eq("label", "l7")).hint(Indexes.ascending("label"))
+                .max(new Document("label", "l70")).into(new ArrayList<>());
+        assertEquals(c.countDocuments(Filters.eq("label", "l7")), filtered.size());
+        assertEquals(0, c.find().hint(Indexes.ascending("label")).min(new Document("label", "l99x")).into(new ArrayList<>()).size());
+
+        MongoCommandException noHint = assertThrows(MongoCommandException.class, () -> c.find().min(min).first());
+        assertEquals(51173, noHint.getErrorCode());
+        MongoCommandException natural = assertThrows(MongoCommandException.class,
+                () -> c.find().hint(new Document("$natural", 1)).max(max).first());
+        assertEquals(51173, natural.getErrorCode());
+        MongoCommandException wrongFields = assertThrows(MongoCommandException.class,
+                () -> c.find().hintString("split_1_score_-1").min(new Document("score", 0.5)).first());
+        assertEquals(51174, wrongFields.getErrorCode());
+        MongoCommandException reversed = assertThrows(MongoCommandException.class,
+                () -> c.find().hintString("split_1_score_-1").min(max).max(min).first());
+        assertEquals(51175, reversed.getErrorCode());
+        assertEquals("Location51175", reversed.getErrorCodeName());
+        assertEquals(1_000, c.countDocuments(), "refused queries change nothing");
+    }
+
     @Test
     void explainCoversCountDistinctWritesAndAggregate() {
         MongoCollection<Document> c = labelled(db("plan").getCollection("cmds"), 1_000);
