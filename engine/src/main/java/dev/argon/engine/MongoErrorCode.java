@@ -295,6 +295,12 @@ public enum MongoErrorCode {
     LOCATION_51746(51746, "Location51746"),
     LOCATION_51747(51747, "Location51747"),
     LOCATION_51748(51748, "Location51748"),
+    /** find: {@code min} or {@code max} without a {@code hint} naming an index. */
+    LOCATION_51173(51173, "Location51173"),
+    /** find: {@code min}/{@code max} whose fields are not the hinted index's key pattern, in order. */
+    LOCATION_51174(51174, "Location51174"),
+    /** find: {@code min} not below {@code max} in the hinted index's order. */
+    LOCATION_51175(51175, "Location51175"),
     LOCATION_51749(51749, "Location51749"),
     LOCATION_51750(51750, "Location51750"),
     LOCATION_51751(51751, "Location51751"),

@@ -14,8 +14,10 @@ import org.bson.BsonValue;
  * and {@code $gt/$gte/$lt/$lte} (a range). Read from the filter's top level and from {@code $and}; everything
  * else ({@code $or}, {@code $expr}, {@code $ne}, regexes, ...) is left out, which only widens the bounds, never
  * narrows them: every document the filter matches satisfies each constraint here. Values that could match a
- * missing field or a whole array ({@code null}, arrays, documents, regexes, MinKey/MaxKey) give no constraint,
- * so an index that skips documents (sparse, partial) or indexes array elements cannot miss a match. An anchored
+ * whole array or a document (arrays, documents, regexes, MinKey/MaxKey) give no constraint, so an index that
+ * indexes array elements cannot miss a match. {@code null} (in {@code $eq} or {@code $in}) is a point that also
+ * stands for a missing field ({@link Field#hasNull}); {@code $exists: true} is a field that must be present
+ * ({@link Field#exists}); {@link IndexBounds} uses them only on an index whose keys hold them. An anchored
  * regex with a literal prefix ({@code /^abc/}) bounds the strings with that prefix and the regexes with its pattern.
  * Immutable once built.
  */
@@ -34,6 +36,13 @@ final class Constraints {
         /** Which predicate gave each end: 0 a plain one, n the n-th {@code $elemMatch} (one element meets both). */
         int lowerFrom;
         int upperFrom;
+        /** {@code $exists: true} (or {@code $exists} with another truthy value): the path has a value. */
+        boolean exists;
+
+        /** Whether the points include null, which a missing field also matches. */
+        boolean hasNull() {
+            return points != null && points.stream().anyMatch(v -> v.isNull());
+        }
 
         /** Both ends, and possibly met by different elements of an array (so a multikey index cannot intersect them). */
         boolean straddles() {
@@ -113,13 +122,18 @@ final class Constraints {
                 BsonValue x = op.getValue();
                 switch (op.getKey()) {
                     case "$eq" -> {
-                        if (indexable(x)) {
+                        if (pointable(x)) {
                             points(path, List.of(x));
                         }
                     }
                     case "$in" -> {
-                        if (x.isArray() && !x.asArray().isEmpty() && x.asArray().stream().allMatch(Constraints::indexable)) {
+                        if (x.isArray() && !x.asArray().isEmpty() && x.asArray().stream().allMatch(Constraints::pointable)) {
                             points(path, x.asArray().getValues());
+                        }
+                    }
+                    case "$exists" -> {
+                        if (truthy(x)) {
+                            fields.computeIfAbsent(path, p -> new Field()).exists = true;
                         }
                     }
                     case "$elemMatch" -> {
@@ -138,13 +152,31 @@ final class Constraints {
                         }
                     }
                     default -> {
-                        // not a bound ($ne, $exists, $elemMatch, $regex, $options, ...)
+                        // not a bound ($ne, $not, $type, $regex, $options, ...)
                     }
                 }
             }
-        } else if (indexable(v)) {
+        } else if (pointable(v)) {
             points(path, List.of(v));
         }
+    }
+
+    /** A value an equality can look up as an index point: an {@link #indexable} one, or null. */
+    private static boolean pointable(BsonValue v) {
+        return v.isNull() || indexable(v);
+    }
+
+    /**
+     * {@code $exists}' argument when it plainly means "exists" (true, or a non-zero int or double); any other
+     * spelling gives no constraint, which is always safe.
+     */
+    private static boolean truthy(BsonValue x) {
+        return switch (x.getBsonType()) {
+            case BOOLEAN -> x.asBoolean().getValue();
+            case INT32, INT64 -> x.asNumber().longValue() != 0;
+            case DOUBLE -> x.asDouble().getValue() != 0 && !Double.isNaN(x.asDouble().getValue());
+            default -> false;
+        };
     }
 
     /**

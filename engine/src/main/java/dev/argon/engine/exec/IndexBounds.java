@@ -80,14 +80,25 @@ final class IndexBounds {
         int single = 0;
         BsonDocument explain = new BsonDocument();
         Constraints.Field rangeField = null;
+        boolean wholeField = false;
+        // Whether some bounded field cannot be missing: a sparse index holds every such document, none other.
+        boolean present = false;
         for (int i = 0; i < fields.size(); i++) {
             Constraints.Field f = cons.get(fields.get(i));
             if (f != null && f.regexPrefix != null && !f.isPoints() && !f.isRange() && !desc[i]) {
                 rangeField = f;
                 break;
             }
+            if (f != null && f.exists && !f.isPoints() && !f.isRange() && f.regexPrefix == null) {
+                // Present, any value: every key of a sparse index's leading field; nothing gained on other indexes.
+                wholeField = points == 0 && index.sparse();
+                break;
+            }
             if (f == null || (!f.isPoints() && f.lower == null && f.upper == null)) {
                 break;
+            }
+            if (f.isPoints() && f.hasNull() && !index.nullKeys()) {
+                break; // an older index wrote no null key for an array element without the path
             }
             if (!f.isPoints()) {
                 rangeField = f;
@@ -113,11 +124,12 @@ final class IndexBounds {
             }
             explain.append(fields.get(i), text);
             points++;
+            present |= !f.hasNull();
             if (f.points.size() == 1 && single == i) {
                 single++;
             }
         }
-        if (points == 0 && rangeField == null) {
+        if ((points == 0 && rangeField == null && !wholeField) || (index.sparse() && !present && rangeField == null && !wholeField)) {
             return null;
         }
         List<Interval> intervals = new ArrayList<>();
@@ -155,11 +167,44 @@ final class IndexBounds {
             for (byte[] p : prefixes) {
                 intervals.add(new Interval(p, prefixEnd(p)));
             }
+            if (wholeField) {
+                explain.append(fields.get(0), new BsonArray(List.of(new BsonString(desc[0] ? "[MaxKey, MinKey]" : "[MinKey, MaxKey]"))));
+            }
         }
         for (int i = explain.size(); i < fields.size(); i++) {
             explain.append(fields.get(i), new BsonArray(List.of(new BsonString(desc[i] ? "[MaxKey, MinKey]" : "[MinKey, MaxKey]"))));
         }
-        return new IndexBounds(index, fields, desc, merge(intervals), points, single, rangeField != null, twoSided, explain);
+        return new IndexBounds(index, fields, desc, merge(intervals), points, single, rangeField != null || wholeField, twoSided,
+                explain);
+    }
+
+    /**
+     * find's {@code min}/{@code max} on a hinted index: the compound keys from {@code min} (inclusive) to {@code max}
+     * (exclusive) in the index's order; an empty document leaves that end open. Each non-empty bound names the
+     * index's fields in order (else 51174), and min must come before max (else 51175).
+     */
+    static IndexBounds minMax(IndexInfo index, BsonDocument min, BsonDocument max) {
+        List<String> fields = new ArrayList<>(index.key().keySet());
+        boolean[] desc = directions(index);
+        for (BsonDocument bound : List.of(min, max)) {
+            if (!bound.isEmpty() && !new ArrayList<>(bound.keySet()).equals(fields)) {
+                throw new dev.argon.engine.ArgonException(dev.argon.engine.MongoErrorCode.LOCATION_51174,
+                        "The index chosen is not compatible with min/max");
+            }
+        }
+        byte[] start = min.isEmpty() ? new byte[0] : KeyEncoder.encodeCompound(new ArrayList<>(min.values()), desc);
+        byte[] end = max.isEmpty() ? IndexKeys.MARKER : KeyEncoder.encodeCompound(new ArrayList<>(max.values()), desc);
+        if (Arrays.compareUnsigned(start, end) >= 0) {
+            throw new dev.argon.engine.ArgonException(dev.argon.engine.MongoErrorCode.LOCATION_51175,
+                    "The value provided for min() does not come before the value provided for max() in the hinted index");
+        }
+        BsonDocument explain = new BsonDocument();
+        for (String f : fields) {
+            String lo = min.isEmpty() ? "MinKey" : show(min.get(f));
+            String hi = max.isEmpty() ? "MaxKey" : show(max.get(f));
+            explain.append(f, new BsonArray(List.of(new BsonString("[" + lo + ", " + hi + ")"))));
+        }
+        return new IndexBounds(index, fields, desc, List.of(new Interval(start, end)), 0, 0, true, false, explain);
     }
 
     /** Every real key of the index (not its multikey markers): a hinted index the filter does not bound. */

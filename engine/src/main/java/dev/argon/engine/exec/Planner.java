@@ -1,6 +1,7 @@
 package dev.argon.engine.exec;
 
 import dev.argon.engine.ArgonException;
+import dev.argon.engine.MongoErrorCode;
 import dev.argon.engine.store.CollectionInfo;
 import dev.argon.engine.store.DataView;
 import dev.argon.engine.store.IndexInfo;
@@ -16,8 +17,8 @@ import org.bson.BsonValue;
  * Chooses how a query reads its collection. Candidates: a point read when the filter pins {@code _id}; for
  * every readable index (not hidden, plain ascending/descending keys, built with multikey markers) the bounds the
  * filter gives it, or no bounds when it only serves the sort; otherwise a collection scan. A sparse index is a
- * candidate only with a bound (the bounds never match a missing field), a partial one only when the filter
- * contains every clause of its {@code partialFilterExpression}.
+ * candidate only with a bound on a field that cannot be missing ({@link IndexBounds#of}), a partial one only when
+ * the filter contains every clause of its {@code partialFilterExpression}.
  *
  * <p>Cost model (documented in ARCHITECTURE.md, "Planner"): the plan with the highest score wins — 4 per leading
  * index field pinned to points, 2 for a range after them, 1 when the index order serves the sort; ties go to
@@ -49,6 +50,42 @@ final class Planner {
             return new Choice(new Plan.CollScan(range, false, range != null, naturalSort(sort)), List.of());
         }
         return new Choice(candidates.get(0), List.copyOf(candidates.subList(1, candidates.size())));
+    }
+
+    /**
+     * {@code min}/{@code max}: a scan of the hinted index from the key {@code min} (inclusive) to {@code max}
+     * (exclusive), as mongod does; the filter is then applied to what it fetches. Errors as mongod's: no index
+     * hinted 51173, bounds whose fields are not the index's key pattern in order 51174, min not below max 51175.
+     */
+    static Plan minMax(DataView view, CollectionInfo c, BsonDocument filter, BsonDocument sort, BsonValue hint,
+                       BsonDocument min, BsonDocument max) {
+        if (hint == null || isEmptyHint(hint) || (hint.isDocument() && hint.asDocument().containsKey("$natural"))) {
+            throw new ArgonException(MongoErrorCode.LOCATION_51173,
+                    "When using min()/max() a hint of which index to use must be provided");
+        }
+        IndexInfo index = hintedIndex(c, hint);
+        if (index == null) {
+            throw ArgonException.badValue("hint provided does not correspond to an existing index");
+        }
+        IndexBounds b = IndexBounds.minMax(index, min == null ? new BsonDocument() : min, max == null ? new BsonDocument() : max);
+        boolean multikey = IndexScan.multikey(view, c, index);
+        return new Plan.IxScan(b, multikey, servesSort(b, Constraints.of(filter), sort, multikey));
+    }
+
+    /** The index a hint names (by name or key pattern), or null; the {@code _id} index is not an IndexInfo. */
+    private static IndexInfo hintedIndex(CollectionInfo c, BsonValue hint) {
+        if (hint.isString()) {
+            return c.index(hint.asString().getValue());
+        }
+        IndexInfo found = null;
+        if (hint.isDocument()) {
+            for (IndexInfo i : c.indexes()) {
+                if (i.key().equals(hint.asDocument())) {
+                    found = i;
+                }
+            }
+        }
+        return found;
     }
 
     /** The index plans the constraints allow, best first. */

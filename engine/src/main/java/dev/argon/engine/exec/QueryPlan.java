@@ -38,12 +38,23 @@ public final class QueryPlan {
 
     /**
      * What a query asks for. {@code hint}: an index name, a key pattern, {@code {$natural: 1 | -1}}, or null.
-     * Immutable.
+     * {@code min}/{@code max} (find only; null when absent): the hinted index's key range, min inclusive, max
+     * exclusive. Immutable.
      */
     public record Query(BsonDocument filter, BsonDocument sort, long skip, long limit, BsonDocument projection, BsonDocument let,
-                        BsonValue hint) {
+                        BsonValue hint, BsonDocument min, BsonDocument max) {
+        public Query(BsonDocument filter, BsonDocument sort, long skip, long limit, BsonDocument projection, BsonDocument let,
+                     BsonValue hint) {
+            this(filter, sort, skip, limit, projection, let, hint, null, null);
+        }
+
         public static Query of(BsonDocument filter) {
             return new Query(filter, null, 0, 0, null, null, null);
+        }
+
+        /** The same query bounded to a key range of its hinted index. */
+        public Query withMinMax(BsonDocument min, BsonDocument max) {
+            return new Query(filter, sort, skip, limit, projection, let, hint, min, max);
         }
     }
 
@@ -74,7 +85,10 @@ public final class QueryPlan {
         long limit = q.limit();
         Matcher matcher = Matcher.compile(filter == null ? new BsonDocument() : filter, q.let());
         Projection proj = q.projection() == null || q.projection().isEmpty() ? null : Projection.compile(q.projection());
-        Planner.Choice choice = Planner.choose(view, c, filter, sort, q.hint());
+        boolean minMax = (q.min() != null && !q.min().isEmpty()) || (q.max() != null && !q.max().isEmpty());
+        Planner.Choice choice = minMax
+                ? new Planner.Choice(Planner.minMax(view, c, filter, sort, q.hint(), q.min(), q.max()), List.of())
+                : Planner.choose(view, c, filter, sort, q.hint());
         Plan plan = choice.winner();
         ExecStats stats = new ExecStats();
         BsonDocument sortKeys = sort;

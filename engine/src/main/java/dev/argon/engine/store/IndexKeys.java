@@ -19,7 +19,14 @@ import org.bson.BsonValue;
  * The index keys a document produces for one index, MongoDB-style: a missing field indexes as null, an array
  * indexes each of its elements (a multikey index), at most one field of a compound key may be an array
  * ("cannot index parallel arrays"), a sparse index skips documents that have none of its fields and a partial
- * index skips documents its filter does not match. Stateless.
+ * index skips documents its filter does not match.
+ *
+ * <p>With {@link IndexInfo#nullKeys()} (every index built since the flag exists) the keys follow the query
+ * language's view of a missing value ({@code DocPath}): an array element that is a document without the rest of
+ * the path, or a scalar met before the path's end, adds the null key ({@code {a: [{b: 1}, {c: 2}]}} gives 1 and
+ * null for {@code a.b}), so every document {@code {"a.b": null}} matches has a null key; an empty array at the
+ * path's end is the key {@code []}, apart from null ({@code {a: []}} does not match {@code {a: null}}). Without
+ * the flag, the old keys: no key for an element that lacks the path, and an empty array as null. Stateless.
  */
 public final class IndexKeys {
     /**
@@ -52,12 +59,12 @@ public final class IndexKeys {
             BsonValue dir = index.key().get(fields.get(i));
             desc[i] = dir.isNumber() && dir.asNumber().doubleValue() < 0;
             List<BsonValue> values = new ArrayList<>();
-            boolean[] multi = new boolean[1];
-            collect(doc, fields.get(i).split("\\."), 0, values, multi);
+            // multi[0]: an array was met; multi[1]: a real value (not a missing one) was reached.
+            boolean[] multi = new boolean[2];
+            collect(doc, fields.get(i).split("\\."), 0, values, multi, index.nullKeys());
+            anyPresent |= multi[1];
             if (values.isEmpty()) {
                 values.add(BsonNull.VALUE);
-            } else {
-                anyPresent = true;
             }
             if (multi[0] || values.size() > 1) {
                 if (arrayField >= 0) {
@@ -89,13 +96,14 @@ public final class IndexKeys {
         return out;
     }
 
-    private static void collect(BsonValue cur, String[] path, int i, List<BsonValue> out, boolean[] multi) {
+    private static void collect(BsonValue cur, String[] path, int i, List<BsonValue> out, boolean[] multi, boolean nullKeys) {
         if (i == path.length) {
+            multi[1] = true;
             if (cur.isArray()) {
                 multi[0] = true;
                 BsonArray a = cur.asArray();
                 if (a.isEmpty()) {
-                    out.add(new org.bson.BsonUndefined());
+                    out.add(nullKeys ? new BsonArray() : new org.bson.BsonUndefined());
                 }
                 for (BsonValue e : a) {
                     out.add(e);
@@ -108,20 +116,26 @@ public final class IndexKeys {
         if (cur.isDocument()) {
             BsonValue next = cur.asDocument().get(path[i]);
             if (next != null) {
-                collect(next, path, i + 1, out, multi);
+                collect(next, path, i + 1, out, multi, nullKeys);
+            } else if (nullKeys) {
+                out.add(BsonNull.VALUE);
             }
-        } else if (cur.isArray()) {
+        } else if (!cur.isArray()) {
+            if (nullKeys) {
+                out.add(BsonNull.VALUE); // a scalar before the path's end: the path is missing here
+            }
+        } else {
             multi[0] = true;
             BsonArray a = cur.asArray();
             if (isIndex(path[i])) {
                 int idx = Integer.parseInt(path[i]);
                 if (idx < a.size()) {
-                    collect(a.get(idx), path, i + 1, out, multi);
+                    collect(a.get(idx), path, i + 1, out, multi, nullKeys);
                 }
             }
             for (BsonValue e : a) {
                 if (e.isDocument()) {
-                    collect(e, path, i, out, multi);
+                    collect(e, path, i, out, multi, nullKeys);
                 }
             }
         }

@@ -416,7 +416,7 @@ public final class WriteSession extends DataView {
      */
     public CollectionInfo addIndex(CollectionInfo c, BsonDocument spec) {
         IndexInfo index = IndexInfo.fromBson(new BsonDocument("indexId", new BsonInt32((int) wal.allocateId())).append("spec", spec)
-                .append("markers", org.bson.BsonBoolean.TRUE));
+                .append("markers", org.bson.BsonBoolean.TRUE).append("nullKeys", org.bson.BsonBoolean.TRUE));
         List<IndexInfo> all = new ArrayList<>(c.indexes());
         all.add(index);
         CollectionInfo updated = c.withIndexes(all);

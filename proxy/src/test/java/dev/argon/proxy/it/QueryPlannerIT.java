@@ -216,6 +216,46 @@ class QueryPlannerIT extends ArgonTestBase {
         assertEquals(2, e.get("queryPlanner", Document.class).getList("rejectedPlans", Document.class).size());
     }
 
+    /** find's min/max bound the hinted index's keys (min inclusive, max exclusive), with mongod's errors. */
+    @Test
+    void minAndMaxBoundTheHintedIndex() {
+        MongoCollection<Document> c = labelled(db("plan").getCollection("minmax"), 1_000);
+        c.createIndex(Indexes.compoundIndex(Indexes.ascending("split"), Indexes.descending("score")));
+        c.createIndex(Indexes.ascending("label"));
+        Document min = new Document("split", "test").append("score", 0.5);
+        Document max = new Document("split", "train").append("score", 0.9);
+        List<Document> got = c.find().hintString("split_1_score_-1").min(min).max(max).into(new ArrayList<>());
+        // In the index's order: test with score <= 0.5 (descending from 0.5), then train with score > 0.9.
+        Bson same = Filters.or(Filters.and(Filters.eq("split", "test"), Filters.lte("score", 0.5)),
+                Filters.and(Filters.eq("split", "train"), Filters.gt("score", 0.9)));
+        List<Document> expected = c.find(same).sort(Sorts.orderBy(Sorts.ascending("split"), Sorts.descending("score")))
+                .hint(new Document("$natural", 1)).into(new ArrayList<>());
+        assertEquals(expected.size(), got.size());
+        assertEquals(expected.stream().map(d -> d.get("score")).toList(), got.stream().map(d -> d.get("score")).toList());
+        Document e = c.find().hintString("split_1_score_-1").min(min).max(max).explain(ExplainVerbosity.EXECUTION_STATS);
+        assertEquals("split_1_score_-1", stage(winning(e), "IXSCAN").getString("indexName"));
+        assertEquals(expected.size(), number(stats(e), "totalDocsExamined"));
+        // The filter still applies; an open end reads to the index's edge.
+        List<Document> filtered = c.find(Filters.eq("label", "l7")).hint(Indexes.ascending("label"))
+                .max(new Document("label", "l70")).into(new ArrayList<>());
+        assertEquals(c.countDocuments(Filters.eq("label", "l7")), filtered.size());
+        assertEquals(0, c.find().hint(Indexes.ascending("label")).min(new Document("label", "l99x")).into(new ArrayList<>()).size());
+
+        MongoCommandException noHint = assertThrows(MongoCommandException.class, () -> c.find().min(min).first());
+        assertEquals(51173, noHint.getErrorCode());
+        MongoCommandException natural = assertThrows(MongoCommandException.class,
+                () -> c.find().hint(new Document("$natural", 1)).max(max).first());
+        assertEquals(51173, natural.getErrorCode());
+        MongoCommandException wrongFields = assertThrows(MongoCommandException.class,
+                () -> c.find().hintString("split_1_score_-1").min(new Document("score", 0.5)).first());
+        assertEquals(51174, wrongFields.getErrorCode());
+        MongoCommandException reversed = assertThrows(MongoCommandException.class,
+                () -> c.find().hintString("split_1_score_-1").min(max).max(min).first());
+        assertEquals(51175, reversed.getErrorCode());
+        assertEquals("Location51175", reversed.getErrorCodeName());
+        assertEquals(1_000, c.countDocuments(), "refused queries change nothing");
+    }
+
     @Test
     void explainCoversCountDistinctWritesAndAggregate() {
         MongoCollection<Document> c = labelled(db("plan").getCollection("cmds"), 1_000);
@@ -284,6 +324,70 @@ class QueryPlannerIT extends ArgonTestBase {
         assertEquals(10, expPast.countDocuments(q));
     }
 
+    /**
+     * {@code null} and {@code $in} with null read the null key, which missing fields and array elements without the
+     * path also have, and no empty array; {@code $exists: true} reads a sparse index. Each examines only its matches.
+     */
+    @Test
+    void nullAndExistsReadOnlyTheKeysThatCanMatch() {
+        MongoCollection<Document> c = db("plan").getCollection("nulls");
+        List<Document> docs = new ArrayList<>();
+        for (int i = 0; i < 1_000; i++) {
+            Document d = new Document("_id", i);
+            switch (i % 100) {
+                case 0 -> { } // no a
+                case 1 -> d.append("a", null);
+                case 2 -> d.append("a", List.of());
+                case 3 -> d.append("a", java.util.Arrays.asList(null, 5));
+                default -> d.append("a", i);
+            }
+            d.append("n", i % 50 == 0 ? List.of(new Document("b", 1), new Document("c", 2)) : new Document("b", i + 1_000));
+            if (i % 200 == 0) {
+                d.append("s", i);
+            }
+            docs.add(d);
+        }
+        c.insertMany(docs);
+        c.createIndex(Indexes.ascending("a"));
+        c.createIndex(Indexes.ascending("n.b"));
+        c.createIndex(Indexes.ascending("s"), new IndexOptions().sparse(true));
+
+        Bson isNull = Filters.eq("a", null);
+        List<Document> expected = c.find(isNull).hint(new Document("$natural", 1)).into(new ArrayList<>());
+        assertEquals(30, expected.size());
+        assertEquals(expected, c.find(isNull).into(new ArrayList<>()));
+        Document e = explain(c, isNull);
+        Document ix = stage(winning(e), "IXSCAN");
+        assertEquals("a_1", ix.getString("indexName"));
+        assertEquals(List.of("[null, null]"), ix.get("indexBounds", Document.class).getList("a", String.class));
+        assertEquals(30, number(stats(e), "totalDocsExamined"), "the empty arrays are not under the null key");
+
+        Bson in = Filters.in("a", null, 7);
+        // The index yields null's documents before 7's: compare as sets.
+        assertEquals(new java.util.HashSet<>(c.find(in).hint(new Document("$natural", 1)).into(new ArrayList<>())),
+                new java.util.HashSet<>(c.find(in).into(new ArrayList<>())));
+        assertEquals(31, number(stats(explain(c, in)), "totalDocsExamined"));
+
+        Bson nested = Filters.eq("n.b", null);
+        List<Document> nestedExpected = c.find(nested).hint(new Document("$natural", 1)).into(new ArrayList<>());
+        assertEquals(20, nestedExpected.size(), "each array has an element without b");
+        assertEquals(nestedExpected, c.find(nested).into(new ArrayList<>()));
+        Document ne = explain(c, nested);
+        assertEquals("n.b_1", stage(winning(ne), "IXSCAN").getString("indexName"));
+        assertEquals(20, number(stats(ne), "totalDocsExamined"));
+
+        Bson exists = Filters.exists("s");
+        assertEquals(c.find(exists).hint(new Document("$natural", 1)).into(new ArrayList<>()), c.find(exists).into(new ArrayList<>()));
+        Document xe = explain(c, exists);
+        assertEquals("s_1", stage(winning(xe), "IXSCAN").getString("indexName"));
+        assertEquals(5, number(stats(xe), "totalDocsExamined"));
+        // Documents without s are not in the sparse index: these must scan the collection.
+        assertEquals("COLLSCAN", winning(explain(c, Filters.exists("s", false))).getString("stage"));
+        assertEquals(995, c.countDocuments(Filters.exists("s", false)));
+        assertEquals("COLLSCAN", winning(explain(c, Filters.in("s", null, 0))).getString("stage"));
+        assertEquals(996, c.countDocuments(Filters.in("s", null, 0)));
+    }
+
     /** Random documents (arrays, nesting, mixed types, missing fields) and filters: index plans answer as scans do. */
     @Test
     void indexPlansAnswerAsCollectionScansDo() {
@@ -292,6 +396,7 @@ class QueryPlannerIT extends ArgonTestBase {
         c.createIndex(Indexes.compoundIndex(Indexes.ascending("a"), Indexes.descending("b")));
         c.createIndex(Indexes.ascending("n.x"));
         c.createIndex(Indexes.descending("b"), new IndexOptions().sparse(true));
+        c.createIndex(Indexes.ascending("n.x", "b"), new IndexOptions().sparse(true));
         Random r = new Random(42);
         List<Document> docs = new ArrayList<>();
         for (int i = 0; i < 600; i++) {
@@ -304,7 +409,9 @@ class QueryPlannerIT extends ArgonTestBase {
             }
             if (r.nextBoolean()) {
                 Object x = value(r, 1);
-                d.append("n", r.nextInt(4) == 0 ? List.of(new Document("x", x), new Document("y", 1)) : new Document("x", x));
+                int shape = r.nextInt(6);
+                d.append("n", shape == 0 ? List.of(new Document("x", x), new Document("y", 1))
+                        : shape == 1 ? List.of() : shape == 2 ? List.of(new Document("y", 2)) : new Document("x", x));
             }
             docs.add(d);
         }
@@ -355,7 +462,7 @@ class QueryPlannerIT extends ArgonTestBase {
         String field = new String[] {"a", "a", "b", "n.x"}[r.nextInt(4)];
         Object v = r.nextInt(4) == 0 ? "s" + r.nextInt(5) : (Object) r.nextInt(10);
         Object w = v instanceof String ? "s" + r.nextInt(5) : (Object) (r.nextInt(10) + 0.5);
-        Bson one = switch (r.nextInt(10)) {
+        Bson one = switch (r.nextInt(14)) {
             case 0 -> Filters.eq(field, v);
             case 1 -> Filters.in(field, v, w, 3);
             case 2 -> Filters.and(Filters.gt(field, v), Filters.lte(field, w));
@@ -365,6 +472,10 @@ class QueryPlannerIT extends ArgonTestBase {
             case 6 -> Filters.regex(field, r.nextBoolean() ? "^s" + r.nextInt(5) : "^s1x?");
             case 7 -> Filters.elemMatch(field, new Document("$gt", v).append("$lt", w));
             case 8 -> Filters.elemMatch("n", Filters.and(Filters.gte("x", v), Filters.lte("x", w)));
+            case 9 -> Filters.in(field, null, v);
+            case 10 -> Filters.exists(field);
+            case 11 -> Filters.exists(field, false);
+            case 12 -> Filters.elemMatch("n", Filters.eq("x", null));
             default -> Filters.eq(field, null);
         };
         switch (r.nextInt(5)) {

@@ -79,7 +79,7 @@ public final class CollModHandler implements CommandHandler {
                         newSpec.put(opt, d.get(opt));
                     }
                 }
-                indexes.set(i, new IndexInfo(x.indexId(), x.name(), x.key(), x.unique(), x.sparse(), x.partialFilter(), newSpec, x.markers()));
+                indexes.set(i, x.withSpec(newSpec));
                 return;
             }
         }

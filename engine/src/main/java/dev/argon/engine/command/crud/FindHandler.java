@@ -8,7 +8,7 @@ import dev.argon.engine.store.CollectionInfo;
 import dev.argon.engine.store.DataView;
 import org.bson.BsonDocument;
 
-/** {@code find}: filter, projection, sort, skip, limit, hint, batchSize, singleBatch; results through a cursor. */
+/** {@code find}: filter, projection, sort, skip, limit, hint, min, max, batchSize, singleBatch; results through a cursor. */
 public final class FindHandler implements CommandHandler {
     @Override
     public BsonDocument handle(CommandContext ctx) {
@@ -40,6 +40,6 @@ public final class FindHandler implements CommandHandler {
             throw ArgonException.badValue("limit value must be non-negative, but received: " + limit);
         }
         return new QueryPlan.Query(ctx.document("filter"), ctx.document("sort"), skip, limit, ctx.document("projection"),
-                ctx.document("let"), ctx.command().get("hint"));
+                ctx.document("let"), ctx.command().get("hint")).withMinMax(ctx.document("min"), ctx.document("max"));
     }
 }
