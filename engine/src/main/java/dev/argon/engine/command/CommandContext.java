@@ -30,6 +30,7 @@ public final class CommandContext {
     private RetryableWrite retryableWrite = RetryableWrite.none();
     private dev.argon.engine.session.Transaction transaction;
     private dev.argon.engine.session.TxnSession txnSession;
+    private dev.argon.engine.session.SnapshotRead snapshot;
 
     public CommandContext(Engine engine, ClientContext client, BsonDocument command, String name) {
         this.engine = engine;
@@ -140,13 +141,32 @@ public final class CommandContext {
         return target().db();
     }
 
-    /** What reads of this command see: the branch head, or the time-travel point. */
+    /** Reads this command at a snapshot ({@code readConcern: {level: "snapshot"}} outside a transaction). */
+    void snapshot(dev.argon.engine.session.SnapshotRead s) {
+        this.snapshot = s;
+    }
+
+    /** The snapshot this command reads at, or null. */
+    public dev.argon.engine.session.SnapshotRead snapshot() {
+        return snapshot;
+    }
+
+    /** What reads of this command see: the branch head, the time-travel point, or the snapshot's LSN. */
     public DataView readView() {
         if (transaction != null) {
             return transaction.readView();
         }
         Target t = target();
         Store store = engine.store();
+        if (snapshot != null) {
+            if (t.readOnly()) {
+                // A time-travel view already names its point; a second one would leave it unclear which is read.
+                throw new ArgonException(MongoErrorCode.INVALID_OPTIONS, "readConcern level 'snapshot' cannot read the "
+                        + "time-travel view '" + dbField() + "': it is already a fixed point of branch '" + t.branchName()
+                        + "'; read it without a read concern, or read the branch with readConcern atClusterTime");
+            }
+            return store.at(t.branchId(), snapshot.lsn());
+        }
         return t.readOnly() ? store.at(t.branchId(), t.atLsn()) : store.head(t.branchId());
     }
 

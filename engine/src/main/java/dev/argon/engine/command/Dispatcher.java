@@ -78,7 +78,12 @@ public final class Dispatcher implements CommandService {
         count(entry.name());
         try {
             CommandContext ctx = new CommandContext(engine, client, command, name);
-            dev.argon.engine.session.ReadConcern.of(command).await(engine.clusterTime());
+            dev.argon.engine.session.ReadConcern rc = dev.argon.engine.session.ReadConcern.of(command);
+            rc.await(engine.clusterTime());
+            if (!command.containsKey("autocommit")) {
+                // Inside a transaction the transaction's snapshot rules apply (TransactionStatement).
+                ctx.snapshot(dev.argon.engine.session.SnapshotRead.of(rc, entry.name(), engine.clusterTime()));
+            }
             BsonDocument reply;
             TxnId txn = command.containsKey("autocommit") ? null : TxnId.of(command, entry.name());
             if (command.containsKey("autocommit")) {
@@ -93,6 +98,9 @@ public final class Dispatcher implements CommandService {
             }
             if (!reply.containsKey("ok")) {
                 reply.append("ok", new BsonDouble(1));
+            }
+            if (ctx.snapshot() != null) {
+                ctx.snapshot().stamp(reply);
             }
             return new CommandReply(reply, ctx.awaitMillis(), ctx.next());
         } catch (ArgonException e) {
