@@ -20,7 +20,9 @@
  *   <li>{@link dev.argon.engine.session.LocalSessions} is every session this server has seen (for
  *       {@code $listLocalSessions} and expiry); {@link dev.argon.engine.session.ClusterTime} maps LSNs to the BSON
  *       Timestamps of {@code $clusterTime}, {@code operationTime} and {@code afterClusterTime};
- *       {@link dev.argon.engine.session.ReadConcern} parses {@code readConcern}.</li>
+ *       {@link dev.argon.engine.session.ReadConcern} parses {@code readConcern};
+ *       {@link dev.argon.engine.session.SnapshotRead} is a snapshot read outside a transaction (which commands may
+ *       run one, the LSN it reads at, the {@code atClusterTime} it answers).</li>
  * </ul>
  *
  * <p>Invariants. A record is written in the same WAL commit (one RocksDB batch) as the changes it describes, so

@@ -273,6 +273,7 @@ final class Entities implements AutoCloseable {
         String client = a.string("client");
         ClientSessionOptions.Builder b = ClientSessionOptions.builder();
         BsonDocument o = a.document("sessionOptions");
+        org.bson.BsonValue snapshotTime = null;
         if (o != null) {
             Args opts = new Args("sessionOptions", o);
             if (opts.has("causalConsistency")) {
@@ -281,6 +282,11 @@ final class Entities implements AutoCloseable {
             if (opts.has("snapshot")) {
                 b.snapshot(opts.bool("snapshot"));
             }
+            if (opts.has("snapshotTime")) {
+                // The name of a saved getSnapshotTime result.
+                Object saved = get(opts.string("snapshotTime"));
+                snapshotTime = saved instanceof org.bson.BsonValue v ? v : null;
+            }
             if (opts.has("defaultTransactionOptions")) {
                 b.defaultTransactionOptions(transactionOptions(opts.document("defaultTransactionOptions")));
             }
@@ -288,6 +294,11 @@ final class Entities implements AutoCloseable {
         }
         a.done();
         ClientSession session = get(client, ClientEntity.class).client().startSession(b.build());
+        if (snapshotTime != null && snapshotTime.isTimestamp()) {
+            // The Java driver has no session option for it: a snapshot session takes its time from its first read's
+            // reply, and setting it before any read is what the option does.
+            session.setSnapshotTimestamp(snapshotTime.asTimestamp());
+        }
         put(id, session);
         clientOf.put(id, client);
         lsids.put(id, session.getServerSession().getIdentifier().clone());
