@@ -196,4 +196,29 @@ class SnapshotReadsIT extends ArgonTestBase {
         MongoCommandException gone = refused(239, () -> db("gcsnap").runCommand(find));
         assertEquals("SnapshotTooOld", gone.getErrorCodeName());
     }
+
+    @Test
+    void nodeDriverSnapshotSession() throws Exception {
+        ExternalClient.require(ExternalClient.nodeDriverPresent(), "the Node.js driver (npm package mongodb)");
+        String out = ExternalClient.run(List.of("node", "snapshot.js", uri(), "snapnode"));
+        ExternalClient.assertOk(out, "node-snapshot");
+    }
+
+    @Test
+    void aSnapshotOnABranchReadsThatBranchAsOfItsFirstRead() {
+        db("br").getCollection("c").insertOne(doc("{_id: 1, v: 'main'}"));
+        db("admin").runCommand(doc("{createBranch: 'snapexp', from: 'main'}"));
+        MongoCollection<Document> exp = db("br~snapexp").getCollection("c");
+        exp.updateOne(Filters.eq("_id", 1), Updates.set("v", "exp"));
+        try (ClientSession s = client.startSession(ClientSessionOptions.builder().snapshot(true).build())) {
+            assertEquals(List.of(doc("{_id: 1, v: 'exp'}")), sorted(exp, s));
+            db("br").getCollection("c").updateOne(Filters.eq("_id", 1), Updates.set("v", "main2"));
+            exp.insertOne(doc("{_id: 2, v: 'exp'}"));
+            assertEquals(List.of(doc("{_id: 1, v: 'exp'}")), sorted(exp, s), "neither the branch's nor main's later writes");
+            // The same session time names main's state at that time when it reads main.
+            assertEquals(List.of(doc("{_id: 1, v: 'main'}")), sorted(db("br").getCollection("c"), s));
+        }
+        assertEquals(2, exp.countDocuments());
+        assertEquals(List.of(doc("{_id: 1, v: 'main2'}")), db("br").getCollection("c").find().into(new ArrayList<>()));
+    }
 }
