@@ -22,7 +22,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Wraps every command once: the shutdown gate (91 ShutdownInProgress once the server is stopping), table lookup,
  * the session check-out of retryable writes, transaction statements ({@code autocommit: false}, run by
- * {@link TransactionStatement}), {@code readConcern.afterClusterTime}, error formatting and labels, the cluster
+ * {@link TransactionStatement}), {@code readConcern.afterClusterTime}, snapshot reads outside transactions (the LSN
+ * fixed before the handler runs and {@code atClusterTime} added to its reply, {@code session.SnapshotRead}), error
+ * formatting and labels, the cluster
  * time in every reply, counters and debug logging, so
  * handlers stay free of all of that. A handler that marks its reply awaitable ({@link CommandContext#awaitable})
  * has it returned as such by {@link #run}; {@link #execute} returns every reply at once. Thread-safe.
