@@ -1,5 +1,7 @@
 package dev.argon.engine.exec;
 
+import dev.argon.engine.ArgonException;
+import dev.argon.engine.MongoErrorCode;
 import dev.argon.engine.bson.KeyEncoder;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -16,8 +18,33 @@ import org.bson.BsonValue;
  *
  * @param lower encoded inclusive start, or null
  * @param upper encoded bound past which no document can match, or null
+ * @param upperExclusive whether a document whose {@code _id} equals {@code upper} is past the bound too (find's
+ *                       {@code max}, which no filter re-checks)
  */
-record IdRange(byte[] lower, byte[] upper) {
+record IdRange(byte[] lower, byte[] upper, boolean upperExclusive) {
+
+    IdRange(byte[] lower, byte[] upper) {
+        this(lower, upper, false);
+    }
+
+    /**
+     * find's {@code min} (inclusive) and {@code max} (exclusive) on the {@code _id} index: each must be exactly
+     * {@code {_id: value}} when given (else 51174), and min must come before max (else 51175).
+     */
+    static IdRange minMax(BsonDocument min, BsonDocument max) {
+        for (BsonDocument bound : new BsonDocument[] {min, max}) {
+            if (!bound.isEmpty() && !(bound.size() == 1 && bound.containsKey("_id"))) {
+                throw new ArgonException(MongoErrorCode.LOCATION_51174, "The index chosen is not compatible with min/max");
+            }
+        }
+        byte[] lower = min.isEmpty() ? null : KeyEncoder.encode(min.get("_id"));
+        byte[] upper = max.isEmpty() ? null : KeyEncoder.encode(max.get("_id"));
+        if (lower != null && upper != null && Arrays.compareUnsigned(lower, upper) >= 0) {
+            throw new ArgonException(MongoErrorCode.LOCATION_51175,
+                    "The value provided for min() does not come before the value provided for max() in the hinted index");
+        }
+        return new IdRange(lower, upper, true);
+    }
 
     /** The bounds of a filter whose {@code _id} condition is only range operators, else null. */
     static IdRange of(BsonDocument filter) {
@@ -56,7 +83,8 @@ record IdRange(byte[] lower, byte[] upper) {
             public boolean hasNext() {
                 if (next == null && !done && docs.hasNext()) {
                     BsonDocument d = docs.next();
-                    if (Arrays.compareUnsigned(KeyEncoder.encode(d.get("_id")), upper) > 0) {
+                    int c = Arrays.compareUnsigned(KeyEncoder.encode(d.get("_id")), upper);
+                    if (c > 0 || (c == 0 && upperExclusive)) {
                         done = true;
                     } else {
                         next = d;

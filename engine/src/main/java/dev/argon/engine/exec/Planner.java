@@ -64,12 +64,23 @@ final class Planner {
                     "When using min()/max() a hint of which index to use must be provided");
         }
         IndexInfo index = hintedIndex(c, hint);
+        if (index == null && hintsIdIndex(hint)) {
+            // The _id index is the documents' own order: a collection scan between the two _id values.
+            IdRange range = IdRange.minMax(min == null ? new BsonDocument() : min, max == null ? new BsonDocument() : max);
+            return new Plan.CollScan(range, false, true, naturalSort(sort));
+        }
         if (index == null) {
             throw ArgonException.badValue("hint provided does not correspond to an existing index");
         }
         IndexBounds b = IndexBounds.minMax(index, min == null ? new BsonDocument() : min, max == null ? new BsonDocument() : max);
         boolean multikey = IndexScan.multikey(view, c, index);
         return new Plan.IxScan(b, multikey, servesSort(b, Constraints.of(filter), sort, multikey));
+    }
+
+    /** Whether a hint names the {@code _id} index, by name or key pattern. */
+    private static boolean hintsIdIndex(BsonValue hint) {
+        return hint.isString() ? hint.asString().getValue().equals("_id_")
+                : hint.isDocument() && hint.asDocument().equals(new BsonDocument("_id", new BsonInt32(1)));
     }
 
     /** The index a hint names (by name or key pattern), or null; the {@code _id} index is not an IndexInfo. */

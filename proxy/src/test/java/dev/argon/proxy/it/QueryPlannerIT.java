@@ -254,6 +254,16 @@ class QueryPlannerIT extends ArgonTestBase {
         assertEquals(51175, reversed.getErrorCode());
         assertEquals("Location51175", reversed.getErrorCodeName());
         assertEquals(1_000, c.countDocuments(), "refused queries change nothing");
+
+        // The _id index (by key pattern or by name): min inclusive, max exclusive, in _id order.
+        List<Object> ids = c.find().hint(new Document("_id", 1)).min(new Document("_id", 10)).max(new Document("_id", 15))
+                .into(new ArrayList<>()).stream().map(d -> d.get("_id")).toList();
+        assertEquals(List.of(10, 11, 12, 13, 14), ids);
+        assertEquals(990, c.find().hintString("_id_").min(new Document("_id", 10)).into(new ArrayList<>()).size());
+        assertEquals(51174, assertThrows(MongoCommandException.class,
+                () -> c.find().hintString("_id_").min(new Document("score", 1)).first()).getErrorCode());
+        assertEquals(51175, assertThrows(MongoCommandException.class,
+                () -> c.find().hintString("_id_").min(new Document("_id", 5)).max(new Document("_id", 5)).first()).getErrorCode());
     }
 
     @Test
