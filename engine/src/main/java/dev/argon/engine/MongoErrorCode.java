@@ -90,6 +90,16 @@ public enum MongoErrorCode {
     TRANSACTION_COMMITTED(256, "TransactionCommitted"),
     OPERATION_NOT_SUPPORTED_IN_TRANSACTION(263, "OperationNotSupportedInTransaction"),
     TRANSACTION_TOO_LARGE(334, "TransactionTooLarge"),
+    /** Change streams: a required pre- or post-image that the collection does not offer. */
+    NO_MATCHING_DOCUMENT(47, "NoMatchingDocument"),
+    /** Change streams: a resume token that is malformed or names another branch. */
+    INVALID_RESUME_TOKEN(260, "InvalidResumeToken"),
+    /** Change streams: a pipeline that removed or changed an event's {@code _id} (its resume token). */
+    CHANGE_STREAM_FATAL_ERROR(280, "ChangeStreamFatalError"),
+    /** Change streams: more than one of resumeAfter, startAfter and startAtOperationTime. */
+    LOCATION_40674(40674, "Location40674"),
+    /** Change streams: $changeStream anywhere but first in the pipeline. */
+    LOCATION_40602(40602, "Location40602"),
     FAIL_POINT_SET_FAILED(266, "FailPointSetFailed"),
     NOT_A_RETRYABLE_WRITE_COMMAND(50768, "NotARetryableWriteCommand"),
     MAX_TIME_MS_EXPIRED(50, "MaxTimeMSExpired"),

@@ -142,7 +142,8 @@ public final class CursorManager implements AutoCloseable {
         try {
             batch = fill(source, batchSize <= 0 ? DEFAULT_FIRST_BATCH : batchSize, batchSize == 0);
             // Lazy sources (diff, merge walks, history) read in hasNext, so it may throw too.
-            more = source.hasNext();
+            // A tailable source stays open when it has nothing yet: more may be committed.
+            more = source.hasNext() || (source instanceof TailSource t && !t.exhausted());
         } catch (RuntimeException e) {
             closeQuietly(resource);
             throw e;
@@ -158,16 +159,26 @@ public final class CursorManager implements AutoCloseable {
                         + " larger batchSize or singleBatch");
             }
             id = newId();
-            cursors.put(id, new Cursor(id, ns, source, holdReadGate(resource), sessionId));
+            // A tailable cursor may live for days: it keeps no read-gate ticket (GC would wait for it), each getMore
+            // reads under its own command's ticket.
+            cursors.put(id, new Cursor(id, ns, source, source instanceof TailSource ? resource : holdReadGate(resource), sessionId));
             totalOpened.incrementAndGet();
         } else {
             closeQuietly(resource);
         }
-        return reply(id, ns, "firstBatch", batch);
+        return withResumeToken(reply(id, ns, "firstBatch", batch), source);
     }
 
     /** The next batch of a cursor, for a getMore running in session {@code sessionId} (null: none). */
     public BsonDocument getMore(long id, String ns, long batchSize, BsonValue sessionId) {
+        return getMore(id, ns, batchSize, sessionId, 0);
+    }
+
+    /**
+     * As {@link #getMore(long, String, long, BsonValue)}; a tailable cursor ({@link TailSource}) with nothing to
+     * return waits up to {@code awaitMillis} for more before answering an empty batch.
+     */
+    public BsonDocument getMore(long id, String ns, long batchSize, BsonValue sessionId, long awaitMillis) {
         Cursor c = cursors.get(id);
         if (c == null) {
             throw notFound(id);
@@ -186,6 +197,9 @@ public final class CursorManager implements AutoCloseable {
             c.touch();
             BsonArray batch;
             try {
+                if (c.source() instanceof TailSource tail && !tail.hasNext()) {
+                    tail.await(awaitMillis);
+                }
                 batch = fill(c.source(), batchSize <= 0 ? Long.MAX_VALUE : batchSize, false);
             } catch (RuntimeException e) {
                 // As on mongod, a cursor whose getMore failed is gone.
@@ -193,12 +207,12 @@ public final class CursorManager implements AutoCloseable {
                 throw e;
             }
             long replyId = id;
-            if (!c.source().hasNext()) {
+            if (!(c.source() instanceof TailSource t && !t.exhausted()) && !c.source().hasNext()) {
                 retireLocked(c);
                 replyId = 0;
             }
             c.touch();
-            return reply(replyId, c.ns(), "nextBatch", batch);
+            return withResumeToken(reply(replyId, c.ns(), "nextBatch", batch), c.source());
         } finally {
             c.lock().unlock();
         }
@@ -295,6 +309,14 @@ public final class CursorManager implements AutoCloseable {
     private static BsonDocument reply(long id, String ns, String field, BsonArray batch) {
         return new BsonDocument("cursor", new BsonDocument(field, batch).append("id", new BsonInt64(id))
                 .append("ns", new BsonString(ns)));
+    }
+
+    /** A tailable cursor's reply carries the point after its batch, where a driver resumes. */
+    private static BsonDocument withResumeToken(BsonDocument reply, Iterator<BsonDocument> source) {
+        if (source instanceof TailSource tail) {
+            reply.getDocument("cursor").append("postBatchResumeToken", tail.postBatchResumeToken());
+        }
+        return reply;
     }
 
     private long newId() {

@@ -118,4 +118,9 @@ public final class ClusterTime {
     static String format(BsonTimestamp ts) {
         return "Timestamp(" + (ts.getTime() & 0xFFFFFFFFL) + ", " + (ts.getInc() & 0xFFFFFFFFL) + ")";
     }
+
+    /** The cluster time of an LSN committed at {@code millis} (a change event's {@code clusterTime}). */
+    public BsonTimestamp at(long lsn, long millis) {
+        return of(lsn, millis / 1000);
+    }
 }

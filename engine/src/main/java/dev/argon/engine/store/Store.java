@@ -50,6 +50,13 @@ public final class Store implements AutoCloseable {
     }
 
     private final CatalogCache catalogCache = new CatalogCache();
+    /** Fired after every write session and transaction commit: change streams wait on it. */
+    private final CommitSignal commitSignal = new CommitSignal();
+
+    /** What change streams wait on for new commits of any branch. */
+    public CommitSignal commitSignal() {
+        return commitSignal;
+    }
     /** Keys written by open transactions: a second transaction writing one conflicts at once. */
     private final KeyClaims claims = new KeyClaims();
 
@@ -86,7 +93,7 @@ public final class Store implements AutoCloseable {
             }
             ReadView head = wal.headView(branchId);
             return new Write(new WriteSession(wal, branchId, new WalKeyReader(wal, head), lock, catalogCache.forView(wal, head)),
-                    lock, wal);
+                    lock, wal, commitSignal);
         } catch (RuntimeException e) {
             lock.unlock();
             throw e;
@@ -104,7 +111,7 @@ public final class Store implements AutoCloseable {
         ReadView view = atLsn < 0 ? wal.headView(branchId) : wal.viewAt(branchId, atLsn);
         WriteSession s = new WriteSession(wal, branchId, new WalKeyReader(wal, view), lock, true);
         s.claims(claims);
-        return new Write(s, null, wal);
+        return new Write(s, null, wal, commitSignal);
     }
 
     /**
@@ -131,6 +138,7 @@ public final class Store implements AutoCloseable {
             // Committed or refused, the transaction is over: its keys are free (a refused one is then aborted).
             s.releaseClaims();
             lock.unlock();
+            commitSignal.fire();
         }
         long lsn = s.durableLsn();
         if (lsn > 0) {
@@ -172,7 +180,7 @@ public final class Store implements AutoCloseable {
      * (still under the lock, so no commit of the branch can come first), releases the lock, then waits for a
      * requested fsync.
      */
-    public record Write(WriteSession session, ReentrantLock lock, VersionStore wal) implements AutoCloseable {
+    public record Write(WriteSession session, ReentrantLock lock, VersionStore wal, CommitSignal signal) implements AutoCloseable {
         @Override
         public void close() {
             if (lock == null) {
@@ -183,6 +191,8 @@ public final class Store implements AutoCloseable {
                 session.abortUnpublished();
             } finally {
                 lock.unlock();
+                // The commit, if any, is visible now; waiting watchers look (before any fsync wait below).
+                signal.fire();
             }
             long lsn = session.durableLsn();
             if (lsn > 0) {

@@ -57,6 +57,8 @@ public final class ResetBranchHandler implements CommandHandler {
             List<BsonDocument> abandoned = pointBranch == current.id() ? wal.commits(current.id(), effective, current.headLsn())
                     : wal.commits(current.id(), current.baseLsn(), current.headLsn());
             Branch fresh = wal.resetBranch(current.id(), pointBranch, effective, backup, ctx.actor());
+            // Change streams of the old id end with an invalidate: wake them.
+            ctx.engine().store().commitSignal().fire();
             BsonArray lsns = new BsonArray();
             for (BsonDocument c : abandoned) {
                 lsns.add(new BsonDocument("lsn", c.get("lsn")).append("startLsn", c.get("startLsn")));

@@ -57,6 +57,10 @@ public final class AggregateHandler implements CommandHandler {
             }
             stages.add(v.asDocument());
         }
+        if (dev.argon.engine.changestream.ChangeStream.appearsIn(stages)) {
+            // A change stream tails the branch's log instead of reading documents.
+            return dev.argon.engine.changestream.ChangeStream.aggregate(ctx, stages);
+        }
         // $listLocalSessions is a source stage: the sessions this server knows, fed to the rest of the pipeline.
         List<BsonDocument> localSessions = null;
         if (!stages.isEmpty() && stages.get(0).containsKey("$listLocalSessions")) {
