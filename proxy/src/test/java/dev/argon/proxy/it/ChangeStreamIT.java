@@ -177,9 +177,6 @@ class ChangeStreamIT extends ArgonTestBase {
     void awaitingGetMoreWakesOnCommitAndCarriesPostBatchResumeToken() throws Exception {
         MongoCollection<Document> c = db("cs4").getCollection("items");
         try (var cursor = c.watch().maxAwaitTime(30, TimeUnit.SECONDS).cursor()) {
-            assertNull(cursor.tryNext() == null ? null : "unexpected", "nothing yet");
-            BsonDocument before = cursor.getResumeToken();
-            assertNotNull(before, "postBatchResumeToken of an empty batch");
             Thread writer = new Thread(() -> {
                 try {
                     Thread.sleep(300);
@@ -194,6 +191,18 @@ class ChangeStreamIT extends ArgonTestBase {
             writer.join();
             assertEquals(1, e.getDocumentKey().getInt32("_id").getValue());
         }
+        // As raw commands: the empty first batch and an empty getMore both carry the position.
+        Document first = db("cs4").runCommand(doc("{aggregate: 'items', pipeline: [{$changeStream: {}}], cursor: {}}"));
+        Document cur = first.get("cursor", Document.class);
+        assertTrue(cur.getList("firstBatch", Document.class).isEmpty());
+        assertNotNull(cur.get("postBatchResumeToken"));
+        Document more = db("cs4").runCommand(new Document("getMore", cur.getLong("id")).append("collection", "items")
+                .append("maxTimeMS", 10));
+        Document next = more.get("cursor", Document.class);
+        assertTrue(next.getList("nextBatch", Document.class).isEmpty());
+        assertEquals(cur.get("postBatchResumeToken"), next.get("postBatchResumeToken"));
+        assertEquals(cur.getLong("id"), next.getLong("id"), "a change stream's cursor stays open when it has nothing");
+        db("cs4").runCommand(new Document("killCursors", "items").append("cursors", List.of(cur.getLong("id"))));
     }
 
     @Test
@@ -305,5 +314,12 @@ class ChangeStreamIT extends ArgonTestBase {
         assertEquals(260, abandoned.getErrorCode());
         assertTrue(abandoned.getErrorMessage().contains("abandoned"), abandoned.getErrorMessage());
         assertFalse(abandoned.getErrorMessage().isEmpty());
+    }
+
+    @Test
+    void nodeDriverWatchWithUpdateLookup() throws Exception {
+        ExternalClient.require(ExternalClient.nodeDriverPresent(), "the Node.js driver (npm package mongodb)");
+        String out = ExternalClient.run(List.of("node", "changestream.js", uri(), "csnode"));
+        ExternalClient.assertOk(out, "node-changestream");
     }
 }
