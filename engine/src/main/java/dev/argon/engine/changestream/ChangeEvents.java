@@ -16,7 +16,8 @@ import org.bson.BsonTimestamp;
  * {@code wallTime} (the commit's time), {@code fullDocument}, {@code ns}, {@code documentKey},
  * {@code updateDescription} and {@code fullDocumentBeforeChange}. Images come from the log entry itself: the
  * post-image is the document as that entry wrote it, the pre-image the version its branch held just before.
- * Every update is reported as {@code update} (the log does not record whether the client sent a replacement).
+ * Every update is reported as {@code update} (the log does not record whether the client sent a replacement); a
+ * dropped collection is a {@code drop} event.
  * Stateless.
  */
 final class ChangeEvents {
@@ -36,6 +37,8 @@ final class ChangeEvents {
             case LogEntry.INSERT -> "insert";
             case LogEntry.UPDATE -> "update";
             case LogEntry.DELETE -> "delete";
+            // A catalog entry is an event only when it drops a collection; renames and index builds are not yet.
+            case LogEntry.CATALOG -> r.id().isString() && r.id().asString().getValue().equals("drop") ? "drop" : null;
             default -> null;
         };
         if (type == null) {
@@ -49,6 +52,9 @@ final class ChangeEvents {
                 .append("operationType", new BsonString(type))
                 .append("clusterTime", clusterTime)
                 .append("wallTime", new BsonDateTime(r.time()));
+        if (type.equals("drop")) {
+            return e.append("ns", new BsonDocument("db", new BsonString(db)).append("coll", new BsonString(coll)));
+        }
         boolean offered = images.offered(db, coll);
         if (type.equals("insert")) {
             e.append("fullDocument", r.post());

@@ -169,6 +169,12 @@ final class ChangeStreamCursor implements TailSource {
                     BsonDocument event = ChangeEvents.of(r, token, clusterTime.at(r.lsn(), time), opts, this::offered);
                     if (event != null) {
                         emit(event, token);
+                        if (coll != null && event.getString("operationType").getValue().equals("drop")) {
+                            // As on mongod: a collection stream ends with its collection.
+                            positionLsn = r.lsn();
+                            invalidate();
+                            return true;
+                        }
                     }
                 }
                 positionLsn = r.lsn();
@@ -221,7 +227,7 @@ final class ChangeStreamCursor implements TailSource {
 
     private void invalidate() {
         ended = true;
-        ResumeToken token = mark(positionLsn);
+        ResumeToken token = new ResumeToken(branchId, positionLsn, positionLsn);
         BsonDocument e = new BsonDocument("_id", token.toDocument())
                 .append("operationType", new BsonString("invalidate"))
                 .append("clusterTime", clusterTime.current())

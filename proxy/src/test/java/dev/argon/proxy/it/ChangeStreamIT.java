@@ -322,4 +322,21 @@ class ChangeStreamIT extends ArgonTestBase {
         String out = ExternalClient.run(List.of("node", "changestream.js", uri(), "csnode"));
         ExternalClient.assertOk(out, "node-changestream");
     }
+
+    @Test
+    void droppingTheCollectionEndsItsStreamWithInvalidate() {
+        MongoCollection<Document> c = db("cs10").getCollection("items");
+        c.insertOne(doc("{_id: 0}"));
+        try (var onColl = open(c.watch()); var onDb = open(db("cs10").watch())) {
+            c.drop();
+            db("cs10").getCollection("other").insertOne(doc("{_id: 1}"));
+            var e = take(onColl, 2);
+            assertEquals(OperationType.DROP, e.get(0).getOperationType());
+            assertEquals("items", e.get(0).getNamespace().getCollectionName());
+            assertEquals(OperationType.INVALIDATE, e.get(1).getOperationType());
+            var d = take(onDb, 2);
+            assertEquals(OperationType.DROP, d.get(0).getOperationType());
+            assertEquals(OperationType.INSERT, d.get(1).getOperationType(), "a database stream goes on after a drop");
+        }
+    }
 }
