@@ -10,4 +10,11 @@ public interface VersionSource {
 
     /** Visible live keys under prefix in key order, starting at startUserKey (inclusive) if given. Close it. */
     VersionScan scan(ReadView view, byte[] prefix, byte[] startUserKey);
+
+    /**
+     * Visible live keys under prefix in descending key order, starting at the last key below beforeUserKey
+     * (exclusive; null: the prefix's last key; no user key may be a proper prefix of it). The same keys and payloads
+     * as {@link #scan}, reversed. Close it.
+     */
+    VersionScan scanBackward(ReadView view, byte[] prefix, byte[] beforeUserKey);
 }

@@ -345,4 +345,9 @@ public final class Wal implements VersionStore {
     public void close() {
         writer.close();
     }
+
+    @Override
+    public VersionScan scanBackward(ReadView view, byte[] prefix, byte[] beforeUserKey) {
+        return VersionScan.backward(db, view, prefix, beforeUserKey);
+    }
 }

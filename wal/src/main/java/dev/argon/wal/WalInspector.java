@@ -251,4 +251,9 @@ public final class WalInspector implements VersionSource, AutoCloseable {
         }
         closeQuietly(lockChannel);
     }
+
+    @Override
+    public VersionScan scanBackward(ReadView view, byte[] prefix, byte[] beforeUserKey) {
+        return VersionScan.backward(db, view, prefix, beforeUserKey);
+    }
 }

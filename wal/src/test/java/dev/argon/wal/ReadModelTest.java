@@ -97,8 +97,40 @@ class ReadModelTest extends WalFixture {
                     }
                 }
                 assertEquals(new ArrayList<>(expected.keySet()), scanned, "seed " + seed + ": scan keys in " + view + " " + Arrays.toString(KEYS));
+                checkBackward(view, expected, seed, null, new byte[0]);
+                checkBackward(view, expected, seed, null, v("h"));
+                for (String before : List.of("a", "d", "hot\0", "zz", "e", "e\0")) {
+                    checkBackward(view, expected, seed, v(before), new byte[0]);
+                }
+                checkBackward(view, expected, seed, v("hp"), v("h"));
             }
         }
         assertEquals(true, checks > 1_000, "the history gave enough reads to check: " + checks);
+    }
+
+    /**
+     * The backward scan yields exactly the forward scan's keys and payloads under prefix, reversed, stopping
+     * below before (exclusive) when given: the model's visible keys, filtered and in descending order.
+     */
+    private void checkBackward(ReadView view, TreeMap<String, String> expected, long seed, byte[] before, byte[] prefix) {
+        List<String> want = new ArrayList<>();
+        for (String key : expected.descendingKeySet()) {
+            byte[] uk = k(key);
+            boolean under = uk.length >= prefix.length && Arrays.equals(uk, 0, prefix.length, prefix, 0, prefix.length);
+            if (under && (before == null || Arrays.compareUnsigned(uk, before) < 0)) {
+                want.add(key);
+            }
+        }
+        List<String> got = new ArrayList<>();
+        try (VersionScan s = wal.scanBackward(view, prefix, before)) {
+            while (s.hasNext()) {
+                VersionScan.Entry e = s.next();
+                String key = new String(e.userKey(), 0, e.userKey().length - 1, java.nio.charset.StandardCharsets.UTF_8);
+                assertArrayEquals(v(expected.get(key)), e.payload(), "seed " + seed + ": backward scan " + key + " in " + view);
+                got.add(key);
+            }
+        }
+        String where = before == null ? "" : " before " + new String(before, java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(want, got, "seed " + seed + ": backward scan keys in " + view + where);
     }
 }
