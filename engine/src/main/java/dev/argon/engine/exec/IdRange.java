@@ -75,6 +75,16 @@ record IdRange(byte[] lower, byte[] upper, boolean upperExclusive) {
 
     /** Stops the documents at the first one whose {@code _id} sorts after the upper bound. */
     Iterator<BsonDocument> bounded(Iterator<BsonDocument> docs) {
+        return stopping(docs, upper, 1, upperExclusive);
+    }
+
+    /** For a backward scan: stops the documents at the first one whose {@code _id} sorts below the lower bound. */
+    Iterator<BsonDocument> boundedBelow(Iterator<BsonDocument> docs) {
+        return stopping(docs, lower, -1, false);
+    }
+
+    /** Stops at the first document whose encoded {@code _id} compares to bound with this sign (or equals it, if asked). */
+    private static Iterator<BsonDocument> stopping(Iterator<BsonDocument> docs, byte[] bound, int past, boolean stopAtEqual) {
         return new Iterator<>() {
             private BsonDocument next;
             private boolean done;
@@ -83,8 +93,8 @@ record IdRange(byte[] lower, byte[] upper, boolean upperExclusive) {
             public boolean hasNext() {
                 if (next == null && !done && docs.hasNext()) {
                     BsonDocument d = docs.next();
-                    int c = Arrays.compareUnsigned(KeyEncoder.encode(d.get("_id")), upper);
-                    if (c > 0 || (c == 0 && upperExclusive)) {
+                    int c = Integer.signum(Arrays.compareUnsigned(KeyEncoder.encode(d.get("_id")), bound));
+                    if (c == past || (c == 0 && stopAtEqual)) {
                         done = true;
                     } else {
                         next = d;

@@ -18,7 +18,8 @@ import org.bson.BsonDocument;
  * (so a branch or a time-travel view sees its own index entries), takes the {@code _id} after each key and
  * fetches the document as the same view sees it. With {@code markers}, it then also fetches every multikey
  * document the intervals did not yield (a two-sided range can miss a document whose elements satisfy each end
- * apart). Ids are deduplicated when a document can appear under several keys. The caller re-checks each
+ * apart). Backward, it reads the intervals last first, each from its end down (a sort opposite to the index's).
+ * Ids are deduplicated when a document can appear under several keys. The caller re-checks each
  * document against the filter. Not thread-safe; close it.
  */
 final class IndexScan implements Iterator<BsonDocument>, AutoCloseable {
@@ -26,6 +27,7 @@ final class IndexScan implements Iterator<BsonDocument>, AutoCloseable {
     private final CollectionInfo c;
     private final IndexBounds bounds;
     private final boolean withMarkers;
+    private final boolean backward;
     private final Set<ByteBuffer> seen;
     private final ExecStats stats;
     private int interval = -1;
@@ -35,8 +37,15 @@ final class IndexScan implements Iterator<BsonDocument>, AutoCloseable {
     private BsonDocument next;
     private boolean done;
 
-    IndexScan(DataView view, CollectionInfo c, IndexBounds bounds, boolean dedupe, boolean withMarkers, ExecStats stats) {
+    IndexScan(DataView view, CollectionInfo c, Plan.IxScan plan, ExecStats stats) {
+        this(view, c, plan.bounds(), plan.dedupe(), plan.withMarkers(), plan.backward(), stats);
+    }
+
+    /** With {@code backward}, the intervals last first and each from its end down to its start. */
+    IndexScan(DataView view, CollectionInfo c, IndexBounds bounds, boolean dedupe, boolean withMarkers, boolean backward,
+              ExecStats stats) {
         this.view = view;
+        this.backward = backward;
         this.c = c;
         this.bounds = bounds;
         this.withMarkers = withMarkers;
@@ -85,7 +94,7 @@ final class IndexScan implements Iterator<BsonDocument>, AutoCloseable {
         while (true) {
             if (scan != null && scan.hasNext()) {
                 byte[] k = scan.next();
-                if (end == null || Arrays.compareUnsigned(k, end) < 0) {
+                if (backward && !inMarkers ? Arrays.compareUnsigned(k, end) >= 0 : end == null || Arrays.compareUnsigned(k, end) < 0) {
                     return k;
                 }
             }
@@ -97,7 +106,12 @@ final class IndexScan implements Iterator<BsonDocument>, AutoCloseable {
                 return null;
             }
             interval++;
-            if (interval < bounds.intervals.size()) {
+            if (interval < bounds.intervals.size() && backward) {
+                // end holds where the interval stops: its start, inclusive, reached from above.
+                IndexBounds.Interval iv = bounds.intervals.get(bounds.intervals.size() - 1 - interval);
+                scan = view.indexScanBackward(c, bounds.index, iv.end());
+                end = iv.start();
+            } else if (interval < bounds.intervals.size()) {
                 IndexBounds.Interval iv = bounds.intervals.get(interval);
                 scan = view.indexScan(c, bounds.index, iv.start().length == 0 ? null : iv.start());
                 end = iv.end();

@@ -46,7 +46,7 @@ final class OrScan implements Iterator<BsonDocument>, AutoCloseable {
                 return false;
             }
             Plan.IxScan ix = plan.clauses().get(clause);
-            scan = new IndexScan(view, c, ix.bounds(), ix.dedupe(), ix.withMarkers(), stats);
+            scan = new IndexScan(view, c, ix, stats);
         }
         return true;
     }

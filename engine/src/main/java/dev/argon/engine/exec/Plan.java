@@ -23,8 +23,16 @@ sealed interface Plan {
      */
     record CollScan(IdRange range, boolean backward, boolean idIndex, boolean servesSort) implements Plan {}
 
-    /** An index scan over bounds; {@code multikey} as the view sees the index. */
-    record IxScan(IndexBounds bounds, boolean multikey, boolean servesSort) implements Plan {
+    /**
+     * An index scan over bounds; {@code multikey} as the view sees the index; {@code backward}: intervals and
+     * keys in descending order, for a sort opposite to the index's.
+     */
+    record IxScan(IndexBounds bounds, boolean multikey, boolean servesSort, boolean backward) implements Plan {
+        /** From {@link Planner#sortDirection}: 1 forward and serving, -1 backward and serving, 0 forward not serving. */
+        IxScan(IndexBounds bounds, boolean multikey, int direction) {
+            this(bounds, multikey, direction != 0, direction < 0);
+        }
+
         /** A multikey document may appear under several keys, and one with a two-sided range be missed. */
         boolean withMarkers() {
             return multikey && bounds.twoSided;

@@ -101,8 +101,9 @@ public final class PlanInfo {
                         .append("isMultiKey", BsonBoolean.FALSE).append("isUnique", BsonBoolean.TRUE)
                         .append("isSparse", BsonBoolean.FALSE).append("isPartial", BsonBoolean.FALSE)
                         .append("indexVersion", new BsonInt32(2))
-                        .append("direction", new BsonString("forward"))
-                        .append("indexBounds", new BsonDocument("_id", new BsonArray(List.of(new BsonString("[MinKey, MaxKey]")))));
+                        .append("direction", new BsonString(cs.backward() ? "backward" : "forward"))
+                        .append("indexBounds", new BsonDocument("_id", new BsonArray(List.of(
+                                new BsonString(cs.backward() ? "[MaxKey, MinKey]" : "[MinKey, MaxKey]")))));
                 if (stats != null) {
                     ixscan.append("keysExamined", num(stats.keysExamined));
                 }
@@ -172,8 +173,8 @@ public final class PlanInfo {
                 .append("isSparse", BsonBoolean.valueOf(b.index.sparse()))
                 .append("isPartial", BsonBoolean.valueOf(b.index.partialFilter() != null))
                 .append("indexVersion", new BsonInt32(2))
-                .append("direction", new BsonString("forward"))
-                .append("indexBounds", b.explain);
+                .append("direction", new BsonString(ix.backward() ? "backward" : "forward"))
+                .append("indexBounds", ix.backward() ? reversed(b.explain) : b.explain);
         if (ix.withMarkers()) {
             // Not MongoDB's: says that the multikey documents were read too (see IndexScan).
             s.append("multiKeyDocuments", BsonBoolean.TRUE);
@@ -182,6 +183,40 @@ public final class PlanInfo {
             s.append("keysExamined", num(stats.keysExamined)).append("dupsTested", num(ix.dedupe() ? stats.keysExamined : 0));
         }
         return s;
+    }
+
+    /** Bounds as a backward scan meets them, as mongod shows them: each field's intervals last first, ends swapped. */
+    static BsonDocument reversed(BsonDocument bounds) {
+        BsonDocument out = new BsonDocument();
+        for (java.util.Map.Entry<String, BsonValue> e : bounds.entrySet()) {
+            BsonArray intervals = new BsonArray();
+            for (BsonValue v : e.getValue().asArray()) {
+                intervals.add(0, new BsonString(reversedInterval(v.asString().getValue())));
+            }
+            out.append(e.getKey(), intervals);
+        }
+        return out;
+    }
+
+    /** {@code "[a, b)"} becomes {@code "(b, a]"}; the comma that separates the ends is the one outside quotes and brackets. */
+    private static String reversedInterval(String text) {
+        int depth = 0;
+        boolean quoted = false;
+        for (int i = 1; i < text.length() - 1; i++) {
+            char ch = text.charAt(i);
+            if (ch == '"' && text.charAt(i - 1) != '\\') {
+                quoted = !quoted;
+            } else if (!quoted && (ch == '{' || ch == '[' || ch == '(')) {
+                depth++;
+            } else if (!quoted && (ch == '}' || ch == ']' || ch == ')')) {
+                depth--;
+            } else if (!quoted && depth == 0 && ch == ',' && text.startsWith(", ", i)) {
+                char open = text.charAt(0) == '[' ? ']' : ')';
+                char close = text.charAt(text.length() - 1) == ']' ? '[' : '(';
+                return close + text.substring(i + 2, text.length() - 1) + ", " + text.substring(1, i) + open;
+            }
+        }
+        return text;
     }
 
     private BsonDocument fetch(BsonDocument input, ExecStats stats) {

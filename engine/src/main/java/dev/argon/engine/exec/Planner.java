@@ -47,7 +47,8 @@ final class Planner {
         }
         if (candidates.isEmpty()) {
             IdRange range = IdRange.of(filter);
-            return new Choice(new Plan.CollScan(range, false, range != null, naturalSort(sort)), List.of());
+            boolean backward = reverseNaturalSort(sort);
+            return new Choice(new Plan.CollScan(range, backward, range != null || backward, backward || naturalSort(sort)), List.of());
         }
         return new Choice(candidates.get(0), List.copyOf(candidates.subList(1, candidates.size())));
     }
@@ -74,7 +75,7 @@ final class Planner {
         }
         IndexBounds b = IndexBounds.minMax(index, min == null ? new BsonDocument() : min, max == null ? new BsonDocument() : max);
         boolean multikey = IndexScan.multikey(view, c, index);
-        return new Plan.IxScan(b, multikey, servesSort(b, Constraints.of(filter), sort, multikey));
+        return new Plan.IxScan(b, multikey, sortDirection(b, Constraints.of(filter), sort, multikey));
     }
 
     /** Whether a hint names the {@code _id} index, by name or key pattern. */
@@ -117,11 +118,11 @@ final class Planner {
                 continue;
             }
             boolean multikey = IndexScan.multikey(view, c, index);
-            boolean serves = servesSort(b, cons, sort, multikey);
-            if (b.pointFields == 0 && !b.range && !serves) {
+            int direction = sortDirection(b, cons, sort, multikey);
+            if (b.pointFields == 0 && !b.range && direction == 0) {
                 continue;
             }
-            candidates.add(new Plan.IxScan(b, multikey, serves));
+            candidates.add(new Plan.IxScan(b, multikey, direction));
         }
         candidates.sort(Comparator.comparingInt(Planner::score).reversed()
                 .thenComparingInt(p -> p.bounds().intervals.size())
@@ -167,7 +168,7 @@ final class Planner {
         if (hint.isDocument() && hint.asDocument().containsKey("$natural")) {
             BsonValue d = hint.asDocument().get("$natural");
             boolean backward = d.isNumber() && d.asNumber().doubleValue() < 0;
-            return new Plan.CollScan(null, backward, false, !backward && naturalSort(sort));
+            return new Plan.CollScan(null, backward, false, backward ? sort == null || sort.isEmpty() || reverseNaturalSort(sort) : naturalSort(sort));
         }
         IndexInfo index = null;
         boolean idIndex = false;
@@ -184,7 +185,8 @@ final class Planner {
             }
         }
         if (index == null && idIndex) {
-            return new Plan.CollScan(null, false, true, naturalSort(sort));
+            boolean backward = reverseNaturalSort(sort);
+            return new Plan.CollScan(null, backward, true, backward || naturalSort(sort));
         }
         if (index == null) {
             throw ArgonException.badValue("hint provided does not correspond to an existing index");
@@ -198,7 +200,31 @@ final class Planner {
             b = IndexBounds.full(index);
         }
         boolean multikey = IndexScan.multikey(view, c, index);
-        return new Plan.IxScan(b, multikey, servesSort(b, cons, sort, multikey));
+        return new Plan.IxScan(b, multikey, sortDirection(b, cons, sort, multikey));
+    }
+
+    /** Whether the sort is only {@code _id} descending: a collection scan read backward. */
+    static boolean reverseNaturalSort(BsonDocument sort) {
+        return sort != null && sort.size() == 1 && sort.containsKey("_id") && sort.get("_id").isNumber()
+                && sort.get("_id").asNumber().doubleValue() < 0;
+    }
+
+    /**
+     * How the index serves the sort: 1 read forward (also with no sort), -1 read backward (every sort direction
+     * opposite to the index's), 0 not at all (a blocking sort follows a forward read).
+     */
+    static int sortDirection(IndexBounds b, Constraints cons, BsonDocument sort, boolean multikey) {
+        if (servesSort(b, cons, sort, multikey)) {
+            return 1;
+        }
+        BsonDocument reversed = new BsonDocument();
+        for (Map.Entry<String, BsonValue> e : sort.entrySet()) {
+            if (!e.getValue().isNumber()) {
+                return 0;
+            }
+            reversed.append(e.getKey(), new BsonInt32(e.getValue().asNumber().doubleValue() < 0 ? 1 : -1));
+        }
+        return servesSort(b, cons, reversed, multikey) ? -1 : 0;
     }
 
     /** Whether the sort is only {@code _id} ascending, the order of a collection scan. */

@@ -92,11 +92,7 @@ public final class QueryPlan {
         Plan plan = choice.winner();
         ExecStats stats = new ExecStats();
         BsonDocument sortKeys = sort;
-        if (plan instanceof Plan.CollScan cs && cs.backward() && (sort == null || sort.isEmpty())) {
-            // $natural: -1 is _id descending, the reverse of the stored order; no reverse scan exists yet, so it sorts.
-            sortKeys = new BsonDocument("_id", new org.bson.BsonInt32(-1));
-        }
-        boolean blocking = sortKeys != null && !sortKeys.isEmpty() && (sortKeys != sort || !plan.servesSort());
+        boolean blocking = sortKeys != null && !sortKeys.isEmpty() && !plan.servesSort();
         SortSpec sortSpec = blocking ? SortSpec.compile(sortKeys) : null;
         if (!blocking && sort != null && !sort.isEmpty()) {
             SortSpec.compile(sort); // still validates the specification
@@ -110,7 +106,7 @@ public final class QueryPlan {
             stats.keysExamined += d == null ? 0 : 1;
             source = d == null ? Collections.emptyIterator() : List.of(d).iterator();
         } else if (plan instanceof Plan.IxScan ix) {
-            IndexScan scan = new IndexScan(view, c, ix.bounds(), ix.dedupe(), ix.withMarkers(), stats);
+            IndexScan scan = new IndexScan(view, c, ix, stats);
             source = scan;
             resource = scan;
         } else if (plan instanceof Plan.OrScan or) {
@@ -120,8 +116,17 @@ public final class QueryPlan {
         } else {
             Plan.CollScan cs = (Plan.CollScan) plan;
             IdRange range = cs.range();
-            DataView.DocumentScan scan = range == null || range.lower() == null ? view.documents(c) : view.documentsFrom(c, range.lower());
-            Iterator<BsonDocument> bounded = range == null || range.upper() == null ? scan : range.bounded(scan);
+            DataView.DocumentScan scan;
+            Iterator<BsonDocument> bounded;
+            if (cs.backward()) {
+                // From past the upper bound down, stopping below the lower one (the matcher decides each document).
+                scan = range == null || range.upper() == null ? view.documentsBackward(c)
+                        : view.documentsBefore(c, IndexBounds.prefixEnd(range.upper()));
+                bounded = range == null || range.lower() == null ? scan : range.boundedBelow(scan);
+            } else {
+                scan = range == null || range.lower() == null ? view.documents(c) : view.documentsFrom(c, range.lower());
+                bounded = range == null || range.upper() == null ? scan : range.bounded(scan);
+            }
             source = counting(bounded, stats, cs.idIndex());
             resource = scan;
         }

@@ -106,6 +106,16 @@ public class DataView {
         return new DocumentScan(reader.scan(Keys.collectionPrefix(c.collectionId()), Keys.document(c.collectionId(), encodedIdStart)), this);
     }
 
+    /** All documents of a collection in descending {@code _id} order ({@code $natural: -1}). Close it. */
+    public DocumentScan documentsBackward(CollectionInfo c) {
+        return new DocumentScan(reader.scanBackward(Keys.collectionPrefix(c.collectionId()), null), this);
+    }
+
+    /** Documents in descending {@code _id} order from the last one whose encoded {@code _id} sorts below encodedIdEnd. Close it. */
+    public DocumentScan documentsBefore(CollectionInfo c, byte[] encodedIdEnd) {
+        return new DocumentScan(reader.scanBackward(Keys.collectionPrefix(c.collectionId()), Keys.document(c.collectionId(), encodedIdEnd)), this);
+    }
+
     /** Index entries of one key value (every document carrying that key), as encoded {@code _id}s. */
     public List<byte[]> indexEntries(CollectionInfo c, IndexInfo index, byte[] encodedKey) {
         byte[] prefix = Keys.indexKeyPrefix(c.collectionId(), index.indexId(), encodedKey);
@@ -133,6 +143,16 @@ public class DataView {
         byte[] prefix = Keys.indexPrefix(c.collectionId(), index.indexId());
         byte[] start = encodedKeyStart == null ? null : Keys.indexKeyPrefix(c.collectionId(), index.indexId(), encodedKeyStart);
         return new IndexEntryScan(reader.scan(prefix, start), prefix.length);
+    }
+
+    /**
+     * The visible entries of one index in descending key order, from the last one below {@code encodedKeyEnd}
+     * (exclusive; null for the last entry, multikey markers included), each as {@link #indexScan} gives them. Close it.
+     */
+    public IndexEntryScan indexScanBackward(CollectionInfo c, IndexInfo index, byte[] encodedKeyEnd) {
+        byte[] prefix = Keys.indexPrefix(c.collectionId(), index.indexId());
+        byte[] end = encodedKeyEnd == null ? null : Keys.indexKeyPrefix(c.collectionId(), index.indexId(), encodedKeyEnd);
+        return new IndexEntryScan(reader.scanBackward(prefix, end), prefix.length);
     }
 
     /** Index entries without their prefix. Not thread-safe; close it. */

@@ -13,6 +13,12 @@ public interface KeyReader {
     /** Visible live keys under prefix in key order, from startUserKey (inclusive) if not null. */
     Scan scan(byte[] prefix, byte[] startUserKey);
 
+    /**
+     * Visible live keys under prefix in descending key order, from the last one below beforeUserKey (exclusive;
+     * null for the prefix's last key): {@link #scan}'s keys reversed, for a sort opposite to the stored order.
+     */
+    Scan scanBackward(byte[] prefix, byte[] beforeUserKey);
+
     /** A closeable iterator of (userKey, payload). */
     interface Scan extends Iterator<Entry>, AutoCloseable {
         @Override

@@ -81,18 +81,34 @@ final class OverlayKeyReader implements KeyReader {
         if (range.isEmpty()) {
             return b;
         }
-        return new Merged(b, range.entrySet().iterator());
+        return new Merged(b, range.entrySet().iterator(), 1);
     }
 
-    /** Merges the base scan with the pending range; the pending side wins on equal keys. */
+    @Override
+    public Scan scanBackward(byte[] prefix, byte[] beforeUserKey) {
+        byte[] end = beforeUserKey != null ? beforeUserKey : Bytes.prefixEnd(prefix);
+        NavigableMap<byte[], byte[]> range = end == null ? pending.tailMap(prefix, true) : pending.subMap(prefix, true, end, false);
+        Scan b = base.scanBackward(prefix, beforeUserKey);
+        if (range.isEmpty()) {
+            return b;
+        }
+        return new Merged(b, range.descendingMap().entrySet().iterator(), -1);
+    }
+
+    /**
+     * Merges the base scan with the pending range, both in the same direction (1 ascending, -1 descending); the
+     * pending side wins on equal keys.
+     */
     private static final class Merged implements Scan {
+        private final int direction;
         private final Scan base;
         private final Iterator<Map.Entry<byte[], byte[]>> over;
         private Entry b;
         private Map.Entry<byte[], byte[]> o;
         private Entry next;
 
-        Merged(Scan base, Iterator<Map.Entry<byte[], byte[]>> over) {
+        Merged(Scan base, Iterator<Map.Entry<byte[], byte[]>> over, int direction) {
+            this.direction = direction;
             this.base = base;
             this.over = over;
             b = base.hasNext() ? base.next() : null;
@@ -103,7 +119,7 @@ final class OverlayKeyReader implements KeyReader {
         private void advance() {
             next = null;
             while (next == null && (b != null || o != null)) {
-                int c = b == null ? 1 : o == null ? -1 : Arrays.compareUnsigned(b.key(), o.getKey());
+                int c = b == null ? 1 : o == null ? -1 : direction * Arrays.compareUnsigned(b.key(), o.getKey());
                 if (c < 0) {
                     next = b;
                     b = base.hasNext() ? base.next() : null;

@@ -24,7 +24,15 @@ final class WalKeyReader implements KeyReader {
 
     @Override
     public Scan scan(byte[] prefix, byte[] startUserKey) {
-        VersionScan s = wal.scan(view, prefix, startUserKey);
+        return wrap(wal.scan(view, prefix, startUserKey));
+    }
+
+    @Override
+    public Scan scanBackward(byte[] prefix, byte[] beforeUserKey) {
+        return wrap(wal.scanBackward(view, prefix, beforeUserKey));
+    }
+
+    private static Scan wrap(VersionScan s) {
         return new Scan() {
             @Override
             public boolean hasNext() {

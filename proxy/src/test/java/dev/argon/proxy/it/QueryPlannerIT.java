@@ -123,9 +123,11 @@ class QueryPlannerIT extends ArgonTestBase {
         assertTrue(number(stats(e), "totalKeysExamined") <= 20, e.toJson());
         assertEquals(expected.subList(0, 20), c.find(q).sort(Sorts.descending("score")).limit(20).into(new ArrayList<>()));
 
-        // Ascending score is the reverse of the index order: a blocking sort, with the same answer.
+        // Ascending score is the reverse of the index order: the same index read backward, no blocking sort.
         Document asc = c.find(q).sort(Sorts.ascending("score")).explain(ExplainVerbosity.QUERY_PLANNER);
-        assertTrue(stage(winning(asc), "SORT") != null, winning(asc).toJson());
+        assertNull(stage(winning(asc), "SORT"), winning(asc).toJson());
+        assertEquals("backward", stage(winning(asc), "IXSCAN").getString("direction"));
+        assertEquals(List.of("[0.25, 0.5)"), stage(winning(asc), "IXSCAN").get("indexBounds", Document.class).getList("score", String.class));
         List<Document> reversed = new ArrayList<>(expected);
         java.util.Collections.reverse(reversed);
         List<Double> scores = c.find(q).sort(Sorts.ascending("score")).map(d -> d.getDouble("score")).into(new ArrayList<>());
@@ -214,6 +216,89 @@ class QueryPlannerIT extends ArgonTestBase {
         Document e = explain(c, q);
         assertEquals("label_1_split_1", stage(winning(e), "IXSCAN").getString("indexName"));
         assertEquals(2, e.get("queryPlanner", Document.class).getList("rejectedPlans", Document.class).size());
+    }
+
+    /**
+     * A sort opposite to the index order reads the index backward (no blocking sort, keys examined bounded by the
+     * limit), {@code $natural: -1} and {@code _id} descending read the collection backward; the answers equal a
+     * collection scan's sorted, on main, on a branch that changed the keys, at an older point and inside a
+     * transaction that wrote keys of its own.
+     */
+    @Test
+    void reverseTraversalServesTheOppositeSort() {
+        MongoCollection<Document> c = labelled(db("plan").getCollection("reverse"), 3_000);
+        c.createIndex(Indexes.ascending("score"));
+        c.createIndex(Indexes.compoundIndex(Indexes.ascending("split"), Indexes.ascending("label"), Indexes.ascending("score")));
+        Bson range = Filters.and(Filters.gt("score", 0.2), Filters.lte("score", 0.6));
+        Bson desc = Sorts.descending("score");
+        List<Object> expected = c.find(range).sort(desc).hint(new Document("$natural", 1)).map(d -> d.get("_id")).into(new ArrayList<>());
+        assertEquals(1_200, expected.size());
+        assertEquals(expected, c.find(range).sort(desc).map(d -> d.get("_id")).into(new ArrayList<>()));
+
+        Document top = c.find(range).sort(desc).limit(15).explain(ExplainVerbosity.EXECUTION_STATS);
+        assertNull(stage(winning(top), "SORT"), winning(top).toJson());
+        Document ixscan = stage(winning(top), "IXSCAN");
+        assertEquals("score_1", ixscan.getString("indexName"));
+        assertEquals("backward", ixscan.getString("direction"));
+        assertEquals(List.of("[0.6, 0.2)"), ixscan.get("indexBounds", Document.class).getList("score", String.class));
+        assertEquals(15, number(stats(top), "nReturned"));
+        assertTrue(number(stats(top), "totalKeysExamined") <= 15, stats(top).toJson());
+        assertEquals(expected.subList(0, 15), c.find(range).sort(desc).limit(15).map(d -> d.get("_id")).into(new ArrayList<>()));
+
+        // Points on a prefix ($in: several intervals), descending on the rest: intervals last first.
+        Bson in = Filters.and(Filters.in("split", "train", "test"), Filters.in("label", "l7", "l3"));
+        Bson order = Sorts.descending("split", "label", "score");
+        List<Object> inExpected = c.find(in).sort(order).hint(new Document("$natural", 1)).map(d -> d.get("_id")).into(new ArrayList<>());
+        assertEquals(inExpected, c.find(in).sort(order).map(d -> d.get("_id")).into(new ArrayList<>()));
+        Document inPlan = c.find(in).sort(order).explain(ExplainVerbosity.QUERY_PLANNER);
+        assertNull(stage(winning(inPlan), "SORT"), winning(inPlan).toJson());
+        assertEquals("backward", stage(winning(inPlan), "IXSCAN").getString("direction"));
+
+        // $natural: -1 and _id descending: the collection backward, not sorted.
+        List<Object> all = c.find().hint(new Document("$natural", 1)).map(d -> d.get("_id")).into(new ArrayList<>());
+        java.util.Collections.reverse(all);
+        assertEquals(all, c.find().hint(new Document("$natural", -1)).map(d -> d.get("_id")).into(new ArrayList<>()));
+        Document natural = c.find().hint(new Document("$natural", -1)).limit(5).explain(ExplainVerbosity.EXECUTION_STATS);
+        assertNull(stage(winning(natural), "SORT"), winning(natural).toJson());
+        assertEquals("backward", stage(winning(natural), "COLLSCAN").getString("direction"));
+        assertEquals(5, number(stats(natural), "totalDocsExamined"));
+        assertEquals(all, c.find().sort(Sorts.descending("_id")).map(d -> d.get("_id")).into(new ArrayList<>()));
+        Document byId = c.find(Filters.lt("_id", 100)).sort(Sorts.descending("_id")).limit(3).explain(ExplainVerbosity.EXECUTION_STATS);
+        assertNull(stage(winning(byId), "SORT"), winning(byId).toJson());
+        assertEquals("backward", stage(winning(byId), "IXSCAN").getString("direction"));
+        assertEquals(List.of(99, 98, 97), c.find(Filters.lt("_id", 100)).sort(Sorts.descending("_id")).limit(3)
+                .map(d -> d.get("_id")).into(new ArrayList<>()));
+
+        // A branch that moved keys and deleted documents, and the point before it did.
+        long before = admin("{argonStatus: 1}").getLong("headLsn");
+        admin("{createBranch: 'plan-rev'}");
+        MongoCollection<Document> br = db("plan~plan-rev").getCollection("reverse");
+        br.updateMany(Filters.lt("score", 0.3), new Document("$set", new Document("score", 0.55)));
+        br.deleteMany(Filters.gt("score", 0.58));
+        br.insertOne(new Document("_id", -5).append("score", 0.41).append("split", "train").append("label", "l1"));
+        for (MongoCollection<Document> view : List.of(br, db("plan~plan-rev@" + before).getCollection("reverse"))) {
+            // Many documents now tie on score, and ties may come in any order: compare the scores in order and the ids as a set.
+            List<Document> want = view.find(range).sort(desc).hint(new Document("$natural", 1)).into(new ArrayList<>());
+            List<Document> got = view.find(range).sort(desc).into(new ArrayList<>());
+            assertEquals(want.stream().map(d -> d.getDouble("score")).toList(), got.stream().map(d -> d.getDouble("score")).toList());
+            assertEquals(new java.util.HashSet<>(want), new java.util.HashSet<>(got));
+            assertEquals("backward", stage(winning(view.find(range).sort(desc).explain(ExplainVerbosity.QUERY_PLANNER)), "IXSCAN")
+                    .getString("direction"));
+        }
+        assertEquals(expected, db("plan~plan-rev@" + before).getCollection("reverse").find(range).sort(desc)
+                .map(d -> d.get("_id")).into(new ArrayList<>()));
+
+        // Inside a transaction, the backward read sees the transaction's own keys merged in order.
+        try (com.mongodb.client.ClientSession s = client.startSession()) {
+            s.startTransaction();
+            c.insertOne(s, new Document("_id", 10_001).append("score", 0.45017));
+            c.deleteOne(s, Filters.eq("_id", expected.get(0)));
+            List<Object> inTxn = c.find(s, range).sort(desc).map(d -> d.get("_id")).into(new ArrayList<>());
+            List<Object> scanTxn = c.find(s, range).sort(desc).hint(new Document("$natural", 1)).map(d -> d.get("_id")).into(new ArrayList<>());
+            assertEquals(scanTxn, inTxn, "a unique score each: one order");
+            assertTrue(inTxn.contains(10_001) && !inTxn.contains(expected.get(0)), inTxn.toString());
+            s.abortTransaction();
+        }
     }
 
     /** find's min/max bound the hinted index's keys (min inclusive, max exclusive), with mongod's errors. */
