@@ -59,4 +59,20 @@ sealed interface Plan {
             return min;
         }
     }
+
+    /** COUNT over COUNT_SCAN: the keys in the scan's bounds, which answer the filter exactly ({@link KeyOnlyScans}). */
+    record CountScan(IxScan scan) implements Plan {
+        @Override
+        public boolean servesSort() {
+            return true;
+        }
+    }
+
+    /** DISTINCT_SCAN: one key (and document) per distinct value of the scan's first field. */
+    record DistinctScan(IxScan scan) implements Plan {
+        @Override
+        public boolean servesSort() {
+            return true;
+        }
+    }
 }

@@ -32,7 +32,9 @@ public final class PlanInfo {
 
     /** The name of the index the winning plan reads, or null for a collection scan or point read. */
     public String indexName() {
-        return choice.winner() instanceof Plan.IxScan ix ? ix.bounds().index.name() : null;
+        Plan w = choice.winner();
+        Plan.IxScan ix = w instanceof Plan.IxScan i ? i : w instanceof Plan.CountScan cs ? cs.scan() : w instanceof Plan.DistinctScan ds ? ds.scan() : null;
+        return ix == null ? null : ix.bounds().index.name();
     }
 
     /** {@code queryPlanner}: namespace, parsedQuery, winningPlan, rejectedPlans. */
@@ -74,6 +76,25 @@ public final class PlanInfo {
 
     /** The stage tree of a plan, with counts when stats is not null (only the winner ever runs). */
     private BsonDocument tree(Plan plan, ExecStats stats) {
+        if (plan instanceof Plan.CountScan cs) {
+            // COUNT over COUNT_SCAN, as mongod: no document is fetched, skip and limit are the COUNT stage's.
+            BsonDocument scan = keyScan("COUNT_SCAN", cs.scan(), stats, stats == null ? 0 : stats.matched);
+            BsonDocument count = stage("COUNT", stats, 0);
+            if (query.skip() > 0) {
+                count.append("nSkipped", num(stats == null ? 0 : Math.min(query.skip(), stats.matched)));
+            }
+            return count.append("inputStage", scan);
+        }
+        if (plan instanceof Plan.DistinctScan ds) {
+            // The documents behind the keys are fetched for their values (keys are not decoded back to values).
+            BsonDocument scan = keyScan("DISTINCT_SCAN", ds.scan(), stats, stats == null ? 0 : stats.matched)
+                    .append("direction", new BsonString("forward"));
+            BsonDocument f = stage("FETCH", stats, stats == null ? 0 : stats.matched);
+            if (stats != null) {
+                f.append("docsExamined", num(stats.docsExamined));
+            }
+            return f.append("inputStage", scan);
+        }
         BsonDocument stage;
         if (plan instanceof Plan.IdHack) {
             stage = stage("IDHACK", stats, stats == null ? 0 : stats.matched);
@@ -217,6 +238,24 @@ public final class PlanInfo {
             }
         }
         return text;
+    }
+
+    /** A stage that reads only keys: the index's description and bounds, with its keys examined once run. */
+    private static BsonDocument keyScan(String name, Plan.IxScan ix, ExecStats stats, long nReturned) {
+        IndexBounds b = ix.bounds();
+        BsonDocument s = stage(name, stats, nReturned)
+                .append("keyPattern", b.index.key())
+                .append("indexName", new BsonString(b.index.name()))
+                .append("isMultiKey", BsonBoolean.valueOf(ix.multikey()))
+                .append("isUnique", BsonBoolean.valueOf(b.index.unique()))
+                .append("isSparse", BsonBoolean.valueOf(b.index.sparse()))
+                .append("isPartial", BsonBoolean.valueOf(b.index.partialFilter() != null))
+                .append("indexVersion", new BsonInt32(2))
+                .append("indexBounds", b.explain);
+        if (stats != null) {
+            s.append("keysExamined", num(stats.keysExamined));
+        }
+        return s;
     }
 
     private BsonDocument fetch(BsonDocument input, ExecStats stats) {

@@ -141,6 +141,86 @@ public final class QueryPlan {
         return new Limited(matched, skip, limit, proj, resource, info, stats);
     }
 
+    /**
+     * {@code count}: as {@link #find}, but when the chosen index plan's bounds answer the filter exactly
+     * ({@link KeyOnlyScans#exact}), a COUNT_SCAN that counts keys and fetches no document. The result yields one
+     * empty document per counted match, after skip and limit.
+     */
+    public static Result count(DataView view, CollectionInfo c, Query q) {
+        boolean minMax = (q.min() != null && !q.min().isEmpty()) || (q.max() != null && !q.max().isEmpty());
+        if (c == null || minMax || q.filter() == null || q.filter().isEmpty()) {
+            return find(view, c, q);
+        }
+        Planner.Choice choice = Planner.choose(view, c, q.filter(), null, q.hint());
+        if (!(choice.winner() instanceof Plan.IxScan ix) || !KeyOnlyScans.exact(ix, q.filter())) {
+            return find(view, c, q);
+        }
+        ExecStats stats = new ExecStats();
+        long n = KeyOnlyScans.count(view, c, ix, stats);
+        stats.matched = n;
+        Matched blank = new Matched(new BsonDocument(), null);
+        Iterator<Matched> counted = new Iterator<>() {
+            private long left = n;
+
+            @Override
+            public boolean hasNext() {
+                return left > 0;
+            }
+
+            @Override
+            public Matched next() {
+                if (left-- <= 0) {
+                    throw new NoSuchElementException();
+                }
+                return blank;
+            }
+        };
+        PlanInfo info = new PlanInfo(c.ns(), q, new Planner.Choice(new Plan.CountScan(ix), choice.rejected()), null, null);
+        return new Limited(counted, q.skip(), q.limit(), null, null, info, stats);
+    }
+
+    /**
+     * {@code distinct} of a field: when a readable non-multikey, non-partial index leads on the field and the
+     * filter is empty (no hint) or answered exactly by that index's bounds, a DISTINCT_SCAN that reads one key
+     * per value and yields the document behind it; otherwise {@link #find}. Either way the caller takes the
+     * field's values from the documents.
+     */
+    public static Result distinct(DataView view, CollectionInfo c, Query q, String field) {
+        boolean minMax = (q.min() != null && !q.min().isEmpty()) || (q.max() != null && !q.max().isEmpty());
+        if (c == null || minMax) {
+            return find(view, c, q);
+        }
+        Plan.IxScan ix = null;
+        List<Plan> rejected = List.of();
+        if (q.filter() == null || q.filter().isEmpty()) {
+            if (q.hint() == null) {
+                for (dev.argon.engine.store.IndexInfo i : c.indexes()) {
+                    if (ix == null && IndexBounds.readable(i) && i.partialFilter() == null && i.key().getFirstKey().equals(field)
+                            && !IndexScan.multikey(view, c, i)) {
+                        ix = new Plan.IxScan(IndexBounds.full(i), false, 1);
+                    }
+                }
+            }
+        } else {
+            Planner.Choice choice = Planner.choose(view, c, q.filter(), null, q.hint());
+            if (choice.winner() instanceof Plan.IxScan w && w.bounds().fields.get(0).equals(field) && KeyOnlyScans.exact(w, q.filter())) {
+                ix = w;
+                rejected = choice.rejected();
+            }
+        }
+        if (ix == null) {
+            return find(view, c, q);
+        }
+        ExecStats stats = new ExecStats();
+        List<Matched> docs = new ArrayList<>();
+        for (BsonDocument d : KeyOnlyScans.distinct(view, c, ix, stats)) {
+            docs.add(new Matched(d, null));
+        }
+        stats.matched = docs.size();
+        PlanInfo info = new PlanInfo(c.ns(), q, new Planner.Choice(new Plan.DistinctScan(ix), rejected), null, null);
+        return new Limited(docs.iterator(), 0, 0, null, null, info, stats);
+    }
+
     private static Iterator<BsonDocument> counting(Iterator<BsonDocument> in, ExecStats stats, boolean keysToo) {
         return new Iterator<>() {
             @Override

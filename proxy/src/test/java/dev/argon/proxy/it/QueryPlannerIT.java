@@ -301,6 +301,80 @@ class QueryPlannerIT extends ArgonTestBase {
         }
     }
 
+    /**
+     * count whose filter the index bounds answer exactly counts keys (COUNT_SCAN, no document fetched), and
+     * distinct on an indexed field reads one key per value (DISTINCT_SCAN); filters the bounds cannot answer
+     * exactly (another field, a multikey index, NaN below every number) fetch and re-check as before. Every
+     * answer equals the collection scan's, on main and on a branch.
+     */
+    @Test
+    void countAndDistinctReadKeysWhenTheIndexAnswersExactly() {
+        MongoCollection<Document> c = labelled(db("plan").getCollection("keys"), 4_000);
+        c.insertMany(List.of(new Document("_id", -1).append("label", null).append("score", Double.NaN).append("tags", List.of("a", "b")),
+                new Document("_id", -2).append("split", "train").append("score", -1.0).append("tags", "a")));
+        c.createIndex(Indexes.ascending("label"));
+        c.createIndex(Indexes.compoundIndex(Indexes.ascending("split"), Indexes.ascending("score")));
+        c.createIndex(Indexes.ascending("score"));
+        c.createIndex(Indexes.ascending("tags"));
+        String[] exact = {"{label: 'l3'}", "{label: {$in: ['l3', 'l7', 'none']}}", "{split: 'train', score: {$gte: 0.2, $lt: 0.4}}",
+            "{$and: [{split: 'test'}, {score: {$gt: 0.5}}]}", "{score: {$gte: -5, $lte: 0.1}}"};
+        for (String q : exact) {
+            Document cmd = doc("{count: 'keys'}").append("query", doc(q));
+            int natural = db("plan").runCommand(Document.parse(cmd.toJson()).append("hint", new Document("$natural", 1))).getInteger("n");
+            assertTrue(natural > 0, q);
+            assertEquals(natural, db("plan").runCommand(cmd).getInteger("n"), q);
+            Document e = db("plan").runCommand(new Document("explain", cmd).append("verbosity", "executionStats"));
+            Document count = winning(e);
+            assertEquals("COUNT", count.getString("stage"), q + " " + count.toJson());
+            assertEquals("COUNT_SCAN", count.get("inputStage", Document.class).getString("stage"), q);
+            assertEquals(0, number(stats(e), "totalDocsExamined"), q);
+            assertEquals(natural, number(stats(e), "totalKeysExamined"), q);
+            Document page = Document.parse(cmd.toJson()).append("skip", 2).append("limit", 5);
+            assertEquals(Math.max(0, Math.min(5, natural - 2)), db("plan").runCommand(page).getInteger("n"), q);
+        }
+        // Not answered by the bounds alone: fetched and re-checked, still the same count.
+        String[] fetched = {"{label: 'l3', split: 'test'}", "{score: {$lt: 0.3}}", "{tags: 'a'}", "{label: null}", "{label: {$ne: 'l3'}}"};
+        for (String q : fetched) {
+            Document cmd = doc("{count: 'keys'}").append("query", doc(q));
+            int natural = db("plan").runCommand(Document.parse(cmd.toJson()).append("hint", new Document("$natural", 1))).getInteger("n");
+            assertEquals(natural, db("plan").runCommand(cmd).getInteger("n"), q);
+            Document e = db("plan").runCommand(new Document("explain", cmd).append("verbosity", "queryPlanner"));
+            assertNotEquals("COUNT", winning(e).getString("stage"), q + " " + winning(e).toJson());
+        }
+
+        // distinct: one key per value, null (explicit or missing) once, the same values as a collection scan.
+        for (String json : new String[] {"{distinct: 'keys', key: 'label'}", "{distinct: 'keys', key: 'label', query: {label: {$in: ['l1', 'l2', null]}}}",
+            "{distinct: 'keys', key: 'split', query: {split: {$gte: 'tesa'}}}"}) {
+            Document cmd = doc(json);
+            List<Object> natural = db("plan").runCommand(Document.parse(json).append("hint", new Document("$natural", 1))).getList("values", Object.class);
+            assertEquals(natural, db("plan").runCommand(cmd).getList("values", Object.class), json);
+            Document e = db("plan").runCommand(new Document("explain", cmd).append("verbosity", "executionStats"));
+            Document scan = stage(winning(e), "DISTINCT_SCAN");
+            if (json.contains("null")) {
+                assertNull(scan, "null is not answered by the bounds alone: " + winning(e).toJson());
+                continue;
+            }
+            assertTrue(scan != null, json + " " + winning(e).toJson());
+            assertTrue(number(stats(e), "totalDocsExamined") <= natural.size() + 1, json + " " + stats(e).toJson());
+        }
+        assertEquals(401, db("plan").runCommand(doc("{distinct: 'keys', key: 'label'}")).getList("values", Object.class).size());
+        Document multikey = db("plan").runCommand(doc("{explain: {distinct: 'keys', key: 'tags'}}"));
+        assertNull(stage(winning(multikey), "DISTINCT_SCAN"), winning(multikey).toJson());
+        assertEquals(List.of("a", "b"), db("plan").runCommand(doc("{distinct: 'keys', key: 'tags'}")).getList("values", Object.class));
+
+        // On a branch that changed labels: its own keys.
+        admin("{createBranch: 'plan-keys'}");
+        MongoCollection<Document> br = db("plan~plan-keys").getCollection("keys");
+        br.updateMany(Filters.in("label", "l3", "l4"), new Document("$set", new Document("label", "z")));
+        br.deleteMany(Filters.eq("label", "l5"));
+        Document brCount = db("plan~plan-keys").runCommand(doc("{count: 'keys', query: {label: {$in: ['l3', 'z', 'l5']}}}"));
+        assertEquals(20, brCount.getInteger("n"));
+        List<Object> brNatural = db("plan~plan-keys").runCommand(doc("{distinct: 'keys', key: 'label', hint: {$natural: 1}}")).getList("values", Object.class);
+        assertEquals(brNatural, db("plan~plan-keys").runCommand(doc("{distinct: 'keys', key: 'label'}")).getList("values", Object.class));
+        assertEquals(399, brNatural.size()); // 400 labels and null, less l3, l4 and l5, plus z
+        assertEquals(10, db("plan").runCommand(doc("{count: 'keys', query: {label: 'l5'}}")).getInteger("n"));
+    }
+
     /** find's min/max bound the hinted index's keys (min inclusive, max exclusive), with mongod's errors. */
     @Test
     void minAndMaxBoundTheHintedIndex() {
@@ -366,7 +440,10 @@ class QueryPlannerIT extends ArgonTestBase {
             Document planner = e.containsKey("stages")
                     ? e.getList("stages", Document.class).get(0).get("$cursor", Document.class).get("queryPlanner", Document.class)
                     : e.get("queryPlanner", Document.class);
-            assertEquals("label_1", stage(planner.get("winningPlan", Document.class), "IXSCAN").getString("indexName"), json);
+            // A count the index answers exactly reads keys only (COUNT_SCAN); the rest fetch through an IXSCAN.
+            String scan = json.startsWith("{count") ? "COUNT_SCAN" : "IXSCAN";
+            Document tree = planner.get("winningPlan", Document.class);
+            assertEquals("label_1", stage(tree, scan).getString("indexName"), json);
             Document st = e.containsKey("stages")
                     ? e.getList("stages", Document.class).get(0).get("$cursor", Document.class).get("executionStats", Document.class)
                     : stats(e);

@@ -14,7 +14,7 @@ public final class CountHandler implements CommandHandler {
         String coll = ctx.collectionName();
         DataView view = ctx.readView().forReplies();
         long n = 0;
-        try (QueryPlan.Result r = QueryPlan.find(view, view.collection(ctx.db(), coll), query(ctx))) {
+        try (QueryPlan.Result r = QueryPlan.count(view, view.collection(ctx.db(), coll), query(ctx))) {
             while (r.hasNext()) {
                 r.next();
                 n++;

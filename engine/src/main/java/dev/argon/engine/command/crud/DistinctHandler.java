@@ -28,7 +28,7 @@ public final class DistinctHandler implements CommandHandler {
         }
         DataView view = ctx.readView().forReplies();
         TreeSet<BsonValue> values = new TreeSet<>(BsonOrder.COMPARATOR);
-        try (QueryPlan.Result r = QueryPlan.find(view, view.collection(ctx.db(), coll), query(ctx))) {
+        try (QueryPlan.Result r = QueryPlan.distinct(view, view.collection(ctx.db(), coll), query(ctx), key.asString().getValue())) {
             while (r.hasNext()) {
                 for (BsonValue v : DocPath.values(r.next(), key.asString().getValue())) {
                     if (v.isArray()) {

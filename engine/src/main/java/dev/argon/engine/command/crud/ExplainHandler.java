@@ -94,7 +94,12 @@ public final class ExplainHandler implements CommandHandler {
         boolean run = !verbosity.equals("queryPlanner");
         BsonDocument queryPlanner;
         BsonDocument executionStats = null;
-        try (QueryPlan.Result r = QueryPlan.find(view, view.collection(inner.db(), coll), q)) {
+        dev.argon.engine.store.CollectionInfo info = view.collection(inner.db(), coll);
+        BsonValue distinctKey = cmd.get("key");
+        try (QueryPlan.Result r = name.equals("count") ? QueryPlan.count(view, info, q)
+                : name.equals("distinct") && distinctKey != null && distinctKey.isString()
+                ? QueryPlan.distinct(view, info, q, distinctKey.asString().getValue())
+                : QueryPlan.find(view, info, q)) {
             long start = System.nanoTime();
             if (run) {
                 while (r.hasNext()) {
