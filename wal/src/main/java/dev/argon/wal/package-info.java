@@ -34,7 +34,8 @@
  * version is above the member's bound (time travel, a parent that changed the key after the fork), seeks the
  * member's group in {@code versions} at the bound. A point read costs at most one step per branch that wrote the
  * key plus one seek per member above its bound, whatever the number of versions; a
- * {@link dev.argon.wal.VersionScan} walks {@code latest} the same way per key. Point
+ * {@link dev.argon.wal.VersionScan} walks {@code latest} the same way per key (backward too: it steps back to each
+ * key and resolves it forward as a point read does). Point
  * reads borrow iterators from an {@link dev.argon.wal.IteratorPool} (an iterator costs about a read to create);
  * every write invalidates the pooled iterators' snapshot, and a stale one is refreshed when next borrowed.
  *
