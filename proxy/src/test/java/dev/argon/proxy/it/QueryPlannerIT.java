@@ -375,6 +375,38 @@ class QueryPlannerIT extends ArgonTestBase {
         assertEquals(10, db("plan").runCommand(doc("{count: 'keys', query: {label: 'l5'}}")).getInteger("n"));
     }
 
+    /**
+     * A plain {@code $project} after the pushed stages runs in the plan (explain PROJECTION_SIMPLE or
+     * PROJECTION_DEFAULT) with the documents the stage gives; other forms stay in the pipeline.
+     */
+    @Test
+    void aggregatePushesAPlainProjectIntoThePlan() {
+        MongoCollection<Document> c = labelled(db("plan").getCollection("proj"), 1_000);
+        c.insertOne(new Document("_id", -1).append("label", "l1").append("nested", new Document("x", 1).append("y", List.of(1, 2))));
+        c.createIndex(Indexes.ascending("label"));
+        for (String project : new String[] {"{label: 1, score: 1}", "{_id: 0, split: 1, nested: 1}", "{score: 0, nested: 0}", "{_id: 0}",
+            "{label: true, _id: false}"}) {
+            List<Document> pushed = c.aggregate(List.of(doc("{$match: {label: 'l1'}}"), doc("{$sort: {score: -1}}"),
+                    doc("{$project: " + project + "}"))).into(new ArrayList<>());
+            // $expr keeps every stage in the pipeline: the stage's own answer.
+            List<Document> staged = c.aggregate(List.of(doc("{$match: {label: 'l1', $expr: {$eq: [1, 1]}}}"), doc("{$sort: {score: -1}}"),
+                    doc("{$project: " + project + "}"))).into(new ArrayList<>());
+            assertEquals(11, staged.size(), project);
+            assertEquals(staged.stream().map(Document::toJson).toList(), pushed.stream().map(Document::toJson).toList(), project);
+        }
+        Document simple = db("plan").runCommand(doc("{explain: {aggregate: 'proj', pipeline: [{$match: {label: 'l1'}}, {$project: {label: 1}}], cursor: {}}}"));
+        assertFalse(simple.containsKey("stages"), simple.toJson());
+        assertEquals("PROJECTION_SIMPLE", winning(simple).getString("stage"), simple.toJson());
+        assertEquals("label_1", stage(winning(simple), "IXSCAN").getString("indexName"));
+        Document exclusion = db("plan").runCommand(doc("{explain: {aggregate: 'proj', pipeline: [{$match: {label: 'l1'}}, {$project: {score: 0}}], cursor: {}}}"));
+        assertEquals("PROJECTION_DEFAULT", winning(exclusion).getString("stage"), exclusion.toJson());
+        // An expression or a dotted path stays a pipeline stage after the $cursor.
+        Document kept = db("plan").runCommand(doc("{explain: {aggregate: 'proj', pipeline: [{$match: {label: 'l1'}}, {$project: {'nested.x': 1}}], cursor: {}}}"));
+        assertTrue(kept.containsKey("stages"), kept.toJson());
+        assertEquals(List.of(new Document("_id", -1).append("nested", new Document("x", 1))),
+                c.aggregate(List.of(doc("{$match: {_id: -1}}"), doc("{$project: {'nested.x': 1}}"))).into(new ArrayList<>()));
+    }
+
     /** find's min/max bound the hinted index's keys (min inclusive, max exclusive), with mongod's errors. */
     @Test
     void minAndMaxBoundTheHintedIndex() {
@@ -690,13 +722,14 @@ class QueryPlannerIT extends ArgonTestBase {
         assertEquals(scanned, planned);
         Document e = db("plan").runCommand(new Document("explain", new Document("aggregate", "aggpush").append("pipeline", pipeline)
                 .append("cursor", new Document())).append("verbosity", "executionStats"));
-        Document cursor = e.getList("stages", Document.class).get(0).get("$cursor", Document.class);
-        Document plan = cursor.get("queryPlanner", Document.class).get("winningPlan", Document.class);
+        // Every stage runs in the plan, the plain $project too: no pipeline is left after the cursor.
+        assertFalse(e.containsKey("stages"), e.toJson());
+        Document plan = winning(e);
+        assertEquals("PROJECTION_SIMPLE", plan.getString("stage"), plan.toJson());
         assertNull(stage(plan, "SORT"), plan.toJson());
         assertEquals(2, number(stage(plan, "SKIP"), "skipAmount"));
         assertEquals("split_1_score_-1", stage(plan, "IXSCAN").getString("indexName"));
-        assertTrue(number(cursor.get("executionStats", Document.class), "totalKeysExamined") <= 7, cursor.toJson());
-        assertEquals(1, e.getList("stages", Document.class).size() - 1, "only $project is left: " + e.toJson());
+        assertTrue(number(stats(e), "totalKeysExamined") <= 7, e.toJson());
 
         // A $limit before a $skip folds too; a $skip past the limit leaves nothing.
         assertEquals(c.find(Filters.eq("split", "test")).sort(Sorts.descending("score")).skip(3).limit(4).into(new ArrayList<>()),

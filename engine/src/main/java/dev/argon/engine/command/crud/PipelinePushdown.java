@@ -9,8 +9,10 @@ import org.bson.BsonValue;
  * The leading stages of a pipeline that the query plan runs instead of the pipeline: {@code $match} (its filter;
  * the stage stays in the pipeline too when it has {@code $expr}, which needs the pipeline's variables), then one
  * {@code $sort}, then any run of {@code $skip} and {@code $limit}, folded into one skip and limit. So an index can
- * serve the filter and the sort, and a sort followed by a limit keeps only the top documents. {@code $project} is
- * not pushed: the find projection language differs from the stage's. A stage whose argument is not plainly valid
+ * serve the filter and the sort, and a sort followed by a limit keeps only the top documents. A {@code $project}
+ * right after them is pushed too when it is plain top-level inclusion or exclusion ({@code {a: 1, b: 1}},
+ * {@code {_id: 0, a: 1}}, {@code {a: 0}}), where the find projection and the stage give the same documents; any
+ * other form (dotted paths, expressions, {@code $addFields}) stays in the pipeline. A stage whose argument is not plainly valid
  * stays in the pipeline, which reports its error as before. Immutable.
  *
  * @param query what the plan runs
@@ -55,7 +57,48 @@ record PipelinePushdown(QueryPlan.Query query, List<BsonDocument> rest) {
             }
             i++;
         }
-        return new PipelinePushdown(new QueryPlan.Query(filter, sort, skip, limit, null, null, hint), stages.subList(i, stages.size()));
+        BsonDocument projection = null;
+        if (i < stages.size() && single(stages.get(i), "$project") && plainProjection(stages.get(i).get("$project"))) {
+            projection = stages.get(i).getDocument("$project");
+            i++;
+        }
+        return new PipelinePushdown(new QueryPlan.Query(filter, sort, skip, limit, projection, null, hint), stages.subList(i, stages.size()));
+    }
+
+    /**
+     * Top-level fields only, each 1/0 or true/false (whole numbers, so {@code {a: 5}} is no inclusion in doubt),
+     * all inclusions or all exclusions apart from {@code _id}, and at least one field: the find projection
+     * applies it exactly as the stage would.
+     */
+    private static boolean plainProjection(BsonValue v) {
+        if (!v.isDocument() || v.asDocument().isEmpty()) {
+            return false;
+        }
+        int include = 0;
+        int exclude = 0;
+        for (java.util.Map.Entry<String, BsonValue> e : v.asDocument().entrySet()) {
+            String k = e.getKey();
+            BsonValue x = e.getValue();
+            if (k.isEmpty() || k.contains(".") || k.startsWith("$")) {
+                return false;
+            }
+            boolean on;
+            if (x.isBoolean()) {
+                on = x.asBoolean().getValue();
+            } else if ((x.isInt32() || x.isInt64()) && (x.asNumber().longValue() == 0 || x.asNumber().longValue() == 1)) {
+                on = x.asNumber().longValue() == 1;
+            } else {
+                return false;
+            }
+            if (!k.equals("_id")) {
+                if (on) {
+                    include++;
+                } else {
+                    exclude++;
+                }
+            }
+        }
+        return include == 0 || exclude == 0;
     }
 
     private static boolean single(BsonDocument stage, String name) {
