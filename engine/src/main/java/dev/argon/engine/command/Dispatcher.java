@@ -4,7 +4,6 @@ import dev.argon.engine.ArgonException;
 import dev.argon.engine.Engine;
 import dev.argon.engine.MongoErrorCode;
 import dev.argon.engine.command.txn.TransactionErrors;
-import dev.argon.engine.failpoint.FailPointError;
 import dev.argon.engine.failpoint.FiredCommand;
 import dev.argon.engine.command.txn.TransactionStatement;
 import dev.argon.engine.session.RetryableErrors;
@@ -99,6 +98,11 @@ public final class Dispatcher implements CommandService {
         count(entry.name());
         try {
             CommandContext ctx = new CommandContext(engine, client, command, name);
+            if (fired != null && fired.error() != null) {
+                // As on mongod, before the session is checked out: a transaction stays as it was (not aborted, not
+                // started), a retryable write records nothing.
+                throw fired.error();
+            }
             dev.argon.engine.session.ReadConcern rc = dev.argon.engine.session.ReadConcern.of(command);
             rc.await(engine.clusterTime());
             if (!command.containsKey("autocommit")) {
@@ -106,7 +110,7 @@ public final class Dispatcher implements CommandService {
                 ctx.snapshot(dev.argon.engine.session.SnapshotRead.of(rc, entry.name(), engine.clusterTime()));
             }
             BsonDocument reply;
-            CommandHandler handler = failing(entry, fired, client);
+            CommandHandler handler = failing(entry, client);
             TxnId txn = command.containsKey("autocommit") ? null : TxnId.of(command, entry.name());
             if (command.containsKey("autocommit")) {
                 reply = TransactionStatement.run(ctx, handler, entry.name());
@@ -152,18 +156,12 @@ public final class Dispatcher implements CommandService {
     }
 
     /**
-     * The handler to run: the command's own, or, when a fail point fired for it, one that raises the fail point's
-     * error where the command would have run, so that a transaction or retryable write treats it as that
-     * command's failure (a transaction statement's error aborts the transaction, a retryable write records nothing).
+     * The handler to run: the command's own, or for getMore one that first evaluates
+     * {@code failGetMoreAfterCursorCheckout} where the cursor is used (inside a transaction, its error is the
+     * statement's and aborts the transaction, as on mongod).
      */
-    private CommandHandler failing(CommandTable.Entry entry, FiredCommand fired, ClientContext client) {
+    private CommandHandler failing(CommandTable.Entry entry, ClientContext client) {
         CommandHandler handler = entry.handler();
-        if (fired != null && fired.error() != null) {
-            FailPointError error = fired.error();
-            return ctx -> {
-                throw error;
-            };
-        }
         if (entry.name().equals("getMore")) {
             return ctx -> {
                 engine.failPoints().onGetMore(client);
