@@ -4,6 +4,7 @@ import dev.argon.engine.ArgonException;
 import dev.argon.engine.Engine;
 import dev.argon.engine.MongoErrorCode;
 import dev.argon.engine.command.txn.TransactionErrors;
+import dev.argon.engine.failpoint.FiredCommand;
 import dev.argon.engine.command.txn.TransactionStatement;
 import dev.argon.engine.session.RetryableErrors;
 import dev.argon.engine.session.RetryableWrite;
@@ -11,6 +12,7 @@ import dev.argon.engine.session.TxnId;
 import dev.argon.wal.BranchException;
 import dev.argon.wal.WalException;
 import java.util.Map;
+import java.util.Set;
 import org.bson.BsonDocument;
 import org.bson.BsonDouble;
 import org.bson.BsonInt32;
@@ -23,8 +25,9 @@ import org.slf4j.LoggerFactory;
  * Wraps every command once: the shutdown gate (91 ShutdownInProgress once the server is stopping), table lookup,
  * the session check-out of retryable writes, transaction statements ({@code autocommit: false}, run by
  * {@link TransactionStatement}), {@code readConcern.afterClusterTime}, snapshot reads outside transactions (the LSN
- * fixed before the handler runs and {@code atClusterTime} added to its reply, {@code session.SnapshotRead}), error
- * formatting and labels, the cluster
+ * fixed before the handler runs and {@code atClusterTime} added to its reply, {@code session.SnapshotRead}), the
+ * test fail points {@code failCommand} and {@code failGetMoreAfterCursorCheckout}, error formatting and labels, the
+ * cluster
  * time in every reply, counters and debug logging, so
  * handlers stay free of all of that. A handler that marks its reply awaitable ({@link CommandContext#awaitable})
  * has it returned as such by {@link #run}; {@link #execute} returns every reply at once. Thread-safe.
@@ -55,9 +58,13 @@ public final class Dispatcher implements CommandService {
         // The read gate: GC waits for commands (and the cursors they leave open) that began before its marks.
         try (dev.argon.wal.ReadGate.Ticket ticket = engine.store().versions().readGate().enter()) {
             engine.localSessions().touchCommand(command);
-            CommandReply reply = dispatch(command, client);
+            FiredCommand fired = failCommand(command, client);
+            CommandReply reply = dispatch(command, client, fired);
             RetryableErrors.label(command, reply.document());
             TransactionErrors.label(command, reply.document());
+            if (fired != null) {
+                fired.finish(reply.document(), dev.argon.engine.command.admin.HelloHandler.topologyVersion(engine.processId()));
+            }
             // Every reply, errors included, as a replica-set member answers: drivers gossip $clusterTime back and
             // causally consistent sessions send operationTime as their next read's afterClusterTime.
             engine.clusterTime().stamp(reply.document());
@@ -67,7 +74,18 @@ public final class Dispatcher implements CommandService {
         }
     }
 
-    private CommandReply dispatch(BsonDocument command, ClientContext client) {
+    /** The test fail point {@code failCommand}, evaluated under the name sent and the command's own name. */
+    private FiredCommand failCommand(BsonDocument command, ClientContext client) {
+        if (command.isEmpty() || !engine.failPoints().failCommandArmed()) {
+            return null;
+        }
+        String name = command.getFirstKey();
+        CommandTable.Entry entry = table.lookup(name);
+        return engine.failPoints().failCommand(entry == null || entry.name().equals(name) ? Set.of(name)
+                : Set.of(name, entry.name()), client);
+    }
+
+    private CommandReply dispatch(BsonDocument command, ClientContext client, FiredCommand fired) {
         if (command.isEmpty()) {
             return CommandReply.now(error(new ArgonException(MongoErrorCode.FAILED_TO_PARSE, "Empty command")));
         }
@@ -80,6 +98,11 @@ public final class Dispatcher implements CommandService {
         count(entry.name());
         try {
             CommandContext ctx = new CommandContext(engine, client, command, name);
+            if (fired != null && fired.error() != null) {
+                // As on mongod, before the session is checked out: a transaction stays as it was (not aborted, not
+                // started), a retryable write records nothing.
+                throw fired.error();
+            }
             dev.argon.engine.session.ReadConcern rc = dev.argon.engine.session.ReadConcern.of(command);
             rc.await(engine.clusterTime());
             if (!command.containsKey("autocommit")) {
@@ -87,15 +110,16 @@ public final class Dispatcher implements CommandService {
                 ctx.snapshot(dev.argon.engine.session.SnapshotRead.of(rc, entry.name(), engine.clusterTime()));
             }
             BsonDocument reply;
+            CommandHandler handler = failing(entry, client);
             TxnId txn = command.containsKey("autocommit") ? null : TxnId.of(command, entry.name());
             if (command.containsKey("autocommit")) {
-                reply = TransactionStatement.run(ctx, entry.handler(), entry.name());
+                reply = TransactionStatement.run(ctx, handler, entry.name());
             } else if (txn == null) {
-                reply = entry.handler().handle(ctx);
+                reply = handler.handle(ctx);
             } else {
                 try (RetryableWrite rw = engine.sessions().checkOut(txn, command, client, engine.failPoints())) {
                     ctx.retryableWrite(rw);
-                    reply = entry.handler().handle(ctx);
+                    reply = handler.handle(ctx);
                 }
             }
             if (!reply.containsKey("ok")) {
@@ -129,6 +153,22 @@ public final class Dispatcher implements CommandService {
             LOG.error("unexpected failure in {}", name, e);
             return CommandReply.now(error(new ArgonException(MongoErrorCode.INTERNAL_ERROR, name + " failed: " + e)));
         }
+    }
+
+    /**
+     * The handler to run: the command's own, or for getMore one that first evaluates
+     * {@code failGetMoreAfterCursorCheckout} where the cursor is used (inside a transaction, its error is the
+     * statement's and aborts the transaction, as on mongod).
+     */
+    private CommandHandler failing(CommandTable.Entry entry, ClientContext client) {
+        CommandHandler handler = entry.handler();
+        if (entry.name().equals("getMore")) {
+            return ctx -> {
+                engine.failPoints().onGetMore(client);
+                return handler.handle(ctx);
+            };
+        }
+        return handler;
     }
 
     /**

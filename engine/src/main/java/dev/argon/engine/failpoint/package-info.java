@@ -10,7 +10,13 @@
  * <p>Known fail points: {@code onPrimaryTransactionalWrite} (evaluated by retryable writes: once per insert
  * command and once per update, delete or findAndModify statement that is about to be applied; its data
  * {@code closeConnection} (default true) makes the wire layer close the connection instead of replying, and
- * {@code failBeforeCommitExceptionCode} makes the write fail with that code without committing).
+ * {@code failBeforeCommitExceptionCode} makes the write fail with that code without committing);
+ * {@code failCommand} (evaluated by the dispatcher before every command but {@code configureFailPoint}, lock-free
+ * while off; see {@link dev.argon.engine.failpoint.FiredCommand} for what a firing asks of the dispatcher:
+ * an error in place of the command, a write concern error after it, the reply's labels; its
+ * {@code blockConnection} stalls the dispatching thread, its {@code closeConnection} leaves a close request);
+ * {@code failGetMoreAfterCursorCheckout} (evaluated by the dispatcher before each getMore). Errors raised on a fail
+ * point's behalf are {@link dev.argon.engine.failpoint.FailPointError}s, which carry any numeric code.
  *
  * <p>The wire layer asks {@link dev.argon.engine.failpoint.FailPoints#closeInsteadOfReplying} after every command;
  * closing the channel is its job. Everything here is thread-safe.

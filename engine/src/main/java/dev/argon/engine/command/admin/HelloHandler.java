@@ -99,7 +99,8 @@ public final class HelloHandler implements CommandHandler {
         return r;
     }
 
-    private static BsonDocument topologyVersion(ObjectId processId) {
+    /** This process's topologyVersion, as hello and state-change error replies carry it. */
+    public static BsonDocument topologyVersion(ObjectId processId) {
         return new BsonDocument("processId", new BsonObjectId(processId)).append("counter", new BsonInt64(TOPOLOGY_COUNTER));
     }
 
