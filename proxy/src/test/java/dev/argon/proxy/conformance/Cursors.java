@@ -2,6 +2,7 @@ package dev.argon.proxy.conformance;
 
 import com.mongodb.ClientSessionOptions;
 import com.mongodb.client.ClientSession;
+import com.mongodb.client.MongoChangeStreamCursor;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoCursor;
 import com.mongodb.client.MongoDatabase;
@@ -17,6 +18,9 @@ import org.bson.BsonValue;
 
 /** Cursor entities: a driver cursor, or a cursor the runner drives itself for {@code runCursorCommand}. */
 final class Cursors {
+    /** How long iterating a change stream waits for its next event before the test fails. */
+    private static final long CHANGE_WAIT_NANOS = 10_000_000_000L;
+
     private Cursors() {
     }
 
@@ -37,6 +41,18 @@ final class Cursors {
         return new RunnerCursor() {
             @Override
             public BsonDocument next() {
+                if (cursor instanceof MongoChangeStreamCursor<?>) {
+                    // A change stream's next() waits forever for an event: bound it, so a test whose event never
+                    // comes fails instead of hanging the run.
+                    long deadline = System.nanoTime() + CHANGE_WAIT_NANOS;
+                    while (System.nanoTime() < deadline) {
+                        BsonDocument d = cursor.tryNext();
+                        if (d != null) {
+                            return d;
+                        }
+                    }
+                    throw new AssertionError("no change event within " + CHANGE_WAIT_NANOS / 1_000_000_000 + " s");
+                }
                 try {
                     return cursor.next();
                 } catch (NoSuchElementException e) {
