@@ -6,7 +6,7 @@ import java.util.Locale;
 /** The workload names the harness knows, their aliases, and their default order. Stateless. */
 public final class Workloads {
     /** Every workload, in the order a full run uses. */
-    public static final List<String> ALL = List.of("A", "B", "C", "D", "E", "F", "branch", "depth", "timetravel", "history", "diffmerge", "durable", "durablebranches");
+    public static final List<String> ALL = List.of("A", "B", "C", "D", "E", "F", "branch", "depth", "timetravel", "history", "diffmerge", "durable", "durablebranches", "indexed", "txn", "changestream");
 
     private Workloads() {}
 
@@ -22,6 +22,9 @@ public final class Workloads {
             case "diffmerge", "diff-merge", "diff", "merge" -> "diffmerge";
             case "durable", "insert-durable", "j" -> "durable";
             case "durablebranches", "durable-branches" -> "durablebranches";
+            case "indexed", "index", "planner" -> "indexed";
+            case "txn", "transactions", "transaction" -> "txn";
+            case "changestream", "changestreams", "change-stream", "watch" -> "changestream";
             default -> throw new IllegalArgumentException("unknown workload '" + name + "'; known: " + String.join(",", ALL));
         };
     }
@@ -41,6 +44,9 @@ public final class Workloads {
             case "diffmerge" -> new DiffMergeWorkload();
             case "durable" -> new DurableInsertWorkload(false);
             case "durablebranches" -> new DurableInsertWorkload(true);
+            case "indexed" -> new IndexedQueryWorkload();
+            case "txn" -> new TransactionWorkload();
+            case "changestream" -> new ChangeStreamWorkload();
             default -> throw new IllegalStateException(name);
         };
     }
