@@ -1,5 +1,6 @@
 package dev.argon.engine.query;
 
+import dev.argon.engine.bson.RawFields;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -7,6 +8,7 @@ import java.util.List;
 import org.bson.BsonArray;
 import org.bson.BsonDocument;
 import org.bson.BsonValue;
+import org.bson.RawBsonDocument;
 
 /**
  * A dotted field path ({@code "a.b.0.c"}) and the three ways MongoDB resolves one against a document.
@@ -50,14 +52,18 @@ public final class DocPath {
 
     private final String dotted;
     private final String[] parts;
+    /** The parts' UTF-8 bytes, for the raw-document fast path ({@link RawFields}). */
+    private final byte[][] partNames;
     private final int[] indexes;
 
     private DocPath(String dotted) {
         this.dotted = dotted;
         this.parts = dotted.split("\\.", -1);
         this.indexes = new int[parts.length];
+        this.partNames = new byte[parts.length][];
         for (int i = 0; i < parts.length; i++) {
             indexes[i] = arrayIndex(parts[i]);
+            partNames[i] = RawFields.name(parts[i]);
         }
     }
 
@@ -141,7 +147,7 @@ public final class DocPath {
         BsonDocument current = doc;
         int i = from;
         while (true) {
-            BsonValue value = current.get(parts[i]);
+            BsonValue value = current instanceof RawBsonDocument raw ? RawFields.get(raw, parts[i], partNames[i]) : current.get(parts[i]);
             i++;
             if (value == null) {
                 return visitor.visit(null, outer);
