@@ -92,9 +92,12 @@ final class StorageCensus {
             byte[] groupKey = null;
             int groupId = 0;
             long newerLsn = Long.MAX_VALUE;
+            // The value's length without copying the value: RocksDB reports the full size into a tiny buffer.
+            java.nio.ByteBuffer probe = java.nio.ByteBuffer.allocateDirect(1);
             for (it.seekToFirst(); it.isValid(); it.next()) {
                 byte[] k = it.key();
-                int size = k.length + it.value().length;
+                probe.clear();
+                int size = k.length + it.value(probe);
                 int id = VersionKeys.branchId(k);
                 long lsn = VersionKeys.lsn(k);
                 if (groupKey == null || id != groupId || !VersionKeys.sameUserKey(groupKey, k)) {

@@ -150,6 +150,14 @@ class NameSafetyIT extends ArgonTestBase {
         assertUnharmed();
     }
 
+    @Test
+    void pymongoSeesTheSameErrorsAndFigures() throws Exception {
+        ExternalClient.require(ExternalClient.pymongoPresent(), "pymongo (Debian package python3-pymongo)");
+        String out = ExternalClient.run(List.of("/usr/bin/python3", "names.py", uri()));
+        ExternalClient.assertOk(out, "pymongo-names");
+        assertUnharmed();
+    }
+
     /** The documents loaded first are all there on every branch, and no file was created next to the data directory. */
     private void assertUnharmed() {
         for (String ref : List.of("shop", "shop~exp", "shop~v1")) {
