@@ -212,6 +212,13 @@ public interface VersionStore extends VersionSource, AutoCloseable {
      */
     StorageStats storageStats();
 
+    /**
+     * Where the bytes are (argonStorage): per family, the object folder, raw against stored version bytes, per
+     * branch own and unique bytes. Scans every stored version, so it costs time in proportion to them; with
+     * {@code flush}, memtables are flushed first so that the figures describe compressed SST files.
+     */
+    StorageUsage storageUsage(boolean flush);
+
     /** Syncs and closes the data directory; a second call does nothing. */
     @Override
     void close();

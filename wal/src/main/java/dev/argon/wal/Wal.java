@@ -308,6 +308,15 @@ public final class Wal implements VersionStore {
     }
 
     @Override
+    public StorageUsage storageUsage(boolean flush) {
+        if (flush) {
+            db.flush(false);
+        }
+        // Branches and tags first: versions written after this are attributed to the owners known now, or unowned.
+        return new StorageCensus(db, branches.all(), tags.tags()).compute(db.familyBytes(), db.dir());
+    }
+
+    @Override
     public WalHealth health() {
         return health;
     }

@@ -182,6 +182,24 @@ final class WalDb implements AutoCloseable {
         return out;
     }
 
+    /** Per column family, live SST bytes and memtable bytes (active and immutable, not yet flushed). */
+    java.util.Map<String, StorageUsage.FamilyBytes> familyBytes() {
+        java.util.Map<String, StorageUsage.FamilyBytes> out = new java.util.LinkedHashMap<>();
+        try {
+            for (int i = 0; i < FAMILY_NAMES.length; i++) {
+                out.put(FAMILY_NAMES[i], new StorageUsage.FamilyBytes(db.getLongProperty(handles.get(i), "rocksdb.live-sst-files-size"),
+                        db.getLongProperty(handles.get(i), "rocksdb.cur-size-all-mem-tables")));
+            }
+        } catch (RocksDBException e) {
+            throw new WalException("cannot read the family sizes: " + e.getMessage(), -1, -1, e);
+        }
+        return out;
+    }
+
+    Path dir() {
+        return dir;
+    }
+
     /** True while RocksDB has flushes or compactions pending or running on the versions family. */
     boolean backgroundWorkPending() {
         try {

@@ -58,6 +58,12 @@
  *
  * <p>Measurement: {@link dev.argon.wal.Wal#storageStats()} reports the bytes of every batch written and, with the
  * {@code argon.wal.statistics} system property, RocksDB's log, flush and compaction bytes, plus SST sizes per family.
+ * {@link dev.argon.wal.VersionStore#storageUsage(boolean)} ({@code argonStorage}) measures where the bytes are: per
+ * family SST and memtable bytes, the object folder, raw against stored version bytes, and per branch name the bytes
+ * only it reaches ({@link dev.argon.wal.StorageCensus} says how sharing through fork points and tags is decided).
+ *
+ * <p>Names: {@link dev.argon.wal.BranchNames} holds the rules for branch and tag names (no path or ref delimiter, no
+ * invisible or look-alike code point, NFKC only); names are stored only inside keys, never as file names.
  *
  * <p>Streamed commits: a change too large for one batch is a {@link dev.argon.wal.StagedCommit}. Its chunks go
  * through the same group commit at fresh LSNs but move no head and write no commit record, so every reader, bounded

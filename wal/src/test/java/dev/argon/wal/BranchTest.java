@@ -94,7 +94,7 @@ class BranchTest {
 
     @Test
     void namesAreValidatedAndUnique() {
-        for (String bad : List.of("", "a.b", "a b", "a$b", "a\"b", "a\\b", "a/b", "a~b", "a@b", "a\0b", "-x", "x".repeat(65))) {
+        for (String bad : List.of("", "a.b", "a b", "a$b", "a\"b", "a\\b", "a/b", "a~b", "a@b", "a\0b", "-x", "x".repeat(65), "..", "a\uff0fb", "caf\u0065\u0301")) {
             BranchException e = assertThrows(BranchException.class, () -> wal.createBranch(bad, Branch.MAIN_ID, 0, "t"), bad);
             assertEquals(BranchException.Kind.INVALID_NAME, e.kind());
         }

@@ -247,6 +247,7 @@ public final class CommandContext {
         if (s.isEmpty()) {
             throw new ArgonException(MongoErrorCode.INVALID_NAMESPACE, "Invalid namespace specified '" + db() + ".'");
         }
+        dev.argon.engine.store.Namespaces.validateLookup(s);
         return s;
     }
 

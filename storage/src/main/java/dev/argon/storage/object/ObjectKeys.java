@@ -7,8 +7,10 @@ import java.nio.charset.StandardCharsets;
  * never leave the folder or the bucket prefix: 1 to 1024 bytes of UTF-8, segments separated by {@code /},
  * each segment non-empty, not {@code .} or {@code ..} and not starting with {@code .} (names starting with a dot
  * are the stores' own, such as the local folder's temporary files), no backslash, no control characters
- * (NUL included). Prefixes given to {@link ObjectStore#list} follow the same rules except that they may be
- * empty and may end in {@code /} or in part of a segment.
+ * (NUL included), and in Unicode normal form NFC, because some file systems (macOS's) fold NFC and NFD
+ * spellings into one file name while a bucket keeps them apart: two keys that differ only so could share an
+ * object in a folder and not in a bucket. Prefixes given to {@link ObjectStore#list} follow the same rules
+ * except that they may be empty and may end in {@code /} or in part of a segment.
  *
  * <p>Stateless, so thread-safe.
  */
@@ -61,6 +63,9 @@ public final class ObjectKeys {
             if (Character.isSurrogate(c) && !validSurrogatePair(key, i)) {
                 return "unpaired surrogate at index " + i;
             }
+        }
+        if (!java.text.Normalizer.isNormalized(key, java.text.Normalizer.Form.NFC)) {
+            return "not in Unicode normal form NFC";
         }
         String[] segments = key.split("/", -1);
         for (int i = 0; i < segments.length; i++) {

@@ -210,7 +210,7 @@ public abstract class ObjectStoreContract {
     void keysThatCouldEscapeOrDifferAcrossStoresAreRefused() {
         String tooLong = "k/" + "x".repeat(ObjectKeys.MAX_KEY_BYTES);
         for (String bad : List.of("", "/abs", "a//b", "a/", "..", "../x", "a/../b", "a/./b", ".hidden", "a/.tmp/x",
-                "a\\b", "a\u0000b", "a\nb", tooLong, "a\ud800b")) {
+                "a\\b", "a\u0000b", "a\nb", tooLong, "a\ud800b", "caf\u0065\u0301")) {
             ObjectStoreException e = assertThrows(ObjectStoreException.class, () -> store.put(bad, bytes("x")), bad);
             assertEquals(ObjectStoreException.Kind.INVALID_ARGUMENT, e.kind(), bad);
             assertTrue(e.isPermanent());

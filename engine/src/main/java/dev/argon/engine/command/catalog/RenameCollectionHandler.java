@@ -23,6 +23,8 @@ public final class RenameCollectionHandler implements CommandHandler {
         String[] f = split(from);
         String[] t = split(to);
         boolean dropTarget = ctx.bool("dropTarget", false);
+        // Before anything is looked up or dropped: an invalid target never costs the existing one.
+        dev.argon.engine.store.Namespaces.validateCollection(t[0], t[1]);
         try (Store.Write w = ctx.beginWrite()) {
             WriteSession s = w.session();
             CollectionInfo source = s.collection(f[0], f[1]);
@@ -39,7 +41,6 @@ public final class RenameCollectionHandler implements CommandHandler {
                 }
                 s.dropCollection(existing);
             }
-            dev.argon.engine.store.Namespaces.validateCollection(t[0], t[1]);
             s.dropCollection(source);
             s.putCatalog(source.renamed(t[0], t[1]), "rename");
             s.commit(ctx.actor(), ctx.comment(), ctx.journaled());
