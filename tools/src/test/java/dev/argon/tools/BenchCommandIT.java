@@ -6,9 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.argon.bench.harness.Workloads;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,14 +28,13 @@ class BenchCommandIT {
     @Test
     void quickModeMeasuresEveryWorkloadOnArgonAndOnThePeers(@TempDir Path dir) throws Exception {
         Path json = dir.resolve("bench.json");
-        String[] out = new String[2];
-        int code = run(out, "bench", "--quick", "--peer", "mongo-java-server", "--records", "500", "--seconds", "1",
+        CliRun run = CliRun.of("bench", "--quick", "--peer", "mongo-java-server", "--records", "500", "--seconds", "1",
                 "--warmup", "0.2", "--json", json.toString());
-        assertEquals(0, code, out[1]);
-        assertTrue(out[0].contains("argon / peer"), out[0]);
+        assertEquals(0, run.code(), run.err());
+        assertTrue(run.out().contains("argon / peer"), run.out());
 
         Document report = Document.parse(Files.readString(json));
-        assertEquals(0L, ((Number) report.get("errors")).longValue(), out[0]);
+        assertEquals(0L, ((Number) report.get("errors")).longValue(), run.out());
         assertEquals(List.of("argon", "mongo-java-server/memory", "mongo-java-server/h2"), report.getList("targets", String.class));
         assertNotNull(report.get("machine", Document.class).get("cores"));
         List<Document> results = report.getList("results", Document.class);
@@ -64,22 +60,5 @@ class BenchCommandIT {
             }
         }
         assertFalse(report.getList("ratios", Document.class).isEmpty());
-    }
-
-    private static synchronized int run(String[] outAndErr, String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            return ArgonCli.execute(args);
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-            outAndErr[0] = out.toString(StandardCharsets.UTF_8);
-            outAndErr[1] = err.toString(StandardCharsets.UTF_8);
-        }
     }
 }

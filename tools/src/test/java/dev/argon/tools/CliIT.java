@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.argon.proxy.ArgonServer;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.bson.Document;
@@ -32,36 +29,22 @@ class CliIT {
         server.close();
     }
 
-    record Run(int code, String out, String err) {}
-
-    private static synchronized Run run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = ArgonCli.execute(args);
-            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     @Test
     void branchLifecycleWithTablesAndJson() {
-        Run created = run("branch", "create", "cli-exp", "--uri", uri);
+        CliRun created = run("branch", "create", "cli-exp", "--uri", uri);
         assertEquals(0, created.code(), created.err());
         assertTrue(created.out().contains("cli-exp") && created.out().contains("main"), created.out());
 
-        Run list = run("branch", "list", "--uri", uri);
+        CliRun list = run("branch", "list", "--uri", uri);
         assertEquals(0, list.code());
         assertTrue(list.out().startsWith("NAME"), list.out());
         assertTrue(list.out().contains("cli-exp"), list.out());
 
-        Run json = run("branch", "list", "--uri", uri, "--json");
+        CliRun json = run("branch", "list", "--uri", uri, "--json");
         assertEquals(0, json.code());
         Document parsed = Document.parse(json.out());
         assertTrue(parsed.getList("branches", Document.class).stream().anyMatch(b -> b.getString("name").equals("cli-exp")
@@ -69,7 +52,7 @@ class CliIT {
 
         assertEquals(0, run("branch", "rename", "cli-exp", "cli-exp2", "--uri", uri).code());
         assertEquals(0, run("branch", "protect", "cli-exp2", "--uri", uri).code());
-        Run status = run("status", "--uri", uri, "--json");
+        CliRun status = run("status", "--uri", uri, "--json");
         assertEquals(0, status.code());
         assertTrue(Document.parse(status.out()).getInteger("branches") >= 2);
         assertEquals(0, run("branch", "delete", "cli-exp2", "--uri", uri).code());
@@ -82,28 +65,28 @@ class CliIT {
             c.getDatabase("cligc~cli-gc").getCollection("c").insertOne(new Document("_id", 1));
         }
         assertEquals(0, run("branch", "delete", "cli-gc", "--uri", uri).code());
-        Run dry = run("gc", "--dry-run", "--json", "--uri", uri);
+        CliRun dry = run("gc", "--dry-run", "--json", "--uri", uri);
         assertEquals(0, dry.code(), dry.err());
         Document d = Document.parse(dry.out());
         assertEquals(Boolean.TRUE, d.getBoolean("dryRun"));
         assertTrue(((Number) d.get("versions")).longValue() >= 2, "the document and its collection entry: " + dry.out());
-        Run real = run("gc", "--uri", uri);
+        CliRun real = run("gc", "--uri", uri);
         assertEquals(0, real.code(), real.err());
         assertTrue(real.out().contains("RECLAIMED") && real.out().contains("HORIZON LSN"), real.out());
-        Run after = run("gc", "--dry-run", "--json", "--uri", uri);
+        CliRun after = run("gc", "--dry-run", "--json", "--uri", uri);
         assertEquals(0L, ((Number) Document.parse(after.out()).get("versions")).longValue(), after.out());
     }
 
     @Test
     void failuresHaveMeaningfulExitCodes() {
-        Run refused = run("branch", "delete", "main", "--uri", uri);
+        CliRun refused = run("branch", "delete", "main", "--uri", uri);
         assertEquals(1, refused.code());
         assertTrue(refused.err().contains("cannot be deleted"), refused.err());
-        Run missing = run("branch", "create", "x", "--from", "nope", "--uri", uri);
+        CliRun missing = run("branch", "create", "x", "--from", "nope", "--uri", uri);
         assertEquals(1, missing.code());
         assertTrue(missing.err().contains("'nope'"), missing.err());
         assertEquals(2, run("branch", "create").code(), "a usage error");
-        Run down = run("status", "--uri", "mongodb://127.0.0.1:1/?serverSelectionTimeoutMS=500");
+        CliRun down = run("status", "--uri", "mongodb://127.0.0.1:1/?serverSelectionTimeoutMS=500");
         assertEquals(3, down.code());
     }
 
@@ -117,27 +100,27 @@ class CliIT {
             c.getDatabase("wf~wf-relabel").getCollection("items").updateOne(Document.parse("{_id: 1}"), Document.parse("{$set: {label: 'lion'}}"));
             c.getDatabase("wf~wf-enrich").getCollection("items").updateMany(Document.parse("{}"), Document.parse("{$set: {size: 'big'}}"));
 
-            Run diff = run("diff", "wf-relabel", "wf-enrich", "--uri", uri);
+            CliRun diff = run("diff", "wf-relabel", "wf-enrich", "--uri", uri);
             assertEquals(0, diff.code(), diff.err());
             assertTrue(diff.out().contains("changed") && diff.out().contains("label,size"), diff.out());
             assertTrue(diff.out().contains("2 document(s) differ"), diff.out());
 
             assertEquals(0, run("merge", "wf-relabel", "--into", "main", "--uri", uri).code());
-            Run preview = run("merge", "wf-enrich", "--into", "main", "--preview", "--uri", uri);
+            CliRun preview = run("merge", "wf-enrich", "--into", "main", "--preview", "--uri", uri);
             assertEquals(0, preview.code(), preview.err());
             assertTrue(preview.out().contains("preview: 0 conflict(s)"), preview.out());
-            Run merged = run("merge", "wf-enrich", "--into", "main", "-m", "add sizes", "--uri", uri);
+            CliRun merged = run("merge", "wf-enrich", "--into", "main", "-m", "add sizes", "--uri", uri);
             assertEquals(0, merged.code(), merged.err());
             assertEquals(Document.parse("{_id: 1, label: 'lion', size: 'big'}"), main.find(Document.parse("{_id: 1}")).first());
 
-            Run log = run("log", "main", "--limit", "1", "--uri", uri, "--json");
+            CliRun log = run("log", "main", "--limit", "1", "--uri", uri, "--json");
             assertEquals(0, log.code());
             Document last = Document.parse(log.out()).getList("commits", Document.class).get(0);
             assertEquals("add sizes", last.getString("comment"));
-            Run text = run("log", "main", "--uri", uri);
+            CliRun text = run("log", "main", "--uri", uri);
             assertTrue(text.out().startsWith("LSN") && text.out().contains("add sizes"), text.out());
 
-            Run revert = run("revert", "main", "--lsn", Long.toString(((Number) last.get("lsn")).longValue()), "--uri", uri);
+            CliRun revert = run("revert", "main", "--lsn", Long.toString(((Number) last.get("lsn")).longValue()), "--uri", uri);
             assertEquals(0, revert.code(), revert.out() + revert.err());
             assertEquals(Document.parse("{_id: 1, label: 'lion'}"), main.find(Document.parse("{_id: 1}")).first());
 
@@ -146,7 +129,7 @@ class CliIT {
             assertEquals(2, c.getDatabase("wf~wf-v1").getCollection("items").countDocuments());
             assertEquals(0, run("tag", "delete", "wf-v1", "--uri", uri).code());
 
-            Run reset = run("reset", "wf-enrich", "--to", "0", "--backup", "wf-enrich-old", "--uri", uri);
+            CliRun reset = run("reset", "wf-enrich", "--to", "0", "--backup", "wf-enrich-old", "--uri", uri);
             assertEquals(0, reset.code(), reset.err());
             assertTrue(reset.out().contains("abandoned"), reset.out());
             assertEquals(0, c.getDatabase("wf~wf-enrich").getCollection("items").countDocuments());
@@ -170,30 +153,30 @@ class CliIT {
             }
 
             // More changes than one default first batch (101), and small batches: only getMore can bring them all.
-            Run diff = run("diff", "main", "pg-x", "--ns", "pg.items", "--batch-size", "7", "--uri", uri);
+            CliRun diff = run("diff", "main", "pg-x", "--ns", "pg.items", "--batch-size", "7", "--uri", uri);
             assertEquals(0, diff.code(), diff.err());
             assertTrue(diff.out().contains("250 document(s) differ"), diff.out());
             assertEquals(250, diff.out().lines().filter(l -> l.contains("pg.items")).count());
             assertEquals(1, diff.out().lines().filter(l -> l.startsWith("KIND")).count(), "one header for all batches");
 
-            Run json = run("diff", "main", "pg-x", "--ns", "pg.items", "--uri", uri, "--json");
+            CliRun json = run("diff", "main", "pg-x", "--ns", "pg.items", "--uri", uri, "--json");
             assertEquals(0, json.code(), json.err());
             Document parsed = Document.parse(json.out());
             assertEquals(250, parsed.getList("changes", Document.class).size());
             assertTrue(parsed.containsKey("entriesRead"));
 
-            Run log = run("log", "main", "--ns", "pg.items", "--limit", "0", "--batch-size", "3", "--uri", uri, "--json");
+            CliRun log = run("log", "main", "--ns", "pg.items", "--limit", "0", "--batch-size", "3", "--uri", uri, "--json");
             assertEquals(0, log.code(), log.err());
             assertEquals(13, Document.parse(log.out()).getList("commits", Document.class).size());
 
-            Run preview = run("merge", "pg-x", "--into", "main", "--preview", "--batch-size", "5", "--uri", uri, "--json");
+            CliRun preview = run("merge", "pg-x", "--into", "main", "--preview", "--batch-size", "5", "--uri", uri, "--json");
             assertEquals(0, preview.code(), preview.err());
             Document plan = Document.parse(preview.out());
             assertEquals(12, plan.getList("conflicts", Document.class).size());
             assertEquals(12L, ((Number) plan.get("conflictCount")).longValue());
             assertEquals(238, plan.get("counts", Document.class).get("pg.items", Document.class).getInteger("update"));
 
-            Run text = run("merge", "pg-x", "--into", "main", "--preview", "--batch-size", "5", "--uri", uri);
+            CliRun text = run("merge", "pg-x", "--into", "main", "--preview", "--batch-size", "5", "--uri", uri);
             assertEquals(12, text.out().lines().filter(l -> l.startsWith("conflict")).count(), text.out());
             assertTrue(text.out().contains("preview: 12 conflict(s)"), text.out());
         }

@@ -10,10 +10,7 @@ import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
 import dev.argon.proxy.ArgonServer;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.io.RandomAccessFile;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -23,22 +20,8 @@ import org.junit.jupiter.api.Test;
 
 /** {@code argon fsck}: exit codes, human output and JSON on a directory a real server wrote. */
 class FsckCommandIT {
-    record Run(int code, String out, String err) {}
-
-    private static synchronized Run run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = ArgonCli.execute(args);
-            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     private static Path workload() throws Exception {
@@ -52,7 +35,7 @@ class FsckCommandIT {
             c.getDatabase("shop~exp").getCollection("items").updateOne(Filters.eq("_id", 1), Updates.set("label", "z"));
             items.deleteOne(Filters.eq("_id", 2));
 
-            Run inUse = run("fsck", "--data", dir.toString());
+            CliRun inUse = run("fsck", "--data", dir.toString());
             assertEquals(CliException.CANNOT_CHECK, inUse.code(), inUse.out() + inUse.err());
             assertTrue(inUse.err().contains("in use"), inUse.err());
         }
@@ -62,11 +45,11 @@ class FsckCommandIT {
     @Test
     void aCleanDirectoryExitsZeroWithTextAndJson() throws Exception {
         Path dir = workload();
-        Run text = run("fsck", "--data", dir.toString());
+        CliRun text = run("fsck", "--data", dir.toString());
         assertEquals(0, text.code(), text.out() + text.err());
         assertTrue(text.out().contains("clean") && text.out().contains("2 live branch heads"), text.out());
 
-        Run json = run("fsck", "--data", dir.toString(), "--json");
+        CliRun json = run("fsck", "--data", dir.toString(), "--json");
         assertEquals(0, json.code(), json.err());
         Document d = Document.parse(json.out());
         assertTrue(d.getBoolean("clean"));
@@ -87,12 +70,12 @@ class FsckCommandIT {
             f.seek(f.length() / 2);
             f.write(b ^ 0xFF);
         }
-        Run json = run("fsck", "--data", dir.toString(), "--json");
+        CliRun json = run("fsck", "--data", dir.toString(), "--json");
         assertEquals(CliException.DAMAGE, json.code(), json.out() + json.err());
         Document d = Document.parse(json.out());
         assertFalse(d.getBoolean("clean"));
         assertEquals("unreadable", d.getList("problems", Document.class).get(0).getString("check"), json.out());
-        Run text = run("fsck", "--data", dir.toString());
+        CliRun text = run("fsck", "--data", dir.toString());
         assertEquals(CliException.DAMAGE, text.code());
         assertTrue(text.out().contains("problem(s) found"), text.out());
     }
@@ -100,7 +83,7 @@ class FsckCommandIT {
     @Test
     void somethingThatIsNotADataDirectoryCannotBeChecked() throws Exception {
         Path empty = Files.createTempDirectory("argon-fsck-empty-");
-        Run r = run("fsck", "--data", empty.toString());
+        CliRun r = run("fsck", "--data", empty.toString());
         assertEquals(CliException.CANNOT_CHECK, r.code());
         assertTrue(r.err().contains("not an Argon data directory"), r.err());
         assertEquals(CliException.CANNOT_CHECK, run("fsck", "--data", empty.resolve("missing").toString()).code());

@@ -7,9 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import dev.argon.proxy.ArgonServer;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -43,22 +40,8 @@ class NameSafetyCliIT {
         server.close();
     }
 
-    record Run(int code, String out, String err) {}
-
-    private static synchronized Run run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = ArgonCli.execute(args);
-            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     @Test
@@ -72,15 +55,15 @@ class NameSafetyCliIT {
                 new String[] {"caf\u0065\u0301", "NFKC"},
                 new String[] {"a\u2215b", "looks like"});
         for (String[] c : cases) {
-            Run created = run("branch", "create", c[0], "--uri", uri);
+            CliRun created = run("branch", "create", c[0], "--uri", uri);
             assertEquals(1, created.code(), c[0] + ": " + created.out() + created.err());
             assertTrue(created.err().contains(c[1]), c[0] + ": " + created.err());
-            Run tagged = run("tag", "create", c[0], "--uri", uri);
+            CliRun tagged = run("tag", "create", c[0], "--uri", uri);
             assertEquals(1, tagged.code(), c[0]);
-            Run renamed = run("branch", "rename", "main", c[0], "--uri", uri);
+            CliRun renamed = run("branch", "rename", "main", c[0], "--uri", uri);
             assertEquals(1, renamed.code(), c[0]);
         }
-        Run json = run("branch", "list", "--uri", uri, "--json");
+        CliRun json = run("branch", "list", "--uri", uri, "--json");
         assertEquals(0, json.code());
         assertEquals(List.of("main"), Document.parse(json.out()).getList("branches", Document.class).stream()
                 .map(b -> b.getString("name")).toList());

@@ -7,9 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import dev.argon.proxy.ArgonServer;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,43 +42,27 @@ class StatusCommandIT {
         server.close();
     }
 
-    private static synchronized String[] run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = ArgonCli.execute(args);
-            return new String[] {String.valueOf(code), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8)};
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
-
     @Test
     void jsonCarriesTheStorageFigures() {
-        String[] r = run("status", "--uri", uri, "--json", "--flush");
-        assertEquals("0", r[0], r[2]);
-        Document s = Document.parse(r[1]).get("storageUsage", Document.class);
-        assertTrue(s.get("rocksdb", Document.class).get("bytes", Number.class).longValue() > 0, r[1]);
-        assertTrue(s.get("versions", Document.class).get("compressionRatio", Number.class).doubleValue() > 1, r[1]);
+        CliRun r = CliRun.of("status", "--uri", uri, "--json", "--flush");
+        assertEquals(0, r.code(), r.err());
+        Document s = Document.parse(r.out()).get("storageUsage", Document.class);
+        assertTrue(s.get("rocksdb", Document.class).get("bytes", Number.class).longValue() > 0, r.out());
+        assertTrue(s.get("versions", Document.class).get("compressionRatio", Number.class).doubleValue() > 1, r.out());
         Document exp = s.getList("branches", Document.class).stream().filter(b -> b.getString("name").equals("exp")).findFirst().orElseThrow();
         assertEquals(200L, exp.get("uniqueVersions", Number.class).longValue(), "exp's 200 deletes are its own: " + exp.toJson());
     }
 
     @Test
     void theTableNamesEachFigure() {
-        String[] r = run("status", "--uri", uri);
-        assertEquals("0", r[0], r[2]);
+        CliRun r = CliRun.of("status", "--uri", uri);
+        assertEquals(0, r.code(), r.err());
         for (String header : List.of("ROCKSDB", "LOCAL OBJECTS", "BUCKET", "COMPRESSION", "UNIQUE BYTES")) {
-            assertTrue(r[1].contains(header), r[1]);
+            assertTrue(r.out().contains(header), r.out());
         }
-        assertTrue(r[1].lines().anyMatch(l -> l.startsWith("exp ")), r[1]);
-        assertTrue(r[1].lines().anyMatch(l -> l.startsWith("main ")), r[1]);
-        String[] quick = run("status", "--uri", uri, "--no-storage");
-        assertFalse(quick[1].contains("ROCKSDB"), quick[1]);
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("exp ")), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("main ")), r.out());
+        CliRun quick = CliRun.of("status", "--uri", uri, "--no-storage");
+        assertFalse(quick.out().contains("ROCKSDB"), quick.out());
     }
 }
