@@ -163,13 +163,13 @@ final class BranchRegistry {
         return new ReadView(idArr, boundArr);
     }
 
-    private static byte[] key(int id) {
+    static byte[] key(int id) {
         byte[] k = java.util.Arrays.copyOf(PREFIX, PREFIX.length + 4);
         Bytes.putInt(k, PREFIX.length, id);
         return k;
     }
 
-    private static byte[] encode(Branch b) {
+    static byte[] encode(Branch b) {
         BsonDocument d = new BsonDocument()
                 .append("id", new BsonInt32(b.id()))
                 .append("name", b.name() == null ? org.bson.BsonNull.VALUE : new BsonString(b.name()))

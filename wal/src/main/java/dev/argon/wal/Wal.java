@@ -336,6 +336,14 @@ public final class Wal implements VersionStore {
         return db.backgroundWorkPending();
     }
 
+    /**
+     * A consistent snapshot of the data directory for a backup ({@code dev.argon.wal.archive}); the caller closes it.
+     * Commits go on while it is open.
+     */
+    public WalSnapshot snapshot() {
+        return new WalSnapshot(db);
+    }
+
     /** The RocksDB handle, for the GC and for tests in this package that look at what is stored. */
     WalDb db() {
         return db;

@@ -1,0 +1,152 @@
+package dev.argon.wal;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.Snapshot;
+
+/**
+ * A consistent, read-only view of every column family at one moment (a RocksDB snapshot), for archiving: it holds
+ * every batch written before it was taken and none after, so a backup made from it is never torn while writes
+ * run. Raw entries in key order per family; what they mean is docs/FORMATS.md. The {@code latest} family is not
+ * offered: it is a copy of the first version of each group, which a restore rebuilds ({@link WalLoader}).
+ *
+ * <p>Thread-safe for concurrent iterators; close it (after its iterators) to release the snapshot, which pins
+ * the files RocksDB would otherwise compact away.
+ */
+public final class WalSnapshot implements AutoCloseable {
+
+    /** The families an archive holds, in the order a restore wants them (metadata first, versions last). */
+    public static final List<String> FAMILIES = List.of("default", "commits", "times", "log", "versions");
+
+    private final WalDb db;
+    private final Snapshot snapshot;
+    private final long lastLsn;
+    private final long lastTime;
+    private final List<AutoCloseable> open = Collections.synchronizedList(new ArrayList<>());
+
+    WalSnapshot(WalDb db) {
+        this.db = db;
+        this.snapshot = db.db().getSnapshot();
+        try (ReadOptions ro = new ReadOptions().setSnapshot(snapshot)) {
+            byte[] l = db.db().get(db.meta(), ro, CommitWriter.LAST_LSN);
+            byte[] t = db.db().get(db.meta(), ro, CommitWriter.LAST_TIME);
+            lastLsn = l == null ? 0 : Bytes.getLong(l, 0);
+            lastTime = t == null ? 0 : Bytes.getLong(t, 0);
+        } catch (org.rocksdb.RocksDBException e) {
+            db.db().releaseSnapshot(snapshot);
+            throw new WalException("cannot read the snapshot's last LSN: " + e.getMessage(), -1, -1, e);
+        }
+    }
+
+    /** The last LSN handed out before the snapshot: every commit up to it is in the snapshot, none after. */
+    public long lastLsn() {
+        return lastLsn;
+    }
+
+    /** The time of the newest commit in the snapshot (milliseconds), 0 for none. */
+    public long lastTime() {
+        return lastTime;
+    }
+
+    /** Named branches as of the snapshot (their records in the metadata), by id. */
+    public List<Branch> branches() {
+        List<Branch> out = new ArrayList<>();
+        byte[] prefix = "branch/".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        try (ReadOptions ro = new ReadOptions().setSnapshot(snapshot); RocksIterator it = db.db().newIterator(db.meta(), ro)) {
+            for (it.seek(prefix); it.isValid() && Bytes.startsWith(it.key(), prefix); it.next()) {
+                Branch b = BranchRegistry.decode(it.value());
+                if (b.name() != null) {
+                    out.add(b);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Tags as of the snapshot, by name. */
+    public List<Tag> tags() {
+        List<Tag> out = new ArrayList<>();
+        byte[] prefix = "tag/".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        try (ReadOptions ro = new ReadOptions().setSnapshot(snapshot); RocksIterator it = db.db().newIterator(db.meta(), ro)) {
+            for (it.seek(prefix); it.isValid() && Bytes.startsWith(it.key(), prefix); it.next()) {
+                org.bson.BsonDocument d = Bson.document(it.value());
+                String name = new String(it.key(), prefix.length, it.key().length - prefix.length, java.nio.charset.StandardCharsets.UTF_8);
+                out.add(new Tag(name, d.getInt32("branchId").getValue(), d.getInt64("lsn").getValue(),
+                        d.getInt64("createdAt").getValue(), d.isString("createdBy") ? d.getString("createdBy").getValue() : null));
+            }
+        }
+        return out;
+    }
+
+    /** Bytes of the SST files of the archived families: a rough total for a progress bar. */
+    public long estimatedBytes() {
+        long n = 0;
+        for (Map.Entry<String, Long> e : db.liveSstBytes().entrySet()) {
+            if (FAMILIES.contains(e.getKey())) {
+                n += e.getValue();
+            }
+        }
+        return n;
+    }
+
+    /** One raw entry. */
+    public record Entry(byte[] key, byte[] value) {}
+
+    /** Every entry of {@code family} in key order (unsigned bytes). */
+    public java.util.Iterator<Entry> scan(String family) {
+        ColumnFamilyHandle h = handle(family);
+        ReadOptions ro = new ReadOptions().setSnapshot(snapshot).setFillCache(false).setReadaheadSize(2L << 20);
+        RocksIterator it = db.db().newIterator(h, ro);
+        open.add(it);
+        open.add(ro);
+        it.seekToFirst();
+        return new java.util.Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return it.isValid();
+            }
+
+            @Override
+            public Entry next() {
+                if (!it.isValid()) {
+                    throw new NoSuchElementException();
+                }
+                Entry e = new Entry(it.key(), it.value());
+                it.next();
+                return e;
+            }
+        };
+    }
+
+    private ColumnFamilyHandle handle(String family) {
+        return switch (family) {
+            case "default" -> db.meta();
+            case "log" -> db.log();
+            case "versions" -> db.versions();
+            case "commits" -> db.commits();
+            case "times" -> db.times();
+            default -> throw new IllegalArgumentException("no archived column family '" + family + "'");
+        };
+    }
+
+    @Override
+    public void close() {
+        synchronized (open) {
+            for (AutoCloseable c : open) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            open.clear();
+        }
+        db.db().releaseSnapshot(snapshot);
+    }
+}

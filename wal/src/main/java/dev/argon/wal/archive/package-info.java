@@ -1,0 +1,20 @@
+/**
+ * Backup, restore and clone of a data directory through an object store (a folder or an S3 bucket), in the
+ * archive layout of docs/FORMATS.md ("Archive manifest", "Segments"): segments first, manifest last.
+ *
+ * <p>{@link dev.argon.wal.archive.Backup} reads a {@link dev.argon.wal.WalSnapshot} (a RocksDB snapshot, so a
+ * backup covers every commit up to its start and is never torn while writes go on) and writes each archived
+ * column family's entries in key order into segments, one kind per family: {@code meta-state} (the metadata but
+ * commit boundaries: branch and tag records, counters, retryable-write records; shipped whole by every backup,
+ * replacing the previous one), and the append-only kinds {@code meta} (commit boundaries), {@code commits},
+ * {@code times}, {@code log} and {@code versions}, of which an incremental backup ships only the entries above
+ * the previous manifest's LSN. The {@code latest} family is not archived: it is a copy of each group's newest
+ * version, and a restore rebuilds it. Segments are content-addressed: one already in the target is reused.
+ *
+ * <p>{@link dev.argon.wal.archive.Restore} reads the newest manifest and feeds every segment's entries to a
+ * {@link dev.argon.wal.WalLoader}, which builds a fresh data directory, optionally cut at an LSN (point-in-time
+ * restore) or narrowed to one branch (clone). {@link dev.argon.wal.archive.ArchiveLocation} turns a
+ * {@code file://} or {@code s3://} URL and its S3 settings into a store. Each operation is one call on one
+ * thread; the classes hold no shared state.
+ */
+package dev.argon.wal.archive;

@@ -1,0 +1,382 @@
+package dev.argon.wal;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.argon.storage.manifest.ManifestStore;
+import dev.argon.storage.object.LocalFolderStore;
+import dev.argon.storage.object.MemoryStore;
+import dev.argon.storage.object.ObjectStore;
+import dev.argon.wal.archive.ArchiveProgress;
+import dev.argon.wal.archive.Backup;
+import dev.argon.wal.archive.BackupReport;
+import dev.argon.wal.archive.Restore;
+import dev.argon.wal.archive.RestoreReport;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.bson.BsonInt32;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.RocksIterator;
+
+/**
+ * Backup and restore at the WAL level: every column family of the restored directory is byte-identical to the
+ * original (the {@code latest} family rebuilt too), incremental backups ship only what is new, a cut restores
+ * what a time-travel read at that LSN saw, a clone holds one branch, and a failed upload leaves the previous
+ * manifest usable.
+ */
+class ArchiveRoundTripTest {
+    private Path root;
+    private Path dir;
+    private Wal wal;
+
+    @BeforeEach
+    void open() throws Exception {
+        root = Files.createTempDirectory("archive-test-");
+        dir = root.resolve("data");
+        wal = Wal.open(dir);
+    }
+
+    @AfterEach
+    void close() {
+        wal.close();
+    }
+
+    private static byte[] k(String s) {
+        return ("D" + s + "\0").getBytes(StandardCharsets.UTF_8);
+    }
+
+    private CommitResult put(int branch, String key, String value) {
+        KeyWrite w = value == null ? KeyWrite.tombstone(k(key)) : KeyWrite.put(k(key), value.getBytes(StandardCharsets.UTF_8));
+        return wal.commit(new CommitRequest(branch, "t", null, false,
+                List.of(new LogEntry("db.c", value == null ? LogEntry.DELETE : LogEntry.INSERT, new BsonInt32(1), null, null, List.of(w)))));
+    }
+
+    private BackupReport backup(ObjectStore store) {
+        return Backup.run(wal, store, root.resolve("tmp"), Map.of("source", dir.toString()), ArchiveProgress.NONE);
+    }
+
+    /** Every entry of every family as hex lines, so that a difference shows in the assertion message. */
+    private static List<String> dump(WalDb db) {
+        List<String> out = new ArrayList<>();
+        ColumnFamilyHandle[] hs = {db.meta(), db.log(), db.versions(), db.commits(), db.times(), db.latest()};
+        HexFormat hex = HexFormat.of();
+        for (int i = 0; i < hs.length; i++) {
+            try (RocksIterator it = db.db().newIterator(hs[i])) {
+                for (it.seekToFirst(); it.isValid(); it.next()) {
+                    out.add(WalDb.FAMILY_NAMES[i] + " " + hex.formatHex(it.key()) + " " + hex.formatHex(it.value()));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static FsckReport fsck(Path d) {
+        FsckReport report = new FsckReport();
+        try (WalInspector in = WalInspector.open(d)) {
+            new WalChecker(in, report).run();
+        }
+        return report;
+    }
+
+    private void history() {
+        for (int i = 0; i < 50; i++) {
+            put(Branch.MAIN_ID, "k" + (i % 17), "v" + i);
+        }
+        put(Branch.MAIN_ID, "k3", null);
+        Branch exp = wal.createBranch("exp", Branch.MAIN_ID, wal.lastLsn(), "t");
+        for (int i = 0; i < 10; i++) {
+            put(exp.id(), "k" + i, "exp" + i);
+        }
+        wal.createTag("t1", exp.id(), wal.lastLsn(), "t");
+        put(Branch.MAIN_ID, "k1", "after-fork");
+    }
+
+    @Test
+    void aRestoredDirectoryIsIdenticalInEveryFamilyAndPassesFsck() {
+        history();
+        MemoryStore store = new MemoryStore();
+        BackupReport b = backup(store);
+        assertEquals(1, b.sequence());
+        assertEquals(wal.lastLsn(), b.coversLsn());
+        assertTrue(b.segmentsStored() >= 5, "one segment per kind at least: " + b);
+        List<String> before = dump(wal.db());
+        wal.close();
+
+        Path restored = root.resolve("restored");
+        RestoreReport r = Restore.run(store, restored, null, null, ArchiveProgress.NONE);
+        assertEquals(b.coversLsn(), r.restoredLsn());
+        assertEquals(2, r.branches());
+        try (WalDb db = new WalDb(restored, true)) {
+            assertEquals(before, dump(db));
+        }
+        assertTrue(fsck(restored).clean(), fsck(restored).problems().toString());
+        wal = Wal.open(dir);
+    }
+
+    @Test
+    void aSecondBackupShipsOnlyNewEntriesAndReusesSegments() {
+        history();
+        MemoryStore store = new MemoryStore();
+        BackupReport first = backup(store);
+        BackupReport same = backup(store);
+        // Nothing new: the append-only kinds ship nothing, the metadata state is the same content, so reused.
+        assertEquals(0, same.segmentsStored(), same.toString());
+        assertEquals(1, same.segmentsReused(), same.toString());
+        put(Branch.MAIN_ID, "k99", "new");
+        BackupReport second = backup(store);
+        assertEquals(3, second.sequence());
+        assertEquals(first.coversLsn(), second.sinceLsn());
+        // the new commit: one segment each of log, versions, commits, times, meta, and a new metadata state
+        assertEquals(6, second.segmentsStored(), second.toString());
+        assertTrue(second.bytesStored() < first.bytesStored(), second + " vs " + first);
+        assertTrue(second.entries() < 20, second.toString());
+        assertEquals(first.segmentsTotal() + 5, second.segmentsTotal());
+
+        List<String> before = dump(wal.db());
+        wal.close();
+        Path restored = root.resolve("restored");
+        Restore.run(store, restored, null, null, ArchiveProgress.NONE);
+        try (WalDb db = new WalDb(restored, true)) {
+            assertEquals(before, dump(db));
+        }
+        wal = Wal.open(dir);
+    }
+
+    @Test
+    void aCutRestoresWhatATimeTravelReadSawAndLeavesLaterBranchesOut() throws Exception {
+        for (int i = 0; i < 20; i++) {
+            put(Branch.MAIN_ID, "k" + (i % 7), "v" + i);
+        }
+        long cut = wal.lastLsn();
+        Thread.sleep(5);
+        Branch later = wal.createBranch("later", Branch.MAIN_ID, cut, "t");
+        put(later.id(), "k1", "on-later");
+        put(Branch.MAIN_ID, "k2", "after-cut");
+        put(Branch.MAIN_ID, "k100", "after-cut");
+        MemoryStore store = new MemoryStore();
+        backup(store);
+        Map<String, byte[]> expected = new java.util.TreeMap<>();
+        for (int i = 0; i <= 100; i++) {
+            byte[] v = wal.get(wal.viewAt(Branch.MAIN_ID, cut), k("k" + i));
+            if (v != null) {
+                expected.put("k" + i, v);
+            }
+        }
+        wal.close();
+        Path restored = root.resolve("restored");
+        RestoreReport r = Restore.run(store, restored, Long.toString(cut), null, ArchiveProgress.NONE);
+        assertEquals(cut, r.restoredLsn());
+        assertTrue(fsck(restored).clean(), fsck(restored).problems().toString());
+        try (Wal w = Wal.open(restored)) {
+            assertNull(w.branch("later"));
+            assertEquals(cut, w.branch(Branch.MAIN).headLsn());
+            assertEquals(cut, w.lastLsn());
+            for (int i = 0; i <= 100; i++) {
+                byte[] v = w.get(w.headView(Branch.MAIN_ID), k("k" + i));
+                assertArrayEquals(expected.get("k" + i), v, "k" + i);
+            }
+            // the restored directory takes new commits after the cut
+            assertEquals(cut + 1, putOn(w, "k5", "next").startLsn());
+        }
+        wal = Wal.open(dir);
+    }
+
+    private static CommitResult putOn(Wal w, String key, String value) {
+        return w.commit(new CommitRequest(Branch.MAIN_ID, "t", null, false, List.of(new LogEntry("db.c", LogEntry.INSERT,
+                new BsonInt32(1), null, null, List.of(KeyWrite.put(k(key), value.getBytes(StandardCharsets.UTF_8)))))));
+    }
+
+    @Test
+    void aCloneHoldsOneBranchWithItsAncestryUpToTheForkPoint() {
+        history();
+        Branch exp = wal.branch("exp");
+        Map<String, byte[]> expected = new java.util.TreeMap<>();
+        for (int i = 0; i < 17; i++) {
+            byte[] v = wal.get(wal.headView(exp.id()), k("k" + i));
+            if (v != null) {
+                expected.put("k" + i, v);
+            }
+        }
+        MemoryStore store = new MemoryStore();
+        backup(store);
+        wal.close();
+        Path cloned = root.resolve("clone");
+        RestoreReport r = Restore.run(store, cloned, null, "exp", ArchiveProgress.NONE);
+        assertEquals("exp", r.branch());
+        FsckReport f = fsck(cloned);
+        assertTrue(f.clean(), f.problems().toString());
+        try (Wal w = Wal.open(cloned)) {
+            Branch c = w.branch("exp");
+            assertNotNull(c);
+            assertEquals(exp.headLsn(), c.headLsn());
+            for (int i = 0; i < 17; i++) {
+                assertArrayEquals(expected.get("k" + i), w.get(w.headView(c.id()), k("k" + i)), "k" + i);
+            }
+            assertNotNull(w.tag("t1"));
+        }
+        wal = Wal.open(dir);
+    }
+
+    @Test
+    void aBackupWhileWritersRunRestoresAStateThatExistedAtItsLsn() throws Exception {
+        AtomicBoolean stop = new AtomicBoolean();
+        List<Throwable> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Thread writer = new Thread(() -> {
+            int i = 0;
+            while (!stop.get()) {
+                try {
+                    put(Branch.MAIN_ID, "w" + (i % 300), "v" + i++);
+                } catch (Throwable t) {
+                    errors.add(t);
+                    return;
+                }
+            }
+        });
+        for (int i = 0; i < 2000; i++) {
+            put(Branch.MAIN_ID, "w" + (i % 300), "seed" + i);
+        }
+        writer.start();
+        MemoryStore store = new MemoryStore();
+        BackupReport b;
+        try {
+            b = backup(store);
+        } finally {
+            stop.set(true);
+            writer.join();
+        }
+        assertTrue(errors.isEmpty(), errors.toString());
+        assertTrue(wal.lastLsn() > b.coversLsn(), "writes went on after the snapshot");
+        Map<String, byte[]> atLsn = new java.util.TreeMap<>();
+        for (int i = 0; i < 300; i++) {
+            atLsn.put("w" + i, wal.get(wal.viewAt(Branch.MAIN_ID, b.coversLsn()), k("w" + i)));
+        }
+        wal.close();
+        Path restored = root.resolve("restored");
+        Restore.run(store, restored, null, null, ArchiveProgress.NONE);
+        try (Wal w = Wal.open(restored)) {
+            assertEquals(b.coversLsn(), w.branch(Branch.MAIN).headLsn());
+            for (int i = 0; i < 300; i++) {
+                assertArrayEquals(atLsn.get("w" + i), w.get(w.headView(Branch.MAIN_ID), k("w" + i)), "w" + i);
+            }
+        }
+        wal = Wal.open(dir);
+    }
+
+    @Test
+    void anUploadThatDiesMidwayLeavesThePreviousManifestInCharge() {
+        history();
+        FailingStore store = new FailingStore();
+        BackupReport first = backup(store);
+        List<String> atFirst = dump(wal.db());
+        put(Branch.MAIN_ID, "k200", "lost");
+        store.failAfterPuts = 2;
+        assertThrows(IllegalStateException.class, () -> backup(store));
+        assertEquals(first.sequence(), new ManifestStore(store).latest().orElseThrow().sequence());
+        wal.close();
+        Path restored = root.resolve("restored");
+        Restore.run(store, restored, null, null, ArchiveProgress.NONE);
+        try (WalDb db = new WalDb(restored, true)) {
+            assertEquals(atFirst, dump(db));
+        }
+        wal = Wal.open(dir);
+    }
+
+    @Test
+    void aFolderTargetWorksAndANonEmptyDirectoryIsRefusedUntouched() throws Exception {
+        history();
+        Path folder = root.resolve("archive");
+        try (LocalFolderStore store = new LocalFolderStore(folder)) {
+            backup(store);
+        }
+        assertTrue(Files.isRegularFile(folder.resolve("latest")));
+        wal.close();
+        Path busy = root.resolve("busy");
+        Files.createDirectories(busy);
+        Files.writeString(busy.resolve("keep.txt"), "mine");
+        try (LocalFolderStore store = new LocalFolderStore(folder)) {
+            WalException e = assertThrows(WalException.class, () -> Restore.run(store, busy, null, null, ArchiveProgress.NONE));
+            assertTrue(e.getMessage().contains("not empty"), e.getMessage());
+        }
+        assertEquals("mine", Files.readString(busy.resolve("keep.txt")));
+        assertFalse(Files.exists(busy.resolve("CURRENT")));
+        wal = Wal.open(dir);
+    }
+
+    /** A memory store whose file uploads fail after a number of them: an upload cut off midway. */
+    private static final class FailingStore implements ObjectStore {
+        private final MemoryStore m = new MemoryStore();
+        volatile int failAfterPuts = Integer.MAX_VALUE;
+
+        @Override
+        public void put(String key, Path file) {
+            if (failAfterPuts-- <= 0) {
+                throw new IllegalStateException("injected: the upload of " + key + " died");
+            }
+            m.put(key, file);
+        }
+
+        @Override
+        public void put(String key, byte[] data) {
+            m.put(key, data);
+        }
+
+        @Override
+        public void put(String key, java.io.InputStream data, long length) {
+            m.put(key, data, length);
+        }
+
+        @Override
+        public boolean putIfAbsent(String key, byte[] data) {
+            return m.putIfAbsent(key, data);
+        }
+
+        @Override
+        public byte[] get(String key) {
+            return m.get(key);
+        }
+
+        @Override
+        public byte[] getRange(String key, long offset, int length) {
+            return m.getRange(key, offset, length);
+        }
+
+        @Override
+        public java.util.Optional<dev.argon.storage.object.ObjectInfo> head(String key) {
+            return m.head(key);
+        }
+
+        @Override
+        public List<dev.argon.storage.object.ObjectInfo> list(String prefix) {
+            return m.list(prefix);
+        }
+
+        @Override
+        public void delete(String key) {
+            m.delete(key);
+        }
+
+        @Override
+        public String describe() {
+            return "failing " + m.describe();
+        }
+
+        @Override
+        public void close() {
+            m.close();
+        }
+    }
+}
