@@ -66,7 +66,7 @@ class ArchiveRoundTripTest {
     }
 
     private BackupReport backup(ObjectStore store) {
-        return Backup.run(wal, store, root.resolve("tmp"), Map.of("source", dir.toString()), ArchiveProgress.NONE);
+        return Backup.run(wal::snapshot, store, root.resolve("tmp"), Map.of("source", dir.toString()), ArchiveProgress.NONE);
     }
 
     /** Every entry of every family as hex lines, so that a difference shows in the assertion message. */

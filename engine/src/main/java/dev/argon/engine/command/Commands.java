@@ -1,5 +1,6 @@
 package dev.argon.engine.command;
 
+import dev.argon.engine.command.admin.ArgonBackupHandler;
 import dev.argon.engine.command.admin.ArgonStorageHandler;
 import dev.argon.engine.command.admin.BuildInfoHandler;
 import dev.argon.engine.command.admin.ConfigureFailPointHandler;
@@ -77,6 +78,7 @@ public final class Commands {
         SearchIndexHandler search = new SearchIndexHandler();
         t.add("abortTransaction", new AbortTransactionHandler(), false, "abort the session's transaction")
                 .add("aggregate", new AggregateHandler(), false, "run an aggregation pipeline over a collection")
+                .add("argonBackup", new ArgonBackupHandler(), false, "Argon: back the data directory up to file:// or s3:// (incremental)")
                 .add("argonStatus", new ArgonStatusHandler(), false, "Argon: head LSN, last commit time, branch and tag counts")
                 .add("argonStorage", new ArgonStorageHandler(), false, "Argon: bytes in RocksDB, objects and bucket; compression; per-branch unique bytes")
                 .add("branchLog", new BranchLogHandler(), false, "Argon: commits of a branch, newest first")

@@ -45,6 +45,11 @@ public final class Store implements AutoCloseable {
     }
 
     /** Tests and benchmarks only: the concrete WAL, for fault hooks, flushes and compaction waits. */
+    /** A consistent snapshot of every column family, for a backup ({@code dev.argon.wal.archive}); the caller closes it. */
+    public dev.argon.wal.WalSnapshot snapshot() {
+        return wal.snapshot();
+    }
+
     public Wal walForTests() {
         return wal;
     }

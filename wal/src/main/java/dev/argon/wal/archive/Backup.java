@@ -8,7 +8,6 @@ import dev.argon.storage.object.ObjectStore;
 import dev.argon.wal.Branch;
 import dev.argon.wal.Bytes;
 import dev.argon.wal.Tag;
-import dev.argon.wal.Wal;
 import dev.argon.wal.WalSnapshot;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -35,18 +34,18 @@ public final class Backup {
     }
 
     /**
-     * @param wal        the data directory; commits go on while the backup runs
+     * @param snapshots  takes the data directory's snapshot ({@code Wal::snapshot}); commits go on while the backup runs
      * @param store      the archive
      * @param tmpDir     where segments are written before they are stored (one at a time per kind)
      * @param properties free-form properties for the manifest
      */
-    public static BackupReport run(Wal wal, ObjectStore store, Path tmpDir, Map<String, String> properties,
+    public static BackupReport run(java.util.function.Supplier<WalSnapshot> snapshots, ObjectStore store, Path tmpDir, Map<String, String> properties,
                                    ArchiveProgress progress) {
         long start = System.nanoTime();
         ManifestStore manifests = new ManifestStore(store);
         Optional<Manifest> previous = manifests.latest();
         SegmentSink.Counter counter = new SegmentSink.Counter();
-        try (WalSnapshot snap = wal.snapshot()) {
+        try (WalSnapshot snap = snapshots.get()) {
             long covers = snap.lastLsn();
             long since = previous.map(Manifest::coversLsn).orElse(0L);
             if (since > covers) {
