@@ -6,7 +6,9 @@
  *   <li>{@code dev.argon.storage.object}: the object store SPI, its local-folder and in-memory
  *       implementations, errors that say whether they are permanent, and retries;</li>
  *   <li>{@code dev.argon.storage.s3}: the S3 store (the only place the AWS SDK is used);</li>
- *   <li>{@code dev.argon.storage.segment}: the segment file format, its writer and reader.</li>
+ *   <li>{@code dev.argon.storage.segment}: the segment file format, its writer and reader;</li>
+ *   <li>{@code dev.argon.storage.manifest}: the archive manifest naming an archive's segments, and its
+ *       publishing order (segments first, manifest last).</li>
  * </ul>
  */
 package dev.argon.storage;
