@@ -63,6 +63,8 @@ public final class WalLoader implements AutoCloseable {
     private long newestCommitTime;
     private long newestCommitLsn;
     private long entries;
+    private boolean versionsInOrder = true;
+    private byte[] previousVersion;
 
     /** What the loader wrote. */
     public record Report(long entries, long lastLsn, int branches, String cloneBranch) {}
@@ -119,6 +121,9 @@ public final class WalLoader implements AutoCloseable {
         }
         try {
             batch.put(handle(family), key, value);
+            if (family.equals("versions")) {
+                latestInOrder(key, value);
+            }
         } catch (RocksDBException e) {
             throw new WalException("cannot write the restored entry: " + e.getMessage(), -1, -1, e);
         }
@@ -337,8 +342,40 @@ public final class WalLoader implements AutoCloseable {
         return named;
     }
 
+    /**
+     * While versions arrive in ascending key order (one full backup's segments do), each group's first entry is its
+     * newest kept version: its {@code latest} copy is written at once, sparing {@link #finish()} a second pass over
+     * the family. Out-of-order input (an incremental chain) stops this; {@link #rebuildLatest} then rewrites every
+     * group, overwriting what was written here.
+     */
+    private void latestInOrder(byte[] key, byte[] value) throws RocksDBException {
+        if (!versionsInOrder) {
+            return;
+        }
+        if (previousVersion != null && Arrays.compareUnsigned(previousVersion, key) >= 0) {
+            versionsInOrder = false;
+            return;
+        }
+        boolean newGroup = previousVersion == null || previousVersion.length != key.length
+                || !Arrays.equals(previousVersion, 0, key.length - 8, key, 0, key.length - 8);
+        previousVersion = key;
+        if (newGroup) {
+            batch.put(db.latest(), Arrays.copyOf(key, key.length - 8), latestValue(key, value));
+        }
+    }
+
+    private static byte[] latestValue(byte[] key, byte[] value) {
+        byte[] latest = new byte[8 + value.length];
+        Bytes.putLong(latest, 0, VersionKeys.lsn(key));
+        System.arraycopy(value, 0, latest, 8, value.length);
+        return latest;
+    }
+
     /** {@code latest} holds, per user key and branch id, a copy of the group's first (newest) version. */
     private void rebuildLatest() {
+        if (versionsInOrder) {
+            return;
+        }
         try (RocksIterator it = db.db().newIterator(db.versions())) {
             byte[] group = null;
             for (it.seekToFirst(); it.isValid(); it.next()) {
@@ -348,11 +385,7 @@ public final class WalLoader implements AutoCloseable {
                     continue;
                 }
                 group = g;
-                byte[] v = it.value();
-                byte[] latest = new byte[8 + v.length];
-                Bytes.putLong(latest, 0, VersionKeys.lsn(k));
-                System.arraycopy(v, 0, latest, 8, v.length);
-                batch.put(db.latest(), g, latest);
+                batch.put(db.latest(), g, latestValue(k, it.value()));
                 if (batch.getDataSize() >= BATCH_BYTES) {
                     flushBatch();
                 }
