@@ -75,11 +75,14 @@ class BackupCommandIT {
         return c.getDatabase("admin").runCommand(cmd);
     }
 
-    /** Per collection of each database on a ref, the SHA-256 of its documents in _id order. */
+    /** Per collection of each database on a ref, the SHA-256 of its documents in _id order, and dbHash's md5. */
     static Map<String, String> checksums(MongoClient c, String ref) {
         Map<String, String> out = new TreeMap<>();
         for (String db : List.of("shop", "crm")) {
             String name = ref.equals("main") ? db : db + "~" + ref;
+            // the server's own per-collection hash, beside the one computed here from what the driver reads
+            Document h = c.getDatabase(name).runCommand(new Document("dbHash", 1));
+            out.put("dbHash " + db, h.getString("md5"));
             for (String coll : c.getDatabase(name).listCollectionNames()) {
                 try {
                     MessageDigest sha = MessageDigest.getInstance("SHA-256");

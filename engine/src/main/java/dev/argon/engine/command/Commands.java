@@ -40,6 +40,7 @@ import dev.argon.engine.command.branch.RenameBranchHandler;
 import dev.argon.engine.command.catalog.CollModHandler;
 import dev.argon.engine.command.catalog.CreateHandler;
 import dev.argon.engine.command.catalog.CreateIndexesHandler;
+import dev.argon.engine.command.catalog.DbHashHandler;
 import dev.argon.engine.command.catalog.DbStatsHandler;
 import dev.argon.engine.command.catalog.DropDatabaseHandler;
 import dev.argon.engine.command.catalog.DropHandler;
@@ -93,6 +94,7 @@ public final class Commands {
                 .add("createIndexes", new CreateIndexesHandler(), true, "create secondary indexes")
                 .add("createSearchIndexes", search, false, "Atlas Search only: answers SearchNotEnabled")
                 .add("createTag", new CreateTagHandler(), true, "Argon: tag a branch at a point")
+                .add("dbHash", new DbHashHandler(), false, "per-collection MD5 of the documents in _id order")
                 .add("dbStats", new DbStatsHandler(), false, "database statistics")
                 .add("delete", new DeleteHandler(), true, "delete documents")
                 .add("diff", new DiffHandler(), false, "Argon: documents that differ between two refs")
