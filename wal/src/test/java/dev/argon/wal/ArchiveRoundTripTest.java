@@ -197,6 +197,38 @@ class ArchiveRoundTripTest {
         wal = Wal.open(dir);
     }
 
+    @Test
+    void aCutAtATagOrATimeRestoresThatPoint() throws Exception {
+        history(); // ends with tag t1 on exp's head, then one more commit on main
+        long tagLsn = wal.tag("t1").lsn();
+        byte[] mainAtTag = wal.get(wal.viewAt(Branch.MAIN_ID, tagLsn), k("k1"));
+        Thread.sleep(5);
+        CommitResult later = put(Branch.MAIN_ID, "k1", "later");
+        Thread.sleep(5);
+        put(Branch.MAIN_ID, "k1", "latest");
+        MemoryStore store = new MemoryStore();
+        backup(store);
+        wal.close();
+        Path byTag = root.resolve("by-tag");
+        assertEquals(tagLsn, Restore.run(store, byTag, "t1", null, ArchiveProgress.NONE).restoredLsn());
+        try (Wal w = Wal.open(byTag)) {
+            assertArrayEquals(mainAtTag, w.get(w.headView(Branch.MAIN_ID), k("k1")));
+            assertEquals(tagLsn, w.branch("exp").headLsn());
+            assertNotNull(w.tag("t1"));
+        }
+        Path byTime = root.resolve("by-time");
+        String time = java.time.Instant.ofEpochMilli(later.timeMillis()).toString();
+        assertEquals(later.endLsn(), Restore.run(store, byTime, time, null, ArchiveProgress.NONE).restoredLsn());
+        try (Wal w = Wal.open(byTime)) {
+            assertArrayEquals("later".getBytes(StandardCharsets.UTF_8), w.get(w.headView(Branch.MAIN_ID), k("k1")));
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Restore.run(store, root.resolve("bad"), "no-such-tag", null, ArchiveProgress.NONE));
+        assertTrue(e.getMessage().contains("none of them"), e.getMessage());
+        assertFalse(Files.exists(root.resolve("bad")));
+        wal = Wal.open(dir);
+    }
+
     private static CommitResult putOn(Wal w, String key, String value) {
         return w.commit(new CommitRequest(Branch.MAIN_ID, "t", null, false, List.of(new LogEntry("db.c", LogEntry.INSERT,
                 new BsonInt32(1), null, null, List.of(KeyWrite.put(k(key), value.getBytes(StandardCharsets.UTF_8)))))));
