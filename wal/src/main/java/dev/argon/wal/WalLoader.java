@@ -32,9 +32,10 @@ import org.rocksdb.WriteOptions;
  * <p>The cut at LSN {@code x} keeps what a reader at {@code x} could see: per branch id, the commits whose last
  * LSN is at most {@code x} (its bound) and the entries up to its newest kept commit (a commit straddling {@code x}
  * and staged chunks are left out, as if never written); heads move down to that commit; a reset after {@code x}
- * is undone (the name goes back to the id it replaced); branches and tags created after the cut's time are left
- * out; retryable-write records are dropped (they may describe later writes). A clone keeps only one branch's id
- * and its ancestry, the ancestors nameless and bounded at the fork point their child needs. Not thread-safe.
+ * is undone (the name goes back to the id it replaced); branches created after the cut's time and tags whose point
+ * was left out are left out; retryable-write records are dropped (they may describe later writes). A clone keeps
+ * only one branch's id and its ancestry, the ancestors nameless (but {@code main}) and bounded at the fork point
+ * their child needs. Not thread-safe.
  */
 public final class WalLoader implements AutoCloseable {
     private static final byte[] BRANCH = "branch/".getBytes(StandardCharsets.UTF_8);
@@ -72,7 +73,7 @@ public final class WalLoader implements AutoCloseable {
     /**
      * @param dir         an absent or empty directory
      * @param cutLsn      keep what a reader at this LSN sees ({@link Long#MAX_VALUE}: everything)
-     * @param cutTime     branches and tags created after this time (ms) are left out; -1: the newest kept commit's time
+     * @param cutTime     branches created after this time (ms) are left out; -1: none is left out for its time
      * @param cloneBranch keep only this branch and its ancestry (null: every branch)
      */
     public static WalLoader create(Path dir, long cutLsn, long cutTime, String cloneBranch) {
@@ -266,7 +267,6 @@ public final class WalLoader implements AutoCloseable {
     }
 
     private int rewriteMeta() {
-        long time = cutTime >= 0 ? cutTime : newestCommitTime;
         int named = 0;
         try (WriteBatch b = new WriteBatch(); RocksIterator it = db.db().newIterator(db.meta())) {
             for (it.seekToFirst(); it.isValid(); it.next()) {
@@ -278,8 +278,9 @@ public final class WalLoader implements AutoCloseable {
                     BsonDocument t = Bson.document(v);
                     int id = t.getInt32("branchId").getValue();
                     long lsn = t.getInt64("lsn").getValue();
-                    long created = t.getInt64("createdAt", new BsonInt64(0)).getValue();
-                    if (!bound.containsKey(id) || lsn > bound.get(id) || (cutLsn != Long.MAX_VALUE && created > time)
+                    // A tag whose point survives the cut stays, even if created later: it names a state the restored
+                    // history holds (and `--at <tag>` must find its own tag).
+                    if (!bound.containsKey(id) || lsn > keptHead.getOrDefault(id, branches.get(id).baseLsn())
                             || (cloneBranch != null && !cloneBranch.equals(branches.get(id).name()))) {
                         b.delete(db.meta(), k);
                     }
