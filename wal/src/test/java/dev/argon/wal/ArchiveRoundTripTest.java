@@ -350,6 +350,23 @@ class ArchiveRoundTripTest {
         wal = Wal.open(dir);
     }
 
+    @Test
+    void anotherDirectorysArchiveIsRefusedRatherThanMixedIn() throws Exception {
+        put(Branch.MAIN_ID, "a", "1");
+        MemoryStore store = new MemoryStore();
+        backup(store);
+        try (Wal other = Wal.open(root.resolve("other"))) {
+            for (int i = 0; i < 5; i++) {
+                other.commit(new CommitRequest(Branch.MAIN_ID, "t", null, false, List.of(new LogEntry("db.c", LogEntry.INSERT,
+                        new BsonInt32(1), null, null, List.of(KeyWrite.put(k("b" + i), new byte[] {1}))))));
+            }
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> Backup.run(other::snapshot, store, root.resolve("tmp2"), Map.of(), ArchiveProgress.NONE));
+            assertTrue(e.getMessage().contains("another data directory"), e.getMessage());
+        }
+        assertEquals(1, new ManifestStore(store).latest().orElseThrow().sequence());
+    }
+
     /** A memory store whose file uploads fail after a number of them: an upload cut off midway. */
     private static final class FailingStore implements ObjectStore {
         private final MemoryStore m = new MemoryStore();

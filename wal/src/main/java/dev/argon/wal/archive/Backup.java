@@ -62,10 +62,30 @@ public final class Backup {
                 for (String kind : List.of("meta-state", "meta", "commits", "times", "log", "versions")) {
                     sinks.put(kind, new SegmentSink(kind, store, tmpDir, counter));
                 }
+                // The previous manifest's newest commit must be in this directory, byte for byte: else the target
+                // holds another directory's archive, and an increment on top of it would restore a mix of both.
+                String expectCommit = previous.map(m -> m.properties().get(LAST_COMMIT)).orElse(null);
+                boolean foundCommit = expectCommit == null;
+                String newestCommit = null;
+                long newestCommitLsn = -1;
                 for (String family : WalSnapshot.FAMILIES) {
+                    if (family.equals("times") && !foundCommit) {
+                        throw new IllegalStateException(store.describe() + " holds the archive of another data directory (its newest commit, "
+                                + expectCommit + ", is not in this one): back up to another target");
+                    }
                     for (Iterator<WalSnapshot.Entry> it = snap.scan(family); it.hasNext(); ) {
                         WalSnapshot.Entry e = it.next();
                         byte[] k = e.key();
+                        if (family.equals("commits")) {
+                            long lsn = lsn(family, k);
+                            if (lsn > newestCommitLsn) {
+                                newestCommitLsn = lsn;
+                                newestCommit = commitId(k, e.value());
+                            }
+                            if (!foundCommit && lsn <= since && expectCommit.equals(commitId(k, e.value()))) {
+                                foundCommit = true;
+                            }
+                        }
                         scanned[0] += k.length + e.value().length;
                         String kind = kind(family, k);
                         long lsn = kind.equals("meta-state") ? covers : lsn(family, k);
@@ -94,8 +114,14 @@ public final class Backup {
                     refs.add(new RefEntry("tag", t.name(), t.branchId(), t.lsn()));
                 }
                 long sequence = previous.map(m -> m.sequence() + 1).orElse(1L);
+                Map<String, String> props = new java.util.TreeMap<>(properties);
+                if (newestCommit != null) {
+                    props.put(LAST_COMMIT, newestCommit);
+                } else if (expectCommit != null) {
+                    props.put(LAST_COMMIT, expectCommit);
+                }
                 Manifest m = new Manifest(sequence, previous.map(Manifest::sequence).orElse(0L), covers, since,
-                        System.currentTimeMillis(), snap.lastTime(), refs, segments, properties);
+                        System.currentTimeMillis(), snap.lastTime(), refs, segments, props);
                 manifests.publish(m);
                 progress.update(Math.max(estimate, scanned[0]), Math.max(estimate, scanned[0]));
                 return new BackupReport(store.describe(), sequence, m.parent(), covers, since, counter.entries,
@@ -108,6 +134,18 @@ public final class Backup {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot use " + tmpDir + " for the backup's temporary segments", e);
+        }
+    }
+
+    /** Manifest property naming the archive's newest commit: its commits-family key and a hash of its record. */
+    static final String LAST_COMMIT = "last-commit";
+
+    private static String commitId(byte[] key, byte[] value) {
+        try {
+            java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+            return java.util.HexFormat.of().formatHex(key) + ":" + java.util.HexFormat.of().formatHex(sha.digest(value), 0, 8);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK lacks SHA-256", e);
         }
     }
 
