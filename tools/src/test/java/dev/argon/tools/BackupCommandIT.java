@@ -8,8 +8,6 @@ import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
 import dev.argon.proxy.ArgonServer;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,22 +27,8 @@ import org.junit.jupiter.api.Test;
  * tag; a restore at an earlier LSN against a time-travel read of the original; a clone of one branch.
  */
 class BackupCommandIT {
-    record Run(int code, String out, String err) {}
-
-    static synchronized Run run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = ArgonCli.execute(args);
-            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+    static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     static String uri(ArgonServer s) {
@@ -114,7 +98,7 @@ class BackupCommandIT {
         try (ArgonServer server = ArgonServer.start(root.resolve("data"), "127.0.0.1", 0, null);
              MongoClient c = MongoClients.create(uri(server))) {
             load(c);
-            Run b1 = run("backup", "--to", folder.toString(), "--uri", uri(server), "--json");
+            CliRun b1 = run("backup", "--to", folder.toString(), "--uri", uri(server), "--json");
             assertEquals(0, b1.code(), b1.err() + b1.out());
             first = Document.parse(b1.out());
             assertEquals(1L, ((Number) first.get("sequence")).longValue());
@@ -124,7 +108,7 @@ class BackupCommandIT {
             atFirst = checksums(c, "main@" + firstLsn);
 
             c.getDatabase("shop").getCollection("orders").insertOne(new Document("_id", 2000).append("name", "after first backup"));
-            Run b2 = run("backup", "--to", folder.toUri().toString(), "--uri", uri(server), "--json");
+            CliRun b2 = run("backup", "--to", folder.toUri().toString(), "--uri", uri(server), "--json");
             assertEquals(0, b2.code(), b2.err());
             second = Document.parse(b2.out());
             assertEquals(2L, ((Number) second.get("sequence")).longValue());
@@ -132,7 +116,7 @@ class BackupCommandIT {
             for (String ref : List.of("main", "exp", "v1")) {
                 expected.put(ref, checksums(c, ref));
             }
-            Run human = run("backup", "--to", folder.toString(), "--uri", uri(server));
+            CliRun human = run("backup", "--to", folder.toString(), "--uri", uri(server));
             assertEquals(0, human.code(), human.err());
             assertTrue(human.out().contains("incremental since lsn"), human.out());
         }
@@ -146,7 +130,7 @@ class BackupCommandIT {
         // wipe: the original directory is deleted before the restore
         deleteTree(root.resolve("data"));
         Path restored = root.resolve("restored");
-        Run r = run("restore", "--from", folder.toString(), "--data", restored.toString(), "--json");
+        CliRun r = run("restore", "--from", folder.toString(), "--data", restored.toString(), "--json");
         assertEquals(0, r.code(), r.err() + r.out());
         assertEquals(0, run("fsck", "--data", restored.toString()).code());
         try (ArgonServer server = ArgonServer.start(restored, "127.0.0.1", 0, null);
@@ -159,7 +143,7 @@ class BackupCommandIT {
 
         // restore --at the first backup's LSN: main as a time-travel read of the original saw it
         Path earlier = root.resolve("earlier");
-        Run at = run("restore", "--from", folder.toString(), "--at", Long.toString(firstLsn), "--data", earlier.toString(), "--json");
+        CliRun at = run("restore", "--from", folder.toString(), "--at", Long.toString(firstLsn), "--data", earlier.toString(), "--json");
         assertEquals(0, at.code(), at.err() + at.out());
         assertEquals(firstLsn, ((Number) Document.parse(at.out()).get("restoredLsn")).longValue());
         assertEquals(0, run("fsck", "--data", earlier.toString()).code());
@@ -170,13 +154,13 @@ class BackupCommandIT {
         }
 
         // a non-empty directory is refused, and left as it was
-        Run refused = run("restore", "--from", folder.toString(), "--data", restored.toString());
+        CliRun refused = run("restore", "--from", folder.toString(), "--data", restored.toString());
         assertEquals(CliException.USAGE, refused.code());
         assertTrue(refused.err().contains("not empty"), refused.err());
 
         // clone of exp: that branch (and main at the fork point)
         Path cloned = root.resolve("clone");
-        Run cl = run("clone", "--from", folder.toString(), "--branch", "exp", "--data", cloned.toString(), "--json");
+        CliRun cl = run("clone", "--from", folder.toString(), "--branch", "exp", "--data", cloned.toString(), "--json");
         assertEquals(0, cl.code(), cl.err() + cl.out());
         assertEquals(0, run("fsck", "--data", cloned.toString()).code());
         try (ArgonServer server = ArgonServer.start(cloned, "127.0.0.1", 0, null);

@@ -51,17 +51,17 @@ class S3BackupIT {
                  MongoClient c = MongoClients.create(BackupCommandIT.uri(server))) {
                 BackupCommandIT.load(c);
                 String uri = BackupCommandIT.uri(server);
-                BackupCommandIT.Run missing = BackupCommandIT.run("backup", "--to", "s3://other-bucket/x", "--endpoint", endpoint,
+                CliRun missing = BackupCommandIT.run("backup", "--to", "s3://other-bucket/x", "--endpoint", endpoint,
                         "--access-key-id", KEY, "--secret-access-key", SECRET, "--no-create-bucket", "--uri", uri);
                 assertEquals(CliException.SERVER, missing.code(), missing.out());
                 assertTrue(missing.err().contains("other-bucket"), missing.err());
 
-                BackupCommandIT.Run denied = BackupCommandIT.run("backup", "--to", "s3://argon-backups/prod", "--endpoint", endpoint,
+                CliRun denied = BackupCommandIT.run("backup", "--to", "s3://argon-backups/prod", "--endpoint", endpoint,
                         "--access-key-id", KEY, "--secret-access-key", "wrong", "--uri", uri);
                 assertEquals(CliException.SERVER, denied.code(), denied.out());
                 assertTrue(denied.err().contains("credentials"), denied.err());
 
-                BackupCommandIT.Run b = BackupCommandIT.run("backup", "--to", "s3://argon-backups/prod", "--endpoint", endpoint,
+                CliRun b = BackupCommandIT.run("backup", "--to", "s3://argon-backups/prod", "--endpoint", endpoint,
                         "--access-key-id", KEY, "--secret-access-key", SECRET, "--uri", uri, "--json");
                 assertEquals(0, b.code(), b.err() + b.out());
                 Document d = Document.parse(b.out());
@@ -73,7 +73,7 @@ class S3BackupIT {
             }
             BackupCommandIT.deleteTree(root.resolve("data"));
             Path restored = root.resolve("restored");
-            BackupCommandIT.Run r = BackupCommandIT.run("restore", "--from", "s3://argon-backups/prod", "--endpoint", endpoint,
+            CliRun r = BackupCommandIT.run("restore", "--from", "s3://argon-backups/prod", "--endpoint", endpoint,
                     "--access-key-id", KEY, "--secret-access-key", SECRET, "--data", restored.toString());
             assertEquals(0, r.code(), r.err() + r.out());
             assertEquals(0, BackupCommandIT.run("fsck", "--data", restored.toString()).code());
