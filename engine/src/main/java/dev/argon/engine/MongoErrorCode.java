@@ -96,6 +96,8 @@ public enum MongoErrorCode {
     INVALID_RESUME_TOKEN(260, "InvalidResumeToken"),
     /** Change streams: a pipeline that removed or changed an event's {@code _id} (its resume token). */
     CHANGE_STREAM_FATAL_ERROR(280, "ChangeStreamFatalError"),
+    /** Change streams: a resume point whose history is no longer kept (garbage-collected, below the horizon). */
+    CHANGE_STREAM_HISTORY_LOST(286, "ChangeStreamHistoryLost"),
     /** Change streams: more than one of resumeAfter, startAfter and startAtOperationTime. */
     LOCATION_40674(40674, "Location40674"),
     /** Change streams: $changeStream anywhere but first in the pipeline. */

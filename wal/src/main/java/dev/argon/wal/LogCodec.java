@@ -32,6 +32,9 @@ final class LogCodec {
                 d.append("p", BsonBoolean.TRUE);
             }
         }
+        if (e.replacement()) {
+            d.append("r", BsonBoolean.TRUE);
+        }
         return d;
     }
 

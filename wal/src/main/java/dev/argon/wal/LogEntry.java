@@ -16,9 +16,11 @@ import org.bson.BsonValue;
  * @param op {@link #INSERT}, {@link #UPDATE}, {@link #DELETE} or {@link #CATALOG}
  * @param pre the pre-image of an {@link Images#INLINE} entry; null otherwise
  * @param post the post-image of an {@link Images#INLINE} entry; null otherwise
+ * @param replacement true on an {@link #UPDATE} whose client sent a whole replacement document (change streams
+ *                    report it as {@code replace}); false otherwise
  */
 public record LogEntry(String ns, String op, BsonValue id, BsonDocument pre, BsonDocument post, List<KeyWrite> writes,
-                       Images images) {
+                       Images images, boolean replacement) {
     public static final String INSERT = "i";
     public static final String UPDATE = "u";
     public static final String DELETE = "d";
@@ -43,6 +45,11 @@ public record LogEntry(String ns, String op, BsonValue id, BsonDocument pre, Bso
         }
     }
 
+    public LogEntry(String ns, String op, BsonValue id, BsonDocument pre, BsonDocument post, List<KeyWrite> writes,
+                    Images images) {
+        this(ns, op, id, pre, post, writes, images, false);
+    }
+
     /** An entry that carries its images in the log. */
     public LogEntry(String ns, String op, BsonValue id, BsonDocument pre, BsonDocument post, List<KeyWrite> writes) {
         this(ns, op, id, pre, post, writes, Images.INLINE);
@@ -56,5 +63,10 @@ public record LogEntry(String ns, String op, BsonValue id, BsonDocument pre, Bso
      */
     public static LogEntry versioned(String ns, String op, BsonValue id, boolean withPre, List<KeyWrite> writes) {
         return new LogEntry(ns, op, id, null, null, writes, withPre ? Images.PRE_AND_POST : Images.POST);
+    }
+
+    /** This entry, marked as an update that replaced the whole document ({@link #replacement}). */
+    public LogEntry asReplacement() {
+        return new LogEntry(ns, op, id, pre, post, writes, images, true);
     }
 }

@@ -20,6 +20,7 @@ public final class LogRecord {
     private final byte[] imageKey;
     private final boolean versionedPre;
     private final LogImages images;
+    private final boolean replacement;
     private BsonDocument pre;
     private BsonDocument post;
     private boolean preRead;
@@ -32,6 +33,7 @@ public final class LogRecord {
         this.ns = d.getString("ns").getValue();
         this.op = d.getString("op").getValue();
         this.id = d.get("id");
+        this.replacement = d.getBoolean("r", org.bson.BsonBoolean.FALSE).getValue();
         this.images = images;
         this.commit = commit;
         if (d.isBinary("k")) {
@@ -75,6 +77,11 @@ public final class LogRecord {
 
     public BsonValue id() {
         return id;
+    }
+
+    /** True for an update whose client sent a replacement document (entries without the flag: false). */
+    public boolean replacement() {
+        return replacement;
     }
 
     /**

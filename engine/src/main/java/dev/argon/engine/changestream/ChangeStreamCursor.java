@@ -56,6 +56,10 @@ final class ChangeStreamCursor implements TailSource {
     private final Pipeline rest;
     private final ArrayDeque<BsonDocument> ready = new ArrayDeque<>();
     private final Map<String, Boolean> imagesOffered = new HashMap<>();
+    /** Collection UUIDs by namespace as of the entries read (kept across looks; catalog entries update them). */
+    private final Map<String, java.util.Optional<BsonValue>> uuids = new HashMap<>();
+    /** Collections as the head held them at this look (cleared per look, as imagesOffered). */
+    private final Map<String, java.util.Optional<CollectionInfo>> collections = new HashMap<>();
     private long positionLsn;
     /** Commit records up to here have been looked at. */
     private long scannedLsn;
@@ -136,6 +140,7 @@ final class ChangeStreamCursor implements TailSource {
         }
         long head = b.headLsn();
         imagesOffered.clear();
+        collections.clear();
         while (ready.isEmpty() && scannedLsn < head) {
             long hi = Math.min(head, scannedLsn + WINDOW);
             List<BsonDocument> commits = wal.commits(branchId, scannedLsn, hi);
@@ -158,24 +163,52 @@ final class ChangeStreamCursor implements TailSource {
         long end = commit.getInt64("lsn").getValue();
         long start = commit.containsKey("startLsn") ? commit.getInt64("startLsn").getValue() : end;
         long time = commit.containsKey("time") ? commit.get("time").asNumber().longValue() : 0;
+        ChangeEvents.Origin origin = commit.isDocument("lsid")
+                ? new ChangeEvents.Origin(commit.getDocument("lsid"), commit.get("txnNumber")) : null;
+        // A drop may be the first half of a rename (the rename entry follows it in the same commit): it waits for
+        // the next entry. Collections dropped so far in this commit, by namespace, give a rename its dropTarget.
+        LogRecord pendingDrop = null;
+        Map<String, BsonValue> dropped = new HashMap<>();
+        String droppedDatabase = null;
         try (LogScan scan = wal.scanLog(branchId, Math.max(start, positionLsn + 1), end, false)) {
             while (scan.hasNext()) {
                 LogRecord r = scan.next();
                 if (r.lsn() <= positionLsn) {
                     continue;
                 }
-                if (watches(r.ns())) {
-                    ResumeToken token = new ResumeToken(branchId, end, r.lsn());
-                    BsonDocument event = ChangeEvents.of(r, token, clusterTime.at(r.lsn(), time), opts, this::offered);
-                    if (event != null) {
-                        emit(event, token);
-                        if (coll != null && event.getString("operationType").getValue().equals("drop")) {
-                            // As on mongod: a collection stream ends with its collection.
-                            positionLsn = r.lsn();
-                            invalidate();
+                if (ChangeEvents.isDrop(r)) {
+                    uuids.put(r.ns(), java.util.Optional.empty());
+                } else if (r.op().equals(dev.argon.wal.LogEntry.CATALOG) && r.post() != null && r.post().containsKey("uuid")) {
+                    // A catalog entry's post-image is the collection's entry after it (index build chunks hold none).
+                    uuids.put(r.ns(), java.util.Optional.of(r.post().get("uuid")));
+                }
+                if (pendingDrop != null) {
+                    LogRecord drop = pendingDrop;
+                    pendingDrop = null;
+                    if (ChangeEvents.completesRename(drop, r)) {
+                        if (rename(drop, r, end, time, dropped.get(r.ns()), origin)) {
                             return true;
                         }
+                        positionLsn = r.lsn();
+                        continue;
                     }
+                    if (event(drop, end, time, origin)) {
+                        return true;
+                    }
+                    positionLsn = drop.lsn();
+                }
+                if (ChangeEvents.isDrop(r)) {
+                    if (r.pre() != null && r.pre().containsKey("uuid")) {
+                        dropped.put(r.ns(), r.pre().get("uuid"));
+                    }
+                    if (ChangeEvents.isDatabaseDrop(r)) {
+                        droppedDatabase = ChangeEvents.split(r.ns())[0];
+                    }
+                    pendingDrop = r;
+                    continue;
+                }
+                if (event(r, end, time, origin)) {
+                    return true;
                 }
                 positionLsn = r.lsn();
                 if (ready.size() >= MAX_BUFFERED && scan.hasNext()) {
@@ -185,8 +218,59 @@ final class ChangeStreamCursor implements TailSource {
                 }
             }
         }
+        if (pendingDrop != null) {
+            if (event(pendingDrop, end, time, origin)) {
+                return true;
+            }
+        }
+        if (droppedDatabase != null && (db == null || db.equals(droppedDatabase))) {
+            // As on mongod: the collections' drops, then dropDatabase; a stream on that database then ends.
+            ResumeToken token = new ResumeToken(branchId, end, end);
+            emit(ChangeEvents.dropDatabase(droppedDatabase, token, clusterTime.at(end, time), time), token);
+            if (db != null && coll == null) {
+                positionLsn = end;
+                invalidate();
+                return true;
+            }
+        }
         positionLsn = Math.max(positionLsn, end);
         scannedLsn = Math.max(scannedLsn, end);
+        return false;
+    }
+
+    /** Emits the event of one entry if this stream watches it; true if the stream ended (a collection stream's drop). */
+    private boolean event(LogRecord r, long end, long time, ChangeEvents.Origin origin) {
+        if (!watches(r.ns())) {
+            return false;
+        }
+        ResumeToken token = new ResumeToken(branchId, end, r.lsn());
+        BsonDocument event = ChangeEvents.of(r, token, clusterTime.at(r.lsn(), time), opts, catalog, origin);
+        if (event == null) {
+            return false;
+        }
+        emit(event, token);
+        if (coll != null && ChangeEvents.isDrop(r)) {
+            // As on mongod: a collection stream ends with its collection.
+            positionLsn = r.lsn();
+            invalidate();
+            return true;
+        }
+        return false;
+    }
+
+    /** Emits a rename if this stream watches its source or target; true if the stream ended (a collection stream). */
+    private boolean rename(LogRecord drop, LogRecord renamed, long end, long time, BsonValue dropTarget,
+                           ChangeEvents.Origin origin) {
+        if (!watches(drop.ns()) && !watches(renamed.ns())) {
+            return false;
+        }
+        ResumeToken token = new ResumeToken(branchId, end, renamed.lsn());
+        emit(ChangeEvents.rename(drop, renamed, token, clusterTime.at(renamed.lsn(), time), opts, dropTarget, origin), token);
+        if (coll != null) {
+            positionLsn = renamed.lsn();
+            invalidate();
+            return true;
+        }
         return false;
     }
 
@@ -235,15 +319,37 @@ final class ChangeStreamCursor implements TailSource {
         ready.add(e);
     }
 
-    private boolean offered(String d, String c) {
-        return imagesOffered.computeIfAbsent(d + "." + c, k -> {
-            DataView view = store.head(branchId);
-            CollectionInfo info = view.collection(d, c);
-            if (info == null || info.options() == null) {
-                return false;
-            }
-            BsonValue v = info.options().get("changeStreamPreAndPostImages");
-            return v != null && v.isDocument() && v.asDocument().getBoolean("enabled", org.bson.BsonBoolean.FALSE).getValue();
-        });
+    /** The catalog as events need it: options and UUIDs as the branch holds them now, a collection's entry before an LSN. */
+    private final ChangeEvents.Catalog catalog = new ChangeEvents.Catalog() {
+        @Override
+        public boolean offered(String d, String c) {
+            return imagesOffered.computeIfAbsent(d + "." + c, k -> {
+                CollectionInfo info = current(d, c);
+                if (info == null || info.options() == null) {
+                    return false;
+                }
+                BsonValue v = info.options().get("changeStreamPreAndPostImages");
+                return v != null && v.isDocument() && v.asDocument().getBoolean("enabled", org.bson.BsonBoolean.FALSE).getValue();
+            });
+        }
+
+        @Override
+        public BsonValue uuid(long lsn, String d, String c) {
+            // Catalog entries read so far tell; otherwise the catalog as of the event (the collection may have been
+            // renamed or dropped since).
+            return uuids.computeIfAbsent(d + "." + c, k -> java.util.Optional.ofNullable(store.at(branchId, lsn).collection(d, c))
+                    .map(CollectionInfo::uuid)).orElse(null);
+        }
+
+        @Override
+        public BsonDocument before(long lsn, String d, String c) {
+            CollectionInfo info = store.at(branchId, lsn - 1).collection(d, c);
+            return info == null ? null : info.toBson();
+        }
+    };
+
+    private CollectionInfo current(String d, String c) {
+        return collections.computeIfAbsent(d + "." + c, k -> java.util.Optional.ofNullable(store.head(branchId).collection(d, c)))
+                .orElse(null);
     }
 }

@@ -3,6 +3,7 @@ package dev.argon.engine.command;
 import dev.argon.engine.ArgonException;
 import dev.argon.engine.Engine;
 import dev.argon.engine.MongoErrorCode;
+import dev.argon.engine.changestream.ChangeStreamErrors;
 import dev.argon.engine.command.txn.TransactionErrors;
 import dev.argon.engine.failpoint.FiredCommand;
 import dev.argon.engine.command.txn.TransactionStatement;
@@ -59,7 +60,12 @@ public final class Dispatcher implements CommandService {
         try (dev.argon.wal.ReadGate.Ticket ticket = engine.store().versions().readGate().enter()) {
             engine.localSessions().touchCommand(command);
             FiredCommand fired = failCommand(command, client);
+            boolean changeStream = ChangeStreamErrors.concerns(command, engine.cursors());
             CommandReply reply = dispatch(command, client, fired);
+            if (changeStream && (fired == null || fired.error() == null)) {
+                ChangeStreamErrors.label(reply.document(),
+                        dev.argon.engine.command.admin.HelloHandler.topologyVersion(engine.processId()));
+            }
             RetryableErrors.label(command, reply.document());
             TransactionErrors.label(command, reply.document());
             if (fired != null) {

@@ -122,6 +122,12 @@ public final class CursorManager implements AutoCloseable {
         return cursors.get(id);
     }
 
+    /** Whether id names an open tailable cursor (a change stream); its errors are labelled as a change stream's. */
+    public boolean tailable(long id) {
+        Cursor c = cursors.get(id);
+        return c != null && c.source() instanceof TailSource;
+    }
+
     /** The session a command runs in: the {@code id} of its {@code lsid}, or null. */
     public static BsonValue sessionId(BsonDocument command) {
         BsonValue lsid = command.get("lsid");

@@ -45,7 +45,8 @@ public record CollectionInfo(String db, String name, long collectionId, BsonDocu
         return new CollectionInfo(newDb, newName, collectionId, options, indexes, uuid);
     }
 
-    BsonDocument toBson() {
+    /** The catalog entry as stored (docs/FORMATS.md). */
+    public BsonDocument toBson() {
         BsonArray idx = new BsonArray();
         for (IndexInfo i : indexes) {
             idx.add(i.toBson());

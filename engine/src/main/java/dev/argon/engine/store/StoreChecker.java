@@ -185,7 +185,7 @@ public final class StoreChecker {
         List<Expected> out = new ArrayList<>();
         if (r.op().equals(LogEntry.CATALOG)) {
             String action = r.id() != null && r.id().isString() ? r.id().asString().getValue() : "";
-            if (action.equals("drop")) {
+            if (action.equals("drop") || action.equals("dropDatabase")) {
                 out.add(new Expected(Keys.catalog(r.pre().getString("db").getValue(), r.pre().getString("name").getValue()), null, "catalog tombstone"));
             } else if (action.equals("buildIndex")) {
                 CollectionInfo c = collectionAt(v, r);

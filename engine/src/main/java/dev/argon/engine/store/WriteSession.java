@@ -402,11 +402,19 @@ public final class WriteSession extends DataView {
 
     /** Drops a collection: its catalog entry becomes a tombstone; its documents become unreachable. */
     public void dropCollection(CollectionInfo c) {
+        dropCollection(c, "drop");
+    }
+
+    /**
+     * As {@link #dropCollection(CollectionInfo)}, with the entry's action named: {@code "drop"}, or
+     * {@code "dropDatabase"} for the drops of a dropDatabase (change streams report that as one more event).
+     */
+    public void dropCollection(CollectionInfo c, String what) {
         catalogChanged = true;
         byte[] key = Keys.catalog(c.db(), c.name());
         overlay.delete(key);
         // The pre-image is the catalog entry this session sees, which is what the branch held just before.
-        added(LogEntry.versioned(c.ns(), LogEntry.CATALOG, new BsonString("drop"), true, List.of(KeyWrite.tombstone(key))));
+        added(LogEntry.versioned(c.ns(), LogEntry.CATALOG, new BsonString(what), true, List.of(KeyWrite.tombstone(key))));
     }
 
     /**
@@ -494,6 +502,14 @@ public final class WriteSession extends DataView {
 
     /** Replaces oldDoc by newDoc (same {@code _id}); index entries follow. */
     public void update(CollectionInfo c, BsonDocument oldDoc, BsonDocument newDoc) {
+        update(c, oldDoc, newDoc, false);
+    }
+
+    /**
+     * As {@link #update(CollectionInfo, BsonDocument, BsonDocument)}; {@code replacement} records that the client sent
+     * a whole document rather than operators, so that change streams report a {@code replace}.
+     */
+    public void update(CollectionInfo c, BsonDocument oldDoc, BsonDocument newDoc, boolean replacement) {
         BsonValue id = oldDoc.get("_id");
         byte[] encId = KeyEncoder.encode(id);
         byte[] docKey = Keys.document(c.collectionId(), encId);
@@ -506,7 +522,8 @@ public final class WriteSession extends DataView {
         applyIndexWrites(writes);
         writes.add(0, KeyWrite.put(docKey, payload));
         // oldDoc is what this session sees, so it is the version the branch held just before: the log need not copy it.
-        added(LogEntry.versioned(c.ns(), LogEntry.UPDATE, id, true, writes));
+        LogEntry e = LogEntry.versioned(c.ns(), LogEntry.UPDATE, id, true, writes);
+        added(replacement ? e.asReplacement() : e);
     }
 
     public void delete(CollectionInfo c, BsonDocument oldDoc) {

@@ -90,7 +90,7 @@ final class ChangeSet {
                     ? r.post().getString("db").getValue() + "." + r.post().getString("name").getValue() : null;
             if (wanted(r.ns())) {
                 catalogTouched.add(r.ns());
-                if (action.equals("drop") || action.equals("rename")) {
+                if (action.equals("drop") || action.equals("dropDatabase") || action.equals("rename")) {
                     fullCompare.add(r.ns());
                 }
             }

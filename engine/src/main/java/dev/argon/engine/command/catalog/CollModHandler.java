@@ -17,7 +17,8 @@ import org.bson.BsonDocument;
 import org.bson.BsonValue;
 
 /**
- * {@code collMod}: changes a collection's validator, validationLevel and validationAction, and an index's
+ * {@code collMod}: changes a collection's validator, validationLevel, validationAction and
+ * changeStreamPreAndPostImages, and an index's
  * {@code hidden} or {@code expireAfterSeconds} option, as one catalog commit on the branch. Existing documents
  * are not re-checked, as on MongoDB.
  */
@@ -51,6 +52,8 @@ public final class CollModHandler implements CommandHandler {
                         throw ArgonException.typeMismatch("'" + k + "' must be a string");
                     }
                     options.put(k, e.getValue());
+                } else if (k.equals("changeStreamPreAndPostImages")) {
+                    options.put(k, preAndPostImages(e.getValue()));
                 } else if (k.equals("index")) {
                     modifyIndex(indexes, e.getValue());
                 } else {
@@ -61,6 +64,29 @@ public final class CollModHandler implements CommandHandler {
             s.commit(ctx.actor(), ctx.comment(), ctx.journaled());
         }
         return new BsonDocument();
+    }
+
+    /**
+     * {@code changeStreamPreAndPostImages: {enabled: bool}}. Turning it on costs nothing here: the log keeps every
+     * pre-image anyway; the option only decides what change streams offer (whenAvailable, required).
+     */
+    private static BsonDocument preAndPostImages(BsonValue v) {
+        if (!v.isDocument()) {
+            throw ArgonException.typeMismatch("BSON field 'collMod.changeStreamPreAndPostImages' is the wrong type '"
+                    + v.getBsonType().name().toLowerCase(java.util.Locale.ROOT) + "', expected type 'object'");
+        }
+        BsonDocument d = v.asDocument();
+        for (String f : d.keySet()) {
+            if (!f.equals("enabled")) {
+                throw new ArgonException(MongoErrorCode.LOCATION_40415, "BSON field 'collMod.changeStreamPreAndPostImages."
+                        + f + "' is an unknown field.");
+            }
+        }
+        if (!d.isBoolean("enabled")) {
+            throw new ArgonException(MongoErrorCode.LOCATION_40414,
+                    "BSON field 'collMod.changeStreamPreAndPostImages.enabled' is missing but a required field");
+        }
+        return new BsonDocument("enabled", d.getBoolean("enabled"));
     }
 
     private static void modifyIndex(List<IndexInfo> indexes, BsonValue spec) {

@@ -15,7 +15,7 @@ public final class DropDatabaseHandler implements CommandHandler {
         try (Store.Write w = ctx.beginWrite()) {
             WriteSession s = w.session();
             for (CollectionInfo c : s.collections(ctx.db())) {
-                s.dropCollection(c);
+                s.dropCollection(c, "dropDatabase");
             }
             s.commit(ctx.actor(), ctx.comment(), ctx.journaled());
         }

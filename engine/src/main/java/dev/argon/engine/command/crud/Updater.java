@@ -53,7 +53,7 @@ final class Updater {
                 lastOld = old;
                 lastNew = updated;
                 if (!updated.equals(old)) {
-                    s.update(c, old, updated);
+                    s.update(c, old, updated, spec.isReplacement());
                     modified++;
                 }
             }
