@@ -207,6 +207,11 @@ final class GroupBatch implements AutoCloseable {
         if (r.comment() != null) {
             d.append("comment", new BsonString(r.comment()));
         }
+        if (r.origin() != null) {
+            for (Map.Entry<String, org.bson.BsonValue> e : r.origin().entrySet()) {
+                d.append(e.getKey(), e.getValue());
+            }
+        }
         return d;
     }
 

@@ -104,11 +104,16 @@ public final class StagedCommit {
      * @param sync fsync before returning (shared with concurrent writers)
      */
     public CommitResult publish(List<LogEntry> entries, List<KeyWrite> metaWrites, boolean sync) {
+        return publish(entries, metaWrites, sync, null);
+    }
+
+    /** As {@link #publish(List, List, boolean)}, with the commit's session ({@link CommitRequest#origin}) or null. */
+    public CommitResult publish(List<LogEntry> entries, List<KeyWrite> metaWrites, boolean sync, org.bson.BsonDocument origin) {
         checkOpen();
         if (chunks == 0) {
             throw new IllegalStateException("nothing staged: commit directly");
         }
-        CommitResult r = staging.writeStaged(new CommitRequest(branchId, actor, comment, sync, entries, metaWrites),
+        CommitResult r = staging.writeStaged(new CommitRequest(branchId, actor, comment, sync, entries, metaWrites, origin),
                 new Part(true, firstLsn, counts, catalog, chunks));
         finished = true;
         return r;

@@ -94,6 +94,21 @@ public final class ChangeStream {
         return Pipeline.compile(after, none);
     }
 
+    /** The position lsn, if the history above it is still kept; else 286 ChangeStreamHistoryLost. */
+    static long kept(VersionStore wal, long lsn) {
+        long horizon = wal.horizonLsn();
+        if (lsn < horizon) {
+            throw historyLost(lsn, horizon);
+        }
+        return lsn;
+    }
+
+    static ArgonException historyLost(long lsn, long horizon) {
+        return new ArgonException(MongoErrorCode.CHANGE_STREAM_HISTORY_LOST, "Resume of change stream was not possible, as"
+                + " the resume point may no longer be in the log: it is at LSN " + lsn + ", below the history horizon "
+                + horizon + " (argon serve --history-retention); open a new stream without a resume point");
+    }
+
     /** The position the stream starts after: the head now, or what a resume option names. */
     private static long startLsn(CommandContext ctx, Target t, ChangeStreamOptions opts) {
         VersionStore wal = ctx.engine().store().versions();
@@ -108,12 +123,12 @@ public final class ChangeStream {
                 throw ResumeToken.invalid("cannot resume this change stream on branch '" + t.branchName() + "': the resume token"
                         + " belongs to " + what);
             }
-            return token.entryLsn();
+            return kept(wal, token.entryLsn());
         }
         if (opts.startAtOperationTime() != null) {
             long lsn = ctx.engine().clusterTime().lsnOf(opts.startAtOperationTime(), "startAtOperationTime");
             // The operation time is inclusive: report its own entry.
-            return Math.max(0, lsn - 1);
+            return kept(wal, Math.max(0, lsn - 1));
         }
         Branch b = wal.branch(t.branchId());
         return b == null ? 0 : b.headLsn();

@@ -139,6 +139,10 @@ final class ChangeStreamCursor implements TailSource {
             return;
         }
         long head = b.headLsn();
+        if (positionLsn < head) {
+            // GC may have deleted entries above the position (a watcher that lagged behind the retention window).
+            ChangeStream.kept(wal, positionLsn);
+        }
         imagesOffered.clear();
         collections.clear();
         while (ready.isEmpty() && scannedLsn < head) {

@@ -187,6 +187,7 @@ public final class CommandContext {
         }
         Store.Write w = engine.store().beginWrite(t.branchId());
         w.session().attribute(actor(), comment());
+        w.session().origin(origin(command));
         // Checked under the branch's write lock, which protectBranch also takes: a write that began before
         // the branch was protected has committed by the time protectBranch returns, and any later one is refused.
         try {
@@ -196,6 +197,19 @@ public final class CommandContext {
             throw e;
         }
         return w;
+    }
+
+    /**
+     * {@code {lsid, txnNumber}} of a retryable write or a transaction's statement, for its commit record (change
+     * streams report them, as mongod's do from its oplog entries); null for a command outside either.
+     */
+    public static BsonDocument origin(BsonDocument command) {
+        BsonValue lsid = command.get("lsid");
+        BsonValue txn = command.get("txnNumber");
+        if (lsid == null || !lsid.isDocument() || txn == null || !txn.isNumber()) {
+            return null;
+        }
+        return new BsonDocument("lsid", lsid.asDocument().clone()).append("txnNumber", new org.bson.BsonInt64(txn.asNumber().longValue()));
     }
 
     private void checkProtection(Target t) {

@@ -61,6 +61,7 @@ public final class WriteSession extends DataView {
     private long pendingBytes;
     /** The streamed commit once the first chunk is staged; null while everything fits in one commit. */
     private StagedCommit staged;
+    private BsonDocument origin;
     private String actor;
     private String comment;
     private final Map<String, Matcher> partialFilters = new HashMap<>();
@@ -141,6 +142,14 @@ public final class WriteSession extends DataView {
     public void attribute(String actor, String comment) {
         this.actor = actor;
         this.comment = comment;
+    }
+
+    /**
+     * The session of a retryable write or transaction, {@code {lsid, txnNumber}}, recorded in the commit record so
+     * that change streams report it (null: none).
+     */
+    public void origin(BsonDocument sessionFields) {
+        this.origin = sessionFields;
     }
 
     public boolean isEmpty() {
@@ -272,9 +281,9 @@ public final class WriteSession extends DataView {
         CommitResult r;
         if (staged != null) {
             // The chunks already carry the attribution given up front; the commit record takes the staged one too.
-            r = staged.publish(List.copyOf(entries), metaWrites, false);
+            r = staged.publish(List.copyOf(entries), metaWrites, false, origin);
         } else {
-            r = wal.commit(new CommitRequest(branchId, actor, comment, false, List.copyOf(entries), metaWrites));
+            r = wal.commit(new CommitRequest(branchId, actor, comment, false, List.copyOf(entries), metaWrites, origin));
         }
         if (sync) {
             durableLsn = r.endLsn();
@@ -358,7 +367,7 @@ public final class WriteSession extends DataView {
             }
             return null;
         }
-        CommitResult r = wal.commit(new CommitRequest(branchId, actor, comment, false, List.copyOf(entries), metaWrites));
+        CommitResult r = wal.commit(new CommitRequest(branchId, actor, comment, false, List.copyOf(entries), metaWrites, origin));
         if (sync) {
             durableLsn = r.endLsn();
         }

@@ -93,16 +93,20 @@ class ChangeStreamIT extends ArgonTestBase {
     }
 
     @Test
-    void replacementIsReportedAsUpdateKnownGap() {
-        // Known gap: the log does not record that a client sent a replacement, so MongoDB's "replace" is "update".
+    void aReplacementIsAReplaceEventWithTheNewDocument() {
         MongoCollection<Document> c = db("cs1").getCollection("repl");
         try (var cursor = open(c.watch())) {
             c.insertOne(doc("{_id: 1, a: 1}"));
             c.replaceOne(Filters.eq("_id", 1), doc("{b: 2}"));
-            var events = take(cursor, 2);
-            assertEquals(OperationType.UPDATE, events.get(1).getOperationType(), "gap: MongoDB answers replace here");
-            assertEquals(json("{b: 2}"), events.get(1).getUpdateDescription().getUpdatedFields());
-            assertEquals(List.of("a"), events.get(1).getUpdateDescription().getRemovedFields());
+            c.findOneAndReplace(Filters.eq("_id", 1), doc("{c: 3}"));
+            c.updateOne(Filters.eq("_id", 1), Updates.set("d", 4));
+            var events = take(cursor, 4);
+            assertEquals(OperationType.REPLACE, events.get(1).getOperationType());
+            assertEquals(doc("{_id: 1, b: 2}"), events.get(1).getFullDocument(), "a replace carries the new document");
+            assertNull(events.get(1).getUpdateDescription());
+            assertEquals(OperationType.REPLACE, events.get(2).getOperationType(), "findAndModify with a replacement");
+            assertEquals(doc("{_id: 1, c: 3}"), events.get(2).getFullDocument());
+            assertEquals(OperationType.UPDATE, events.get(3).getOperationType(), "operators are an update");
         }
     }
 

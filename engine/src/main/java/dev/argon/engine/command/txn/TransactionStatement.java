@@ -178,6 +178,7 @@ public final class TransactionStatement {
             }
             t.begin(target.branchId(), target.branchName(), ctx.engine().store().beginTransaction(target.branchId(), at), ctx.comment());
             t.work().session().attribute(ctx.actor(), ctx.comment());
+            t.work().session().origin(CommandContext.origin(ctx.command()));
         } else if (t.branchId() != target.branchId()) {
             throw new ArgonException(MongoErrorCode.OPERATION_NOT_SUPPORTED_IN_TRANSACTION, "a transaction cannot span branches: "
                     + "it runs on branch '" + t.branchName() + "', and '" + ctx.dbField() + "' names branch '"
