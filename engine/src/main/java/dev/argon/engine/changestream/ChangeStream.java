@@ -94,10 +94,14 @@ public final class ChangeStream {
         return Pipeline.compile(after, none);
     }
 
-    /** The position lsn, if the history above it is still kept; else 286 ChangeStreamHistoryLost. */
-    static long kept(VersionStore wal, long lsn) {
+    /**
+     * The position lsn, if the history the stream still has to read (above lsn, up to the branch's head) is kept;
+     * else 286 ChangeStreamHistoryLost. GC keeps every version at and above its horizon, not the images below it.
+     */
+    static long kept(VersionStore wal, int branchId, long lsn) {
         long horizon = wal.horizonLsn();
-        if (lsn < horizon) {
+        Branch b = wal.branch(branchId);
+        if (lsn < horizon && b != null && lsn < b.headLsn()) {
             throw historyLost(lsn, horizon);
         }
         return lsn;
@@ -123,12 +127,12 @@ public final class ChangeStream {
                 throw ResumeToken.invalid("cannot resume this change stream on branch '" + t.branchName() + "': the resume token"
                         + " belongs to " + what);
             }
-            return kept(wal, token.entryLsn());
+            return kept(wal, t.branchId(), token.entryLsn());
         }
         if (opts.startAtOperationTime() != null) {
             long lsn = ctx.engine().clusterTime().lsnOf(opts.startAtOperationTime(), "startAtOperationTime");
             // The operation time is inclusive: report its own entry.
-            return kept(wal, Math.max(0, lsn - 1));
+            return kept(wal, t.branchId(), Math.max(0, lsn - 1));
         }
         Branch b = wal.branch(t.branchId());
         return b == null ? 0 : b.headLsn();

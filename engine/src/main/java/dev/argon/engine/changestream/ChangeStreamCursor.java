@@ -139,10 +139,8 @@ final class ChangeStreamCursor implements TailSource {
             return;
         }
         long head = b.headLsn();
-        if (positionLsn < head) {
-            // GC may have deleted entries above the position (a watcher that lagged behind the retention window).
-            ChangeStream.kept(wal, positionLsn);
-        }
+        // GC may have deleted the images of entries above the position (a watcher that lagged behind the retention).
+        ChangeStream.kept(wal, branchId, positionLsn);
         imagesOffered.clear();
         collections.clear();
         while (ready.isEmpty() && scannedLsn < head) {
