@@ -43,6 +43,19 @@ class UpdateDescriptionTest {
     }
 
     @Test
+    void expandedEventsDisambiguateNumericAndDottedFieldNames() {
+        BsonDocument d = UpdateDescription.of(json("{a: {'1': 1}, t: [{'2': 0}], plain: {x: 1}, arr: [1, 2]}"),
+                json("{a: {'1': 2}, t: [{'2': 5}], plain: {x: 2}, arr: [1, 2, 3]}"), true);
+        assertEquals(json("{'a.1': 2, 't.0.2': 5, 'plain.x': 2, 'arr.2': 3}"), d.getDocument("updatedFields"));
+        // Array indexes alone are not ambiguous; a field named with digits is, and indexes are then integers.
+        assertEquals(json("{'a.1': ['a', '1'], 't.0.2': ['t', 0, '2']}"), d.getDocument("disambiguatedPaths"));
+        assertEquals(json("{'x.y': ['x.y']}"), UpdateDescription.of(json("{}"), json("{'x.y': 1}"), true)
+                .getDocument("disambiguatedPaths"));
+        // Without showExpandedEvents the field is absent, as on mongod.
+        assertEquals(false, UpdateDescription.of(json("{a: 1}"), json("{a: 2}")).containsKey("disambiguatedPaths"));
+    }
+
+    @Test
     void resumeTokensRoundTripAndForeignOnesAreRefused() {
         ResumeToken t = new ResumeToken(7, 120, 118);
         assertEquals(t, ResumeToken.parse(t.toDocument(), "resumeAfter"));
