@@ -301,6 +301,15 @@ final class CommitWriter {
     /** Stops the ticker, syncs RocksDB's log and frees the native handles; a second call does nothing. */
     void close() {
         ticker.shutdownNow();
+        // A tick may be inside RocksDB's syncWal right now, outside the commit lock: the handles must outlive it,
+        // or the sync runs on a closed database and takes the process down (seen as a SIGSEGV in syncWal).
+        try {
+            if (!ticker.awaitTermination(10, TimeUnit.SECONDS)) {
+                LOG.warn("the background WAL sync did not stop within 10 s; closing anyway");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         commitLock.lock();
         try {
             if (closed) {
