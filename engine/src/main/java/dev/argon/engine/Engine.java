@@ -11,6 +11,7 @@ import dev.argon.engine.gc.HistoryGc;
 import dev.argon.engine.session.ClusterTime;
 import dev.argon.engine.session.LocalSessions;
 import dev.argon.engine.session.SessionCatalog;
+import dev.argon.engine.spill.SpillSettings;
 import dev.argon.engine.store.Store;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -42,6 +43,7 @@ public final class Engine implements AutoCloseable {
     private final ClusterTime clusterTime;
     private final boolean testCommands;
     private final HistoryGc gc;
+    private final SpillSettings spill;
 
     public Engine(Path dataDir, ServerStats stats) {
         this(dataDir, stats, false);
@@ -62,6 +64,9 @@ public final class Engine implements AutoCloseable {
         this.testCommands = testCommands;
         this.clusterTime = new ClusterTime(store.versions());
         try {
+            // The store holds the data directory's lock and no query runs yet: what a previous process left in
+            // the temporary folder is garbage.
+            this.spill = SpillSettings.forDataDirectory(dataDir);
             this.sessions = new SessionCatalog(store.versions(), gate::closing);
         } catch (RuntimeException e) {
             store.close();
@@ -118,6 +123,11 @@ public final class Engine implements AutoCloseable {
     /** History GC: the background pass and the {@code gc} command. */
     public HistoryGc gc() {
         return gc;
+    }
+
+    /** Memory limits of blocking query stages and their temporary folder ({@code setParameter}). */
+    public SpillSettings spill() {
+        return spill;
     }
 
     public boolean testCommandsEnabled() {

@@ -42,6 +42,8 @@ public enum MongoErrorCode {
     COMMAND_NOT_SUPPORTED(115, "CommandNotSupported"),
     DOCUMENT_VALIDATION_FAILURE(121, "DocumentValidationFailure"),
     NOT_IMPLEMENTED(238, "NotImplemented"),
+    /** A blocking sort or $group past its memory limit when the command does not allow disk use. */
+    QUERY_EXCEEDED_MEMORY_LIMIT_NO_DISK_USE_ALLOWED(292, "QueryExceededMemoryLimitNoDiskUseAllowed"),
     /** mongod's answer to a read at a snapshot older than its history window; Argon's for a point GC gave up. */
     SNAPSHOT_TOO_OLD(239, "SnapshotTooOld"),
     INVALID_UUID(207, "InvalidUUID"),

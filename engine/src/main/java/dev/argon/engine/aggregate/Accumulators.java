@@ -3,6 +3,7 @@ package dev.argon.engine.aggregate;
 import static dev.argon.engine.aggregate.Args.error;
 
 import dev.argon.engine.MongoErrorCode;
+import dev.argon.engine.bson.BsonSize;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -10,6 +11,7 @@ import org.bson.BsonArray;
 import org.bson.BsonDocument;
 import org.bson.BsonDouble;
 import org.bson.BsonInt32;
+import org.bson.BsonInt64;
 import org.bson.BsonNull;
 import org.bson.BsonValue;
 
@@ -24,6 +26,32 @@ final class Accumulators {
 
         /** The group's result; null means missing and becomes null in the output document. */
         BsonValue result();
+
+        /**
+         * The partial state, written when $group spills. {@link #merge} of the states of consecutive parts of the
+         * input, in order, gives what adding all of it would have.
+         */
+        BsonValue state();
+
+        void merge(BsonValue state);
+
+        /** Roughly what the state holds in memory, in BSON bytes (grows for $push, $addToSet, $mergeObjects). */
+        default long bytes() {
+            return 16;
+        }
+    }
+
+    /** The BSON size of a value as a field of a document (its type byte and name aside). */
+    static long size(BsonValue v) {
+        if (v == null) {
+            return 0;
+        }
+        return v.isDocument() ? BsonSize.of(v.asDocument()) : BsonSize.of(new BsonDocument("", v)) - 7;
+    }
+
+    /** {v: value}, or {} for missing: how optional values go into a state. */
+    private static BsonDocument optional(BsonValue v) {
+        return v == null ? new BsonDocument() : new BsonDocument("v", v);
     }
 
     private Accumulators() {}
@@ -75,6 +103,16 @@ final class Accumulators {
         public BsonValue result() {
             return summer.sum();
         }
+
+        @Override
+        public BsonValue state() {
+            return summer.state();
+        }
+
+        @Override
+        public void merge(BsonValue state) {
+            summer.merge(state.asDocument());
+        }
     }
 
     private static final class AvgAcc implements Accumulator {
@@ -92,11 +130,22 @@ final class Accumulators {
             BsonValue avg = summer.average();
             return avg == null ? BsonNull.VALUE : avg;
         }
+
+        @Override
+        public BsonValue state() {
+            return summer.state();
+        }
+
+        @Override
+        public void merge(BsonValue state) {
+            summer.merge(state.asDocument());
+        }
     }
 
     private static final class MinMaxAcc implements Accumulator {
         private final int sign;
         private BsonValue best;
+        private long bytes = 16;
 
         MinMaxAcc(int sign) {
             this.sign = sign;
@@ -109,6 +158,7 @@ final class Accumulators {
             }
             if (best == null || sign * Values.compare(v, best) > 0) {
                 best = v;
+                bytes = 16 + size(v);
             }
         }
 
@@ -116,17 +166,34 @@ final class Accumulators {
         public BsonValue result() {
             return best == null ? BsonNull.VALUE : best;
         }
+
+        @Override
+        public BsonValue state() {
+            return optional(best);
+        }
+
+        @Override
+        public void merge(BsonValue state) {
+            add(state.asDocument().get("v"));
+        }
+
+        @Override
+        public long bytes() {
+            return bytes;
+        }
     }
 
     private static final class FirstAcc implements Accumulator {
         private boolean seen;
         private BsonValue first;
+        private long bytes = 16;
 
         @Override
         public void add(BsonValue v) {
             if (!seen) {
                 seen = true;
                 first = v;
+                bytes = 16 + size(v);
             }
         }
 
@@ -134,29 +201,63 @@ final class Accumulators {
         public BsonValue result() {
             return first;
         }
+
+        @Override
+        public BsonValue state() {
+            return optional(first);
+        }
+
+        @Override
+        public void merge(BsonValue state) {
+            add(state.asDocument().get("v"));
+        }
+
+        @Override
+        public long bytes() {
+            return bytes;
+        }
     }
 
     private static final class LastAcc implements Accumulator {
         private BsonValue last;
+        private long bytes = 16;
 
         @Override
         public void add(BsonValue v) {
             last = v;
+            bytes = 16 + size(v);
         }
 
         @Override
         public BsonValue result() {
             return last;
         }
+
+        @Override
+        public BsonValue state() {
+            return optional(last);
+        }
+
+        @Override
+        public void merge(BsonValue state) {
+            add(state.asDocument().get("v"));
+        }
+
+        @Override
+        public long bytes() {
+            return bytes;
+        }
     }
 
     private static final class PushAcc implements Accumulator {
         private final BsonArray values = new BsonArray();
+        private long bytes = 16;
 
         @Override
         public void add(BsonValue v) {
             if (v != null) {
                 values.add(v);
+                bytes += 8 + size(v);
             }
         }
 
@@ -164,15 +265,33 @@ final class Accumulators {
         public BsonValue result() {
             return values;
         }
+
+        @Override
+        public BsonValue state() {
+            return values;
+        }
+
+        @Override
+        public void merge(BsonValue state) {
+            for (BsonValue v : state.asArray()) {
+                add(v);
+            }
+        }
+
+        @Override
+        public long bytes() {
+            return bytes;
+        }
     }
 
     private static final class AddToSetAcc implements Accumulator {
         private final Set<ValueKey> values = new LinkedHashSet<>();
+        private long bytes = 16;
 
         @Override
         public void add(BsonValue v) {
-            if (v != null) {
-                values.add(new ValueKey(v));
+            if (v != null && values.add(new ValueKey(v))) {
+                bytes += 8 + size(v);
             }
         }
 
@@ -184,19 +303,53 @@ final class Accumulators {
             }
             return out;
         }
+
+        @Override
+        public BsonValue state() {
+            return result();
+        }
+
+        @Override
+        public void merge(BsonValue state) {
+            for (BsonValue v : state.asArray()) {
+                add(v);
+            }
+        }
+
+        @Override
+        public long bytes() {
+            return bytes;
+        }
     }
 
     private static final class MergeAcc implements Accumulator {
         private final BsonDocument merged = new BsonDocument();
+        private long bytes = 16;
 
         @Override
         public void add(BsonValue v) {
             ObjectOps.mergeInto(merged, v);
+            bytes += size(v); // an upper bound: fields that are replaced are counted again
         }
 
         @Override
         public BsonValue result() {
             return merged;
+        }
+
+        @Override
+        public BsonValue state() {
+            return merged;
+        }
+
+        @Override
+        public void merge(BsonValue state) {
+            add(state);
+        }
+
+        @Override
+        public long bytes() {
+            return bytes;
         }
     }
 
@@ -221,6 +374,28 @@ final class Accumulators {
             double delta = x - mean;
             mean += delta / n;
             m2 += delta * (x - mean);
+        }
+
+        @Override
+        public BsonValue state() {
+            return new BsonDocument("n", new BsonInt64(n)).append("mean", new BsonDouble(mean)).append("m2", new BsonDouble(m2));
+        }
+
+        /** Chan et al.'s pairwise combination of two Welford states. */
+        @Override
+        public void merge(BsonValue state) {
+            BsonDocument s = state.asDocument();
+            long nb = s.getInt64("n").getValue();
+            if (nb == 0) {
+                return;
+            }
+            double meanB = s.getDouble("mean").getValue();
+            double m2b = s.getDouble("m2").getValue();
+            long total = n + nb;
+            double delta = meanB - mean;
+            mean += delta * nb / total;
+            m2 += m2b + delta * delta * ((double) n * nb / total);
+            n = total;
         }
 
         @Override

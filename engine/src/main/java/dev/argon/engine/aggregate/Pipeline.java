@@ -1,5 +1,6 @@
 package dev.argon.engine.aggregate;
 
+import dev.argon.engine.spill.Spill;
 import java.util.Iterator;
 import java.util.List;
 import org.bson.BsonDateTime;
@@ -8,7 +9,7 @@ import org.bson.BsonValue;
 
 /**
  * A compiled aggregation pipeline. Stages run as a pull-based chain of iterators; blocking stages
- * ($sort, $group) materialise their input. Compiling validates stage names and shapes with MongoDB's codes
+ * ($sort, $group) hold their input up to the command's memory limit and spill sorted runs past it. Compiling validates stage names and shapes with MongoDB's codes
  * (for example 40324 "Unrecognized pipeline stage name"). Immutable and thread-safe; each run is independent.
  */
 public final class Pipeline {
@@ -40,7 +41,15 @@ public final class Pipeline {
 
     /** Runs with a given $$NOW, so that several runs (an update's documents) can share one instant. */
     public Iterator<BsonDocument> run(Iterator<BsonDocument> input, BsonDateTime now) {
-        return run(input, new RunContext(Variables.of(null, now), resolver));
+        return run(input, new RunContext(Variables.of(null, now), resolver, Spill.inMemory()));
+    }
+
+    /**
+     * Runs a user's aggregation: blocking stages ($sort, $group) hold at most the spill's limits in memory and
+     * spill past them (or fail with 292); the caller closes the spill when the output is done.
+     */
+    public Iterator<BsonDocument> run(Iterator<BsonDocument> input, Spill spill) {
+        return run(input, new RunContext(Variables.of(null, new BsonDateTime(System.currentTimeMillis())), resolver, spill));
     }
 
     Iterator<BsonDocument> run(Iterator<BsonDocument> input, RunContext ctx) {

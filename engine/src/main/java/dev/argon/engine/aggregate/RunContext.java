@@ -1,18 +1,22 @@
 package dev.argon.engine.aggregate;
 
+import dev.argon.engine.spill.Spill;
 import org.bson.BsonDocument;
 
 /**
  * What a single pipeline run shares across stages: $$NOW and any variables bound from outside (a
- * $lookup's let), plus access to sibling collections. Immutable.
+ * $lookup's let), plus access to sibling collections and the command's memory budget for blocking stages
+ * ({@link Spill}). Immutable.
  */
 final class RunContext {
     private final Variables base;
     private final Pipeline.CollectionResolver resolver;
+    private final Spill spill;
 
-    RunContext(Variables base, Pipeline.CollectionResolver resolver) {
+    RunContext(Variables base, Pipeline.CollectionResolver resolver, Spill spill) {
         this.base = base;
         this.resolver = resolver;
+        this.spill = spill;
     }
 
     /** Variables for evaluating expressions against doc ($$ROOT and $$CURRENT = doc). */
@@ -28,7 +32,11 @@ final class RunContext {
         return resolver;
     }
 
+    Spill spill() {
+        return spill;
+    }
+
     RunContext withBase(Variables newBase) {
-        return new RunContext(newBase, resolver);
+        return new RunContext(newBase, resolver, spill);
     }
 }

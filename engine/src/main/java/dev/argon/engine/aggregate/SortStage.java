@@ -4,6 +4,8 @@ import static dev.argon.engine.aggregate.Args.error;
 
 import dev.argon.engine.MongoErrorCode;
 import dev.argon.engine.query.SortSpec;
+import dev.argon.engine.spill.ExternalSorter;
+import dev.argon.engine.spill.Spill;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -15,8 +17,9 @@ import org.bson.BsonValue;
 
 /**
  * $sort: a blocking stage. When a $limit follows (possibly after a $skip), only the first {@code limit}
- * documents are kept in a bounded max-heap, so memory is O(limit) and time O(n log limit). Ties keep
- * their input order in both paths.
+ * documents are kept in a bounded max-heap, so memory is O(limit) and time O(n log limit). Without a limit
+ * it holds documents up to the command's sort limit and spills sorted runs past it ({@link ExternalSorter}). Ties
+ * keep their input order in every path.
  */
 final class SortStage implements Stage {
     private final Comparator<BsonDocument> comparator;
@@ -54,7 +57,7 @@ final class SortStage implements Stage {
             @Override
             public boolean hasNext() {
                 if (sorted == null) {
-                    sorted = (limit >= 0 ? topK(input) : sortAll(input)).iterator();
+                    sorted = limit >= 0 ? topK(input).iterator() : sortAll(input, ctx.spill());
                 }
                 return sorted.hasNext();
             }
@@ -67,11 +70,11 @@ final class SortStage implements Stage {
         };
     }
 
-    private List<BsonDocument> sortAll(Iterator<BsonDocument> input) {
-        List<BsonDocument> docs = new ArrayList<>();
-        input.forEachRemaining(docs::add);
-        docs.sort(comparator);
-        return docs;
+    /** Holds documents up to the sort limit, then spills sorted runs and merges them (stable either way). */
+    private Iterator<BsonDocument> sortAll(Iterator<BsonDocument> input, Spill spill) {
+        ExternalSorter sorter = new ExternalSorter(comparator, spill, spill.sortLimitBytes(), spill::sortRefused);
+        input.forEachRemaining(sorter::add);
+        return sorter.sorted();
     }
 
     private List<BsonDocument> topK(Iterator<BsonDocument> input) {

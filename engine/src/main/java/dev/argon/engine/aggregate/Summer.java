@@ -2,8 +2,12 @@ package dev.argon.engine.aggregate;
 
 import java.math.BigDecimal;
 import java.math.MathContext;
+import org.bson.BsonBoolean;
+import org.bson.BsonDocument;
 import org.bson.BsonDouble;
+import org.bson.BsonInt32;
 import org.bson.BsonInt64;
+import org.bson.BsonString;
 import org.bson.BsonValue;
 
 /**
@@ -43,7 +47,10 @@ final class Summer {
             addDouble(v.asDouble().getValue());
             return;
         }
-        long l = v.asNumber().longValue();
+        addLong(v.asNumber().longValue());
+    }
+
+    private void addLong(long l) {
         if (!longOverflow) {
             long r = longSum + l;
             if (((longSum ^ r) & (l ^ r)) < 0) {
@@ -55,6 +62,43 @@ final class Summer {
             }
         } else {
             addDouble(l);
+        }
+    }
+
+    /** The running state, for a $group that spills ({@link #merge}). */
+    BsonDocument state() {
+        BsonDocument d = new BsonDocument("w", new BsonInt32(width.ordinal()))
+                .append("l", new BsonInt64(longSum)).append("o", BsonBoolean.valueOf(longOverflow))
+                .append("d", new BsonDouble(doubleSum)).append("c", new BsonDouble(compensation))
+                .append("n", BsonBoolean.valueOf(decimalNonFinite)).append("k", new BsonInt64(count));
+        if (decimalSum != null) {
+            d.append("m", new BsonString(decimalSum.toString()));
+        }
+        return d;
+    }
+
+    /**
+     * Adds another summer's {@link #state}, as if its values had been added here: exact for integers and decimals;
+     * doubles are combined as two compensated sums, so the last bit may differ from one sequential sum.
+     */
+    void merge(BsonDocument s) {
+        count += s.getInt64("k").getValue();
+        Arith.Width w = Arith.Width.values()[s.getInt32("w").getValue()];
+        if (w.compareTo(width) > 0) {
+            width = w;
+        }
+        if (s.getBoolean("o").getValue() && !longOverflow) {
+            longOverflow = true;
+            addDouble(longSum);
+            longSum = 0;
+        }
+        addLong(s.getInt64("l").getValue());
+        addDouble(s.getDouble("d").getValue());
+        addDouble(-s.getDouble("c").getValue());
+        decimalNonFinite |= s.getBoolean("n").getValue();
+        if (s.containsKey("m")) {
+            BigDecimal m = new BigDecimal(s.getString("m").getValue());
+            decimalSum = decimalSum == null ? m : decimalSum.add(m, MathContext.DECIMAL128);
         }
     }
 

@@ -277,6 +277,16 @@ public final class CommandContext {
         return v.asDocument();
     }
 
+    /**
+     * This command's memory budget for blocking stages: its {@code allowDiskUse} (bool, or absent for the server's
+     * {@code allowDiskUseByDefault}) and the server's limits. The caller closes it when the result is done.
+     */
+    public dev.argon.engine.spill.Spill spill() {
+        BsonValue v = command.get("allowDiskUse");
+        Boolean allow = v == null || v.isNull() ? null : bool("allowDiskUse", true);
+        return engine.spill().begin(allow);
+    }
+
     public boolean bool(String field, boolean dflt) {
         BsonValue v = command.get(field);
         if (v == null || v.isNull()) {

@@ -12,6 +12,9 @@ public final class ExecStats {
     long keysAdvanced;
     long matched;
     long returned;
+    /** Runs a blocking sort wrote to disk, and whether it did (explain's SORT {@code usedDisk}, {@code spills}). */
+    int spills;
+    boolean usedDisk;
 
     public long keysExamined() {
         return keysExamined;

@@ -147,6 +147,9 @@ public final class PlanInfo {
             if (query.limit() > 0) {
                 s.append("limitAmount", num(query.skip() + query.limit()));
             }
+            if (stats != null && plan == choice.winner()) {
+                s.append("usedDisk", BsonBoolean.valueOf(stats.usedDisk)).append("spills", num(stats.spills));
+            }
             stage = s.append("inputStage", stage);
         }
         if (query.skip() > 0) {

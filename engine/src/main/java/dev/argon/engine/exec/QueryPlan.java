@@ -4,6 +4,8 @@ import dev.argon.engine.query.MatchDetails;
 import dev.argon.engine.query.Matcher;
 import dev.argon.engine.query.Projection;
 import dev.argon.engine.query.SortSpec;
+import dev.argon.engine.spill.ExternalSorter;
+import dev.argon.engine.spill.Spill;
 import dev.argon.engine.store.CollectionInfo;
 import dev.argon.engine.store.DataView;
 import java.util.ArrayList;
@@ -74,8 +76,17 @@ public final class QueryPlan {
         return find(view, c, new Query(filter, sort, skip, limit, projection, let, null));
     }
 
-    /** Plans and runs a query; the result describes its plan ({@link Result#explain}). */
+    /** Plans and runs a query with no memory limit on its sort (internal reads; see {@link Spill#inMemory}). */
     public static Result find(DataView view, CollectionInfo c, Query q) {
+        return find(view, c, q, Spill.inMemory());
+    }
+
+    /**
+     * Plans and runs a query; the result describes its plan ({@link Result#plan}). A blocking sort without a limit
+     * holds documents up to the spill's sort limit, then writes sorted runs through it (or fails with 292 when it
+     * allows no disk use); the caller closes the spill after the result.
+     */
+    public static Result find(DataView view, CollectionInfo c, Query q, Spill spill) {
         if (c == null) {
             return new Limited(Collections.emptyIterator(), 0, 0, null, null, null, new ExecStats());
         }
@@ -132,10 +143,9 @@ public final class QueryPlan {
         }
         Iterator<Matched> matched = new Filtered(source, matcher, proj != null, stats);
         if (order != null) {
-            List<Matched> sorted = sort(matched, (a, b) -> order.compare(a.doc, b.doc), limit > 0 ? skip + limit : 0);
+            matched = sort(matched, order, limit > 0 ? skip + limit : 0, spill, matcher, proj != null, stats);
             close(resource);
             resource = null;
-            matched = sorted.iterator();
         }
         PlanInfo info = new PlanInfo(c.ns(), q, choice, blocking ? sortKeys : null, proj);
         return new Limited(matched, skip, limit, proj, resource, info, stats);
@@ -283,7 +293,9 @@ public final class QueryPlan {
         return v;
     }
 
-    private static List<Matched> sort(Iterator<Matched> in, Comparator<Matched> cmp, long keep) {
+    private static Iterator<Matched> sort(Iterator<Matched> in, Comparator<BsonDocument> order, long keep, Spill spill,
+                                          Matcher matcher, boolean keepDetails, ExecStats stats) {
+        Comparator<Matched> cmp = (a, b) -> order.compare(a.doc, b.doc);
         if (keep > 0 && keep < 100_000) {
             // Top-k: a bounded max-heap keeps memory proportional to skip+limit, not to the collection.
             PriorityQueue<Matched> heap = new PriorityQueue<>((int) keep + 1, cmp.reversed());
@@ -298,12 +310,33 @@ public final class QueryPlan {
             }
             List<Matched> out = new ArrayList<>(heap);
             out.sort(cmp.thenComparingLong(m -> m.seq));
-            return out;
+            return out.iterator();
         }
-        List<Matched> all = new ArrayList<>();
-        in.forEachRemaining(all::add);
-        all.sort(cmp);
-        return all;
+        // Bounded memory: documents past the sort limit go to sorted runs on disk (or the query fails with 292).
+        ExternalSorter sorter = new ExternalSorter(order, spill, spill.sortLimitBytes(), spill::sortRefused);
+        while (in.hasNext()) {
+            sorter.add(in.next().doc);
+        }
+        stats.spills = spill.spills();
+        stats.usedDisk = sorter.spilled();
+        Iterator<BsonDocument> sorted = sorter.sorted();
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return sorted.hasNext();
+            }
+
+            @Override
+            public Matched next() {
+                BsonDocument d = sorted.next();
+                // Match details (for a positional projection) are not kept through the sort: matched again.
+                MatchDetails details = keepDetails ? new MatchDetails() : null;
+                if (details != null) {
+                    matcher.matches(d, details);
+                }
+                return new Matched(d, details);
+            }
+        };
     }
 
     private static void close(AutoCloseable r) {

@@ -14,7 +14,7 @@ import org.bson.BsonValue;
 
 /**
  * {@code getParameter}: the few server parameters clients ask for ({@code featureCompatibilityVersion},
- * {@code cursorTimeoutMillis}, Argon's {@code maxOpenCursors}, ...), with their current values.
+ * {@code cursorTimeoutMillis}, Argon's {@code maxOpenCursors}, the memory limits of blocking stages, ...), with their current values.
  * {@code getParameter: "*"} lists them all; asking only for unknown ones is an error, as on mongod.
  */
 public final class GetParameterHandler implements CommandHandler {
@@ -26,7 +26,10 @@ public final class GetParameterHandler implements CommandHandler {
                 .append("authenticationMechanisms", new org.bson.BsonArray())
                 .append("transactionLifetimeLimitSeconds", new BsonInt32(engine.sessions().transactionLifetimeSeconds()))
                 .append("logLevel", new BsonInt32(0))
-                .append("quiet", org.bson.BsonBoolean.FALSE);
+                .append("quiet", org.bson.BsonBoolean.FALSE)
+                .append("internalQueryMaxBlockingSortMemoryUsageBytes", new BsonInt64(engine.spill().sortLimitBytes()))
+                .append("internalDocumentSourceGroupMaxMemoryBytes", new BsonInt64(engine.spill().groupLimitBytes()))
+                .append("allowDiskUseByDefault", org.bson.BsonBoolean.valueOf(engine.spill().allowDiskUseByDefault()));
     }
 
     @Override

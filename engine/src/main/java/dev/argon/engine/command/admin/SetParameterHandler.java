@@ -13,7 +13,9 @@ import org.bson.BsonValue;
 /**
  * {@code {setParameter: 1, cursorTimeoutMillis: 60000}}: changes a runtime parameter and answers its old
  * value as {@code was}, as mongod does. Settable: {@code cursorTimeoutMillis},
- * {@code transactionLifetimeLimitSeconds} and Argon's {@code maxOpenCursors} (the per-server cap on open cursors). Other parameters are refused with 72.
+ * {@code transactionLifetimeLimitSeconds}, Argon's {@code maxOpenCursors} (the per-server cap on open cursors), and the
+ * memory limits of blocking stages: {@code internalQueryMaxBlockingSortMemoryUsageBytes},
+ * {@code internalDocumentSourceGroupMaxMemoryBytes} (bytes, 100 MiB by default) and {@code allowDiskUseByDefault}. Other parameters are refused with 72.
  */
 public final class SetParameterHandler implements CommandHandler {
     private static final Set<String> IGNORED = Set.of("lsid", "comment", "txnNumber", "autocommit", "apiVersion", "apiStrict",
@@ -39,6 +41,15 @@ public final class SetParameterHandler implements CommandHandler {
                         throw new ArgonException(MongoErrorCode.BAD_VALUE, "transactionLifetimeLimitSeconds must be at least 1");
                     }
                     engine.sessions().transactionLifetimeSeconds((int) Math.min(Integer.MAX_VALUE, s));
+                }
+                case "internalQueryMaxBlockingSortMemoryUsageBytes" -> engine.spill().sortLimitBytes(number(k, e.getValue()));
+                case "internalDocumentSourceGroupMaxMemoryBytes" -> engine.spill().groupLimitBytes(number(k, e.getValue()));
+                case "allowDiskUseByDefault" -> {
+                    if (!e.getValue().isBoolean()) {
+                        throw ArgonException.typeMismatch("parameter 'allowDiskUseByDefault' must be a boolean, not '"
+                                + CommandContext.typeName(e.getValue()) + "'");
+                    }
+                    engine.spill().allowDiskUseByDefault(e.getValue().asBoolean().getValue());
                 }
                 default -> throw new ArgonException(MongoErrorCode.INVALID_OPTIONS, old == null
                         ? "attempted to set unrecognized parameter [" + k + "], use help:true to see options"

@@ -6,6 +6,7 @@ import dev.argon.engine.aggregate.Pipeline;
 import dev.argon.engine.command.CommandContext;
 import dev.argon.engine.command.CommandHandler;
 import dev.argon.engine.exec.QueryPlan;
+import dev.argon.engine.spill.Spill;
 import dev.argon.engine.store.CollectionInfo;
 import dev.argon.engine.store.DataView;
 import java.util.ArrayList;
@@ -19,7 +20,8 @@ import org.bson.BsonValue;
 /**
  * {@code aggregate}: runs the pipeline over the collection's documents (or nothing, for {@code aggregate: 1}
  * with no collection) and returns a cursor. Other collections read by {@code $lookup} come from the same
- * branch view.
+ * branch view. {@code allowDiskUse} (or the server's {@code allowDiskUseByDefault}) decides whether $sort and
+ * $group past their memory limits spill to the temporary folder or fail with 292.
  */
 public final class AggregateHandler implements CommandHandler {
     /** $lookup's per-document read: {@code {field: {$in: values}}} through an index on field, or null. */
@@ -88,6 +90,7 @@ public final class AggregateHandler implements CommandHandler {
         });
         String collName;
         QueryPlan.Result input;
+        Spill spill = ctx.spill();
         if (localSessions != null) {
             collName = "$cmd.aggregate";
             Iterator<BsonDocument> it = localSessions.iterator();
@@ -120,22 +123,37 @@ public final class AggregateHandler implements CommandHandler {
             };
         } else if (target != null && target.isString()) {
             collName = target.asString().getValue();
-            input = QueryPlan.find(view, view.collection(db, collName), pushdown.query());
+            try {
+                input = QueryPlan.find(view, view.collection(db, collName), pushdown.query(), spill);
+            } catch (RuntimeException e) {
+                spill.close();
+                throw e;
+            }
         } else if (target != null && target.isNumber() && target.asNumber().intValue() == 1) {
             collName = "$cmd.aggregate";
             input = QueryPlan.empty();
         } else {
             throw new ArgonException(MongoErrorCode.FAILED_TO_PARSE, "Invalid value for aggregate: must be a collection name or 1");
         }
+        QueryPlan.Result source = input;
+        // The cursor closes both: the storage iterator and the run files of $sort and $group.
+        AutoCloseable resources = () -> {
+            try {
+                source.close();
+            } finally {
+                spill.close();
+            }
+        };
         Iterator<BsonDocument> out;
         try {
-            out = pipeline.run(input);
+            out = pipeline.run(input, spill);
         } catch (RuntimeException e) {
-            input.close();
+            source.close();
+            spill.close();
             throw e;
         }
         BsonDocument cursor = ctx.document("cursor");
         long batchSize = cursor == null ? -1 : (cursor.containsKey("batchSize") ? cursor.get("batchSize").asNumber().longValue() : -1);
-        return ctx.engine().cursors().firstBatch(db + "." + collName, out, input, batchSize, false, ctx.sessionId());
+        return ctx.engine().cursors().firstBatch(db + "." + collName, out, resources, batchSize, false, ctx.sessionId());
     }
 }

@@ -7,6 +7,7 @@ import dev.argon.engine.command.CommandContext;
 import dev.argon.engine.command.CommandHandler;
 import dev.argon.engine.exec.PlanInfo;
 import dev.argon.engine.exec.QueryPlan;
+import dev.argon.engine.spill.Spill;
 import dev.argon.engine.store.DataView;
 import java.util.ArrayList;
 import java.util.List;
@@ -96,10 +97,13 @@ public final class ExplainHandler implements CommandHandler {
         BsonDocument executionStats = null;
         dev.argon.engine.store.CollectionInfo info = view.collection(inner.db(), coll);
         BsonValue distinctKey = cmd.get("key");
-        try (QueryPlan.Result r = name.equals("count") ? QueryPlan.count(view, info, q)
+        // A find's or pipeline's blocking sort runs within the command's memory budget, as the command itself would.
+        boolean budgeted = name.equals("find") || name.equals("aggregate");
+        try (Spill spill = budgeted ? inner.spill() : Spill.inMemory();
+             QueryPlan.Result r = name.equals("count") ? QueryPlan.count(view, info, q)
                 : name.equals("distinct") && distinctKey != null && distinctKey.isString()
                 ? QueryPlan.distinct(view, info, q, distinctKey.asString().getValue())
-                : QueryPlan.find(view, info, q)) {
+                : QueryPlan.find(view, info, q, spill)) {
             long start = System.nanoTime();
             if (run) {
                 while (r.hasNext()) {
@@ -156,8 +160,10 @@ public final class ExplainHandler implements CommandHandler {
                         .append("version", new BsonString(Engine.MONGO_VERSION))
                         .append("gitVersion", new BsonString("argon-" + Engine.VERSION)))
                 .append("serverParameters", new BsonDocument("internalQueryFacetBufferSizeBytes", new BsonInt32(104857600))
-                        .append("internalQueryMaxBlockingSortMemoryUsageBytes", new BsonInt32(104857600))
-                        .append("internalDocumentSourceGroupMaxMemoryBytes", new BsonInt32(104857600)));
+                        .append("internalQueryMaxBlockingSortMemoryUsageBytes",
+                                new org.bson.BsonInt64(inner.engine().spill().sortLimitBytes()))
+                        .append("internalDocumentSourceGroupMaxMemoryBytes",
+                                new org.bson.BsonInt64(inner.engine().spill().groupLimitBytes())));
         return out;
     }
 

@@ -4,11 +4,16 @@ import dev.argon.engine.ArgonException;
 import dev.argon.engine.command.CommandContext;
 import dev.argon.engine.command.CommandHandler;
 import dev.argon.engine.exec.QueryPlan;
+import dev.argon.engine.spill.Spill;
 import dev.argon.engine.store.CollectionInfo;
 import dev.argon.engine.store.DataView;
 import org.bson.BsonDocument;
 
-/** {@code find}: filter, projection, sort, skip, limit, hint, min, max, batchSize, singleBatch; results through a cursor. */
+/**
+ * {@code find}: filter, projection, sort, skip, limit, hint, min, max, batchSize, singleBatch, allowDiskUse; results
+ * through a cursor. A blocking sort past the memory limit spills to the data directory's temporary folder unless
+ * disk use is off (292).
+ */
 public final class FindHandler implements CommandHandler {
     @Override
     public BsonDocument handle(CommandContext ctx) {
@@ -22,11 +27,26 @@ public final class FindHandler implements CommandHandler {
         boolean singleBatch = ctx.bool("singleBatch", false);
         DataView view = ctx.readView().forReplies();
         CollectionInfo c = view.collection(ctx.db(), coll);
-        QueryPlan.Result r = QueryPlan.find(view, c, q);
+        Spill spill = ctx.spill();
+        QueryPlan.Result r;
+        try {
+            r = QueryPlan.find(view, c, q, spill);
+        } catch (RuntimeException e) {
+            spill.close();
+            throw e;
+        }
         if (limit > 0 && (batchSize < 0 || batchSize > limit)) {
             batchSize = limit;
         }
-        return ctx.engine().cursors().firstBatch(ctx.db() + "." + coll, r, r, batchSize, singleBatch, ctx.sessionId());
+        // The cursor closes both: the storage iterator and any sorted runs on disk.
+        AutoCloseable resources = () -> {
+            try {
+                r.close();
+            } finally {
+                spill.close();
+            }
+        };
+        return ctx.engine().cursors().firstBatch(ctx.db() + "." + coll, r, resources, batchSize, singleBatch, ctx.sessionId());
     }
 
     /** The query a find command asks for, validated (also what {@code explain} plans). */

@@ -1,0 +1,144 @@
+package dev.argon.engine.spill;
+
+import dev.argon.engine.ArgonException;
+import dev.argon.engine.MongoErrorCode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * One command's memory budget for blocking stages and the run files it wrote. Closing it closes every open run
+ * reader and deletes the files; the command's cursor closes it when exhausted, killed, timed out or failed.
+ * Not thread-safe: used by one command, then under its cursor's lock.
+ */
+public final class Spill implements AutoCloseable {
+    private static final Spill IN_MEMORY = new Spill(null, Long.MAX_VALUE, Long.MAX_VALUE);
+
+    private final Path folder;
+    private final long sortLimitBytes;
+    private final long groupLimitBytes;
+    private final String prefix = UUID.randomUUID().toString();
+    private final List<Path> files = new ArrayList<>();
+    private final List<AutoCloseable> open = new ArrayList<>();
+    private int spills;
+    private long spilledBytes;
+    private boolean closed;
+
+    Spill(Path folder, long sortLimitBytes, long groupLimitBytes) {
+        this.folder = folder;
+        this.sortLimitBytes = sortLimitBytes;
+        this.groupLimitBytes = groupLimitBytes;
+    }
+
+    /**
+     * No limit and no disk: for the internal reads that are not a user's query (an update pipeline over one
+     * document, a {@code findAndModify} sort); shared, it never holds files.
+     */
+    public static Spill inMemory() {
+        return IN_MEMORY;
+    }
+
+    public long sortLimitBytes() {
+        return sortLimitBytes;
+    }
+
+    public long groupLimitBytes() {
+        return groupLimitBytes;
+    }
+
+    public boolean allowsDisk() {
+        return folder != null;
+    }
+
+    /** How many runs this command wrote (explain's {@code spills}). */
+    public int spills() {
+        return spills;
+    }
+
+    public long spilledBytes() {
+        return spilledBytes;
+    }
+
+    /** 292 for a sort past its limit without disk use, with mongod's message. */
+    public ArgonException sortRefused() {
+        return new ArgonException(MongoErrorCode.QUERY_EXCEEDED_MEMORY_LIMIT_NO_DISK_USE_ALLOWED, "Sort exceeded memory limit of "
+                + sortLimitBytes + " bytes, but did not opt in to external sorting. Aborting operation. Pass allowDiskUse:true to opt in.");
+    }
+
+    /** 292 for a $group past its limit without disk use, with mongod's message. */
+    public ArgonException groupRefused() {
+        return new ArgonException(MongoErrorCode.QUERY_EXCEEDED_MEMORY_LIMIT_NO_DISK_USE_ALLOWED,
+                "Exceeded memory limit for $group, but didn't allow external sort. Pass allowDiskUse:true to opt in.");
+    }
+
+    /** 292 for another stage that holds documents and cannot spill (named in the message). */
+    public ArgonException stageRefused(String stage, long limitBytes) {
+        return new ArgonException(MongoErrorCode.QUERY_EXCEEDED_MEMORY_LIMIT_NO_DISK_USE_ALLOWED, stage
+                + " exceeded its memory limit of " + limitBytes + " bytes and cannot spill to disk in Argon");
+    }
+
+    /** A new empty run file in the temporary folder, deleted when this is closed. */
+    RunFile.Writer newRun() {
+        if (closed) {
+            throw new IllegalStateException("spill closed");
+        }
+        if (folder == null) {
+            throw new IllegalStateException("no disk use allowed");
+        }
+        try {
+            Files.createDirectories(folder);
+            Path p = folder.resolve(prefix + "-" + files.size() + ".run");
+            files.add(p);
+            spills++;
+            return new RunFile.Writer(p, this);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a spill file in " + folder, e);
+        }
+    }
+
+    void delete(Path p) {
+        try {
+            Files.deleteIfExists(p);
+            files.remove(p);
+        } catch (IOException ignored) {
+            // stays listed: close tries again
+        }
+    }
+
+    void wrote(long bytes) {
+        spilledBytes += bytes;
+    }
+
+    /** A reader to close with this, if it is still open then. */
+    void opened(AutoCloseable reader) {
+        open.add(reader);
+    }
+
+    @Override
+    public void close() {
+        if (closed || this == IN_MEMORY) {
+            return;
+        }
+        closed = true;
+        for (AutoCloseable r : open) {
+            try {
+                r.close();
+            } catch (Exception ignored) {
+                // the file is deleted below either way
+            }
+        }
+        open.clear();
+        for (Path p : files) {
+            try {
+                Files.deleteIfExists(p);
+            } catch (IOException ignored) {
+                // what is left is deleted at the next start (SpillSettings.forDataDirectory)
+            }
+        }
+        files.clear();
+    }
+}
