@@ -1,0 +1,108 @@
+package dev.argon.proxy.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoCursor;
+import com.mongodb.client.model.Sorts;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.bson.Document;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A sort and a $group over more documents than the server's heap can hold as objects succeed by spilling: the
+ * server runs in a child JVM with {@code -Xmx128m} (property {@code argon.spill.javaOpts}), the collection holds
+ * 200,000 documents of 20 small fields (about 45 MB as BSON, several times that as Java objects), and the limits
+ * are set to 4 MiB with {@code setParameter}.
+ */
+class SpillHeapIT {
+    private static final String JAVA_OPTS = System.getProperty("argon.spill.javaOpts", "-Xmx128m");
+    private static final int DOCS = Integer.getInteger("argon.spill.docs", 200_000);
+    /** The limits set for the run; a large value (1 GiB) shows the same queries failing when they cannot spill. */
+    private static final long LIMIT = Long.getLong("argon.spill.limitBytes", 4L << 20);
+
+    @Test
+    void sortAndGroupSpillOnASmallHeap() throws Exception {
+        Path dir = Files.createTempDirectory("argon-spill-");
+        Path data = dir.resolve("data");
+        Path portFile = dir.resolve("port");
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        for (String o : JAVA_OPTS.trim().split("\\s+")) {
+            if (!o.isEmpty()) {
+                cmd.add(o);
+            }
+        }
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), ChildServer.class.getName(), data.toString(), portFile.toString()));
+        Process process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("child.log").toFile()).start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            while (!Files.exists(portFile) && process.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            if (!Files.exists(portFile)) {
+                fail("the child server did not start: " + Files.readString(dir.resolve("child.log")));
+            }
+            int port = Integer.parseInt(Files.readString(portFile).trim());
+            try (MongoClient client = MongoClients.create("mongodb://127.0.0.1:" + port
+                    + "/?directConnection=true&socketTimeoutMS=600000&retryWrites=false")) {
+                MongoCollection<Document> c = client.getDatabase("big").getCollection("c");
+                Random rnd = new Random(7);
+                List<Document> batch = new ArrayList<>();
+                for (int i = 0; i < DOCS; i++) {
+                    Document d = new Document("_id", i).append("k", rnd.nextInt(1_000_000));
+                    for (int f = 0; f < 18; f++) {
+                        d.append("f" + f, f);
+                    }
+                    batch.add(d);
+                    if (batch.size() == 10_000) {
+                        c.insertMany(batch);
+                        batch.clear();
+                    }
+                }
+                client.getDatabase("admin").runCommand(new Document("setParameter", 1)
+                        .append("internalQueryMaxBlockingSortMemoryUsageBytes", LIMIT)
+                        .append("internalDocumentSourceGroupMaxMemoryBytes", LIMIT));
+                long n = 0;
+                int last = Integer.MIN_VALUE;
+                try (MongoCursor<Document> it = c.find().sort(Sorts.ascending("k")).batchSize(5000).iterator()) {
+                    while (it.hasNext()) {
+                        int k = it.next().getInteger("k");
+                        assertTrue(k >= last, "out of order at " + n);
+                        last = k;
+                        n++;
+                    }
+                }
+                assertEquals(DOCS, n);
+                // One group per document, each holding a whole document: the group table passes the limit many times.
+                long groups = 0;
+                try (MongoCursor<Document> it = c.aggregate(List.of(new Document("$group",
+                        new Document("_id", "$_id").append("d", new Document("$push", "$$ROOT"))))).batchSize(5000).iterator()) {
+                    while (it.hasNext()) {
+                        assertEquals(1, it.next().getList("d", Document.class).size());
+                        groups++;
+                    }
+                }
+                assertEquals(DOCS, groups);
+                try (Stream<Path> files = Files.list(data.resolve("_tmp"))) {
+                    assertEquals(0, files.count(), "run files left in the temporary folder");
+                }
+            }
+            assertTrue(process.isAlive(), "the server died: " + Files.readString(dir.resolve("child.log")));
+        } finally {
+            process.destroyForcibly();
+            process.waitFor(60, TimeUnit.SECONDS);
+            ArgonTestBase.deleteTree(dir);
+        }
+    }
+}
