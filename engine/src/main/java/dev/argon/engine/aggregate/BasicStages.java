@@ -3,7 +3,10 @@ package dev.argon.engine.aggregate;
 import static dev.argon.engine.aggregate.Args.error;
 
 import dev.argon.engine.MongoErrorCode;
+import dev.argon.engine.bson.BsonSize;
 import dev.argon.engine.query.Matcher;
+import dev.argon.engine.spill.ExternalSorter;
+import dev.argon.engine.spill.Spill;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
@@ -11,6 +14,7 @@ import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.concurrent.ThreadLocalRandom;
 import org.bson.BsonDocument;
+import org.bson.BsonDouble;
 import org.bson.BsonValue;
 
 /** The small streaming stages: $match $project/$addFields/$unset $limit $skip $count $replaceRoot $sample. */
@@ -194,7 +198,11 @@ final class BasicStages {
         return ExpressionParser.parse(d.get("newRoot"), scope);
     }
 
-    /** $sample by reservoir sampling: O(size) memory, a uniformly random subset in random order. */
+    /**
+     * $sample by reservoir sampling: one pass, no sort, O(size) memory, a uniformly random subset in random order.
+     * A sample whose documents pass the sort memory limit is taken instead as the first documents of a random
+     * order (a sort by a random key, which spills), as mongod does for a large sample.
+     */
     static Stage sample(BsonValue spec) {
         if (!spec.isDocument()) {
             throw error(MongoErrorCode.LOCATION_28745, "the $sample stage specification must be an object");
@@ -217,14 +225,21 @@ final class BasicStages {
         }
         long want = n;
         return (input, ctx) -> {
+            Spill spill = ctx.spill();
             List<BsonDocument> reservoir = new ArrayList<>();
             ThreadLocalRandom rnd = ThreadLocalRandom.current();
             long seen = 0;
+            long bytes = 0;
             while (input.hasNext()) {
                 BsonDocument d = input.next();
                 seen++;
                 if (reservoir.size() < want) {
                     reservoir.add(d);
+                    bytes += BsonSize.of(d);
+                    if (bytes > spill.sortLimitBytes()) {
+                        // Nothing dropped yet, and the sample itself passes the limit: a random order of everything.
+                        return randomOrder(reservoir, input, want, spill, rnd);
+                    }
                 } else if (want > 0) {
                     long j = rnd.nextLong(seen);
                     if (j < want) {
@@ -234,6 +249,40 @@ final class BasicStages {
             }
             Collections.shuffle(reservoir, rnd);
             return reservoir.iterator();
+        };
+    }
+
+    /**
+     * The first {@code want} documents of a random permutation of {@code held} and the rest of the input, sorted by
+     * a random key through the spilling sorter (292 when it would spill without disk use).
+     */
+    private static Iterator<BsonDocument> randomOrder(List<BsonDocument> held, Iterator<BsonDocument> rest, long want,
+                                                      Spill spill, ThreadLocalRandom rnd) {
+        ExternalSorter sorter = new ExternalSorter(
+                (a, b) -> Double.compare(a.getDouble("r").getValue(), b.getDouble("r").getValue()), spill,
+                spill.sortLimitBytes(), spill::sortRefused);
+        for (BsonDocument d : held) {
+            sorter.add(new BsonDocument("r", new BsonDouble(rnd.nextDouble())).append("d", d));
+        }
+        held.clear();
+        rest.forEachRemaining(d -> sorter.add(new BsonDocument("r", new BsonDouble(rnd.nextDouble())).append("d", d)));
+        Iterator<BsonDocument> sorted = sorter.sorted();
+        return new Iterator<>() {
+            private long left = want;
+
+            @Override
+            public boolean hasNext() {
+                return left > 0 && sorted.hasNext();
+            }
+
+            @Override
+            public BsonDocument next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                left--;
+                return sorted.next().getDocument("d");
+            }
         };
     }
 }

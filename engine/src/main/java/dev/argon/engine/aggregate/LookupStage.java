@@ -20,7 +20,10 @@ import org.bson.BsonValue;
  * when the foreign collection has an index on foreignField, each input document's matches are read through it
  * ({@link Pipeline.CollectionResolver#lookup}) and re-checked here; otherwise (or from the first local value an
  * index cannot look up, such as null or a regex) the foreign collection is read once per run and indexed in
- * memory by foreignField value, so a run costs O(local + foreign) rather than O(local x foreign).
+ * memory by foreignField value, so a run costs O(local + foreign) rather than O(local x foreign). The pipeline form
+ * whose first stage is {@code {$match: {$expr: {$eq: ["$field", "$$var"]}}}} reads its candidates the same way, through
+ * an index on that field with the variable's value, and lets its pipeline re-check them. In an explained run it
+ * counts what it read ({@link Pipeline.StageStats}).
  */
 final class LookupStage implements Stage {
     private final String from;
@@ -30,6 +33,10 @@ final class LookupStage implements Stage {
     private final String foreignPath;
     private final Map<String, Expression> let = new LinkedHashMap<>();
     private final Pipeline pipeline;
+    /** Pipeline form: the foreign field its leading $match equates to the let variable exprVar, or null. */
+    private final String exprField;
+    private final String[] exprFieldParts;
+    private final String exprVar;
 
     LookupStage(BsonValue spec, Scope scope, Pipeline.CollectionResolver resolver) {
         if (!spec.isDocument()) {
@@ -103,6 +110,10 @@ final class LookupStage implements Stage {
         }
         this.pipeline = pipelineSpec == null ? null
                 : Pipeline.compileNested(StageParser.documents(pipelineSpec.asArray(), "$lookup"), resolver, inner, "$lookup");
+        String[] eq = local == null ? exprEquality(pipelineSpec, let.keySet()) : null;
+        this.exprField = eq == null ? null : eq[0];
+        this.exprFieldParts = eq == null ? null : FieldPaths.parse(eq[0]);
+        this.exprVar = eq == null ? null : eq[1];
     }
 
     private static String string(String name, BsonValue v) {
@@ -115,18 +126,46 @@ final class LookupStage implements Stage {
 
     @Override
     public Iterator<BsonDocument> apply(Iterator<BsonDocument> input, RunContext ctx) {
+        Pipeline.StageStats stats = ctx.counters(this);
+        if (stats != null) {
+            stats.lookup = true;
+        }
         return new MappingIterator(input) {
             private List<BsonDocument> foreignDocs;
             private Map<ValueKey, List<Integer>> index;
 
             @Override
             BsonDocument map(BsonDocument doc) {
-                List<BsonDocument> viaIndex = foreignDocs == null && localField != null && ctx.resolver() != null
-                        ? viaIndex(doc) : null;
+                Variables bound = null;
+                BsonValue exprValue = null;
+                if (pipeline != null) {
+                    Variables vars = ctx.vars(doc);
+                    bound = ctx.base();
+                    for (Map.Entry<String, Expression> e : let.entrySet()) {
+                        BsonValue v = e.getValue().evaluate(vars);
+                        bound = bound.bind(e.getKey(), v);
+                        if (e.getKey().equals(exprVar)) {
+                            exprValue = v;
+                        }
+                    }
+                }
+                List<BsonDocument> viaIndex = null;
+                if (foreignDocs == null && ctx.resolver() != null) {
+                    if (localField != null) {
+                        viaIndex = viaIndex(localValues(doc), foreignField, foreignPath, false);
+                    } else if (exprField != null && exprValue != null) {
+                        // The pipeline's own $match re-checks each candidate with $expr's equality.
+                        viaIndex = viaIndex(List.of(exprValue), exprFieldParts, exprField, true);
+                    }
+                }
                 if (viaIndex == null && foreignDocs == null) {
                     foreignDocs = new ArrayList<>();
                     if (ctx.resolver() != null) {
                         ctx.resolver().scan(from).forEachRemaining(foreignDocs::add);
+                    }
+                    if (stats != null) {
+                        stats.collectionScans++;
+                        stats.docsExamined += foreignDocs.size();
                     }
                     if (foreignField != null) {
                         index = buildIndex(foreignDocs);
@@ -137,23 +176,24 @@ final class LookupStage implements Stage {
                 if (pipeline == null) {
                     joined.addAll(candidates);
                 } else {
-                    Variables vars = ctx.vars(doc);
-                    Variables bound = ctx.base();
-                    for (Map.Entry<String, Expression> e : let.entrySet()) {
-                        BsonValue v = e.getValue().evaluate(vars);
-                        bound = bound.bind(e.getKey(), v);
-                    }
                     pipeline.run(candidates.iterator(), ctx.withBase(bound)).forEachRemaining(joined::add);
                 }
                 return FieldPaths.setNested(doc, as, 0, joined);
             }
 
-            /** The matches of doc read through an index on the foreign field, or null when none serves it. */
-            private List<BsonDocument> viaIndex(BsonDocument doc) {
-                List<BsonValue> locals = localValues(doc);
-                List<BsonDocument> hits = ctx.resolver().lookup(from, foreignPath, locals);
+            /**
+             * The foreign documents whose field equals one of the values, read through an index on it, or null when
+             * none serves them. superset: leave candidates that only find's equality matches to the pipeline.
+             */
+            private List<BsonDocument> viaIndex(List<BsonValue> locals, String[] parts, String path, boolean superset) {
+                Pipeline.IndexedLookup hits = ctx.resolver().lookup(from, path, locals);
                 if (hits == null) {
                     return null;
+                }
+                if (stats != null) {
+                    stats.indexesUsed.add(hits.index());
+                    stats.keysExamined += hits.keysExamined();
+                    stats.docsExamined += hits.docsExamined();
                 }
                 java.util.Set<ValueKey> wanted = new java.util.HashSet<>();
                 for (BsonValue v : locals) {
@@ -161,13 +201,13 @@ final class LookupStage implements Stage {
                 }
                 List<BsonDocument> out = new ArrayList<>();
                 List<BsonValue> values = new ArrayList<>();
-                for (BsonDocument f : hits) {
+                for (BsonDocument f : hits.docs()) {
                     values.clear();
-                    collect(f, foreignField, 0, values, true);
+                    collect(f, parts, 0, values, true);
                     if (values.isEmpty()) {
                         values.add(BsonNull.VALUE);
                     }
-                    if (values.stream().anyMatch(v -> wanted.contains(new ValueKey(v)))) {
+                    if (superset || values.stream().anyMatch(v -> wanted.contains(new ValueKey(v)))) {
                         out.add(f);
                     }
                 }
@@ -194,6 +234,62 @@ final class LookupStage implements Stage {
                 return out;
             }
         };
+    }
+
+    /**
+     * The foreign field and the {@code let} variable of a pipeline whose first stage is
+     * {@code {$match: {$expr: {$eq: ["$field", "$$var"]}}}} (either order, or one conjunct of an {@code $and}),
+     * or null: such a pipeline only keeps foreign documents whose field equals the variable, so an index on the
+     * field may supply the candidates.
+     */
+    private static String[] exprEquality(BsonValue pipelineSpec, java.util.Set<String> letNames) {
+        if (pipelineSpec == null || pipelineSpec.asArray().isEmpty() || !pipelineSpec.asArray().get(0).isDocument()) {
+            return null;
+        }
+        BsonDocument first = pipelineSpec.asArray().get(0).asDocument();
+        if (first.size() != 1 || !first.isDocument("$match")) {
+            return null;
+        }
+        BsonValue expr = first.getDocument("$match").get("$expr");
+        if (expr == null || !expr.isDocument() || expr.asDocument().size() != 1) {
+            return null;
+        }
+        List<BsonValue> conjuncts = new ArrayList<>();
+        if (expr.asDocument().isArray("$and")) {
+            conjuncts.addAll(expr.asDocument().getArray("$and"));
+        } else {
+            conjuncts.add(expr);
+        }
+        for (BsonValue c : conjuncts) {
+            if (!c.isDocument() || c.asDocument().size() != 1 || !c.asDocument().isArray("$eq")
+                    || c.asDocument().getArray("$eq").size() != 2) {
+                continue;
+            }
+            BsonValue a = c.asDocument().getArray("$eq").get(0);
+            BsonValue b = c.asDocument().getArray("$eq").get(1);
+            String field = fieldRef(a) != null ? fieldRef(a) : fieldRef(b);
+            String var = varRef(a) != null ? varRef(a) : varRef(b);
+            if (field != null && var != null && letNames.contains(var)) {
+                return new String[] {field, var};
+            }
+        }
+        return null;
+    }
+
+    private static String fieldRef(BsonValue v) {
+        if (!v.isString()) {
+            return null;
+        }
+        String s = v.asString().getValue();
+        return s.length() > 1 && s.charAt(0) == '$' && s.charAt(1) != '$' ? s.substring(1) : null;
+    }
+
+    private static String varRef(BsonValue v) {
+        if (!v.isString()) {
+            return null;
+        }
+        String s = v.asString().getValue();
+        return s.startsWith("$$") && s.indexOf('.') < 0 ? s.substring(2) : null;
     }
 
     private List<BsonValue> localValues(BsonDocument doc) {

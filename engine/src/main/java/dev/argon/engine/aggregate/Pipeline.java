@@ -52,6 +52,36 @@ public final class Pipeline {
         return run(input, new RunContext(Variables.of(null, new BsonDateTime(System.currentTimeMillis())), resolver, spill));
     }
 
+    /**
+     * As {@link #run(Iterator, Spill)}, counting what each stage returns and what a $lookup read (for explain's
+     * executionStats); {@link Explained#stageStats} is complete once the output is drained.
+     */
+    public Explained runExplained(Iterator<BsonDocument> input, Spill spill) {
+        RunContext ctx = new RunContext(Variables.of(null, new BsonDateTime(System.currentTimeMillis())), resolver, spill,
+                new java.util.IdentityHashMap<>());
+        Iterator<BsonDocument> it = input;
+        List<StageStats> counters = new java.util.ArrayList<>();
+        for (Stage s : stages) {
+            StageStats c = ctx.counters(s);
+            counters.add(c);
+            Iterator<BsonDocument> out = s.apply(it, ctx);
+            it = new Iterator<>() {
+                @Override
+                public boolean hasNext() {
+                    return out.hasNext();
+                }
+
+                @Override
+                public BsonDocument next() {
+                    BsonDocument d = out.next();
+                    c.returned++;
+                    return d;
+                }
+            };
+        }
+        return new Explained(it, counters);
+    }
+
     Iterator<BsonDocument> run(Iterator<BsonDocument> input, RunContext ctx) {
         Iterator<BsonDocument> it = input;
         for (Stage s : stages) {
@@ -59,6 +89,42 @@ public final class Pipeline {
         }
         return it;
     }
+
+    /** An explained run: its output, and per top-level stage (in pipeline order) what it did. */
+    public record Explained(Iterator<BsonDocument> output, List<StageStats> stageStats) {}
+
+    /**
+     * What one stage did in an explained run: documents returned, and for $lookup the foreign documents and keys
+     * read, the foreign collection scans and the indexes used (mongod's names). Not thread-safe.
+     */
+    public static final class StageStats {
+        long returned;
+        long docsExamined;
+        long keysExamined;
+        long collectionScans;
+        final java.util.Set<String> indexesUsed = new java.util.LinkedHashSet<>();
+        boolean lookup;
+        boolean unionWith;
+
+        /** The fields mongod's executionStats adds to the stage's document. */
+        public BsonDocument toBson() {
+            BsonDocument d = new BsonDocument("nReturned", new org.bson.BsonInt64(returned));
+            if (lookup) {
+                org.bson.BsonArray used = new org.bson.BsonArray();
+                indexesUsed.forEach(n -> used.add(new org.bson.BsonString(n)));
+                d.append("totalDocsExamined", new org.bson.BsonInt64(docsExamined))
+                        .append("totalKeysExamined", new org.bson.BsonInt64(keysExamined))
+                        .append("collectionScans", new org.bson.BsonInt64(collectionScans))
+                        .append("indexesUsed", used);
+            } else if (unionWith) {
+                d.append("totalDocsExamined", new org.bson.BsonInt64(docsExamined));
+            }
+            return d;
+        }
+    }
+
+    /** What an index read for $lookup found, and what it read to find it. */
+    public record IndexedLookup(List<BsonDocument> docs, String index, long keysExamined, long docsExamined) {}
 
     /** Gives read access to a sibling collection's documents (empty if it does not exist). */
     @FunctionalInterface
@@ -69,7 +135,7 @@ public final class Pipeline {
          * The documents whose {@code field} equals one of {@code values} (find semantics, a superset is fine), read
          * through an index on that field; null when no index serves it, and the caller scans instead.
          */
-        default List<BsonDocument> lookup(String collectionName, String field, List<BsonValue> values) {
+        default IndexedLookup lookup(String collectionName, String field, List<BsonValue> values) {
             return null;
         }
     }

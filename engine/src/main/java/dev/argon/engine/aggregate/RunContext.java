@@ -12,11 +12,23 @@ final class RunContext {
     private final Variables base;
     private final Pipeline.CollectionResolver resolver;
     private final Spill spill;
+    /** Per-stage counters of an explained run, or null. */
+    private final java.util.Map<Stage, Pipeline.StageStats> counters;
 
     RunContext(Variables base, Pipeline.CollectionResolver resolver, Spill spill) {
+        this(base, resolver, spill, null);
+    }
+
+    RunContext(Variables base, Pipeline.CollectionResolver resolver, Spill spill, java.util.Map<Stage, Pipeline.StageStats> counters) {
         this.base = base;
         this.resolver = resolver;
         this.spill = spill;
+        this.counters = counters;
+    }
+
+    /** The stage's counters in an explained run, or null in an ordinary one (nothing to count). */
+    Pipeline.StageStats counters(Stage stage) {
+        return counters == null ? null : counters.computeIfAbsent(stage, s -> new Pipeline.StageStats());
     }
 
     /** Variables for evaluating expressions against doc ($$ROOT and $$CURRENT = doc). */
@@ -37,6 +49,6 @@ final class RunContext {
     }
 
     RunContext withBase(Variables newBase) {
-        return new RunContext(newBase, resolver, spill);
+        return new RunContext(newBase, resolver, spill, counters);
     }
 }

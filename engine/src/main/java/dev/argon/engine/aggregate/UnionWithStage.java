@@ -11,7 +11,11 @@ import org.bson.BsonArray;
 import org.bson.BsonDocument;
 import org.bson.BsonValue;
 
-/** $unionWith: all input documents, then the other collection's documents through an optional pipeline. */
+/**
+ * $unionWith: all input documents, then the other collection's documents through an optional pipeline. The other
+ * collection is read lazily and streamed (the resolver's scan holds a storage iterator, not the documents), so a
+ * later $limit stops the read; in an explained run {@code totalDocsExamined} says how many were read.
+ */
 final class UnionWithStage implements Stage {
     private final String coll;
     private final Pipeline pipeline;
@@ -46,6 +50,10 @@ final class UnionWithStage implements Stage {
 
     @Override
     public Iterator<BsonDocument> apply(Iterator<BsonDocument> input, RunContext ctx) {
+        Pipeline.StageStats stats = ctx.counters(this);
+        if (stats != null) {
+            stats.unionWith = true;
+        }
         return new Iterator<>() {
             private Iterator<BsonDocument> other;
 
@@ -56,7 +64,7 @@ final class UnionWithStage implements Stage {
                 }
                 if (other == null) {
                     Iterator<BsonDocument> scan = ctx.resolver() == null ? Collections.emptyIterator()
-                            : ctx.resolver().scan(coll);
+                            : counted(ctx.resolver().scan(coll), stats);
                     other = pipeline == null ? scan : pipeline.run(scan, ctx.withBase(ctx.base()));
                 }
                 return other.hasNext();
@@ -68,6 +76,26 @@ final class UnionWithStage implements Stage {
                     throw new NoSuchElementException();
                 }
                 return input.hasNext() ? input.next() : other.next();
+            }
+        };
+    }
+
+    /** The other collection's documents as they are read (streamed, never held), counted in an explained run. */
+    private static Iterator<BsonDocument> counted(Iterator<BsonDocument> scan, Pipeline.StageStats stats) {
+        if (stats == null) {
+            return scan;
+        }
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return scan.hasNext();
+            }
+
+            @Override
+            public BsonDocument next() {
+                BsonDocument d = scan.next();
+                stats.docsExamined++;
+                return d;
             }
         };
     }

@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * One command's memory budget for blocking stages and the run files it wrote. Closing it closes every open run
- * reader and deletes the files; the command's cursor closes it when exhausted, killed, timed out or failed.
+ * One command's memory budget for blocking stages, the run files it wrote and the scans its stages opened.
+ * Closing it closes every open run reader and scan and deletes the files; the command's cursor closes it when exhausted, killed, timed out or failed.
  * Not thread-safe: used by one command, then under its cursor's lock.
  */
 public final class Spill implements AutoCloseable {
@@ -111,6 +111,16 @@ public final class Spill implements AutoCloseable {
 
     void wrote(long bytes) {
         spilledBytes += bytes;
+    }
+
+    /**
+     * Something a stage opened for this command (a streamed scan of another collection) to close with it, if it is
+     * still open then: a killed cursor frees it. Ignored by {@link #inMemory()}, which is never closed.
+     */
+    public void closeWith(AutoCloseable resource) {
+        if (this != IN_MEMORY) {
+            open.add(resource);
+        }
     }
 
     /** A reader to close with this, if it is still open then. */

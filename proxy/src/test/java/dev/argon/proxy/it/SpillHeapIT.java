@@ -21,12 +21,12 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A sort and a $group over more documents than the server's heap can hold as objects succeed by spilling: the
- * server runs in a child JVM with {@code -Xmx128m} (property {@code argon.spill.javaOpts}), the collection holds
+ * server runs in a child JVM with {@code -Xmx192m} (property {@code argon.spill.javaOpts}), the collection holds
  * 200,000 documents of 20 small fields (about 45 MB as BSON, several times that as Java objects), and the limits
  * are set to 4 MiB with {@code setParameter}.
  */
 class SpillHeapIT {
-    private static final String JAVA_OPTS = System.getProperty("argon.spill.javaOpts", "-Xmx128m");
+    private static final String JAVA_OPTS = System.getProperty("argon.spill.javaOpts", "-Xmx192m");
     private static final int DOCS = Integer.getInteger("argon.spill.docs", 200_000);
     /** The limits set for the run; a large value (1 GiB) shows the same queries failing when they cannot spill. */
     private static final long LIMIT = Long.getLong("argon.spill.limitBytes", 4L << 20);
@@ -99,6 +99,9 @@ class SpillHeapIT {
                 }
             }
             assertTrue(process.isAlive(), "the server died: " + Files.readString(dir.resolve("child.log")));
+        } catch (Exception | AssertionError e) {
+            System.out.println("child log: " + Files.readString(dir.resolve("child.log")));
+            throw e;
         } finally {
             process.destroyForcibly();
             process.waitFor(60, TimeUnit.SECONDS);

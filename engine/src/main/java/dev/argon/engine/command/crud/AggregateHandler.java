@@ -25,7 +25,7 @@ import org.bson.BsonValue;
  */
 public final class AggregateHandler implements CommandHandler {
     /** $lookup's per-document read: {@code {field: {$in: values}}} through an index on field, or null. */
-    static List<BsonDocument> lookupThroughIndex(DataView view, String db, String name, String field, List<BsonValue> values) {
+    static Pipeline.IndexedLookup lookupThroughIndex(DataView view, String db, String name, String field, List<BsonValue> values) {
         CollectionInfo c = view.collection(db, name);
         String index = QueryPlan.indexLeadingOn(c, field);
         if (index == null || values.isEmpty() || !values.stream().allMatch(QueryPlan::indexable)) {
@@ -35,8 +35,28 @@ public final class AggregateHandler implements CommandHandler {
         List<BsonDocument> docs = new ArrayList<>();
         try (QueryPlan.Result r = QueryPlan.find(view, c, new QueryPlan.Query(filter, null, 0, 0, null, null, new BsonString(index)))) {
             r.forEachRemaining(docs::add);
+            return new Pipeline.IndexedLookup(docs, index, r.stats().keysExamined(), r.stats().docsExamined());
         }
-        return docs;
+    }
+
+    /**
+     * Sibling collections of the view for $lookup and $unionWith. A scan streams: it holds its storage iterator
+     * until read to the end or until the spill (the command's cursor) closes.
+     */
+    static Pipeline.CollectionResolver resolver(DataView view, String db, Spill spill) {
+        return new Pipeline.CollectionResolver() {
+            @Override
+            public Iterator<BsonDocument> scan(String name) {
+                QueryPlan.Result r = QueryPlan.matching(view, view.collection(db, name), null);
+                spill.closeWith(r);
+                return r;
+            }
+
+            @Override
+            public Pipeline.IndexedLookup lookup(String name, String field, List<BsonValue> values) {
+                return lookupThroughIndex(view, db, name, field, values);
+            }
+        };
     }
 
     @Override
@@ -72,25 +92,17 @@ public final class AggregateHandler implements CommandHandler {
         DataView view = ctx.readView();
         String db = ctx.db();
         PipelinePushdown pushdown = PipelinePushdown.of(stages, ctx.command().get("hint"));
+        Spill spill = ctx.spill();
         // Only a collection's scan takes pushed-down stages; sessions go through the whole pipeline.
-        Pipeline pipeline = Pipeline.compile(localSessions != null ? stages : pushdown.rest(), new Pipeline.CollectionResolver() {
-            @Override
-            public Iterator<BsonDocument> scan(String name) {
-                List<BsonDocument> docs = new ArrayList<>();
-                try (QueryPlan.Result r = QueryPlan.matching(view, view.collection(db, name), null)) {
-                    r.forEachRemaining(docs::add);
-                }
-                return docs.iterator();
-            }
-
-            @Override
-            public List<BsonDocument> lookup(String name, String field, List<BsonValue> values) {
-                return lookupThroughIndex(view, db, name, field, values);
-            }
-        });
+        Pipeline pipeline;
+        try {
+            pipeline = Pipeline.compile(localSessions != null ? stages : pushdown.rest(), resolver(view, db, spill));
+        } catch (RuntimeException e) {
+            spill.close();
+            throw e;
+        }
         String collName;
         QueryPlan.Result input;
-        Spill spill = ctx.spill();
         if (localSessions != null) {
             collName = "$cmd.aggregate";
             Iterator<BsonDocument> it = localSessions.iterator();
@@ -133,6 +145,7 @@ public final class AggregateHandler implements CommandHandler {
             collName = "$cmd.aggregate";
             input = QueryPlan.empty();
         } else {
+            spill.close();
             throw new ArgonException(MongoErrorCode.FAILED_TO_PARSE, "Invalid value for aggregate: must be a collection name or 1");
         }
         QueryPlan.Result source = input;

@@ -3,6 +3,7 @@ package dev.argon.engine.command.crud;
 import dev.argon.engine.ArgonException;
 import dev.argon.engine.Engine;
 import dev.argon.engine.MongoErrorCode;
+import dev.argon.engine.aggregate.Pipeline;
 import dev.argon.engine.command.CommandContext;
 import dev.argon.engine.command.CommandHandler;
 import dev.argon.engine.exec.PlanInfo;
@@ -97,6 +98,7 @@ public final class ExplainHandler implements CommandHandler {
         BsonDocument executionStats = null;
         dev.argon.engine.store.CollectionInfo info = view.collection(inner.db(), coll);
         BsonValue distinctKey = cmd.get("key");
+        List<Pipeline.StageStats> stageStats = null;
         // A find's or pipeline's blocking sort runs within the command's memory budget, as the command itself would.
         boolean budgeted = name.equals("find") || name.equals("aggregate");
         try (Spill spill = budgeted ? inner.spill() : Spill.inMemory();
@@ -105,7 +107,13 @@ public final class ExplainHandler implements CommandHandler {
                 ? QueryPlan.distinct(view, info, q, distinctKey.asString().getValue())
                 : QueryPlan.find(view, info, q, spill)) {
             long start = System.nanoTime();
-            if (run) {
+            if (run && restOfPipeline != null && !restOfPipeline.isEmpty() && info != null) {
+                // The rest of the pipeline runs too, so that its stages report what they did ($lookup's index reads).
+                Pipeline.Explained ex = Pipeline.compile(restOfPipeline, AggregateHandler.resolver(view, inner.db(), spill))
+                        .runExplained(r, spill);
+                ex.output().forEachRemaining(d -> { });
+                stageStats = ex.stageStats();
+            } else if (run) {
                 while (r.hasNext()) {
                     r.next();
                 }
@@ -139,7 +147,12 @@ public final class ExplainHandler implements CommandHandler {
             }
             BsonArray stages = new BsonArray();
             stages.add(new BsonDocument("$cursor", cursorStage));
-            for (BsonDocument s : restOfPipeline) {
+            for (int i = 0; i < restOfPipeline.size(); i++) {
+                BsonDocument s = restOfPipeline.get(i);
+                if (stageStats != null && i < stageStats.size()) {
+                    s = s.clone();
+                    s.putAll(stageStats.get(i).toBson());
+                }
                 stages.add(s);
             }
             out.append("stages", stages);

@@ -12,7 +12,9 @@ import org.bson.BsonValue;
  * serve the filter and the sort, and a sort followed by a limit keeps only the top documents. A {@code $project}
  * right after them is pushed too when it is plain top-level inclusion or exclusion ({@code {a: 1, b: 1}},
  * {@code {_id: 0, a: 1}}, {@code {a: 0}}), where the find projection and the stage give the same documents; any
- * other form (dotted paths, expressions, {@code $addFields}) stays in the pipeline. A stage whose argument is not plainly valid
+ * other form (dotted paths, expressions, {@code $addFields}) stays in the pipeline: a find projection cannot keep
+ * every field and add computed ones. Instead, leading {@code $match}/{@code $sort}/{@code $skip}/{@code $limit}
+ * stages that read none of an {@code $addFields}' fields first move ahead of it ({@link #hoistPastAddFields}). A stage whose argument is not plainly valid
  * stays in the pipeline, which reports its error as before. Immutable.
  *
  * @param query what the plan runs
@@ -20,7 +22,8 @@ import org.bson.BsonValue;
  */
 record PipelinePushdown(QueryPlan.Query query, List<BsonDocument> rest) {
 
-    static PipelinePushdown of(List<BsonDocument> stages, BsonValue hint) {
+    static PipelinePushdown of(List<BsonDocument> original, BsonValue hint) {
+        List<BsonDocument> stages = hoistPastAddFields(original);
         int i = 0;
         BsonDocument filter = null;
         if (i < stages.size() && single(stages.get(i), "$match") && stages.get(i).get("$match").isDocument()) {
@@ -99,6 +102,95 @@ record PipelinePushdown(QueryPlan.Query query, List<BsonDocument> rest) {
             }
         }
         return include == 0 || exclude == 0;
+    }
+
+    /**
+     * The pipeline with each leading {@code $match}, {@code $sort}, {@code $skip} and {@code $limit} moved ahead of
+     * the {@code $addFields}/{@code $set} stages before it when it reads none of the fields they set (as mongod's
+     * optimizer does): the stage maps each document to one document and changes no other field, so filtering,
+     * ordering and paging before it gives the same documents. Only the leading run of these stages is reordered;
+     * a {@code $match} with {@code $expr}, {@code $where}, {@code $text} or {@code $jsonSchema} (which may read
+     * anything) or a sort on {@code $meta} stays where it is.
+     */
+    static List<BsonDocument> hoistPastAddFields(List<BsonDocument> stages) {
+        List<BsonDocument> out = new java.util.ArrayList<>(stages);
+        for (int i = 0; i < out.size(); i++) {
+            BsonDocument s = out.get(i);
+            if (addFields(s) != null) {
+                continue;
+            }
+            java.util.Set<String> reads = reads(s);
+            if (reads == null) {
+                break; // another kind of stage: the reordered prefix ends here
+            }
+            for (int j = i; j > 0 && addFields(out.get(j - 1)) != null && independent(reads, addFields(out.get(j - 1))); j--) {
+                out.set(j, out.get(j - 1));
+                out.set(j - 1, s);
+            }
+        }
+        return out;
+    }
+
+    /** The fields an $addFields/$set stage sets, or null for another stage. */
+    private static java.util.Set<String> addFields(BsonDocument stage) {
+        if (stage.size() != 1 || !(stage.isDocument("$addFields") || stage.isDocument("$set"))) {
+            return null;
+        }
+        return stage.getDocument(stage.getFirstKey()).keySet();
+    }
+
+    /**
+     * The field paths a $match, $sort, $skip or $limit reads (empty for $skip and $limit), or null when it is
+     * another stage or may read more than its paths say.
+     */
+    private static java.util.Set<String> reads(BsonDocument stage) {
+        java.util.Set<String> paths = new java.util.HashSet<>();
+        if (single(stage, "$skip") || single(stage, "$limit")) {
+            return paths;
+        }
+        if (single(stage, "$sort") && plainSort(stage.get("$sort"))) {
+            paths.addAll(stage.getDocument("$sort").keySet());
+            return paths;
+        }
+        if (single(stage, "$match") && stage.isDocument("$match") && filterPaths(stage.getDocument("$match"), paths)) {
+            return paths;
+        }
+        return null;
+    }
+
+    private static boolean filterPaths(BsonDocument filter, java.util.Set<String> paths) {
+        for (java.util.Map.Entry<String, BsonValue> e : filter.entrySet()) {
+            String k = e.getKey();
+            if (k.equals("$and") || k.equals("$or") || k.equals("$nor")) {
+                if (!e.getValue().isArray()) {
+                    return false;
+                }
+                for (BsonValue clause : e.getValue().asArray()) {
+                    if (!clause.isDocument() || !filterPaths(clause.asDocument(), paths)) {
+                        return false;
+                    }
+                }
+            } else if (k.equals("$comment")) {
+                continue;
+            } else if (k.startsWith("$")) {
+                return false; // $expr, $where, $text, $jsonSchema, ...
+            } else {
+                paths.add(k);
+            }
+        }
+        return true;
+    }
+
+    /** Whether no read path equals, contains or lies inside a set path ("a" and "a.b" overlap). */
+    private static boolean independent(java.util.Set<String> reads, java.util.Set<String> sets) {
+        for (String r : reads) {
+            for (String w : sets) {
+                if (r.equals(w) || r.startsWith(w + ".") || w.startsWith(r + ".")) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     private static boolean single(BsonDocument stage, String name) {
