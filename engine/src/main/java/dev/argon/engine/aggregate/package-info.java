@@ -1,7 +1,9 @@
 /**
  * Aggregation: {@link dev.argon.engine.aggregate.Pipeline} compiles pipelines of stages ($match, $project,
  * $group, $sort, $lookup, ...) into pull-based iterator chains, and {@link dev.argon.engine.aggregate.Expression}
- * compiles aggregation expressions. {@link dev.argon.engine.aggregate.Values},
+ * compiles aggregation expressions. $sort, $group and a large $sample hold at most the command's memory limits
+ * and spill past them through {@code dev.argon.engine.spill} (a run carries the command's {@code Spill} in its
+ * {@code RunContext}). {@link dev.argon.engine.aggregate.Values},
  * {@link dev.argon.engine.aggregate.Arith} and {@link dev.argon.engine.aggregate.BsonText} are shared helpers for
  * MongoDB's value semantics, numeric promotion and error-message formatting (also used by updates).
  *

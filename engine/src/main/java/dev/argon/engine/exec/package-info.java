@@ -4,7 +4,8 @@
  * sorting, paging and projection, shared by find, count, distinct, update, delete, findAndModify and aggregate.
  * Invariant: every candidate a source yields is re-checked against the filter, so index bounds only need to be a
  * superset of the matches; the one exception is {@code KeyOnlyScans} (COUNT_SCAN, DISTINCT_SCAN), used only when
- * the bounds answer the filter exactly. A sort opposite to an index's order reads it backward. Results are lazy and hold a storage iterator until closed or exhausted; {@code PlanInfo}
+ * the bounds answer the filter exactly. A sort opposite to an index's order reads it backward. A blocking sort without a limit goes through
+ * {@code spill.ExternalSorter}, bounded by the command's {@code Spill}. Results are lazy and hold a storage iterator until closed or exhausted; {@code PlanInfo}
  * and {@code ExecStats} describe the plan for {@code explain}. Not thread-safe; one plan per command.
  */
 package dev.argon.engine.exec;
