@@ -3,17 +3,19 @@ package dev.argon.engine.aggregate;
 import static dev.argon.engine.aggregate.Args.error;
 
 import dev.argon.engine.MongoErrorCode;
-import java.util.ArrayList;
-import java.util.Collections;
+import dev.argon.engine.spill.Spill;
+import dev.argon.engine.spill.Spool;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.bson.BsonArray;
 import org.bson.BsonDocument;
 import org.bson.BsonValue;
 
-/** $facet: materialises its input once and runs every sub-pipeline over it, producing one document. */
+/**
+ * $facet: keeps its input once and runs every sub-pipeline over it, producing one document. The input is held up
+ * to the command's sort limit and spooled to one run file past it ({@link Spool}; 292 without disk use).
+ */
 final class FacetStage implements Stage {
     private final Map<String, Pipeline> facets = new LinkedHashMap<>();
 
@@ -52,13 +54,13 @@ final class FacetStage implements Stage {
                     throw new java.util.NoSuchElementException();
                 }
                 done = true;
-                List<BsonDocument> docs = new ArrayList<>();
+                Spill spill = ctx.spill();
+                Spool docs = new Spool(spill, spill.sortLimitBytes(), () -> spill.stageRefused("$facet", spill.sortLimitBytes()));
                 input.forEachRemaining(docs::add);
-                List<BsonDocument> shared = Collections.unmodifiableList(docs);
                 BsonDocument out = new BsonDocument();
                 for (Map.Entry<String, Pipeline> f : facets.entrySet()) {
                     BsonArray results = new BsonArray();
-                    f.getValue().run(shared.iterator(), ctx).forEachRemaining(results::add);
+                    f.getValue().run(docs.replay(), ctx).forEachRemaining(results::add);
                     out.put(f.getKey(), results);
                 }
                 return out;

@@ -36,7 +36,8 @@ public final class ExternalSorter {
     }
 
     public void add(BsonDocument doc) {
-        add(doc, BsonSize.of(doc));
+        // Without a limit (internal reads) there is nothing to count.
+        add(doc, limitBytes == Long.MAX_VALUE ? 0 : BsonSize.of(doc));
     }
 
     /** Adds with a size the caller already knows (or estimates above the BSON size). */

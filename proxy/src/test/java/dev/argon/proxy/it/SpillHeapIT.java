@@ -20,14 +20,14 @@ import org.bson.Document;
 import org.junit.jupiter.api.Test;
 
 /**
- * A sort and a $group over more documents than the server's heap can hold as objects succeed by spilling: the
- * server runs in a child JVM with {@code -Xmx192m} (property {@code argon.spill.javaOpts}), the collection holds
- * 200,000 documents of 20 small fields (about 45 MB as BSON, several times that as Java objects), and the limits
- * are set to 4 MiB with {@code setParameter}.
+ * A sort and a $group over more documents than the server's heap can hold succeed by spilling: the server runs in
+ * a child JVM with {@code -Xmx64m} (property {@code argon.spill.javaOpts}), the collection holds 25,000 documents of
+ * 4 KB (100 MB as BSON), and the limits are set to 4 MiB with {@code setParameter}. With
+ * {@code -Dargon.spill.limitBytes=1073741824} (nothing spills) the same queries run the server out of memory.
  */
 class SpillHeapIT {
-    private static final String JAVA_OPTS = System.getProperty("argon.spill.javaOpts", "-Xmx192m");
-    private static final int DOCS = Integer.getInteger("argon.spill.docs", 200_000);
+    private static final String JAVA_OPTS = System.getProperty("argon.spill.javaOpts", "-Xmx64m");
+    private static final int DOCS = Integer.getInteger("argon.spill.docs", 25_000);
     /** The limits set for the run; a large value (1 GiB) shows the same queries failing when they cannot spill. */
     private static final long LIMIT = Long.getLong("argon.spill.limitBytes", 4L << 20);
 
@@ -55,17 +55,13 @@ class SpillHeapIT {
             }
             int port = Integer.parseInt(Files.readString(portFile).trim());
             try (MongoClient client = MongoClients.create("mongodb://127.0.0.1:" + port
-                    + "/?directConnection=true&socketTimeoutMS=600000&retryWrites=false")) {
+                    + "/?directConnection=true&socketTimeoutMS=300000&retryWrites=false")) {
                 MongoCollection<Document> c = client.getDatabase("big").getCollection("c");
                 Random rnd = new Random(7);
                 List<Document> batch = new ArrayList<>();
                 for (int i = 0; i < DOCS; i++) {
-                    Document d = new Document("_id", i).append("k", rnd.nextInt(1_000_000));
-                    for (int f = 0; f < 18; f++) {
-                        d.append("f" + f, f);
-                    }
-                    batch.add(d);
-                    if (batch.size() == 10_000) {
+                    batch.add(new Document("_id", i).append("k", rnd.nextInt(1_000_000)).append("pad", "p".repeat(4000)));
+                    if (batch.size() == 1_000) {
                         c.insertMany(batch);
                         batch.clear();
                     }
@@ -75,7 +71,7 @@ class SpillHeapIT {
                         .append("internalDocumentSourceGroupMaxMemoryBytes", LIMIT));
                 long n = 0;
                 int last = Integer.MIN_VALUE;
-                try (MongoCursor<Document> it = c.find().sort(Sorts.ascending("k")).batchSize(5000).iterator()) {
+                try (MongoCursor<Document> it = c.find().sort(Sorts.ascending("k")).batchSize(500).iterator()) {
                     while (it.hasNext()) {
                         int k = it.next().getInteger("k");
                         assertTrue(k >= last, "out of order at " + n);
@@ -87,7 +83,7 @@ class SpillHeapIT {
                 // One group per document, each holding a whole document: the group table passes the limit many times.
                 long groups = 0;
                 try (MongoCursor<Document> it = c.aggregate(List.of(new Document("$group",
-                        new Document("_id", "$_id").append("d", new Document("$push", "$$ROOT"))))).batchSize(5000).iterator()) {
+                        new Document("_id", "$_id").append("d", new Document("$push", "$$ROOT"))))).batchSize(500).iterator()) {
                     while (it.hasNext()) {
                         assertEquals(1, it.next().getList("d", Document.class).size());
                         groups++;

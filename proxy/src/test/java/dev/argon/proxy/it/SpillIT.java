@@ -213,6 +213,22 @@ class SpillIT extends ArgonTestBase {
     }
 
     @Test
+    void facetSpoolsItsInputPastTheLimit() {
+        List<Bson> pipeline = List.of(new Document("$facet", new Document("all", List.of(new Document("$count", "n")))
+                .append("k3", List.of(new Document("$match", new Document("k", 3)), new Document("$project", new Document("pad", 0))))));
+        Document inMemory = coll.aggregate(pipeline).first();
+        long k3 = inserted.stream().filter(d -> d.getInteger("k") == 3).count();
+        assertEquals(k3, inMemory.getList("k3", Document.class).size());
+        assertEquals(N, inMemory.getList("all", Document.class).get(0).getInteger("n"));
+        setParameters(SMALL, DEFAULT, true);
+        assertEquals(inMemory, coll.aggregate(pipeline).first());
+        MongoCommandException e = assertThrows(MongoCommandException.class, () -> coll.aggregate(pipeline).allowDiskUse(false).first());
+        assertEquals(292, e.getErrorCode());
+        assertTrue(e.getErrorMessage().contains("$facet"), e.getErrorMessage());
+        assertEquals(List.of(), tmpFiles());
+    }
+
+    @Test
     void leftoversAreDeletedAtStartup() throws IOException {
         Files.createDirectories(tmp());
         Files.writeString(tmp().resolve("left-by-a-crash.run"), "junk");
