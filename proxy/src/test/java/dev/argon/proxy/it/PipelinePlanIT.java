@@ -177,5 +177,9 @@ class PipelinePlanIT extends ArgonTestBase {
         assertEquals(1000, number(e2.getList("stages", Document.class).get(0).get("$cursor", Document.class)
                 .get("executionStats", Document.class), "totalDocsExamined"));
         assertEquals("$addFields", e2.getList("stages", Document.class).get(1).keySet().iterator().next());
+        // A stage Argon does not run is shown, not run: explain still answers.
+        List<Document> withOut = explain(c, List.of(new Document("$addFields", new Document("x", 1)), new Document("$out", "other")))
+                .getList("stages", Document.class);
+        assertEquals("$out", withOut.get(withOut.size() - 1).keySet().iterator().next());
     }
 }

@@ -107,10 +107,17 @@ public final class ExplainHandler implements CommandHandler {
                 ? QueryPlan.distinct(view, info, q, distinctKey.asString().getValue())
                 : QueryPlan.find(view, info, q, spill)) {
             long start = System.nanoTime();
+            Pipeline rest = null;
             if (run && restOfPipeline != null && !restOfPipeline.isEmpty() && info != null) {
+                try {
+                    rest = Pipeline.compile(restOfPipeline, AggregateHandler.resolver(view, inner.db(), spill));
+                } catch (ArgonException e) {
+                    rest = null; // a stage Argon does not run ($out, $merge): shown, not run, as before
+                }
+            }
+            if (rest != null) {
                 // The rest of the pipeline runs too, so that its stages report what they did ($lookup's index reads).
-                Pipeline.Explained ex = Pipeline.compile(restOfPipeline, AggregateHandler.resolver(view, inner.db(), spill))
-                        .runExplained(r, spill);
+                Pipeline.Explained ex = rest.runExplained(r, spill);
                 ex.output().forEachRemaining(d -> { });
                 stageStats = ex.stageStats();
             } else if (run) {
