@@ -189,6 +189,11 @@ final class Entities implements AutoCloseable {
         }
         EventLog log = new EventLog(observe, ignored, sensitive);
         MongoClientSettings.Builder settings = MongoClientSettings.builder()
+                // As the drivers' own unified runners do: a staged state-change error or writeConcernError marks the
+                // server unknown until the monitor's next check, and the retry waits for that check. At the default
+                // 10 s it outlasts the selection timeout above; a uriOptions heartbeatFrequencyMS still wins.
+                .applyToServerSettings(s -> s.heartbeatFrequency(50, TimeUnit.MILLISECONDS)
+                        .minHeartbeatFrequency(50, TimeUnit.MILLISECONDS))
                 .applyConnectionString(new ConnectionString(uri.toString()))
                 .addCommandListener(log)
                 .applyToConnectionPoolSettings(p -> p.addConnectionPoolListener(log));
