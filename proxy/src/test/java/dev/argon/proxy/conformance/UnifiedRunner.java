@@ -4,6 +4,7 @@ import com.mongodb.ClientBulkWriteException;
 import com.mongodb.MongoBulkWriteException;
 import com.mongodb.MongoCommandException;
 import com.mongodb.MongoException;
+import com.mongodb.MongoExecutionTimeoutException;
 import com.mongodb.MongoOperationTimeoutException;
 import com.mongodb.MongoServerException;
 import com.mongodb.MongoWriteConcernException;
@@ -458,6 +459,10 @@ final class UnifiedRunner {
                 error = e;
             }
             if (op.getBoolean("ignoreResultAndError", BsonBoolean.FALSE).getValue()) {
+                if (propagate && error != null) {
+                    // Ignored by the test, not by withTransaction: it still aborts or retries on the error.
+                    throw error;
+                }
                 return;
             }
             if (op.containsKey("expectError")) {
@@ -943,6 +948,11 @@ final class UnifiedRunner {
         }
         if (t instanceof MongoWriteConcernException wce) {
             out.add(wce.getWriteConcernError().getCodeName());
+        }
+        if (t instanceof MongoExecutionTimeoutException) {
+            // The driver keeps no code name here, and makes this exception only of code 50 (the driver's own runner
+            // matches it the same way).
+            out.add("MaxTimeMSExpired");
         }
         return out;
     }
