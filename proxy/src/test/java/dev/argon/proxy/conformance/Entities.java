@@ -33,7 +33,8 @@ import org.bson.BsonValue;
 final class Entities implements AutoCloseable {
 
     /** A client entity and the events it records. */
-    record ClientEntity(String id, MongoClient client, EventLog log) {
+    /** A client entity; {@code retryReads} is its setting, which the runner's own read helpers (count) follow. */
+    record ClientEntity(String id, MongoClient client, EventLog log, boolean retryReads) {
     }
 
     private static final Set<String> COMMAND_EVENTS = Set.of("commandStartedEvent", "commandSucceededEvent",
@@ -214,7 +215,8 @@ final class Entities implements AutoCloseable {
             }
         }
         a.done();
-        put(id, new ClientEntity(id, MongoClients.create(settings.build()), log));
+        MongoClientSettings built = settings.build();
+        put(id, new ClientEntity(id, MongoClients.create(built), log, built.getRetryReads()));
     }
 
     private void createDatabase(BsonDocument d) {

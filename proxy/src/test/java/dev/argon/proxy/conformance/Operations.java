@@ -1,6 +1,8 @@
 package dev.argon.proxy.conformance;
 
+import com.mongodb.MongoCommandException;
 import com.mongodb.MongoNamespace;
+import com.mongodb.MongoSocketException;
 import com.mongodb.ReadPreference;
 import com.mongodb.TransactionOptions;
 import com.mongodb.client.AggregateIterable;
@@ -60,6 +62,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.NoSuchElementException;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -242,9 +245,10 @@ final class Operations {
                     }
                 }
                 a.done();
-                MongoDatabase db = entities.clientOf(id).client().getDatabase(c.getNamespace().getDatabaseName());
-                BsonDocument reply = s == null ? db.runCommand(cmd, BsonDocument.class) : db.runCommand(s, cmd, BsonDocument.class);
-                return Result.of(reply.get("n"));
+                Entities.ClientEntity client = entities.clientOf(id);
+                MongoDatabase db = client.client().getDatabase(c.getNamespace().getDatabaseName());
+                boolean retry = client.retryReads() && (s == null || !s.hasActiveTransaction());
+                return Result.of(legacyCount(db, s, cmd, retry).get("n"));
             }
             case "distinct" -> {
                 String field = a.string("fieldName");
@@ -1207,6 +1211,32 @@ final class Operations {
                 return Result.of(s.getSnapshotTimestamp());
             }
             default -> throw SkipTest.unsupported("runner: session operation " + name);
+        }
+    }
+
+    /**
+     * The retryable-reads codes (retryable-reads.md, "Determining Retryable Read Errors"): InterruptedAtShutdown,
+     * InterruptedDueToReplStateChange, NotWritablePrimary, NotPrimaryNoSecondaryOk, NotPrimaryOrSecondary,
+     * PrimarySteppedDown, ShutdownInProgress, HostNotFound, HostUnreachable, NetworkTimeout, SocketException,
+     * ExceededTimeLimit, ReadConcernMajorityNotAvailableYet.
+     */
+    private static final Set<Integer> RETRYABLE_READ_CODES = Set.of(11600, 11602, 10107, 13435, 13436, 189, 91, 7, 6, 89,
+            9001, 262, 134);
+
+    /**
+     * The {@code count} command as a driver's legacy count helper sends it: a retryable read, so retried once on a
+     * network error or a retryable code when the client retries reads and no transaction is running (runCommand,
+     * which the command goes through here, never retries).
+     */
+    private static BsonDocument legacyCount(MongoDatabase db, ClientSession s, BsonDocument cmd, boolean retry) {
+        try {
+            return s == null ? db.runCommand(cmd, BsonDocument.class) : db.runCommand(s, cmd, BsonDocument.class);
+        } catch (MongoSocketException | MongoCommandException e) {
+            boolean retryable = e instanceof MongoSocketException || RETRYABLE_READ_CODES.contains(e.getCode());
+            if (!retry || !retryable) {
+                throw e;
+            }
+            return s == null ? db.runCommand(cmd, BsonDocument.class) : db.runCommand(s, cmd, BsonDocument.class);
         }
     }
 
