@@ -134,6 +134,7 @@ final class Entities implements AutoCloseable {
                 case "database" -> createDatabase(d);
                 case "collection" -> createCollection(d);
                 case "session" -> createSession(d);
+                case "bucket" -> createBucket(d);
                 default -> throw SkipTest.unsupported("runner: entity type " + type);
             }
         }
@@ -271,6 +272,16 @@ final class Entities implements AutoCloseable {
         }
         a.done();
         put(id, c);
+        clientOf.put(id, clientOf.get(database));
+    }
+
+    private void createBucket(BsonDocument d) {
+        Args a = new Args("bucket entity", d);
+        String id = a.string("id");
+        String database = a.string("database");
+        com.mongodb.client.gridfs.GridFSBucket b = Buckets.create(get(database, MongoDatabase.class), a.document("bucketOptions"));
+        a.done();
+        put(id, b);
         clientOf.put(id, clientOf.get(database));
     }
 

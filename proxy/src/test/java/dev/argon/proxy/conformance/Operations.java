@@ -153,6 +153,9 @@ final class Operations {
         if (target instanceof Cursors.RunnerCursor c) {
             return cursor(c, name, a);
         }
+        if (target instanceof com.mongodb.client.gridfs.GridFSBucket b) {
+            return Buckets.run(b, name, a);
+        }
         throw SkipTest.unsupported("runner: operations on " + target.getClass().getSimpleName());
     }
 

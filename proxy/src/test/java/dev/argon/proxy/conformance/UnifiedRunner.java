@@ -819,7 +819,9 @@ final class UnifiedRunner {
                 switch (e.getKey()) {
                     case "command", "reply" -> {
                         try {
-                            matcher.match(v, actual.body(), true);
+                            BsonDocument body2 = e.getKey().equals("command") && v.isDocument()
+                                    ? literalGridFsIds(v.asDocument(), actual.body()) : actual.body();
+                            matcher.match(v, body2, true);
                         } catch (SkipTest s) {
                             throw s;
                         } catch (AssertionError x) {
@@ -935,6 +937,44 @@ final class UnifiedRunner {
             out.add(wce.getWriteConcernError().getCode());
         }
         return out;
+    }
+
+    /**
+     * The Java driver (5.14, as other drivers since 2026) wraps a GridFS file id in {@code $eq} when it looks the
+     * file or its chunks up ({@code {_id: {$eq: id}}}), so that an id that is a document is matched literally;
+     * the spec data predates that and expects {@code {_id: id}}. The two filters select the same documents, so
+     * for a command on a {@code .files} or {@code .chunks} collection the actual {@code _id}/{@code files_id}
+     * is unwrapped before matching, unless the test itself expects an operator there.
+     */
+    static BsonDocument literalGridFsIds(BsonDocument expected, BsonDocument actual) {
+        if (actual.isEmpty() || !actual.get(actual.getFirstKey()).isString()) {
+            return actual;
+        }
+        String coll = actual.getString(actual.getFirstKey()).getValue();
+        BsonDocument want = expected.isDocument("filter") ? expected.getDocument("filter") : null;
+        if (!(coll.endsWith(".files") || coll.endsWith(".chunks")) || want == null || !actual.isDocument("filter")) {
+            return actual;
+        }
+        BsonDocument out = null;
+        for (String k : List.of("_id", "files_id")) {
+            BsonValue a = actual.getDocument("filter").get(k);
+            BsonValue w = want.get(k);
+            boolean wrapped = a != null && a.isDocument() && a.asDocument().size() == 1 && a.asDocument().containsKey("$eq");
+            boolean wantsOperator = w != null && w.isDocument() && !w.asDocument().isEmpty()
+                    && w.asDocument().getFirstKey().startsWith("$");
+            if (wrapped && w != null && !wantsOperator) {
+                if (out == null) {
+                    // A copy, not clone(): the driver's command may be a RawBsonDocument, whose clone is immutable.
+                    out = new BsonDocument();
+                    out.putAll(actual);
+                    BsonDocument filter = new BsonDocument();
+                    filter.putAll(actual.getDocument("filter"));
+                    out.put("filter", filter);
+                }
+                out.getDocument("filter").put(k, a.asDocument().get("$eq"));
+            }
+        }
+        return out == null ? actual : out;
     }
 
     static List<String> codeNames(Throwable error) {
