@@ -271,6 +271,20 @@ final class Operations {
                 a.done();
                 return Result.of(Bsons.array(it.into(new ArrayList<>())));
             }
+            case "mapReduce" -> {
+                // The driver's (deprecated) helper, so that the command and its retry rules are the driver's own.
+                String map = a.required("map").asJavaScript().getCode();
+                String reduce = a.required("reduce").asJavaScript().getCode();
+                BsonDocument out = a.document("out");
+                if (out == null || !out.containsKey("inline") || out.size() != 1) {
+                    throw SkipTest.unsupported("runner: mapReduce out other than inline");
+                }
+                a.done();
+                @SuppressWarnings("deprecation")
+                com.mongodb.client.MapReduceIterable<BsonDocument> it = s == null ? c.mapReduce(map, reduce)
+                        : c.mapReduce(s, map, reduce);
+                return Result.documents(it.into(new ArrayList<>()));
+            }
             case "updateOne", "updateMany" -> {
                 BsonDocument filter = a.document("filter");
                 BsonValue update = a.required("update");
