@@ -19,7 +19,7 @@ public final class FailPointError extends ArgonException {
             Map.entry(133, "FailedToSatisfyReadPreference"), Map.entry(134, "ReadConcernMajorityNotAvailableYet"),
             Map.entry(150, "StaleEpoch"), Map.entry(189, "PrimarySteppedDown"), Map.entry(216, "ElectionInProgress"),
             Map.entry(234, "RetryChangeStream"), Map.entry(246, "SnapshotUnavailable"),
-            Map.entry(262, "ExceededTimeLimit"), Map.entry(267, "IncompleteTransactionHistory"),
+            Map.entry(262, "ExceededTimeLimit"), Map.entry(267, "PreparedTransactionInProgress"),
             Map.entry(280, "ChangeStreamFatalError"), Map.entry(359, "CursorInUse"),
             Map.entry(9001, "SocketException"), Map.entry(11601, "Interrupted"),
             Map.entry(11602, "InterruptedDueToReplStateChange"), Map.entry(13435, "NotPrimaryNoSecondaryOk"),

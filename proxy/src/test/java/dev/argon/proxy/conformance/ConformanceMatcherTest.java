@@ -110,4 +110,21 @@ class ConformanceMatcherTest {
                 + "{name: 'failPoint', object: 'testRunner', arguments: {}}]}}]}").getArray("o");
         assertTrue(UnifiedRunner.usesFailPoints(ops));
     }
+
+    @Test
+    void aGridFsIdWrappedInEqMatchesTheLiteralIdOnlyOnBucketCollections() {
+        BsonDocument expected = d("{find: 'fs.files', filter: {_id: 1}}");
+        BsonDocument wrapped = d("{find: 'fs.files', filter: {_id: {$eq: 1}}}");
+        assertDoesNotThrow(() -> matcher.match(expected, UnifiedRunner.literalGridFsIds(expected, wrapped), true));
+        // Another id is still another id, and elsewhere the filter is compared as sent.
+        BsonDocument other = d("{find: 'fs.files', filter: {_id: {$eq: 2}}}");
+        assertThrows(AssertionError.class, () -> matcher.match(expected, UnifiedRunner.literalGridFsIds(expected, other), true));
+        BsonDocument plain = d("{find: 'coll', filter: {_id: 1}}");
+        BsonDocument plainWrapped = d("{find: 'coll', filter: {_id: {$eq: 1}}}");
+        assertThrows(AssertionError.class,
+                () -> matcher.match(plain, UnifiedRunner.literalGridFsIds(plain, plainWrapped), true));
+        // A test that expects the operator gets it compared as such.
+        BsonDocument wantsEq = d("{find: 'fs.files', filter: {_id: {$eq: 1}}}");
+        assertDoesNotThrow(() -> matcher.match(wantsEq, UnifiedRunner.literalGridFsIds(wantsEq, wrapped), true));
+    }
 }

@@ -33,7 +33,8 @@ import org.bson.BsonValue;
 final class Entities implements AutoCloseable {
 
     /** A client entity and the events it records. */
-    record ClientEntity(String id, MongoClient client, EventLog log) {
+    /** A client entity; {@code retryReads} is its setting, which the runner's own read helpers (count) follow. */
+    record ClientEntity(String id, MongoClient client, EventLog log, boolean retryReads) {
     }
 
     private static final Set<String> COMMAND_EVENTS = Set.of("commandStartedEvent", "commandSucceededEvent",
@@ -133,6 +134,7 @@ final class Entities implements AutoCloseable {
                 case "database" -> createDatabase(d);
                 case "collection" -> createCollection(d);
                 case "session" -> createSession(d);
+                case "bucket" -> createBucket(d);
                 default -> throw SkipTest.unsupported("runner: entity type " + type);
             }
         }
@@ -189,6 +191,11 @@ final class Entities implements AutoCloseable {
         }
         EventLog log = new EventLog(observe, ignored, sensitive);
         MongoClientSettings.Builder settings = MongoClientSettings.builder()
+                // As the drivers' own unified runners do: a staged state-change error or writeConcernError marks the
+                // server unknown until the monitor's next check, and the retry waits for that check. At the default
+                // 10 s it outlasts the selection timeout above; a uriOptions heartbeatFrequencyMS still wins.
+                .applyToServerSettings(s -> s.heartbeatFrequency(50, TimeUnit.MILLISECONDS)
+                        .minHeartbeatFrequency(50, TimeUnit.MILLISECONDS))
                 .applyConnectionString(new ConnectionString(uri.toString()))
                 .addCommandListener(log)
                 .applyToConnectionPoolSettings(p -> p.addConnectionPoolListener(log));
@@ -209,7 +216,8 @@ final class Entities implements AutoCloseable {
             }
         }
         a.done();
-        put(id, new ClientEntity(id, MongoClients.create(settings.build()), log));
+        MongoClientSettings built = settings.build();
+        put(id, new ClientEntity(id, MongoClients.create(built), log, built.getRetryReads()));
     }
 
     private void createDatabase(BsonDocument d) {
@@ -264,6 +272,16 @@ final class Entities implements AutoCloseable {
         }
         a.done();
         put(id, c);
+        clientOf.put(id, clientOf.get(database));
+    }
+
+    private void createBucket(BsonDocument d) {
+        Args a = new Args("bucket entity", d);
+        String id = a.string("id");
+        String database = a.string("database");
+        com.mongodb.client.gridfs.GridFSBucket b = Buckets.create(get(database, MongoDatabase.class), a.document("bucketOptions"));
+        a.done();
+        put(id, b);
         clientOf.put(id, clientOf.get(database));
     }
 

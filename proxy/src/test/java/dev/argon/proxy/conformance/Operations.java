@@ -1,6 +1,8 @@
 package dev.argon.proxy.conformance;
 
+import com.mongodb.MongoCommandException;
 import com.mongodb.MongoNamespace;
+import com.mongodb.MongoSocketException;
 import com.mongodb.ReadPreference;
 import com.mongodb.TransactionOptions;
 import com.mongodb.client.AggregateIterable;
@@ -60,6 +62,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.NoSuchElementException;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -149,6 +152,9 @@ final class Operations {
         }
         if (target instanceof Cursors.RunnerCursor c) {
             return cursor(c, name, a);
+        }
+        if (target instanceof com.mongodb.client.gridfs.GridFSBucket b) {
+            return Buckets.run(b, name, a);
         }
         throw SkipTest.unsupported("runner: operations on " + target.getClass().getSimpleName());
     }
@@ -242,9 +248,10 @@ final class Operations {
                     }
                 }
                 a.done();
-                MongoDatabase db = entities.clientOf(id).client().getDatabase(c.getNamespace().getDatabaseName());
-                BsonDocument reply = s == null ? db.runCommand(cmd, BsonDocument.class) : db.runCommand(s, cmd, BsonDocument.class);
-                return Result.of(reply.get("n"));
+                Entities.ClientEntity client = entities.clientOf(id);
+                MongoDatabase db = client.client().getDatabase(c.getNamespace().getDatabaseName());
+                boolean retry = client.retryReads() && (s == null || !s.hasActiveTransaction());
+                return Result.of(legacyCount(db, s, cmd, retry).get("n"));
             }
             case "distinct" -> {
                 String field = a.string("fieldName");
@@ -263,6 +270,20 @@ final class Operations {
                 }
                 a.done();
                 return Result.of(Bsons.array(it.into(new ArrayList<>())));
+            }
+            case "mapReduce" -> {
+                // The driver's (deprecated) helper, so that the command and its retry rules are the driver's own.
+                String map = a.required("map").asJavaScript().getCode();
+                String reduce = a.required("reduce").asJavaScript().getCode();
+                BsonDocument out = a.document("out");
+                if (out == null || !out.containsKey("inline") || out.size() != 1) {
+                    throw SkipTest.unsupported("runner: mapReduce out other than inline");
+                }
+                a.done();
+                @SuppressWarnings("deprecation")
+                com.mongodb.client.MapReduceIterable<BsonDocument> it = s == null ? c.mapReduce(map, reduce)
+                        : c.mapReduce(s, map, reduce);
+                return Result.documents(it.into(new ArrayList<>()));
             }
             case "updateOne", "updateMany" -> {
                 BsonDocument filter = a.document("filter");
@@ -1207,6 +1228,32 @@ final class Operations {
                 return Result.of(s.getSnapshotTimestamp());
             }
             default -> throw SkipTest.unsupported("runner: session operation " + name);
+        }
+    }
+
+    /**
+     * The retryable-reads codes (retryable-reads.md, "Determining Retryable Read Errors"): InterruptedAtShutdown,
+     * InterruptedDueToReplStateChange, NotWritablePrimary, NotPrimaryNoSecondaryOk, NotPrimaryOrSecondary,
+     * PrimarySteppedDown, ShutdownInProgress, HostNotFound, HostUnreachable, NetworkTimeout, SocketException,
+     * ExceededTimeLimit, ReadConcernMajorityNotAvailableYet.
+     */
+    private static final Set<Integer> RETRYABLE_READ_CODES = Set.of(11600, 11602, 10107, 13435, 13436, 189, 91, 7, 6, 89,
+            9001, 262, 134);
+
+    /**
+     * The {@code count} command as a driver's legacy count helper sends it: a retryable read, so retried once on a
+     * network error or a retryable code when the client retries reads and no transaction is running (runCommand,
+     * which the command goes through here, never retries).
+     */
+    private static BsonDocument legacyCount(MongoDatabase db, ClientSession s, BsonDocument cmd, boolean retry) {
+        try {
+            return s == null ? db.runCommand(cmd, BsonDocument.class) : db.runCommand(s, cmd, BsonDocument.class);
+        } catch (MongoSocketException | MongoCommandException e) {
+            boolean retryable = e instanceof MongoSocketException || RETRYABLE_READ_CODES.contains(e.getCode());
+            if (!retry || !retryable) {
+                throw e;
+            }
+            return s == null ? db.runCommand(cmd, BsonDocument.class) : db.runCommand(s, cmd, BsonDocument.class);
         }
     }
 

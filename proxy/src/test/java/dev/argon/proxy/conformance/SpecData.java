@@ -65,6 +65,16 @@ final class SpecData {
         return defaults.stream().filter(d -> Files.isDirectory(root.resolve(d))).toList();
     }
 
+    /**
+     * Whether a file (its name without {@code .json}) is to run: all of them, or with
+     * {@code -Dargon.conformance.files=insertOne-errorLabels,abort} those whose name is one of the list, to rerun a few
+     * files while working on them (the floors then fail, as the counts are partial).
+     */
+    static boolean fileSelected(String fileName) {
+        String s = System.getProperty("argon.conformance.files");
+        return s == null || s.isBlank() || ConformanceTest.split(s).contains(fileName);
+    }
+
     /** The JSON files directly in a directory, sorted by name; none when the directory is missing. */
     static List<Path> files(Path dir) {
         if (!Files.isDirectory(dir)) {

@@ -4,6 +4,7 @@ import com.mongodb.ClientBulkWriteException;
 import com.mongodb.MongoBulkWriteException;
 import com.mongodb.MongoCommandException;
 import com.mongodb.MongoException;
+import com.mongodb.MongoExecutionTimeoutException;
 import com.mongodb.MongoOperationTimeoutException;
 import com.mongodb.MongoServerException;
 import com.mongodb.MongoWriteConcernException;
@@ -112,7 +113,7 @@ final class UnifiedRunner {
         Outcome o;
         try {
             x.run();
-            o = Outcome.passed();
+            o = x.driverGap == null ? Outcome.passed() : Outcome.skipped(x.driverGap);
         } catch (SkipTest s) {
             o = s.outcome();
         } catch (SpecFailure f) {
@@ -319,6 +320,11 @@ final class UnifiedRunner {
         private Operations operations;
         private Matcher matcher;
         private final List<Object[]> failPoints = new ArrayList<>();
+        /**
+         * Set when an expectation could not be checked because the Java driver does not report what it asks for; a
+         * test that otherwise passes (outcome included) is then reported as skipped with this reason, not passed.
+         */
+        private String driverGap;
 
         Execution(BsonDocument file, BsonDocument test) {
             this.file = file;
@@ -458,6 +464,10 @@ final class UnifiedRunner {
                 error = e;
             }
             if (op.getBoolean("ignoreResultAndError", BsonBoolean.FALSE).getValue()) {
+                if (propagate && error != null) {
+                    // Ignored by the test, not by withTransaction: it still aborts or retries on the error.
+                    throw error;
+                }
                 return;
             }
             if (op.containsKey("expectError")) {
@@ -626,7 +636,14 @@ final class UnifiedRunner {
                                 problem = "partial result: " + x.getMessage();
                             }
                         } else if (!(error instanceof MongoBulkWriteException be)) {
-                            if (!(Matcher.isOperator(v) && v.asDocument().getFirstKey().equals("$$unsetOrMatches"))) {
+                            if (Matcher.isOperator(v) && v.asDocument().getFirstKey().equals("$$unsetOrMatches")) {
+                                // nothing to check
+                            } else if (topLevel(error) instanceof com.mongodb.MongoSocketException) {
+                                // The driver forgets the batches that did succeed when a later one meets a network
+                                // error (its own runner leaves the partial result unchecked); the outcome still
+                                // checks what the server kept.
+                                driverGap = "driver: the Java driver attaches no partial bulkWrite result to a network error";
+                            } else {
                                 problem = "no partial result on a " + error.getClass().getSimpleName();
                             }
                         } else {
@@ -814,7 +831,9 @@ final class UnifiedRunner {
                 switch (e.getKey()) {
                     case "command", "reply" -> {
                         try {
-                            matcher.match(v, actual.body(), true);
+                            BsonDocument body2 = e.getKey().equals("command") && v.isDocument()
+                                    ? literalGridFsIds(v.asDocument(), actual.body()) : actual.body();
+                            matcher.match(v, body2, true);
                         } catch (SkipTest s) {
                             throw s;
                         } catch (AssertionError x) {
@@ -932,6 +951,44 @@ final class UnifiedRunner {
         return out;
     }
 
+    /**
+     * The Java driver (5.14, as other drivers since 2026) wraps a GridFS file id in {@code $eq} when it looks the
+     * file or its chunks up ({@code {_id: {$eq: id}}}), so that an id that is a document is matched literally;
+     * the spec data predates that and expects {@code {_id: id}}. The two filters select the same documents, so
+     * for a command on a {@code .files} or {@code .chunks} collection the actual {@code _id}/{@code files_id}
+     * is unwrapped before matching, unless the test itself expects an operator there.
+     */
+    static BsonDocument literalGridFsIds(BsonDocument expected, BsonDocument actual) {
+        if (actual.isEmpty() || !actual.get(actual.getFirstKey()).isString()) {
+            return actual;
+        }
+        String coll = actual.getString(actual.getFirstKey()).getValue();
+        BsonDocument want = expected.isDocument("filter") ? expected.getDocument("filter") : null;
+        if (!(coll.endsWith(".files") || coll.endsWith(".chunks")) || want == null || !actual.isDocument("filter")) {
+            return actual;
+        }
+        BsonDocument out = null;
+        for (String k : List.of("_id", "files_id")) {
+            BsonValue a = actual.getDocument("filter").get(k);
+            BsonValue w = want.get(k);
+            boolean wrapped = a != null && a.isDocument() && a.asDocument().size() == 1 && a.asDocument().containsKey("$eq");
+            boolean wantsOperator = w != null && w.isDocument() && !w.asDocument().isEmpty()
+                    && w.asDocument().getFirstKey().startsWith("$");
+            if (wrapped && w != null && !wantsOperator) {
+                if (out == null) {
+                    // A copy, not clone(): the driver's command may be a RawBsonDocument, whose clone is immutable.
+                    out = new BsonDocument();
+                    out.putAll(actual);
+                    BsonDocument filter = new BsonDocument();
+                    filter.putAll(actual.getDocument("filter"));
+                    out.put("filter", filter);
+                }
+                out.getDocument("filter").put(k, a.asDocument().get("$eq"));
+            }
+        }
+        return out == null ? actual : out;
+    }
+
     static List<String> codeNames(Throwable error) {
         Throwable t = topLevel(error);
         List<String> out = new ArrayList<>();
@@ -943,6 +1000,11 @@ final class UnifiedRunner {
         }
         if (t instanceof MongoWriteConcernException wce) {
             out.add(wce.getWriteConcernError().getCodeName());
+        }
+        if (t instanceof MongoExecutionTimeoutException) {
+            // The driver keeps no code name here, and makes this exception only of code 50 (the driver's own runner
+            // matches it the same way).
+            out.add("MaxTimeMSExpired");
         }
         return out;
     }

@@ -282,4 +282,36 @@ class FailCommandIT extends ArgonTestBase {
         }
         assertEquals(List.of(0, 1, 3), coll.find().into(new java.util.ArrayList<>()).stream().map(d -> d.getInteger("_id")).toList());
     }
+
+    @Test
+    void inATransactionARetryableErrorIsTransientOnAStatementAndRetryableOnTheCommit() {
+        MongoCollection<Document> coll = db("fc").getCollection("txnlabels");
+        coll.drop();
+        coll.insertOne(new Document("_id", 0));
+        try (com.mongodb.client.ClientSession s = client.startSession()) {
+            s.startTransaction();
+            coll.insertOne(s, new Document("_id", 1));
+            failCommand(times(1), "{failCommands: ['insert'], errorCode: 10107}");
+            MongoException statement = assertThrows(MongoException.class, () -> coll.insertOne(s, new Document("_id", 2)));
+            assertEquals(10107, statement.getCode());
+            // A statement is never retried by itself; the label tells withTransaction to run the transaction again.
+            assertTrue(statement.hasErrorLabel("TransientTransactionError"), "labels: " + statement.getErrorLabels());
+            assertFalse(statement.hasErrorLabel("RetryableWriteError"), "labels: " + statement.getErrorLabels());
+
+            // PreparedTransactionInProgress on the commit: the whole transaction may be retried.
+            failCommand(times(1), "{failCommands: ['commitTransaction'], errorCode: 267}");
+            MongoCommandException commit = assertThrows(MongoCommandException.class, s::commitTransaction);
+            assertEquals("PreparedTransactionInProgress", commit.getErrorCodeName());
+            assertTrue(commit.hasErrorLabel("TransientTransactionError"), "labels: " + commit.getErrorLabels());
+        }
+        try (com.mongodb.client.ClientSession s = client.startSession()) {
+            s.startTransaction();
+            coll.insertOne(s, new Document("_id", 3));
+            // NotWritablePrimary on the commit is a retryable write error, not a transient one: the driver retries
+            // the commit once, and the retry commits.
+            failCommand(times(1), "{failCommands: ['commitTransaction'], errorCode: 10107}");
+            s.commitTransaction();
+        }
+        assertEquals(List.of(0, 3), coll.find().into(new java.util.ArrayList<>()).stream().map(d -> d.getInteger("_id")).toList());
+    }
 }

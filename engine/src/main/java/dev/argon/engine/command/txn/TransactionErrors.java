@@ -2,6 +2,7 @@ package dev.argon.engine.command.txn;
 
 import dev.argon.engine.ArgonException;
 import dev.argon.engine.MongoErrorCode;
+import dev.argon.engine.session.RetryableErrors;
 import java.util.Set;
 import org.bson.BsonArray;
 import org.bson.BsonDocument;
@@ -10,14 +11,16 @@ import org.bson.BsonValue;
 
 /**
  * The {@code TransientTransactionError} label, attached as mongod attaches it to an error reply of a command in a
- * transaction ({@code autocommit: false}): for 112 WriteConflict, 24 LockTimeout and the snapshot errors, and for
- * 251 NoSuchTransaction except on a commit or abort whose reply carries a write concern error. Drivers retry the
- * whole transaction on it ({@code withTransaction}). Stateless; thread-safe.
+ * transaction ({@code autocommit: false}): for 112 WriteConflict, 24 LockTimeout, 267 PreparedTransactionInProgress
+ * and the snapshot errors; for 251 NoSuchTransaction except on a commit or abort whose reply carries a write
+ * concern error; and, on a statement other than the commit or abort, for the retryable errors (NotWritablePrimary,
+ * ShutdownInProgress and the rest of {@link RetryableErrors}), which the statement itself is never retried on.
+ * Drivers retry the whole transaction on it ({@code withTransaction}). Stateless; thread-safe.
  */
 public final class TransactionErrors {
     public static final String TRANSIENT = "TransientTransactionError";
-    /** WriteConflict, LockTimeout, SnapshotTooOld, SnapshotUnavailable. */
-    private static final Set<Integer> TRANSIENT_CODES = Set.of(112, 24, 239, 246);
+    /** WriteConflict, LockTimeout, SnapshotTooOld, SnapshotUnavailable, PreparedTransactionInProgress. */
+    private static final Set<Integer> TRANSIENT_CODES = Set.of(112, 24, 239, 246, 267);
 
     private TransactionErrors() {}
 
@@ -35,7 +38,8 @@ public final class TransactionErrors {
         String name = command.isEmpty() ? "" : command.getFirstKey();
         boolean ends = name.equals("commitTransaction") || name.equals("abortTransaction");
         boolean transient_ = TRANSIENT_CODES.contains(code)
-                || (code == 251 && !(ends && reply.containsKey("writeConcernError")));
+                || (code == 251 && !(ends && reply.containsKey("writeConcernError")))
+                || (!ends && RetryableErrors.retryable(code));
         if (transient_) {
             BsonValue labels = reply.get("errorLabels");
             BsonArray list = labels != null && labels.isArray() ? labels.asArray() : new BsonArray();
