@@ -104,6 +104,8 @@ public enum MongoErrorCode {
     LOCATION_40674(40674, "Location40674"),
     /** Change streams: $changeStream anywhere but first in the pipeline. */
     LOCATION_40602(40602, "Location40602"),
+    LOCATION_28803(28803, "Location28803"),
+    LOCATION_5447000(5447000, "Location5447000"),
     FAIL_POINT_SET_FAILED(266, "FailPointSetFailed"),
     NOT_A_RETRYABLE_WRITE_COMMAND(50768, "NotARetryableWriteCommand"),
     MAX_TIME_MS_EXPIRED(50, "MaxTimeMSExpired"),

@@ -38,6 +38,7 @@ import dev.argon.engine.command.branch.ListBranchesHandler;
 import dev.argon.engine.command.branch.ProtectBranchHandler;
 import dev.argon.engine.command.branch.RenameBranchHandler;
 import dev.argon.engine.command.catalog.CollModHandler;
+import dev.argon.engine.command.catalog.CollStatsHandler;
 import dev.argon.engine.command.catalog.CreateHandler;
 import dev.argon.engine.command.catalog.CreateIndexesHandler;
 import dev.argon.engine.command.catalog.DbHashHandler;
@@ -85,7 +86,7 @@ public final class Commands {
                 .add("branchLog", new BranchLogHandler(), false, "Argon: commits of a branch, newest first")
                 .add("buildInfo", new BuildInfoHandler(), false, "server version and build details")
                 .add("collMod", new CollModHandler(), true, "change a collection's validator or an index option")
-                .add("collStats", new NotImplementedHandler("collection statistics"), false, "not yet: collection statistics")
+                .add("collStats", new CollStatsHandler(), false, "count, sizes and indexes of a collection on the branch")
                 .add("commitTransaction", new CommitTransactionHandler(), false, "commit the session's transaction as one commit")
                 .add("connectionStatus", new ConnectionStatusHandler(), false, "who this connection is authenticated as")
                 .add("count", new CountHandler(), false, "count documents matching a query")

@@ -101,6 +101,7 @@ public final class QueryPlan {
                 ? new Planner.Choice(Planner.minMax(view, c, filter, sort, q.hint(), q.min(), q.max()), List.of())
                 : Planner.choose(view, c, filter, sort, q.hint());
         Plan plan = choice.winner();
+        countUse(view, c, plan);
         ExecStats stats = new ExecStats();
         BsonDocument sortKeys = sort;
         boolean blocking = sortKeys != null && !sortKeys.isEmpty() && !plan.servesSort();
@@ -165,6 +166,7 @@ public final class QueryPlan {
         if (!(choice.winner() instanceof Plan.IxScan ix) || !KeyOnlyScans.exact(ix, q.filter())) {
             return find(view, c, q);
         }
+        countUse(view, c, ix);
         ExecStats stats = new ExecStats();
         long n = KeyOnlyScans.count(view, c, ix, stats);
         stats.matched = n;
@@ -221,6 +223,7 @@ public final class QueryPlan {
         if (ix == null) {
             return find(view, c, q);
         }
+        countUse(view, c, ix);
         ExecStats stats = new ExecStats();
         List<Matched> docs = new ArrayList<>();
         for (BsonDocument d : KeyOnlyScans.distinct(view, c, ix, stats)) {
@@ -229,6 +232,19 @@ public final class QueryPlan {
         stats.matched = docs.size();
         PlanInfo info = new PlanInfo(c.ns(), q, new Planner.Choice(new Plan.DistinctScan(ix), rejected), null, null);
         return new Limited(docs.iterator(), 0, 0, null, null, info, stats);
+    }
+
+    /** Counts the indexes a plan that is about to run reads ({@code $indexStats}' {@code accesses.ops}). */
+    private static void countUse(DataView view, CollectionInfo c, Plan plan) {
+        if (plan instanceof Plan.IdHack || (plan instanceof Plan.CollScan cs && cs.idIndex())) {
+            view.indexUsed(c, dev.argon.engine.store.IndexAccesses.ID_INDEX);
+        } else if (plan instanceof Plan.IxScan ix) {
+            view.indexUsed(c, ix.bounds().index.indexId());
+        } else if (plan instanceof Plan.OrScan or) {
+            for (Plan.IxScan clause : or.clauses()) {
+                view.indexUsed(c, clause.bounds().index.indexId());
+            }
+        }
     }
 
     private static Iterator<BsonDocument> counting(Iterator<BsonDocument> in, ExecStats stats, boolean keysToo) {

@@ -18,6 +18,8 @@ public class DataView {
     protected final KeyReader reader;
     private final CatalogCache.Scope cache;
     private final boolean raw;
+    /** Where plans over this view count their index use ({@code $indexStats}); null: not counted. */
+    private IndexAccesses.Scope accesses;
 
     DataView(KeyReader reader) {
         this(reader, null, false);
@@ -39,7 +41,39 @@ public class DataView {
      * back to a client; anything that edits documents must use the decoded form.
      */
     public DataView forReplies() {
-        return new DataView(reader, cache, true);
+        DataView v = new DataView(reader, cache, true);
+        v.accesses = accesses;
+        return v;
+    }
+
+    /** Binds this view to its branch's index-use counters (set once by whoever creates the view). */
+    DataView countingAccesses(IndexAccesses.Scope scope) {
+        this.accesses = scope;
+        return this;
+    }
+
+    /** The scope plans over this view count into (handed on to views derived from it). */
+    IndexAccesses.Scope accessScope() {
+        return accesses;
+    }
+
+    /**
+     * The same view, whose plans do not count as index use: for reads that are not the user's queries (explain,
+     * the TTL monitor), which mongod does not count either.
+     */
+    public DataView uncounted() {
+        return new DataView(reader, cache, raw);
+    }
+
+    /**
+     * Counts one use of an index by a plan that runs over this view ({@link IndexAccesses#ID_INDEX} for the
+     * {@code _id} index).
+     */
+    public void indexUsed(CollectionInfo c, int indexId) {
+        IndexAccesses.Scope s = accesses;
+        if (s != null && c != null) {
+            s.accesses().used(s.branchId(), c.collectionId(), indexId);
+        }
     }
 
     /**

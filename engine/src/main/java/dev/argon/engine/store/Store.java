@@ -65,17 +65,29 @@ public final class Store implements AutoCloseable {
     /** Keys written by open transactions: a second transaction writing one conflicts at once. */
     private final KeyClaims claims = new KeyClaims();
 
+    /** Index use by query plans, per branch ({@code $indexStats}). */
+    private final IndexAccesses indexAccesses = new IndexAccesses();
+
+    public IndexAccesses indexAccesses() {
+        return indexAccesses;
+    }
+
     public DataView head(int branchId) {
         dev.argon.wal.ReadView view = wal.headView(branchId);
-        return new DataView(new WalKeyReader(wal, view), catalogCache.forView(wal, view));
+        return new DataView(new WalKeyReader(wal, view), catalogCache.forView(wal, view)).countingAccesses(scope(branchId));
     }
 
     public DataView at(int branchId, long lsn) {
-        return new DataView(new WalKeyReader(wal, wal.viewAt(branchId, lsn)));
+        return new DataView(new WalKeyReader(wal, wal.viewAt(branchId, lsn))).countingAccesses(scope(branchId));
     }
 
+    /** A view for internal reads (merge, diff, change streams): its plans are not counted as index use. */
     public DataView view(ReadView view) {
         return new DataView(new WalKeyReader(wal, view));
+    }
+
+    private IndexAccesses.Scope scope(int branchId) {
+        return new IndexAccesses.Scope(indexAccesses, branchId);
     }
 
     /**
@@ -97,8 +109,9 @@ public final class Store implements AutoCloseable {
                         "the branch was reset or deleted while this write waited; run it again");
             }
             ReadView head = wal.headView(branchId);
-            return new Write(new WriteSession(wal, branchId, new WalKeyReader(wal, head), lock, catalogCache.forView(wal, head)),
-                    lock, wal, commitSignal);
+            WriteSession s = new WriteSession(wal, branchId, new WalKeyReader(wal, head), lock, catalogCache.forView(wal, head));
+            s.countingAccesses(scope(branchId));
+            return new Write(s, lock, wal, commitSignal);
         } catch (RuntimeException e) {
             lock.unlock();
             throw e;
@@ -116,6 +129,7 @@ public final class Store implements AutoCloseable {
         ReadView view = atLsn < 0 ? wal.headView(branchId) : wal.viewAt(branchId, atLsn);
         WriteSession s = new WriteSession(wal, branchId, new WalKeyReader(wal, view), lock, true);
         s.claims(claims);
+        s.countingAccesses(scope(branchId));
         return new Write(s, null, wal, commitSignal);
     }
 

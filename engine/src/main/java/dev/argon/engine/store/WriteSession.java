@@ -208,10 +208,10 @@ public final class WriteSession extends DataView {
      */
     public DataView frozen() {
         if (deferred) {
-            return new DataView(overlay.copy());
+            return new DataView(overlay.copy()).countingAccesses(accessScope());
         }
         flush();
-        return new DataView(overlay.base());
+        return new DataView(overlay.base()).countingAccesses(accessScope());
     }
 
     /**
@@ -296,7 +296,7 @@ public final class WriteSession extends DataView {
      * what a cursor opened now returns).
      */
     public DataView transactionView() {
-        return new DataView(overlay.hasPending() ? overlay.copy() : overlay.base());
+        return new DataView(overlay.hasPending() ? overlay.copy() : overlay.base()).countingAccesses(accessScope());
     }
 
     /**

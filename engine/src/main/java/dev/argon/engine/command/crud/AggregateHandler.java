@@ -89,6 +89,12 @@ public final class AggregateHandler implements CommandHandler {
             localSessions = ListLocalSessions.read(ctx, stages.get(0), target);
             stages = stages.subList(1, stages.size());
         }
+        // $collStats and $indexStats are source stages too: figures of the collection instead of its documents.
+        List<BsonDocument> stats = localSessions == null ? dev.argon.engine.command.catalog.StatsStages.source(ctx, stages, target) : null;
+        if (stats != null) {
+            localSessions = stats;
+            stages = stages.subList(1, stages.size());
+        }
         DataView view = ctx.readView();
         String db = ctx.db();
         PipelinePushdown pushdown = PipelinePushdown.of(stages, ctx.command().get("hint"));
@@ -104,7 +110,7 @@ public final class AggregateHandler implements CommandHandler {
         String collName;
         QueryPlan.Result input;
         if (localSessions != null) {
-            collName = "$cmd.aggregate";
+            collName = stats != null ? target.asString().getValue() : "$cmd.aggregate";
             Iterator<BsonDocument> it = localSessions.iterator();
             input = new QueryPlan.Result() {
                 @Override

@@ -92,7 +92,8 @@ public final class ExplainHandler implements CommandHandler {
             default -> throw new ArgonException(MongoErrorCode.COMMAND_NOT_FOUND, "Explain failed due to unknown command: " + name);
         }
         String coll = inner.collectionName();
-        DataView view = inner.readView();
+        // Explaining is not using: mongod's $indexStats does not count it either.
+        DataView view = inner.readView().uncounted();
         boolean run = !verbosity.equals("queryPlanner");
         BsonDocument queryPlanner;
         BsonDocument executionStats = null;
