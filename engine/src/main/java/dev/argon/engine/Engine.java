@@ -13,6 +13,7 @@ import dev.argon.engine.session.LocalSessions;
 import dev.argon.engine.session.SessionCatalog;
 import dev.argon.engine.spill.SpillSettings;
 import dev.argon.engine.store.Store;
+import dev.argon.engine.ttl.TtlMonitor;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.bson.types.ObjectId;
@@ -44,6 +45,7 @@ public final class Engine implements AutoCloseable {
     private final boolean testCommands;
     private final HistoryGc gc;
     private final SpillSettings spill;
+    private final TtlMonitor ttl;
 
     public Engine(Path dataDir, ServerStats stats) {
         this(dataDir, stats, false);
@@ -81,6 +83,7 @@ public final class Engine implements AutoCloseable {
             sessions.abortTransactions(ids);
         });
         this.gc = new HistoryGc(store, gc);
+        this.ttl = new TtlMonitor(store);
         this.dispatcher = new Dispatcher(this, Commands.table(testCommands));
     }
 
@@ -130,6 +133,11 @@ public final class Engine implements AutoCloseable {
         return spill;
     }
 
+    /** TTL indexes: the background pass that deletes expired documents. */
+    public TtlMonitor ttl() {
+        return ttl;
+    }
+
     public boolean testCommandsEnabled() {
         return testCommands;
     }
@@ -158,6 +166,7 @@ public final class Engine implements AutoCloseable {
 
     @Override
     public void close() {
+        ttl.close();
         gc.close();
         cursors.close();
         store.close();

@@ -25,6 +25,8 @@ public final class GetParameterHandler implements CommandHandler {
                 .append("maxBSONDepth", new BsonInt32(100))
                 .append("authenticationMechanisms", new org.bson.BsonArray())
                 .append("transactionLifetimeLimitSeconds", new BsonInt32(engine.sessions().transactionLifetimeSeconds()))
+                .append("ttlMonitorSleepSecs", new BsonInt32(engine.ttl().sleepSeconds()))
+                .append("ttlMonitorEnabled", org.bson.BsonBoolean.valueOf(engine.ttl().enabled()))
                 .append("logLevel", new BsonInt32(0))
                 .append("quiet", org.bson.BsonBoolean.FALSE)
                 .append("internalQueryMaxBlockingSortMemoryUsageBytes", new BsonInt64(engine.spill().sortLimitBytes()))

@@ -13,7 +13,7 @@ import org.bson.BsonValue;
 /**
  * {@code {setParameter: 1, cursorTimeoutMillis: 60000}}: changes a runtime parameter and answers its old
  * value as {@code was}, as mongod does. Settable: {@code cursorTimeoutMillis},
- * {@code transactionLifetimeLimitSeconds}, Argon's {@code maxOpenCursors} (the per-server cap on open cursors), and the
+ * {@code transactionLifetimeLimitSeconds}, {@code ttlMonitorSleepSecs}, {@code ttlMonitorEnabled}, Argon's {@code maxOpenCursors} (the per-server cap on open cursors), and the
  * memory limits of blocking stages: {@code internalQueryMaxBlockingSortMemoryUsageBytes},
  * {@code internalDocumentSourceGroupMaxMemoryBytes} (bytes, 100 MiB by default) and {@code allowDiskUseByDefault}. Other parameters are refused with 72.
  */
@@ -50,6 +50,13 @@ public final class SetParameterHandler implements CommandHandler {
                                 + CommandContext.typeName(e.getValue()) + "'");
                     }
                     engine.spill().allowDiskUseByDefault(e.getValue().asBoolean().getValue());
+                }
+                case "ttlMonitorSleepSecs" -> engine.ttl().sleepSeconds((int) Math.min(Integer.MAX_VALUE, number(k, e.getValue())));
+                case "ttlMonitorEnabled" -> {
+                    if (!e.getValue().isBoolean()) {
+                        throw ArgonException.typeMismatch("parameter 'ttlMonitorEnabled' must be a boolean");
+                    }
+                    engine.ttl().enabled(e.getValue().asBoolean().getValue());
                 }
                 default -> throw new ArgonException(MongoErrorCode.INVALID_OPTIONS, old == null
                         ? "attempted to set unrecognized parameter [" + k + "], use help:true to see options"

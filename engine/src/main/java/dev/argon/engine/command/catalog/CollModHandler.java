@@ -9,6 +9,7 @@ import dev.argon.engine.store.CollectionInfo;
 import dev.argon.engine.store.IndexInfo;
 import dev.argon.engine.store.Store;
 import dev.argon.engine.store.WriteSession;
+import dev.argon.engine.ttl.TtlIndex;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +37,7 @@ public final class CollModHandler implements CommandHandler {
                 throw new ArgonException(MongoErrorCode.NAMESPACE_NOT_FOUND, "ns does not exist: " + ctx.db() + "." + name);
             }
             BsonDocument options = c.options().clone();
+            BsonDocument reply = new BsonDocument();
             List<IndexInfo> indexes = new ArrayList<>(c.indexes());
             for (Map.Entry<String, BsonValue> e : ctx.command().entrySet()) {
                 String k = e.getKey();
@@ -55,15 +57,15 @@ public final class CollModHandler implements CommandHandler {
                 } else if (k.equals("changeStreamPreAndPostImages")) {
                     options.put(k, preAndPostImages(e.getValue()));
                 } else if (k.equals("index")) {
-                    modifyIndex(indexes, e.getValue());
+                    reply = modifyIndex(indexes, e.getValue());
                 } else {
                     throw new ArgonException(MongoErrorCode.INVALID_OPTIONS, "collMod option '" + k + "' is not supported by Argon yet");
                 }
             }
             s.putCatalog(new CollectionInfo(c.db(), c.name(), c.collectionId(), options, List.copyOf(indexes), c.uuid()), "collMod");
             s.commit(ctx.actor(), ctx.comment(), ctx.journaled());
+            return reply;
         }
-        return new BsonDocument();
     }
 
     /**
@@ -89,7 +91,8 @@ public final class CollModHandler implements CommandHandler {
         return new BsonDocument("enabled", d.getBoolean("enabled"));
     }
 
-    private static void modifyIndex(List<IndexInfo> indexes, BsonValue spec) {
+    /** Changes one index's options; answers mongod's {@code hidden_old/new}, {@code expireAfterSeconds_old/new}. */
+    private static BsonDocument modifyIndex(List<IndexInfo> indexes, BsonValue spec) {
         if (!spec.isDocument()) {
             throw ArgonException.typeMismatch("collMod 'index' must be an object");
         }
@@ -100,13 +103,20 @@ public final class CollModHandler implements CommandHandler {
             boolean byKey = d.isDocument("keyPattern") && x.key().equals(d.getDocument("keyPattern"));
             if (byName || byKey) {
                 BsonDocument newSpec = x.spec().clone();
+                BsonDocument reply = new BsonDocument();
                 for (String opt : new String[] {"hidden", "expireAfterSeconds"}) {
                     if (d.containsKey(opt)) {
-                        newSpec.put(opt, d.get(opt));
+                        BsonValue v = opt.equals("expireAfterSeconds") ? TtlIndex.seconds(d.get(opt), x.key()) : d.get(opt);
+                        BsonValue was = x.spec().get(opt);
+                        if (was != null || opt.equals("hidden")) {
+                            reply.append(opt + "_old", was == null ? org.bson.BsonBoolean.FALSE : was);
+                        }
+                        reply.append(opt + "_new", v);
+                        newSpec.put(opt, v);
                     }
                 }
                 indexes.set(i, x.withSpec(newSpec));
-                return;
+                return reply;
             }
         }
         throw new ArgonException(MongoErrorCode.INDEX_NOT_FOUND, "cannot find index " + d.toJson());

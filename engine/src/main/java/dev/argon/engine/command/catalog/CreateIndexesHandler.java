@@ -9,6 +9,7 @@ import dev.argon.engine.store.CollectionInfo;
 import dev.argon.engine.store.IndexInfo;
 import dev.argon.engine.store.Store;
 import dev.argon.engine.store.WriteSession;
+import dev.argon.engine.ttl.TtlIndex;
 import java.util.Map;
 import org.bson.BsonBoolean;
 import org.bson.BsonDocument;
@@ -44,6 +45,10 @@ public final class CreateIndexesHandler implements CommandHandler {
                 BsonDocument spec = normalize(v);
                 String indexName = spec.getString("name").getValue();
                 if (indexName.equals("_id_") || isIdKey(spec.getDocument("key"))) {
+                    if (spec.containsKey("expireAfterSeconds")) {
+                        throw new ArgonException(MongoErrorCode.CANNOT_CREATE_INDEX,
+                                "The field 'expireAfterSeconds' is not valid for an _id index specification. Specification: " + spec.toJson());
+                    }
                     continue;
                 }
                 IndexInfo existing = c.index(indexName);
@@ -82,7 +87,7 @@ public final class CreateIndexesHandler implements CommandHandler {
     }
 
     private static boolean sameOptions(BsonDocument a, BsonDocument b) {
-        for (String opt : new String[] {"unique", "sparse", "partialFilterExpression"}) {
+        for (String opt : new String[] {"unique", "sparse", "partialFilterExpression", "expireAfterSeconds"}) {
             BsonValue x = a.get(opt);
             BsonValue y = b.get(opt);
             boolean xf = x == null || (x.isBoolean() && !x.asBoolean().getValue());
@@ -136,6 +141,10 @@ public final class CreateIndexesHandler implements CommandHandler {
                 if (on) {
                     spec.append(k, BsonBoolean.TRUE);
                 }
+                continue;
+            }
+            if (k.equals("expireAfterSeconds")) {
+                spec.append(k, TtlIndex.seconds(e.getValue(), key.asDocument()));
                 continue;
             }
             if (k.equals("partialFilterExpression")) {
