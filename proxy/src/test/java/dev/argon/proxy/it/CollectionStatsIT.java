@@ -219,4 +219,12 @@ class CollectionStatsIT extends ArgonTestBase {
         BsonDocument id = list.get(0).toBsonDocument();
         assertEquals(BsonDocument.parse("{v: 2, key: {_id: 1}, name: '_id_'}"), id);
     }
+
+    @Test
+    void mongoshStatsReadsTheStage() throws Exception {
+        ExternalClient.require(ExternalClient.mongoshPresent(), "mongosh (npm package mongosh)");
+        String out = ExternalClient.run(List.of(ExternalClient.NODE_MODULES.resolve(".bin/mongosh").toString(), "--quiet", "--norc",
+                uri() + "xstatssh", "--file", "stats.mongosh.js"));
+        ExternalClient.assertOk(out, "mongosh-stats");
+    }
 }
