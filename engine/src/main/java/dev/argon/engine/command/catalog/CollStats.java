@@ -11,7 +11,6 @@ import org.bson.BsonBoolean;
 import org.bson.BsonDocument;
 import org.bson.BsonDouble;
 import org.bson.BsonInt32;
-import org.bson.BsonInt64;
 import org.bson.BsonString;
 import org.bson.BsonValue;
 
@@ -44,38 +43,46 @@ final class CollStats {
     static BsonDocument of(DataView view, CollectionInfo c, String ns, long scale) {
         BsonDocument r = new BsonDocument("ns", new BsonString(ns));
         if (c == null) {
-            return r.append("size", new BsonInt64(0)).append("count", new BsonInt64(0)).append("storageSize", new BsonInt64(0))
-                    .append("totalIndexSize", new BsonInt64(0)).append("totalSize", new BsonInt64(0))
+            return r.append("size", number(0)).append("count", number(0)).append("storageSize", number(0))
+                    .append("totalIndexSize", number(0)).append("totalSize", number(0))
                     .append("indexSizes", new BsonDocument()).append("scaleFactor", new BsonInt32((int) Math.min(Integer.MAX_VALUE, scale)))
                     .append("nindexes", new BsonInt32(0));
         }
         CollectionSizes s = CollectionSizes.of(view.uncounted(), c);
         BsonDocument indexSizes = new BsonDocument();
         for (Map.Entry<String, Long> e : s.indexBytes().entrySet()) {
-            indexSizes.append(e.getKey(), new BsonInt64(e.getValue() / scale));
+            indexSizes.append(e.getKey(), number(e.getValue() / scale));
         }
-        r.append("size", new BsonInt64(s.dataBytes() / scale))
-                .append("count", new BsonInt64(s.count()))
+        r.append("size", number(s.dataBytes() / scale))
+                .append("count", number(s.count()))
                 .append("avgObjSize", new BsonDouble(s.avgObjSize()))
                 .append("numOrphanDocs", new BsonInt32(0))
-                .append("storageSize", new BsonInt64(s.storageBytes() / scale))
-                .append("freeStorageSize", new BsonInt64(0))
+                .append("storageSize", number(s.storageBytes() / scale))
+                .append("freeStorageSize", number(0))
                 .append("capped", BsonBoolean.valueOf(capped(c.options().get("capped"))))
                 .append("nindexes", new BsonInt32(s.indexBytes().size()))
                 .append("indexBuilds", new org.bson.BsonArray())
-                .append("totalIndexSize", new BsonInt64(s.totalIndexBytes() / scale))
-                .append("totalSize", new BsonInt64((s.storageBytes() + s.totalIndexBytes()) / scale))
+                .append("totalIndexSize", number(s.totalIndexBytes() / scale))
+                .append("totalSize", number((s.storageBytes() + s.totalIndexBytes()) / scale))
                 .append("indexSizes", indexSizes)
                 .append("scaleFactor", new BsonInt32((int) Math.min(Integer.MAX_VALUE, scale)));
         if (r.getBoolean("capped").getValue()) {
             // The options create was given (Argon stores them and does not cap yet), in mongod's fields.
             BsonValue size = c.options().get("size");
-            r.append("maxSize", new BsonInt64(size != null && size.isNumber() ? size.asNumber().longValue() / scale : 0));
+            r.append("maxSize", number(size != null && size.isNumber() ? size.asNumber().longValue() / scale : 0));
             if (c.options().containsKey("max") && c.options().get("max").isNumber()) {
-                r.append("max", new BsonInt64(c.options().get("max").asNumber().longValue()));
+                r.append("max", number(c.options().get("max").asNumber().longValue()));
             }
         }
         return r;
+    }
+
+    /**
+     * A count or size as mongod's {@code appendNumber} writes it: an int below 2^30, else a long. Shells show an int
+     * as a plain number (and {@code $sum} over ints stays one), a long as {@code Long(...)}.
+     */
+    static BsonValue number(long n) {
+        return Math.abs(n) < (1L << 30) ? new BsonInt32((int) n) : new org.bson.BsonInt64(n);
     }
 
     private static boolean capped(BsonValue v) {

@@ -94,7 +94,7 @@ public final class StatsStages {
                     n++;
                 }
             }
-            out.append("count", new BsonInt64(n));
+            out.append("count", CollStats.number(n));
         }
         return out;
     }
