@@ -47,6 +47,18 @@ public record CollectionSizes(long count, long dataBytes, long storageBytes, Map
         return new CollectionSizes(count, data, data, java.util.Collections.unmodifiableMap(indexes));
     }
 
+    /** The number of visible documents alone (one scan of their keys, nothing decoded). */
+    public static long count(DataView view, CollectionInfo c) {
+        long n = 0;
+        try (KeyReader.Scan s = view.reader.scan(Keys.collectionPrefix(c.collectionId()), null)) {
+            while (s.hasNext()) {
+                s.next();
+                n++;
+            }
+        }
+        return n;
+    }
+
     /** The bytes of all indexes, {@code _id_} included (MongoDB's {@code totalIndexSize}). */
     public long totalIndexBytes() {
         long t = 0;

@@ -62,7 +62,8 @@ public class DataView {
      * the TTL monitor), which mongod does not count either.
      */
     public DataView uncounted() {
-        return new DataView(reader, cache, raw);
+        // A write session's own catalog may differ from the head's cache: hand the cache on only where it speaks.
+        return new DataView(reader, catalogCacheUsable() ? cache : null, raw);
     }
 
     /**

@@ -107,6 +107,10 @@ public final class CollModHandler implements CommandHandler {
                 for (String opt : new String[] {"hidden", "expireAfterSeconds"}) {
                     if (d.containsKey(opt)) {
                         BsonValue v = opt.equals("expireAfterSeconds") ? TtlIndex.seconds(d.get(opt), x.key()) : d.get(opt);
+                        if (opt.equals("hidden") && !v.isBoolean()) {
+                            // Stored as given, a non-boolean would make every later read of the index fail.
+                            throw ArgonException.typeMismatch("collMod 'index.hidden' must be a boolean");
+                        }
                         BsonValue was = x.spec().get(opt);
                         if (was != null || opt.equals("hidden")) {
                             reply.append(opt + "_old", was == null ? org.bson.BsonBoolean.FALSE : was);

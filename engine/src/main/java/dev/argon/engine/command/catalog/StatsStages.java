@@ -87,14 +87,7 @@ public final class StatsStages {
             out.append("storageStats", s);
         }
         if (d.containsKey("count")) {
-            long n = 0;
-            try (DataView.DocumentScan scan = view.documents(c)) {
-                while (scan.hasNext()) {
-                    scan.next();
-                    n++;
-                }
-            }
-            out.append("count", CollStats.number(n));
+            out.append("count", CollStats.number(dev.argon.engine.store.CollectionSizes.count(view, c)));
         }
         return out;
     }
