@@ -14,6 +14,7 @@ import dev.argon.wal.LogRecord;
 import dev.argon.wal.LogScan;
 import dev.argon.wal.VersionStore;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -167,9 +168,11 @@ final class ChangeStreamCursor implements TailSource {
         long time = commit.containsKey("time") ? commit.get("time").asNumber().longValue() : 0;
         ChangeEvents.Origin origin = commit.isDocument("lsid")
                 ? new ChangeEvents.Origin(commit.getDocument("lsid"), commit.get("txnNumber")) : null;
-        // A drop may be the first half of a rename (the rename entry follows it in the same commit): it waits for
-        // the next entry. Collections dropped so far in this commit, by namespace, give a rename its dropTarget.
-        LogRecord pendingDrop = null;
+        // A drop may be the first half of a rename (the rename entry follows it in the same commit), and a rename
+        // with dropTarget drops its target just before: consecutive drops are held until the next entry shows what
+        // they were. The held drop of the rename's target is not an event of its own, as on mongod: the target's
+        // stream sees the rename (with dropTarget), then its invalidate.
+        List<LogRecord> heldDrops = new ArrayList<>();
         Map<String, BsonValue> dropped = new HashMap<>();
         String droppedDatabase = null;
         try (LogScan scan = wal.scanLog(branchId, Math.max(start, positionLsn + 1), end, false)) {
@@ -184,21 +187,6 @@ final class ChangeStreamCursor implements TailSource {
                     // A catalog entry's post-image is the collection's entry after it (index build chunks hold none).
                     uuids.put(r.ns(), java.util.Optional.of(r.post().get("uuid")));
                 }
-                if (pendingDrop != null) {
-                    LogRecord drop = pendingDrop;
-                    pendingDrop = null;
-                    if (ChangeEvents.completesRename(drop, r)) {
-                        if (rename(drop, r, end, time, dropped.get(r.ns()), origin)) {
-                            return true;
-                        }
-                        positionLsn = r.lsn();
-                        continue;
-                    }
-                    if (event(drop, end, time, origin)) {
-                        return true;
-                    }
-                    positionLsn = drop.lsn();
-                }
                 if (ChangeEvents.isDrop(r)) {
                     if (r.pre() != null && r.pre().containsKey("uuid")) {
                         dropped.put(r.ns(), r.pre().get("uuid"));
@@ -206,8 +194,29 @@ final class ChangeStreamCursor implements TailSource {
                     if (ChangeEvents.isDatabaseDrop(r)) {
                         droppedDatabase = ChangeEvents.split(r.ns())[0];
                     }
-                    pendingDrop = r;
+                    heldDrops.add(r);
                     continue;
+                }
+                if (!heldDrops.isEmpty()) {
+                    LogRecord source = heldDrops.get(heldDrops.size() - 1);
+                    boolean renames = ChangeEvents.completesRename(source, r);
+                    for (LogRecord drop : heldDrops.subList(0, heldDrops.size() - (renames ? 1 : 0))) {
+                        if (renames && drop.ns().equals(r.ns())) {
+                            continue; // the rename's dropTarget
+                        }
+                        if (event(drop, end, time, origin)) {
+                            return true;
+                        }
+                        positionLsn = drop.lsn();
+                    }
+                    heldDrops.clear();
+                    if (renames) {
+                        if (rename(source, r, end, time, dropped.get(r.ns()), origin)) {
+                            return true;
+                        }
+                        positionLsn = r.lsn();
+                        continue;
+                    }
                 }
                 if (event(r, end, time, origin)) {
                     return true;
@@ -220,10 +229,11 @@ final class ChangeStreamCursor implements TailSource {
                 }
             }
         }
-        if (pendingDrop != null) {
-            if (event(pendingDrop, end, time, origin)) {
+        for (LogRecord drop : heldDrops) {
+            if (event(drop, end, time, origin)) {
                 return true;
             }
+            positionLsn = drop.lsn();
         }
         if (droppedDatabase != null && (db == null || db.equals(droppedDatabase))) {
             // As on mongod: the collections' drops, then dropDatabase; a stream on that database then ends.

@@ -104,6 +104,22 @@ class ChangeStreamEventsIT extends ArgonTestBase {
     }
 
     @Test
+    void theReplacedTargetsStreamSeesTheRenameThenInvalidateAndNoDrop() {
+        db("ren3").getCollection("src").insertOne(doc("{_id: 1}"));
+        db("ren3").getCollection("dst").insertOne(doc("{_id: 1}"));
+        try (var target = open(db("ren3").getCollection("dst").watch());
+             var database = open(db("ren3").watch())) {
+            db("ren3").getCollection("src").renameCollection(new com.mongodb.MongoNamespace("ren3", "dst"),
+                    new RenameCollectionOptions().dropTarget(true));
+            db("ren3").getCollection("after").insertOne(doc("{_id: 1}"));
+            var te = take(target, 2);
+            assertEquals(List.of("rename", "invalidate"), types(te), "as on mongod: the rename, not a drop of the target");
+            assertEquals("dst", te.get(0).getDestinationNamespace().getCollectionName());
+            assertEquals(List.of("rename", "insert"), types(take(database, 2)), "a database stream sees one rename, then goes on");
+        }
+    }
+
+    @Test
     void dropDatabaseReportsEachDropThenDropDatabaseThenInvalidate() {
         db("dd").getCollection("a").insertOne(doc("{_id: 1}"));
         db("dd").getCollection("b").insertOne(doc("{_id: 1}"));
