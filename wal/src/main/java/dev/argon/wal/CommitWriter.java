@@ -209,7 +209,20 @@ final class CommitWriter {
      * and durable when the request asks for it. See {@link Wal#commit}.
      */
     CommitResult commit(CommitRequest request, StagedCommit.Part part) {
-        GroupCommit.Member me = groupCommit.enqueue(request, part);
+        return await(groupCommit.enqueue(request, part));
+    }
+
+    /**
+     * Queues one commit built on {@code after} (an earlier queued commit of the same branch, or null) and returns
+     * at once; see {@link Wal#enqueue}. The caller must {@link PendingCommit#await()} it.
+     */
+    PendingCommit enqueue(CommitRequest request, PendingCommit after) {
+        return new PendingCommit(this, groupCommit.enqueue(request, null, after == null ? null : after.member));
+    }
+
+    /** Waits for a queued request (leading its group when its turn comes); see {@link #commit}. */
+    CommitResult await(GroupCommit.Member me) {
+        CommitRequest request = me.request();
         if (me.awaitTurn()) {
             leadGroup(me);
         }

@@ -48,6 +48,16 @@ final class GroupBatch implements AutoCloseable {
     /** Adds one member, or fails it alone (no such branch, retired id, refused id, no entries). */
     void add(GroupCommit.Member m) {
         CommitRequest request = m.request();
+        GroupCommit.Member after = m.after();
+        RuntimeException before = after == null ? null : after.failure();
+        if (before != null) {
+            // The request it was built on was queued earlier, so it was settled before this one (an earlier group,
+            // or earlier in this one): its evaluation read a commit that never happened. A storage failure is
+            // passed on as it is (the client sees the same error as the first writer); anything else is a conflict.
+            m.fail(before instanceof WalException ? before : new BranchException(BranchException.Kind.RETIRED, "the earlier write of branch id " + request.branchId()
+                    + " this write was evaluated after failed (" + before.getMessage() + "); nothing was written; run it again"));
+            return;
+        }
         Branch branch = moved.containsKey(request.branchId()) ? moved.get(request.branchId()) : branches.get(request.branchId());
         if (branch == null) {
             m.fail(new WalException("no such branch", request.branchId(), -1, null));

@@ -42,7 +42,15 @@ final class GroupCommit {
 
     /** Queues a chunk or the publishing batch of a {@link StagedCommit} (part null: an ordinary commit). */
     Member enqueue(CommitRequest request, StagedCommit.Part part) {
-        Member m = new Member(request, estimate(request), part);
+        return enqueue(request, part, null);
+    }
+
+    /**
+     * Queues a request built on {@code after}, an earlier request of the same branch that may still be queued
+     * (null: none): when that one fails, this one fails too, unwritten, since what it read never happened.
+     */
+    Member enqueue(CommitRequest request, StagedCommit.Part part, Member after) {
+        Member m = new Member(request, estimate(request), part, after);
         synchronized (this) {
             queue.addLast(m);
             if (!leaderActive) {
@@ -125,16 +133,24 @@ final class GroupCommit {
         private final CommitRequest request;
         private final long bytes;
         private final StagedCommit.Part part;
+        /** The queued request of the same branch this one was built on, or null. */
+        private final Member after;
         private boolean lead;
         private boolean done;
         private CommitResult result;
         private RuntimeException failure;
         private long seq;
 
-        private Member(CommitRequest request, long bytes, StagedCommit.Part part) {
+        private Member(CommitRequest request, long bytes, StagedCommit.Part part, Member after) {
             this.request = request;
             this.bytes = bytes;
             this.part = part;
+            this.after = after;
+        }
+
+        /** The request this one was built on (null: none). */
+        Member after() {
+            return after;
         }
 
         CommitRequest request() {
@@ -208,6 +224,31 @@ final class GroupCommit {
                 throw failure;
             }
             return result;
+        }
+
+        /** Waits, never leading, until this request is written or failed; returns the failure or null. */
+        synchronized RuntimeException awaitDone() {
+            boolean interrupted = false;
+            while (!done) {
+                try {
+                    wait();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            return failure;
+        }
+
+        synchronized boolean isDone() {
+            return done;
+        }
+
+        /** The failure of a finished request, or null (also while it is not finished). */
+        synchronized RuntimeException failure() {
+            return failure;
         }
 
         synchronized long seq() {

@@ -40,6 +40,16 @@ public interface VersionStore extends VersionSource, AutoCloseable {
     CommitResult commit(CommitRequest request);
 
     /**
+     * Queues one commit and returns without waiting for it to be written: its place in the queue, and so its
+     * LSN range, follow every commit queued before it. {@code after} is the commit of the same branch, queued
+     * earlier and perhaps not written yet, that this one was evaluated after (null: none): if that one fails,
+     * this one fails too, unwritten. This lets the engine release a branch's write lock before the RocksDB write,
+     * so that the next writer of the branch evaluates (over the queued commits) while this one is written. The
+     * caller must {@link PendingCommit#await()} the result from the same thread.
+     */
+    PendingCommit enqueue(CommitRequest request, PendingCommit after);
+
+    /**
      * Starts a commit written in chunks (see {@link StagedCommit}). The caller holds the branch's write lock until
      * it is published or aborted.
      */

@@ -101,6 +101,12 @@ public final class Wal implements VersionStore {
     }
 
     @Override
+    public PendingCommit enqueue(CommitRequest request, PendingCommit after) {
+        staging.beforeCommit(request.branchId());
+        return writer.enqueue(request, after);
+    }
+
+    @Override
     public StagedCommit stage(int branchId, String actor, String comment) {
         return staging.stage(branchId, actor, comment);
     }

@@ -347,4 +347,43 @@ class GroupCommitTest extends WalFixture {
         assertEquals(lastBefore + 4, wal.branch(bs.get(3).id()).headLsn());
         assertEquals(dropped.headLsn(), wal.branch(dropped.id()).headLsn());
     }
+
+    @Test
+    void aQueuedCommitBuiltOnOneThatFailsFailsTooAndOneBuiltOnAWrittenOneIsWritten() throws Exception {
+        HeldWrite hook = new HeldWrite(0);
+        wal.faults(hook);
+        List<Throwable> errors = new ArrayList<>();
+        Thread first = start(() -> put(Branch.MAIN_ID, false, "first"), errors);
+        await(hook.entered);
+        // Queued behind the held write, in this order, on one branch: a request that fails alone (no entries), one
+        // evaluated after it, one evaluated after that, and one evaluated after the held (successful) write's
+        // successor "ok", which is queued before them.
+        PendingCommit ok = wal.enqueue(new CommitRequest(Branch.MAIN_ID, "t", null, false, List.of(insert("ok", v("ok")))), null);
+        PendingCommit bad = wal.enqueue(new CommitRequest(Branch.MAIN_ID, "t", null, false, List.of()), ok);
+        PendingCommit onBad = wal.enqueue(new CommitRequest(Branch.MAIN_ID, "t", null, false, List.of(insert("x", v("x")))), bad);
+        PendingCommit onOnBad = wal.enqueue(new CommitRequest(Branch.MAIN_ID, "t", null, false, List.of(insert("y", v("y")))), onBad);
+        PendingCommit onOk = wal.enqueue(new CommitRequest(Branch.MAIN_ID, "t", null, false, List.of(insert("z", v("z")))), ok);
+        assertEquals(5, wal.waitingCommits());
+        long lastBefore = wal.lastLsn();
+        hook.release.countDown();
+        first.join();
+        assertEquals(List.of(), errors);
+        CommitResult okResult = ok.await();
+        assertThrows(IllegalArgumentException.class, bad::await);
+        BranchException e1 = assertThrows(BranchException.class, onBad::await);
+        assertEquals(BranchException.Kind.RETIRED, e1.kind());
+        assertTrue(e1.getMessage().contains("evaluated after failed"), e1.getMessage());
+        assertEquals(BranchException.Kind.RETIRED, assertThrows(BranchException.class, onOnBad::await).kind());
+        CommitResult zResult = onOk.await();
+        assertTrue(ok.done() && onOnBad.done());
+        // "first" (held while lastBefore was read), then ok and z: the failed ones took no LSN and wrote nothing.
+        assertEquals(lastBefore + 3, wal.lastLsn());
+        assertEquals(lastBefore + 2, okResult.endLsn());
+        assertEquals(lastBefore + 3, zResult.endLsn());
+        assertEquals(lastBefore + 3, wal.branch(Branch.MAIN_ID).headLsn());
+        assertEquals(null, wal.get(wal.headView(Branch.MAIN_ID), k("x")));
+        assertEquals(null, wal.get(wal.headView(Branch.MAIN_ID), k("y")));
+        assertArrayEquals(v("z"), wal.get(wal.headView(Branch.MAIN_ID), k("z")));
+        assertEquals(WalHealth.State.HEALTHY, wal.health().state());
+    }
 }

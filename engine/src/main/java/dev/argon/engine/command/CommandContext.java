@@ -115,7 +115,8 @@ public final class CommandContext {
     public CommitResult commit(WriteSession s) {
         List<KeyWrite> meta = retryableWrite.metaWrites();
         boolean journaled = journaled();
-        CommitResult r = s.commit(actor(), comment(), journaled, meta);
+        // The branch lock is released once the commit is queued: the next writer evaluates while it is written.
+        CommitResult r = s.commitReleasing(actor(), comment(), journaled, meta);
         retryableWrite.committed(r != null, journaled);
         return r;
     }
@@ -185,7 +186,8 @@ public final class CommandContext {
             checkProtection(t);
             return transaction.work();
         }
-        Store.Write w = engine.store().beginWrite(t.branchId());
+        // Over the branch's queued commits: these commands read and write only through their session.
+        Store.Write w = engine.store().beginWrite(t.branchId(), true);
         w.session().attribute(actor(), comment());
         w.session().origin(origin(command));
         // Checked under the branch's write lock, which protectBranch also takes: a write that began before

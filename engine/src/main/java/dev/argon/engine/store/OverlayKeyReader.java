@@ -20,10 +20,30 @@ final class OverlayKeyReader implements KeyReader {
     private static final byte[] TOMBSTONE = new byte[0];
 
     private KeyReader base;
-    private final NavigableMap<byte[], byte[]> pending = new TreeMap<>(Arrays::compareUnsigned);
+    private final NavigableMap<byte[], byte[]> pending;
 
     OverlayKeyReader(KeyReader base) {
+        this(base, new TreeMap<>(Arrays::compareUnsigned));
+    }
+
+    /**
+     * A fixed overlay: {@code changes} (from {@link #changesOf}) over base, never changed afterwards. A queued
+     * but unwritten commit is read this way by the next writer of its branch ({@link CommitPipeline}).
+     */
+    OverlayKeyReader(KeyReader base, NavigableMap<byte[], byte[]> changes) {
         this.base = base;
+        this.pending = changes;
+    }
+
+    /** The key changes of a commit's entries in key order (a later write of a key wins), deletes marked as such. */
+    static NavigableMap<byte[], byte[]> changesOf(java.util.List<dev.argon.wal.LogEntry> entries) {
+        NavigableMap<byte[], byte[]> m = new TreeMap<>(Arrays::compareUnsigned);
+        for (dev.argon.wal.LogEntry e : entries) {
+            for (dev.argon.wal.KeyWrite w : e.writes()) {
+                m.put(w.userKey(), w.payload() == null ? TOMBSTONE : w.payload());
+            }
+        }
+        return m;
     }
 
     /** The reader under the pending changes. */

@@ -20,6 +20,8 @@ import java.util.function.BooleanSupplier;
 public final class Store implements AutoCloseable {
     private final Wal wal;
     private final Map<Integer, ReentrantLock> writeLocks = new ConcurrentHashMap<>();
+    /** Each branch's commits queued but perhaps not written yet ({@link WriteSession#commitReleasing}). */
+    private final Map<Integer, CommitPipeline> pipelines = new ConcurrentHashMap<>();
     private final BooleanSupplier closing;
 
     /** A store that is never stopped while writes wait (tests and tools). */
@@ -91,14 +93,28 @@ public final class Store implements AutoCloseable {
     }
 
     /**
-     * Starts a write on a branch, blocking while another write on the same branch is in progress. The
-     * session reads the head as of the moment the lock was taken. Close it to release the lock. During shutdown
-     * a write that has to wait is refused with 11600 InterruptedAtShutdown.
+     * Starts a write on a branch, blocking while another write on the same branch is in progress and then until
+     * every commit of the branch queued before it is written: the session reads the head, complete, as of then.
+     * For changes that also read or move the branch's ref directly (merge, revert, reset). Close it to release
+     * the lock. During shutdown a write that has to wait is refused with 11600 InterruptedAtShutdown.
      */
     public Write beginWrite(int branchId) {
+        return beginWrite(branchId, false);
+    }
+
+    /**
+     * As {@link #beginWrite(int)}; with {@code overQueued}, it does not wait for the branch's queued commits:
+     * the session reads the head plus those commits ({@link CommitPipeline}) and its own commit is built on them.
+     * For commands whose every read and write goes through the session (CRUD and catalog commands).
+     */
+    public Write beginWrite(int branchId, boolean overQueued) {
         ReentrantLock lock = writeLocks.computeIfAbsent(branchId, k -> new ReentrantLock());
         acquire(lock);
         try {
+            CommitPipeline pipeline = pipeline(branchId);
+            if (!overQueued) {
+                pipeline.drain();
+            }
             Branch b = wal.branch(branchId);
             if (b == null || b.name() == null) {
                 // The name moved to a new id (reset) or the branch was deleted while this write waited. Nothing
@@ -108,9 +124,20 @@ public final class Store implements AutoCloseable {
                 throw new dev.argon.engine.ArgonException(dev.argon.engine.MongoErrorCode.WRITE_CONFLICT,
                         "the branch was reset or deleted while this write waited; run it again");
             }
+            // Queued commits first, then the head (see CommitPipeline.queued): each queued one is either laid over
+            // the head or already in it.
+            java.util.List<CommitPipeline.Layer> queued = pipeline.queued();
             ReadView head = wal.headView(branchId);
-            WriteSession s = new WriteSession(wal, branchId, new WalKeyReader(wal, head), lock, catalogCache.forView(wal, head));
+            KeyReader base = new WalKeyReader(wal, head);
+            boolean catalogQueued = false;
+            for (CommitPipeline.Layer l : queued) {
+                base = new OverlayKeyReader(base, l.changes());
+                catalogQueued |= l.catalog();
+            }
+            // The head's catalog cache does not know a queued catalog change: such a session reads the catalog.
+            WriteSession s = new WriteSession(wal, branchId, base, lock, catalogQueued ? null : catalogCache.forView(wal, head));
             s.countingAccesses(scope(branchId));
+            s.queuedAfter(pipeline, queued.isEmpty() ? null : queued.get(queued.size() - 1).pending());
             return new Write(s, lock, wal, commitSignal);
         } catch (RuntimeException e) {
             lock.unlock();
@@ -146,6 +173,8 @@ public final class Store implements AutoCloseable {
         acquire(lock);
         dev.argon.wal.CommitResult r;
         try {
+            // The conflict check compares with the head: every commit queued before must be in it.
+            pipeline(s.branchId()).drain();
             Branch b = wal.branch(s.branchId());
             if (b == null || b.name() == null) {
                 throw new dev.argon.engine.ArgonException(dev.argon.engine.MongoErrorCode.WRITE_CONFLICT,
@@ -175,10 +204,16 @@ public final class Store implements AutoCloseable {
         ReentrantLock lock = writeLocks.computeIfAbsent(branchId, k -> new ReentrantLock());
         acquire(lock);
         try {
+            // A write queued before the change commits before it, as one holding the lock would.
+            pipeline(branchId).drain();
             return change.get();
         } finally {
             lock.unlock();
         }
+    }
+
+    private CommitPipeline pipeline(int branchId) {
+        return pipelines.computeIfAbsent(branchId, k -> new CommitPipeline());
     }
 
     private void acquire(ReentrantLock lock) {
@@ -206,12 +241,17 @@ public final class Store implements AutoCloseable {
                 // A transaction's session: it lives until the transaction commits or aborts.
                 return;
             }
-            try {
-                session.abortUnpublished();
-            } finally {
-                lock.unlock();
-                // The commit, if any, is visible now; waiting watchers look (before any fsync wait below).
+            if (session.lockReleased()) {
+                // commitReleasing released the lock and waited for the write: nothing is staged.
                 signal.fire();
+            } else {
+                try {
+                    session.abortUnpublished();
+                } finally {
+                    lock.unlock();
+                    // The commit, if any, is visible now; waiting watchers look (before any fsync wait below).
+                    signal.fire();
+                }
             }
             long lsn = session.durableLsn();
             if (lsn > 0) {

@@ -85,6 +85,16 @@ public final class WriteSession extends DataView {
     /** True once this session wrote a catalog entry: from then on the head's catalog cache does not speak for it. */
     private boolean catalogChanged;
 
+    /** The branch's queued commits (null: a transaction's session). */
+    private CommitPipeline pipeline;
+    /**
+     * The newest commit of the branch that was queued but not written when this session began, which its base
+     * reads (null: none): this session's commit is built on it, and fails if it fails.
+     */
+    private dev.argon.wal.PendingCommit after;
+    /** True once {@link #commitReleasing} has released the branch lock. */
+    private boolean lockReleased;
+
     /** Where a transaction claims the keys it writes (null outside transactions). */
     private KeyClaims claims;
     /** The claims this transaction holds; a concurrent set, since an abort may release them from another thread. */
@@ -128,6 +138,33 @@ public final class WriteSession extends DataView {
         this.overlay = overlay;
         this.branchLock = branchLock;
         this.deferred = deferred;
+    }
+
+    /** Binds the session to its branch's queued commits; {@code after} as the field says. */
+    void queuedAfter(CommitPipeline p, dev.argon.wal.PendingCommit after) {
+        this.pipeline = p;
+        this.after = after;
+    }
+
+    /** True once the commit released the branch's write lock (see {@link #commitReleasing}). */
+    boolean lockReleased() {
+        return lockReleased;
+    }
+
+    /**
+     * Waits until the queued commit this session was built on is written; a failed one fails this session (what
+     * it read never happened). Before a streamed write's first chunk, whose view is the published head.
+     */
+    private void settleQueued() {
+        if (after == null) {
+            return;
+        }
+        RuntimeException f = after.awaitOutcome();
+        after = null;
+        if (f != null) {
+            throw new ArgonException(MongoErrorCode.WRITE_CONFLICT, "an earlier write of this branch that this write "
+                    + "was evaluated after failed (" + f.getMessage() + "); nothing was written; run it again");
+        }
     }
 
     /** The branch id this session writes to. */
@@ -192,6 +229,7 @@ public final class WriteSession extends DataView {
             return;
         }
         if (staged == null) {
+            settleQueued();
             staged = wal.stage(branchId, actor, comment);
         }
         staged.stage(List.copyOf(entries));
@@ -275,15 +313,52 @@ public final class WriteSession extends DataView {
             return null;
         }
         // The WAL's group commit writes concurrent commits together in queue order; that each branch's head is
-        // a clean sequence of commits, each evaluated against the one before, rests on this lock: a branch has
-        // at most one commit in flight.
+        // a clean sequence of commits, each evaluated against the one before, rests on this lock: a branch's
+        // commits are queued one at a time, in evaluation order (queued but unwritten ones: CommitPipeline).
         assert branchLock.isHeldByCurrentThread() : "a commit on branch id " + branchId + " without its write lock";
         CommitResult r;
         if (staged != null) {
             // The chunks already carry the attribution given up front; the commit record takes the staged one too.
             r = staged.publish(List.copyOf(entries), metaWrites, false, origin);
         } else {
-            r = wal.commit(new CommitRequest(branchId, actor, comment, false, List.copyOf(entries), metaWrites, origin));
+            r = wal.enqueue(new CommitRequest(branchId, actor, comment, false, List.copyOf(entries), metaWrites, origin), after).await();
+        }
+        if (sync) {
+            durableLsn = r.endLsn();
+        }
+        return r;
+    }
+
+    /**
+     * As {@link #commit(String, String, boolean, List)}, but releases the branch's write lock as soon as the
+     * commit is queued, before it is written: the next writer of the branch evaluates over this commit (see
+     * {@link CommitPipeline}) while the WAL writes it, so that one branch's commits form groups and share writes.
+     * Returns once the commit is written (and its head moved), or throws what made it fail. For a command that
+     * does nothing under the lock after its commit; {@link Store.Write#close()} then releases nothing. A streamed
+     * commit, a transaction's statement and an empty session behave as with {@code commit}.
+     */
+    public CommitResult commitReleasing(String actor, String comment, boolean sync, List<KeyWrite> metaWrites) {
+        if (deferred || isEmpty() || staged != null || pipeline == null) {
+            return commit(actor, comment, sync, metaWrites);
+        }
+        assert branchLock.isHeldByCurrentThread() : "a commit on branch id " + branchId + " without its write lock";
+        List<LogEntry> mine = List.copyOf(entries);
+        dev.argon.wal.PendingCommit pending = wal.enqueue(new CommitRequest(branchId, actor, comment, false, mine, metaWrites, origin), after);
+        CommitPipeline.Layer layer = null;
+        CommitResult r;
+        try {
+            // Queued: whatever follows, this thread must await it (it may have to lead its group).
+            layer = pipeline.add(pending, OverlayKeyReader.changesOf(mine), catalogChanged);
+        } finally {
+            lockReleased = true;
+            branchLock.unlock();
+            try {
+                r = pending.await();
+            } finally {
+                if (layer != null) {
+                    pipeline.remove(layer);
+                }
+            }
         }
         if (sync) {
             durableLsn = r.endLsn();
