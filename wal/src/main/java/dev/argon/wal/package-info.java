@@ -49,7 +49,11 @@
  * it moves the heads in order, completes the members and hands the queue to the next waiter. So no state on
  * disk has a head pointing at a half-written change, and LSN order equals write order. A member that cannot be
  * written (a branch id retired by a drop or reset, no entries) fails alone; a failed write fails every member.
- * The engine holds a branch's write lock across its commit, so one branch has at most one request in a group.
+ * A commit can also be queued without waiting ({@link dev.argon.wal.VersionStore#enqueue}, a
+ * {@link dev.argon.wal.PendingCommit}): the engine then releases the branch's write lock before the write, and the
+ * branch's next commit, evaluated over the queued one, names it as {@code after}; a member whose {@code after}
+ * failed fails too, unwritten. So one branch may have several requests in a group, in evaluation order, each head
+ * chained on the one before.
  * Why a leader stopped taking requests ({@code full}, {@code idle}) is counted in
  * {@link dev.argon.wal.GroupCommitStats}. Durability ({@code j: true}) is a shared WAL fsync
  * ({@link dev.argon.wal.WalSyncer}) that each journaled member awaits after its group's write, so one fsync

@@ -7,6 +7,9 @@
  * the session closes without committing), so its memory does not grow with the change, and statements that scan
  * while they write read a frozen state of the session. Secondary index
  * entries are versioned like documents and always re-checked against the document they name.
+ * A CRUD command releases the branch lock once its commit is queued ({@code WriteSession.commitReleasing}); the
+ * branch's next writer reads the head plus the queued commits ({@link dev.argon.engine.store.CommitPipeline}) and
+ * its commit is refused by the WAL if one it was built on fails.
  * A transaction's session ({@code Store.beginTransaction}) is <em>deferred</em>: it reads a fixed snapshot plus
  * its own changes, holds no lock and stages nothing until {@code Store.commitTransaction}, which checks under the
  * branch lock that no concurrent commit changed what it wrote (112 WriteConflict) and writes one commit;
