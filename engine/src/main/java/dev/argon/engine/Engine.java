@@ -4,6 +4,7 @@ import dev.argon.engine.command.CommandGate;
 import dev.argon.engine.command.CommandService;
 import dev.argon.engine.command.Commands;
 import dev.argon.engine.command.Dispatcher;
+import dev.argon.engine.command.ReadOnlyGate;
 import dev.argon.engine.cursor.CursorManager;
 import dev.argon.engine.failpoint.FailPoints;
 import dev.argon.engine.gc.GcSettings;
@@ -46,6 +47,8 @@ public final class Engine implements AutoCloseable {
     private final HistoryGc gc;
     private final SpillSettings spill;
     private final TtlMonitor ttl;
+    /** Non-null on a read-only node serving an archive: writes are refused, hello reports a secondary. */
+    private final ReadOnlyGate readOnly;
 
     public Engine(Path dataDir, ServerStats stats) {
         this(dataDir, stats, false);
@@ -61,6 +64,12 @@ public final class Engine implements AutoCloseable {
 
     /** @param gc history retention, reflog window and the background GC interval */
     public Engine(Path dataDir, ServerStats stats, boolean testCommands, GcSettings gc) {
+        this(dataDir, stats, testCommands, gc, null);
+    }
+
+    /** @param readOnly null for a writable primary, else what a read-only node serves (writes refused) */
+    public Engine(Path dataDir, ServerStats stats, boolean testCommands, GcSettings gc, ReadOnlyGate readOnly) {
+        this.readOnly = readOnly;
         this.store = new Store(dataDir, gate::closing);
         this.stats = stats;
         this.testCommands = testCommands;
@@ -84,6 +93,11 @@ public final class Engine implements AutoCloseable {
         });
         this.gc = new HistoryGc(store, gc);
         this.ttl = new TtlMonitor(store);
+        if (readOnly != null) {
+            // A read-only node serves the archive as the primary had it; expiring documents is the primary's job
+            // (its deletes arrive with the next backup). The first pass is a pause away, so none has run yet.
+            ttl.enabled(false);
+        }
         this.dispatcher = new Dispatcher(this, Commands.table(testCommands));
     }
 
@@ -136,6 +150,11 @@ public final class Engine implements AutoCloseable {
     /** TTL indexes: the background pass that deletes expired documents. */
     public TtlMonitor ttl() {
         return ttl;
+    }
+
+    /** The read-only gate of a node serving an archive, or null for a writable primary. */
+    public ReadOnlyGate readOnly() {
+        return readOnly;
     }
 
     public boolean testCommandsEnabled() {

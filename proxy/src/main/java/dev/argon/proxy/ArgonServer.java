@@ -2,6 +2,7 @@ package dev.argon.proxy;
 
 import dev.argon.engine.Engine;
 import dev.argon.engine.ServerStats;
+import dev.argon.engine.command.ReadOnlyGate;
 import dev.argon.engine.gc.GcSettings;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
@@ -58,6 +59,27 @@ public final class ArgonServer implements AutoCloseable {
         }
         LOG.info("Argon {} listening on {}:{} with data in {}{}", Engine.VERSION, bind, wire.port(), dataDir.toAbsolutePath(),
                 enableTestCommands ? " (test commands enabled)" : "");
+        return new ArgonServer(engine, wire);
+    }
+
+    /**
+     * A read-only node over a restored archive ({@link ReadOnlyNode} prepares the directory): writes answer 10107
+     * NotWritablePrimary, {@code hello} reports a secondary, and background history GC is off (the directory must
+     * stay as the archive made it).
+     */
+    public static ArgonServer startReadOnly(Path dataDir, String bind, int port, String advertise, ReadOnlyGate gate) {
+        GcSettings noGc = new GcSettings(-1, GcSettings.DEFAULTS.reflogWindowMillis(), 0, GcSettings.DEFAULTS.waitMillis());
+        ServerStats stats = new ServerStats();
+        Engine engine = new Engine(dataDir, stats, false, noGc, gate);
+        WireServer wire = new WireServer(bind, port, advertise, engine.commands(), engine.failPoints(), stats);
+        try {
+            wire.start();
+        } catch (RuntimeException e) {
+            engine.close();
+            throw e;
+        }
+        LOG.info("Argon {} listening on {}:{} read-only, serving {} (backup {}, lsn {}) from {}", Engine.VERSION, bind, wire.port(),
+                gate.archive(), gate.sequence(), gate.lsn(), dataDir.toAbsolutePath());
         return new ArgonServer(engine, wire);
     }
 

@@ -2,16 +2,23 @@ package dev.argon.tools;
 
 import dev.argon.engine.gc.GcSettings;
 import dev.argon.proxy.ArgonServer;
+import dev.argon.proxy.ReadOnlyNode;
+import dev.argon.storage.manifest.ManifestFormatException;
+import dev.argon.storage.object.ObjectStoreException;
+import dev.argon.storage.segment.SegmentCorruptException;
+import dev.argon.wal.archive.ArchiveLocation;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
  * {@code argon serve}: runs the server in the foreground until Ctrl-C or SIGTERM, then closes it cleanly
  * ({@link ArgonServer#close()}: running commands finish, new ones are refused with ShutdownInProgress, then the
- * WAL is synced and RocksDB closed).
+ * WAL is synced and RocksDB closed). With {@code --from URL --read-only} it serves an archive instead
+ * ({@link ReadOnlyNode}): {@code --data} is the cache directory the newest backup is restored into.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the Argon server (data in ./argon-data, 127.0.0.1:27017 by default).")
 public final class ServeCommand implements Callable<Integer> {
@@ -44,13 +51,59 @@ public final class ServeCommand implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE}; argon gc runs one now)", defaultValue = "10m")
     String gcInterval;
 
+    @Option(names = "--from", description = "serve an archive read-only: s3://bucket/prefix, file:///path or a folder path "
+            + "(needs --read-only; --data is then the cache directory its newest backup is restored into)")
+    String from;
+
+    @Option(names = "--read-only", description = "refuse every write (10107 NotWritablePrimary) and report a secondary in hello")
+    boolean readOnly;
+
+    @Option(names = "--refresh-interval", description = "with --from: how often to look for a newer backup; 0 never "
+            + "(default: ${DEFAULT-VALUE})", defaultValue = "1m")
+    String refreshInterval;
+
+    @Mixin
+    ArchiveOptions archive;
+
     @Override
     public Integer call() throws Exception {
+        if (readOnly != (from != null)) {
+            throw new CliException(CliException.USAGE, readOnly
+                    ? "--read-only serves an archive: give it with --from s3://bucket/prefix or file:///path"
+                    : "--from serves an archive read-only: add --read-only");
+        }
+        if (readOnly) {
+            return serveArchive();
+        }
         GcSettings gc = new GcSettings("forever".equals(historyRetention) ? -1 : Durations.millis("--history-retention", historyRetention),
                 Durations.millis("--reflog-window", reflogWindow), Durations.millis("--gc-interval", gcInterval), GcSettings.DEFAULTS.waitMillis());
         ArgonServer server = ArgonServer.start(data, bind, port, advertise, enableTestCommands, gc);
         CountDownLatch stopped = server.closeOnShutdown();
         System.out.println("argon: listening on " + bind + ":" + server.port() + " (data in " + data + "); Ctrl-C stops");
+        stopped.await();
+        return 0;
+    }
+
+    /** {@code --from URL --read-only}: a read-only node over the archive's newest backup, refreshed in the background. */
+    private int serveArchive() throws InterruptedException {
+        ArchiveLocation where = archive.location(from);
+        long refresh = Durations.millis("--refresh-interval", refreshInterval);
+        ReadOnlyNode node;
+        try {
+            node = ReadOnlyNode.start(where, data, bind, port, advertise, refresh);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(CliException.USAGE, e.getMessage());
+        } catch (ObjectStoreException | ManifestFormatException | SegmentCorruptException e) {
+            throw new CliException(CliException.SERVER, "cannot read the archive " + from + ": " + e.getMessage());
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            node.close();
+            stopped.countDown();
+        }, "argon-shutdown"));
+        System.out.println("argon: listening on " + bind + ":" + node.port() + " read-only, serving backup " + node.sequence()
+                + " of " + where.url() + " (up to lsn " + node.lsn() + ", cache in " + data + ")"
+                + (node.primary() == null ? "" : "; writes go to the primary at " + node.primary()) + "; Ctrl-C stops");
         stopped.await();
         return 0;
     }

@@ -24,6 +24,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Wraps every command once: the shutdown gate (91 ShutdownInProgress once the server is stopping), table lookup,
+ * the read-only gate of a node serving an archive ({@link ReadOnlyGate}: writes answer 10107 NotWritablePrimary),
  * the session check-out of retryable writes, transaction statements ({@code autocommit: false}, run by
  * {@link TransactionStatement}), {@code readConcern.afterClusterTime}, snapshot reads outside transactions (the LSN
  * fixed before the handler runs and {@code atClusterTime} added to its reply, {@code session.SnapshotRead}), the
@@ -102,6 +103,11 @@ public final class Dispatcher implements CommandService {
             return CommandReply.now(error(new ArgonException(MongoErrorCode.COMMAND_NOT_FOUND, "no such command: '" + name + "'")));
         }
         count(entry.name());
+        ReadOnlyGate readOnly = engine.readOnly();
+        if (readOnly != null && readOnly.refuses(entry, command)) {
+            return CommandReply.now(error(readOnly.refusal(entry.name(),
+                    dev.argon.engine.command.admin.HelloHandler.topologyVersion(engine.processId()))));
+        }
         try {
             CommandContext ctx = new CommandContext(engine, client, command, name);
             if (fired != null && fired.error() != null) {

@@ -38,6 +38,9 @@ import org.bson.BsonValue;
 public final class ArgonBackupHandler implements CommandHandler {
     private record Running(String target, AtomicLong done, AtomicLong total, long startNanos) {}
 
+    /** The manifest property naming the primary's host:port. */
+    public static final String PRIMARY_PROPERTY = "primary";
+
     private final AtomicReference<Running> running = new AtomicReference<>();
 
     @Override
@@ -61,7 +64,7 @@ public final class ArgonBackupHandler implements CommandHandler {
         try (ObjectStore store = open(where)) {
             tmp = Files.createTempDirectory("argon-backup-");
             BackupReport rep = Backup.run(ctx.engine().store()::snapshot, store, tmp,
-                    Map.of("argon.version", Engine.VERSION), (done, total) -> {
+                    properties(ctx), (done, total) -> {
                         r.done().set(done);
                         r.total().set(total);
                     });
@@ -78,6 +81,18 @@ public final class ArgonBackupHandler implements CommandHandler {
             running.set(null);
             removeQuietly(tmp);
         }
+    }
+
+    /**
+     * The manifest's properties: the server version and, as {@code primary}, the host:port the client reached this
+     * server at, so that a read-only node serving the archive can name where writes go.
+     */
+    private static Map<String, String> properties(CommandContext ctx) {
+        Map<String, String> p = new java.util.TreeMap<>(Map.of("argon.version", Engine.VERSION));
+        if (ctx.client() != null && ctx.client().localHost() != null) {
+            p.put(PRIMARY_PROPERTY, ctx.client().localHost() + ":" + ctx.client().localPort());
+        }
+        return p;
     }
 
     private static ObjectStore open(ArchiveLocation where) {

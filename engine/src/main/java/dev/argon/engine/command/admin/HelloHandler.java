@@ -22,7 +22,9 @@ import org.bson.types.ObjectId;
 /**
  * {@code hello}, {@code isMaster} and {@code ismaster}: presents a one-member replica set so that drivers
  * enable sessions, transactions and retryable writes. {@code hosts}, {@code primary} and {@code me} name the
- * address the client connected to, because drivers reconnect to them. The handshake's client metadata sets
+ * address the client connected to, because drivers reconnect to them. A read-only node serving an archive
+ * ({@link dev.argon.engine.command.ReadOnlyGate}) answers as a secondary of the same set instead: not writable, no
+ * {@code primary} and no {@code electionId}, {@code readOnly: true}. The handshake's client metadata sets
  * the connection's default branch when appName is {@code branch:NAME}.
  *
  * <p>Awaitable hello (the server-monitoring spec's streaming protocol): a request with {@code topologyVersion}
@@ -55,10 +57,15 @@ public final class HelloHandler implements CommandHandler {
         String me = (client == null ? "localhost" : client.localHost()) + ":" + (client == null ? 27017 : client.localPort());
         boolean legacy = !ctx.name().equals("hello");
         BsonDocument r = new BsonDocument();
+        // A read-only node (serving an archive) is a secondary of the same set name: drivers reach it with
+        // directConnection=true or a secondary read preference. It names no primary, so that a driver discovering
+        // the set from it does not go to the primary, whose own hello would drop this node from the topology.
+        boolean readOnly = ctx.engine().readOnly() != null;
+        BsonBoolean primary = BsonBoolean.valueOf(!readOnly);
         if (legacy) {
-            r.append("ismaster", BsonBoolean.TRUE);
+            r.append("ismaster", primary);
         } else {
-            r.append("isWritablePrimary", BsonBoolean.TRUE);
+            r.append("isWritablePrimary", primary);
         }
         long now = System.currentTimeMillis();
         BsonDocument opTime = new BsonDocument("ts", new BsonTimestamp((int) (now / 1000), 1)).append("t", new BsonInt64(1));
@@ -66,11 +73,15 @@ public final class HelloHandler implements CommandHandler {
                 .append("hosts", new BsonArray(List.of(new BsonString(me))))
                 .append("setName", new BsonString(Engine.REPLICA_SET))
                 .append("setVersion", new BsonInt32(1))
-                .append("secondary", BsonBoolean.FALSE)
-                .append("primary", new BsonString(me))
-                .append("me", new BsonString(me))
-                .append("electionId", new BsonObjectId(new org.bson.types.ObjectId("7fffffff0000000000000001")))
-                .append("lastWrite", new BsonDocument("opTime", opTime).append("lastWriteDate", new BsonDateTime(now))
+                .append("secondary", BsonBoolean.valueOf(readOnly));
+        if (!readOnly) {
+            r.append("primary", new BsonString(me));
+        }
+        r.append("me", new BsonString(me));
+        if (!readOnly) {
+            r.append("electionId", new BsonObjectId(new org.bson.types.ObjectId("7fffffff0000000000000001")));
+        }
+        r.append("lastWrite", new BsonDocument("opTime", opTime).append("lastWriteDate", new BsonDateTime(now))
                         .append("majorityOpTime", opTime).append("majorityWriteDate", new BsonDateTime(now)))
                 .append("maxBsonObjectSize", new BsonInt32(16 * 1024 * 1024))
                 .append("maxMessageSizeBytes", new BsonInt32(48_000_000))
@@ -80,7 +91,7 @@ public final class HelloHandler implements CommandHandler {
                 .append("connectionId", new BsonInt32(client == null ? 0 : (int) client.connectionId()))
                 .append("minWireVersion", new BsonInt32(0))
                 .append("maxWireVersion", new BsonInt32(Engine.MAX_WIRE_VERSION))
-                .append("readOnly", BsonBoolean.FALSE);
+                .append("readOnly", BsonBoolean.valueOf(readOnly));
         BsonValue requested = cmd.get("compression");
         if (requested != null && requested.isArray()) {
             BsonArray agreed = new BsonArray();
