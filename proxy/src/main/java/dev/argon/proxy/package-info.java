@@ -29,6 +29,11 @@
  * (91 ShutdownInProgress) while running ones finish and reply, then closes connections and the data directory;
  * {@link dev.argon.proxy.ArgonServer#closeOnShutdown()} makes SIGTERM do that.
  *
+ * <p>Read-only nodes: {@link dev.argon.proxy.ReadOnlyNode} restores an archive's newest backup into a cache
+ * directory and serves it through {@link dev.argon.proxy.ArgonServer#startReadOnly} (writes refused by the engine's
+ * {@link dev.argon.engine.command.ReadOnlyGate}), swapping to a new server on the same port when a newer backup
+ * appears.
+ *
  * <p>Statistics: the wire server maintains {@code connectionsCurrent/Total}, {@code bytesIn/Out} and
  * {@code requests} of {@link dev.argon.engine.ServerStats}; the engine counts operations.
  */

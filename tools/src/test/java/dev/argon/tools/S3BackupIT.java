@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Backup to and restore from a real S3 API (S3Proxy, in memory, on a loopback port, with signature checks): the
  * CLI passes the endpoint and credentials it was given to the server, which creates the missing bucket and
- * uploads; the restore reads the bucket itself. Wrong credentials give a clear error; a missing bucket with
+ * uploads; the restore reads the bucket itself, and so does a read-only node serving it. Wrong credentials give a clear error; a missing bucket with
  * {@code --no-create-bucket} too.
  */
 class S3BackupIT {
@@ -82,6 +82,15 @@ class S3BackupIT {
                 for (String ref : List.of("main", "exp", "v1")) {
                     assertEquals(expected.get(ref), BackupCommandIT.checksums(c, ref), ref);
                 }
+            }
+            // A read-only node from the bucket: the tag reads as it did on the primary, writes are refused.
+            dev.argon.wal.archive.ArchiveLocation bucket = new dev.argon.wal.archive.ArchiveLocation("s3://argon-backups/prod",
+                    endpoint, null, KEY, SECRET, false);
+            try (dev.argon.proxy.ReadOnlyNode node = dev.argon.proxy.ReadOnlyNode.start(bucket, root.resolve("cache"), "127.0.0.1", 0, null, 0);
+                 MongoClient c = MongoClients.create("mongodb://127.0.0.1:" + node.port() + "/?directConnection=true")) {
+                assertEquals(expected.get("v1"), BackupCommandIT.checksums(c, "v1"));
+                assertEquals(10107, org.junit.jupiter.api.Assertions.assertThrows(com.mongodb.MongoException.class,
+                        () -> c.getDatabase("shop").getCollection("items").insertOne(new Document("_id", -1))).getCode());
             }
         } finally {
             proxy.stop();
