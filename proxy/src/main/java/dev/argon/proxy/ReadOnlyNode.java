@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * directory. Connections and open cursors of the old server end at the swap; drivers reconnect and retry reads.
  *
  * <p>Only entries named {@code backup-*}, {@code backup-*.restored} and {@code restoring} in the cache directory
- * are ever created or removed. Thread-safe: the refresh runs on one background thread, {@link #refresh()} and
+ * are ever created or removed; one node per cache directory (a second one over a directory in use fails to open it).
+ * Thread-safe: the refresh runs on one background thread, {@link #refresh()} and
  * {@link #close()} may be called from any thread.
  */
 public final class ReadOnlyNode implements AutoCloseable {
@@ -43,6 +44,7 @@ public final class ReadOnlyNode implements AutoCloseable {
     private final String bind;
     private final String advertise;
     private final ScheduledExecutorService refresher;
+    private final Object refreshing = new Object();
     private ArgonServer server; // guarded by this
     private Served served; // guarded by this
     private int port; // guarded by this
@@ -114,6 +116,13 @@ public final class ReadOnlyNode implements AutoCloseable {
      * server over to it. Returns whether it swapped.
      */
     public boolean refresh() {
+        // One refresh at a time: two would restore into the same "restoring" directory.
+        synchronized (refreshing) {
+            return refreshOnce();
+        }
+    }
+
+    private boolean refreshOnce() {
         Served next;
         try (ObjectStore store = where.open(false)) {
             Manifest m = new ManifestStore(store).latest().orElse(null);

@@ -151,6 +151,48 @@ class ReadOnlyServeIT {
         BackupCommandIT.deleteTree(root);
     }
 
+    /** pymongo (Debian's, under /usr/bin/python3) reads a tag from the node directly and sees its insert refused. */
+    @Test
+    void pymongoReadsTheNodeWithDirectConnection() throws Exception {
+        boolean present = Files.exists(Path.of("/usr/bin/python3"))
+                && new ProcessBuilder("/usr/bin/python3", "-c", "import pymongo").start().waitFor() == 0;
+        if (!present) {
+            String msg = "python3-pymongo is not installed (apt-get install python3-pymongo)";
+            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+                org.junit.jupiter.api.Assertions.fail(msg);
+            }
+            org.junit.jupiter.api.Assumptions.assumeTrue(false, msg);
+        }
+        Path root = Files.createTempDirectory("argon-readonly-py-");
+        Path folder = root.resolve("archive");
+        long tagged;
+        try (ArgonServer primary = ArgonServer.start(root.resolve("data"), "127.0.0.1", 0, null);
+             MongoClient pc = MongoClients.create(BackupCommandIT.uri(primary))) {
+            BackupCommandIT.load(pc);
+            tagged = pc.getDatabase("shop~v1").getCollection("items").countDocuments();
+            assertEquals(0, CliRun.of("backup", "--to", folder.toString(), "--uri", BackupCommandIT.uri(primary)).code());
+        }
+        String script = String.join("\n",
+                "import sys, pymongo",
+                "c = pymongo.MongoClient(sys.argv[1], directConnection=True, serverSelectionTimeoutMS=20000)",
+                "print(c['shop~v1'].items.count_documents({}))",
+                "try:",
+                "    c.shop.items.insert_one({'_id': -2})",
+                "    print('inserted')",
+                "except pymongo.errors.PyMongoError as e:",
+                "    print((getattr(e, 'details', None) or {}).get('code', repr(e)))",
+                "h = c.admin.command('hello')",
+                "print(h['secondary'], h['isWritablePrimary'])");
+        try (ReadOnlyNode node = ReadOnlyNode.start(ArchiveLocation.of(folder.toUri().toString()), root.resolve("cache"), "127.0.0.1", 0, null, 0)) {
+            Process p = new ProcessBuilder("/usr/bin/python3", "-c", script, "mongodb://127.0.0.1:" + node.port())
+                    .redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertEquals(0, p.waitFor(), out);
+            assertEquals(List.of(Long.toString(tagged), "10107", "True False"), out.strip().lines().toList(), out);
+        }
+        BackupCommandIT.deleteTree(root);
+    }
+
     private static List<String> names(MongoClient c, String command, String field) {
         return BackupCommandIT.admin(c, new Document(command, 1)).getList(field, Document.class).stream()
                 .map(d -> d.getString("name")).sorted().toList();
