@@ -92,6 +92,11 @@ class ReadOnlyServeIT {
                             () -> BackupCommandIT.admin(rc, new Document("createTag", "v2").append("ref", "main"))).getCode());
                     assertEquals(NOT_WRITABLE_PRIMARY, assertThrows(MongoException.class,
                             () -> items.aggregate(List.of(new Document("$out", "copy"))).toCollection()).getCode());
+                    // Expiring documents is the primary's job: the TTL pass is off and stays off.
+                    assertEquals(false, BackupCommandIT.admin(rc, new Document("getParameter", 1).append("ttlMonitorEnabled", 1))
+                            .getBoolean("ttlMonitorEnabled"));
+                    assertEquals(NOT_WRITABLE_PRIMARY, assertThrows(MongoCommandException.class,
+                            () -> BackupCommandIT.admin(rc, new Document("setParameter", 1).append("ttlMonitorEnabled", true))).getCode());
                     assertEquals(before, items.countDocuments());
                     assertFalse(rc.getDatabase("shop").listCollectionNames().into(new java.util.ArrayList<>()).contains("copy"));
                     assertEquals(expected.get("main"), BackupCommandIT.checksums(rc, "main"), "refused writes changed nothing");
