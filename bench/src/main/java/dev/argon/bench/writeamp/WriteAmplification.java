@@ -167,7 +167,7 @@ public final class WriteAmplification {
     }
 
     /** A document of about {@code size} bytes of BSON: {@code _id}, {@code n} and fields of random letters. */
-    static BsonDocument doc(long id, int size, Random rnd) {
+    public static BsonDocument doc(long id, int size, Random rnd) {
         BsonDocument d = new BsonDocument("_id", new BsonInt64(id)).append("n", new BsonInt32(0));
         // _id and n take 24 bytes with the document's framing; each field costs 7 + letters + 1 (name field<k>).
         int left = size - 24;
@@ -179,11 +179,11 @@ public final class WriteAmplification {
         return d;
     }
 
-    private static int bsonSize(BsonDocument d) {
+    public static int bsonSize(BsonDocument d) {
         return new RawBsonDocument(d, new BsonDocumentCodec()).getByteBuffer().remaining();
     }
 
-    private static long dirBytes(Path dir) {
+    public static long dirBytes(Path dir) {
         try (Stream<Path> s = Files.walk(dir)) {
             return s.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
         } catch (IOException e) {
