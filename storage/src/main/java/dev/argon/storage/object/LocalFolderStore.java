@@ -139,7 +139,7 @@ public final class LocalFolderStore implements ObjectStore {
             return Optional.empty();
         }
         try {
-            return Optional.of(new ObjectInfo(key, Files.size(path)));
+            return Optional.of(info(key, path));
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {
@@ -162,7 +162,7 @@ public final class LocalFolderStore implements ObjectStore {
                 String key = keyOf(p);
                 if (key.startsWith(prefix)) {
                     try {
-                        out.add(new ObjectInfo(key, Files.size(p)));
+                        out.add(info(key, p));
                     } catch (NoSuchFileException gone) {
                         // deleted while listing: not listed
                     } catch (IOException e) {
@@ -304,6 +304,11 @@ public final class LocalFolderStore implements ObjectStore {
             throw Streams.notFound(this, key);
         }
         return path;
+    }
+
+    private static ObjectInfo info(String key, Path path) throws IOException {
+        java.nio.file.attribute.BasicFileAttributes a = Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class);
+        return new ObjectInfo(key, a.size(), a.lastModifiedTime().toMillis());
     }
 
     private String keyOf(Path path) {

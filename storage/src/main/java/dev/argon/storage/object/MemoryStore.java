@@ -20,10 +20,13 @@ import java.util.concurrent.ConcurrentSkipListMap;
 public final class MemoryStore implements ObjectStore {
 
     private final ConcurrentSkipListMap<String, byte[]> objects = new ConcurrentSkipListMap<>();
+    // When each object was last written (for an archive GC's grace period); written after the object, removed with it.
+    private final ConcurrentSkipListMap<String, Long> written = new ConcurrentSkipListMap<>();
 
     @Override
     public void put(String key, byte[] data) {
         objects.put(ObjectKeys.check(key), data.clone());
+        touch(key);
     }
 
     @Override
@@ -31,6 +34,7 @@ public final class MemoryStore implements ObjectStore {
         ObjectKeys.check(key);
         try {
             objects.put(key, Files.readAllBytes(file));
+            touch(key);
         } catch (IOException e) {
             throw new ObjectStoreException(ObjectStoreException.Kind.FAILED, key,
                     "cannot read " + file + " to store it as " + key + ": " + e, e);
@@ -41,11 +45,16 @@ public final class MemoryStore implements ObjectStore {
     public void put(String key, InputStream data, long length) {
         ObjectKeys.check(key);
         objects.put(key, Streams.readExactly(key, data, length));
+        touch(key);
     }
 
     @Override
     public boolean putIfAbsent(String key, byte[] data) {
-        return objects.putIfAbsent(ObjectKeys.check(key), data.clone()) == null;
+        boolean created = objects.putIfAbsent(ObjectKeys.check(key), data.clone()) == null;
+        if (created) {
+            touch(key);
+        }
+        return created;
     }
 
     @Override
@@ -67,7 +76,7 @@ public final class MemoryStore implements ObjectStore {
     @Override
     public Optional<ObjectInfo> head(String key) {
         byte[] data = objects.get(ObjectKeys.check(key));
-        return data == null ? Optional.empty() : Optional.of(new ObjectInfo(key, data.length));
+        return data == null ? Optional.empty() : Optional.of(new ObjectInfo(key, data.length, written.getOrDefault(key, 0L)));
     }
 
     @Override
@@ -78,7 +87,7 @@ public final class MemoryStore implements ObjectStore {
             if (!e.getKey().startsWith(prefix)) {
                 break;
             }
-            out.add(new ObjectInfo(e.getKey(), e.getValue().length));
+            out.add(new ObjectInfo(e.getKey(), e.getValue().length, written.getOrDefault(e.getKey(), 0L)));
         }
         return out;
     }
@@ -86,6 +95,7 @@ public final class MemoryStore implements ObjectStore {
     @Override
     public void delete(String key) {
         objects.remove(ObjectKeys.check(key));
+        written.remove(key);
     }
 
     @Override
@@ -96,6 +106,11 @@ public final class MemoryStore implements ObjectStore {
     @Override
     public void close() {
         objects.clear();
+        written.clear();
+    }
+
+    private void touch(String key) {
+        written.put(key, System.currentTimeMillis());
     }
 
     private byte[] found(String key) {

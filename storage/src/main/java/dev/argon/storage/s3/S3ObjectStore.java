@@ -321,7 +321,8 @@ public final class S3ObjectStore implements ObjectStore {
         String full = full(key);
         return request(key, "head " + key, () -> {
             try {
-                return Optional.of(new ObjectInfo(key, s3.headObject(b -> b.bucket(bucket).key(full)).contentLength()));
+                var h = s3.headObject(b -> b.bucket(bucket).key(full));
+                return Optional.of(new ObjectInfo(key, h.contentLength(), h.lastModified() == null ? 0 : h.lastModified().toEpochMilli()));
             } catch (SdkServiceException e) {
                 if (e.statusCode() == 404 && !isNoSuchBucket(e)) {
                     return Optional.<ObjectInfo>empty();
@@ -346,7 +347,8 @@ public final class S3ObjectStore implements ObjectStore {
                 }
             }));
             for (S3Object o : response.contents()) {
-                out.add(new ObjectInfo(o.key().substring(keyPrefix.length()), o.size()));
+                out.add(new ObjectInfo(o.key().substring(keyPrefix.length()), o.size(),
+                        o.lastModified() == null ? 0 : o.lastModified().toEpochMilli()));
             }
             token = Boolean.TRUE.equals(response.isTruncated()) ? response.nextContinuationToken() : null;
         } while (token != null);

@@ -156,6 +156,18 @@ public abstract class ObjectStoreContract {
     }
 
     @Test
+    void headAndListGiveTheTimeAnObjectWasWritten() {
+        // Stores keep the time at their own precision (S3: whole seconds), and a server's clock may be a little off.
+        long before = System.currentTimeMillis() - 60_000;
+        store.put("t/one", bytes("one"));
+        long after = System.currentTimeMillis() + 60_000;
+        long headTime = store.head("t/one").orElseThrow().modifiedMillis();
+        long listTime = store.list("t/").get(0).modifiedMillis();
+        assertTrue(headTime >= before && headTime <= after, "head's time " + headTime + " is not around now");
+        assertTrue(listTime >= before && listTime <= after, "list's time " + listTime + " is not around now");
+    }
+
+    @Test
     void deleteRemovesAndDeletingNothingIsFine() {
         store.put("d/x", bytes("x"));
         store.put("d/y", bytes("y"));
