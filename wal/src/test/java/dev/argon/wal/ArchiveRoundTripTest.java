@@ -70,7 +70,7 @@ class ArchiveRoundTripTest {
     }
 
     /** Every entry of every family as hex lines, so that a difference shows in the assertion message. */
-    private static List<String> dump(WalDb db) {
+    static List<String> dump(WalDb db) {
         List<String> out = new ArrayList<>();
         ColumnFamilyHandle[] hs = {db.meta(), db.log(), db.versions(), db.commits(), db.times(), db.latest()};
         HexFormat hex = HexFormat.of();
@@ -313,7 +313,7 @@ class ArchiveRoundTripTest {
     @Test
     void anUploadThatDiesMidwayLeavesThePreviousManifestInCharge() {
         history();
-        FailingStore store = new FailingStore();
+        FailingUploadStore store = new FailingUploadStore(new MemoryStore());
         BackupReport first = backup(store);
         List<String> atFirst = dump(wal.db());
         put(Branch.MAIN_ID, "k200", "lost");
@@ -365,69 +365,5 @@ class ArchiveRoundTripTest {
             assertTrue(e.getMessage().contains("another data directory"), e.getMessage());
         }
         assertEquals(1, new ManifestStore(store).latest().orElseThrow().sequence());
-    }
-
-    /** A memory store whose file uploads fail after a number of them: an upload cut off midway. */
-    private static final class FailingStore implements ObjectStore {
-        private final MemoryStore m = new MemoryStore();
-        volatile int failAfterPuts = Integer.MAX_VALUE;
-
-        @Override
-        public void put(String key, Path file) {
-            if (failAfterPuts-- <= 0) {
-                throw new IllegalStateException("injected: the upload of " + key + " died");
-            }
-            m.put(key, file);
-        }
-
-        @Override
-        public void put(String key, byte[] data) {
-            m.put(key, data);
-        }
-
-        @Override
-        public void put(String key, java.io.InputStream data, long length) {
-            m.put(key, data, length);
-        }
-
-        @Override
-        public boolean putIfAbsent(String key, byte[] data) {
-            return m.putIfAbsent(key, data);
-        }
-
-        @Override
-        public byte[] get(String key) {
-            return m.get(key);
-        }
-
-        @Override
-        public byte[] getRange(String key, long offset, int length) {
-            return m.getRange(key, offset, length);
-        }
-
-        @Override
-        public java.util.Optional<dev.argon.storage.object.ObjectInfo> head(String key) {
-            return m.head(key);
-        }
-
-        @Override
-        public List<dev.argon.storage.object.ObjectInfo> list(String prefix) {
-            return m.list(prefix);
-        }
-
-        @Override
-        public void delete(String key) {
-            m.delete(key);
-        }
-
-        @Override
-        public String describe() {
-            return "failing " + m.describe();
-        }
-
-        @Override
-        public void close() {
-            m.close();
-        }
     }
 }

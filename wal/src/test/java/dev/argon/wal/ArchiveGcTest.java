@@ -1,0 +1,211 @@
+package dev.argon.wal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.argon.storage.manifest.Manifest;
+import dev.argon.storage.manifest.ManifestStore;
+import dev.argon.storage.manifest.SegmentRef;
+import dev.argon.storage.object.LocalFolderStore;
+import dev.argon.storage.object.ObjectInfo;
+import dev.argon.storage.object.ObjectStore;
+import dev.argon.storage.segment.SegmentReader;
+import dev.argon.wal.archive.ArchiveGc;
+import dev.argon.wal.archive.ArchiveProgress;
+import dev.argon.wal.archive.Backup;
+import dev.argon.wal.archive.BackupReport;
+import dev.argon.wal.archive.Restore;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.bson.BsonInt32;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * GC of an archive in a local folder: the segments a failed backup left behind go only once older than the grace
+ * period, nothing a manifest names ever goes, every manifest restores the same afterwards, and a damaged manifest
+ * stops the GC before it deletes anything.
+ */
+class ArchiveGcTest {
+    private static final long HOUR = 3_600_000L;
+
+    private Path root;
+    private Path dir;
+    private Wal wal;
+
+    @BeforeEach
+    void open() throws Exception {
+        root = Files.createTempDirectory("archive-gc-test-");
+        dir = root.resolve("data");
+        wal = Wal.open(dir);
+    }
+
+    @AfterEach
+    void close() {
+        if (wal != null) {
+            wal.close();
+        }
+    }
+
+    private void put(String key, String value) {
+        KeyWrite w = KeyWrite.put(("D" + key + "\0").getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8));
+        wal.commit(new CommitRequest(Branch.MAIN_ID, "t", null, false,
+                List.of(new LogEntry("db.c", LogEntry.INSERT, new BsonInt32(1), null, null, List.of(w)))));
+    }
+
+    private BackupReport backup(ObjectStore store) {
+        return Backup.run(wal::snapshot, store, root.resolve("tmp"), Map.of(), ArchiveProgress.NONE);
+    }
+
+    private static Set<String> referenced(ObjectStore store) {
+        ManifestStore ms = new ManifestStore(store);
+        Set<String> out = new TreeSet<>();
+        for (long seq : ms.sequences()) {
+            for (SegmentRef s : ms.read(seq).segments()) {
+                out.add(s.objectKey());
+            }
+        }
+        return out;
+    }
+
+    private static Set<String> stored(ObjectStore store) {
+        Set<String> out = new TreeSet<>();
+        for (ObjectInfo o : store.list(SegmentRef.PREFIX)) {
+            out.add(o.key());
+        }
+        return out;
+    }
+
+    /** Restores the newest manifest, cut at {@code at} (null: all of it), and dumps every family. */
+    private List<String> restore(ObjectStore store, String at, String name) {
+        Path d = root.resolve(name);
+        Restore.run(store, d, at, null, ArchiveProgress.NONE);
+        try (WalDb db = new WalDb(d, true)) {
+            return ArchiveRoundTripTest.dump(db);
+        }
+    }
+
+    /** Every segment every manifest names is there, whole: its entries read back, as many as the manifest says. */
+    private static void everyManifestIsWhole(ObjectStore store) {
+        ManifestStore ms = new ManifestStore(store);
+        for (long seq : ms.sequences()) {
+            Manifest m = ms.read(seq);
+            for (SegmentRef s : m.segments()) {
+                long n = 0;
+                for (Iterator<?> it = SegmentReader.open(store, s.objectKey(), s.size()).scan(null, null); it.hasNext(); it.next()) {
+                    n++;
+                }
+                assertEquals(s.entries(), n, "manifest " + seq + ", " + s);
+            }
+        }
+    }
+
+    @Test
+    void aFailedBackupsLeftoversGoAfterTheGracePeriodNotBeforeAndEveryManifestStillRestores() throws Exception {
+        Path folder = root.resolve("archive");
+        try (FailingUploadStore store = new FailingUploadStore(new LocalFolderStore(folder))) {
+            for (int i = 0; i < 40; i++) {
+                put("k" + (i % 13), "v" + i);
+            }
+            BackupReport first = backup(store);
+            for (int i = 0; i < 20; i++) {
+                put("k" + i, "w" + i);
+            }
+            backup(store);
+            put("k100", "never archived");
+            store.failAfterPuts = 2;
+            assertThrows(IllegalStateException.class, () -> backup(store));
+            store.failAfterPuts = Integer.MAX_VALUE;
+
+            Set<String> kept = referenced(store);
+            Set<String> leftovers = new TreeSet<>(stored(store));
+            leftovers.removeAll(kept);
+            assertEquals(2, leftovers.size(), "the failed backup stored two segments and no manifest: " + leftovers);
+            List<String> newestBefore = restore(store, null, "before");
+            List<String> firstBefore = restore(store, Long.toString(first.coversLsn()), "before-first");
+
+            long now = System.currentTimeMillis();
+            ArchiveGc.Report early = ArchiveGc.run(store, HOUR, now, false);
+            assertEquals(List.of(), early.removed(), "younger than the grace period: kept");
+            assertEquals(leftovers, keys(early.young()));
+            assertEquals(2, early.manifests());
+            assertEquals(kept.size(), early.referenced());
+            assertTrue(stored(store).containsAll(leftovers));
+
+            ArchiveGc.Report dry = ArchiveGc.run(store, HOUR, now + 2 * HOUR, true);
+            assertEquals(leftovers, keys(dry.removed()));
+            assertTrue(dry.dryRun());
+            assertTrue(dry.removedBytes() > 0);
+            assertTrue(stored(store).containsAll(leftovers), "a dry run deletes nothing");
+
+            ArchiveGc.Report late = ArchiveGc.run(store, HOUR, now + 2 * HOUR, false);
+            assertEquals(leftovers, keys(late.removed()));
+            assertEquals(kept, stored(store), "exactly what the manifests name is left");
+            assertEquals(List.of(), ArchiveGc.run(store, 0, now + 2 * HOUR, false).removed(), "a second pass finds nothing");
+
+            everyManifestIsWhole(store);
+            assertEquals(newestBefore, restore(store, null, "after"));
+            assertEquals(firstBefore, restore(store, Long.toString(first.coversLsn()), "after-first"));
+        }
+    }
+
+    @Test
+    void aRetriedBackupReusesTheLeftoversSoTheyAreKept() {
+        try (FailingUploadStore store = new FailingUploadStore(new LocalFolderStore(root.resolve("archive")))) {
+            for (int i = 0; i < 30; i++) {
+                put("k" + i, "v" + i);
+            }
+            backup(store);
+            put("k1", "again");
+            store.failAfterPuts = 2;
+            assertThrows(IllegalStateException.class, () -> backup(store));
+            store.failAfterPuts = Integer.MAX_VALUE;
+            Set<String> leftovers = new TreeSet<>(stored(store));
+            leftovers.removeAll(referenced(store));
+            assertFalse(leftovers.isEmpty());
+            // The retry makes the same segments (content-addressed), finds them stored, and its manifest names them.
+            backup(store);
+            assertTrue(referenced(store).containsAll(leftovers));
+            ArchiveGc.Report r = ArchiveGc.run(store, 0, System.currentTimeMillis() + 2 * HOUR, false);
+            assertEquals(List.of(), r.removed());
+            everyManifestIsWhole(store);
+        }
+    }
+
+    @Test
+    void aDamagedManifestStopsTheGcBeforeItDeletesAnything() {
+        try (LocalFolderStore store = new LocalFolderStore(root.resolve("archive"))) {
+            put("a", "1");
+            backup(store);
+            put("b", "2");
+            backup(store);
+            store.put(SegmentRef.PREFIX + "0".repeat(64), new byte[] {1, 2, 3}); // an unreferenced object
+            byte[] m = store.get(ManifestStore.key(1));
+            m[m.length / 2] ^= 1;
+            store.put(ManifestStore.key(1), m);
+            Set<String> before = stored(store);
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> ArchiveGc.run(store, 0, System.currentTimeMillis() + 2 * HOUR, false));
+            assertTrue(e.getMessage().contains("manifest 1") && e.getMessage().contains("deletes nothing"), e.getMessage());
+            assertEquals(before, stored(store));
+        }
+    }
+
+    private static Set<String> keys(List<ArchiveGc.Item> items) {
+        Set<String> out = new HashSet<>();
+        for (ArchiveGc.Item i : items) {
+            out.add(i.key());
+        }
+        return new TreeSet<>(out);
+    }
+}
