@@ -1,5 +1,11 @@
 package dev.argon.tools;
 
+import dev.argon.storage.manifest.ManifestFormatException;
+import dev.argon.storage.object.ObjectStore;
+import dev.argon.storage.object.ObjectStoreException;
+import dev.argon.wal.archive.ArchiveGc;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.bson.Document;
@@ -7,19 +13,38 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code argon gc [--dry-run]}: one history GC pass on the running server ({@code gc} admin command). */
+/**
+ * {@code argon gc [--dry-run]}: one history GC pass on the running server ({@code gc} admin command); with
+ * {@code --archive URL}, a GC of the archive's objects instead, offline on the object store like a restore
+ * ({@link ArchiveGc}).
+ */
 @Command(name = "gc", mixinStandardHelpOptions = true,
         description = "Reclaim history no name can reach (dropped branches, old resets, dropped collections, time travel "
-                + "older than --history-retention), or with --dry-run count what would go.")
+                + "older than --history-retention), or with --dry-run count what would go. With --archive, remove instead "
+                + "the archive's segments that no manifest names (a failed backup's leftovers) once older than --grace.")
 public final class GcCommand implements Callable<Integer> {
     @Mixin
     ClientOptions client;
 
+    @Mixin
+    ArchiveOptions archiveOptions;
+
     @Option(names = "--dry-run", description = "count what a pass would reclaim; delete nothing")
     boolean dryRun;
 
+    @Option(names = "--archive", description = "GC this archive (s3://bucket/prefix, file:///path or a folder path) "
+            + "instead of the server's history; works on the object store, no server needed")
+    String archive;
+
+    @Option(names = "--grace", defaultValue = "1h", description = "with --archive: keep unreferenced objects younger than "
+            + "this (a backup still uploading, a reader); longer than the longest backup (default: ${DEFAULT-VALUE})")
+    String grace;
+
     @Override
     public Integer call() {
+        if (archive != null) {
+            return archiveGc();
+        }
         Document r = client.admin(new Document("gc", 1).append("dryRun", dryRun));
         r.remove("ok");
         if (client.json) {
@@ -35,5 +60,48 @@ public final class GcCommand implements Callable<Integer> {
                         Output.str(r.get("commits")), Output.str(r.get("branchRecords")), Output.str(r.get("bytes")),
                         Output.str(r.get("horizonLsn")))));
         return 0;
+    }
+
+    private int archiveGc() {
+        long graceMillis = Durations.millis("--grace", grace);
+        ArchiveGc.Report r;
+        try (ObjectStore store = archiveOptions.location(archive).open(false)) {
+            r = ArchiveGc.run(store, graceMillis, System.currentTimeMillis(), dryRun);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(CliException.USAGE, e.getMessage());
+        } catch (IllegalStateException | ObjectStoreException | ManifestFormatException e) {
+            throw new CliException(CliException.SERVER, "cannot GC the archive " + archive + ": " + e.getMessage());
+        }
+        if (client.json) {
+            Document d = new Document("archive", r.target()).append("dryRun", r.dryRun()).append("graceMillis", r.graceMillis())
+                    .append("manifests", r.manifests()).append("referencedSegments", r.referenced())
+                    .append("referencedBytes", r.referencedBytes()).append(r.dryRun() ? "wouldRemove" : "removed", items(r.removed()))
+                    .append("removedBytes", r.removedBytes()).append("keptYoung", items(r.young()))
+                    .append("keptYoungBytes", r.youngBytes()).append("millis", r.millis());
+            Output.json(System.out, d);
+            return 0;
+        }
+        System.out.printf("%s %d unreferenced segment(s), %s, of %s; kept %d younger than %s; %d manifest(s) name %d segment(s), %s%n",
+                r.dryRun() ? "would remove" : "removed", r.removed().size(), ByteProgress.mb(r.removedBytes()), r.target(),
+                r.young().size(), grace, r.manifests(), r.referenced(), ByteProgress.mb(r.referencedBytes()));
+        List<List<String>> rows = new ArrayList<>();
+        for (ArchiveGc.Item i : r.removed()) {
+            rows.add(List.of(r.dryRun() ? "would remove" : "removed", i.key(), Long.toString(i.size()), Instant.ofEpochMilli(i.modifiedMillis()).toString()));
+        }
+        for (ArchiveGc.Item i : r.young()) {
+            rows.add(List.of("kept (young)", i.key(), Long.toString(i.size()), Instant.ofEpochMilli(i.modifiedMillis()).toString()));
+        }
+        if (!rows.isEmpty()) {
+            Output.table(System.out, List.of("ACTION", "OBJECT", "BYTES", "WRITTEN"), rows);
+        }
+        return 0;
+    }
+
+    private static List<Document> items(List<ArchiveGc.Item> items) {
+        List<Document> out = new ArrayList<>();
+        for (ArchiveGc.Item i : items) {
+            out.add(new Document("key", i.key()).append("size", i.size()).append("modified", Instant.ofEpochMilli(i.modifiedMillis()).toString()));
+        }
+        return out;
     }
 }
