@@ -14,7 +14,8 @@
  * <p>{@link dev.argon.wal.archive.Restore} reads the newest manifest and feeds every segment's entries to a
  * {@link dev.argon.wal.WalLoader}, which builds a fresh data directory, optionally cut at an LSN (point-in-time
  * restore) or narrowed to one branch (clone). {@link dev.argon.wal.archive.ArchiveLocation} turns a
- * {@code file://} or {@code s3://} URL and its S3 settings into a store. Each operation is one call on one
+ * {@code file://} or {@code s3://} URL and its S3 settings into a store. {@link dev.argon.wal.archive.ArchiveGc}
+ * removes the segments no manifest names (a failed backup's leftovers) once older than a grace period. Each operation is one call on one
  * thread; the classes hold no shared state.
  */
 package dev.argon.wal.archive;
