@@ -201,6 +201,73 @@ class ArchiveGcTest {
         }
     }
 
+    @Test
+    void compactionMergesAChainsSmallSegmentsAndTheOldOnesGoWithTheRetiredManifests() {
+        try (LocalFolderStore store = new LocalFolderStore(root.resolve("archive"))) {
+            long secondLsn = 0;
+            for (int b = 0; b < 5; b++) {
+                for (int i = 0; i < 12; i++) {
+                    put("k" + ((i * 7 + b) % 19), "b" + b + "-" + i);
+                }
+                BackupReport r = backup(store);
+                secondLsn = b == 1 ? r.coversLsn() : secondLsn;
+            }
+            Manifest before = new ManifestStore(store).latest().orElseThrow();
+            List<String> newest = restore(store, null, "newest-before");
+            List<String> atSecond = restore(store, Long.toString(secondLsn), "second-before");
+
+            ArchiveGc.Report noop = ArchiveGc.run(store, HOUR, System.currentTimeMillis(), false, 1);
+            assertEquals(List.of(), noop.retired(), "nothing to retire before compaction's manifest, and none superseded an hour ago");
+
+            dev.argon.wal.archive.ArchiveCompact.Report c = dev.argon.wal.archive.ArchiveCompact.run(store, root.resolve("tmp"),
+                    dev.argon.wal.archive.ArchiveCompact.SMALL_BYTES, ArchiveProgress.NONE);
+            assertEquals(6, c.sequence());
+            assertEquals(5 * 5, c.segmentsMerged(), "five backups' log, versions, commits, times and meta segments: " + c);
+            assertEquals(5, c.segmentsStored(), "one merged segment per kind: " + c);
+            Manifest after = new ManifestStore(store).latest().orElseThrow();
+            assertEquals(before.coversLsn(), after.coversLsn());
+            assertEquals(before.refs(), after.refs());
+            assertEquals(6, after.segments().size(), "five merged kinds and the metadata state");
+            everyManifestIsWhole(store);
+            assertEquals(newest, restore(store, null, "newest-after"));
+            assertEquals(atSecond, restore(store, Long.toString(secondLsn), "second-after"));
+
+            // Within the grace period the old manifests stay, and so do their segments.
+            long now = System.currentTimeMillis();
+            ArchiveGc.Report early = ArchiveGc.run(store, HOUR, now, false, 1);
+            assertEquals(List.of(), early.retired());
+            assertEquals(List.of(), early.removed());
+            ArchiveGc.Report late = ArchiveGc.run(store, HOUR, now + 2 * HOUR, false, 1);
+            assertEquals(List.of(1L, 2L, 3L, 4L, 5L), late.retired());
+            assertEquals(List.of(6L), new ManifestStore(store).sequences());
+            assertEquals(referenced(store), stored(store), "only the compacted manifest's segments are left");
+            assertTrue(late.removed().size() >= 25, late.removed().toString());
+            assertEquals(newest, restore(store, null, "newest-gc"));
+            assertEquals(atSecond, restore(store, Long.toString(secondLsn), "second-gc"));
+
+            // The next backup extends the compacted manifest as usual.
+            put("k1", "after compaction");
+            BackupReport next = backup(store);
+            assertEquals(7, next.sequence());
+            List<String> original = ArchiveRoundTripTest.dump(wal.db());
+            wal.close();
+            wal = null;
+            assertEquals(original, restore(store, null, "after-next"));
+        }
+    }
+
+    @Test
+    void compactionWithNothingSmallToMergePublishesNothing() {
+        try (LocalFolderStore store = new LocalFolderStore(root.resolve("archive"))) {
+            put("a", "1");
+            backup(store);
+            dev.argon.wal.archive.ArchiveCompact.Report c = dev.argon.wal.archive.ArchiveCompact.run(store, root.resolve("tmp"),
+                    dev.argon.wal.archive.ArchiveCompact.SMALL_BYTES, ArchiveProgress.NONE);
+            assertEquals(0, c.sequence(), "one backup: one segment per kind, nothing to merge");
+            assertEquals(List.of(1L), new ManifestStore(store).sequences());
+        }
+    }
+
     private static Set<String> keys(List<ArchiveGc.Item> items) {
         Set<String> out = new HashSet<>();
         for (ArchiveGc.Item i : items) {

@@ -47,13 +47,15 @@ public final class ArchiveGc {
      * @param referencedBytes their bytes
      * @param removed         unreferenced segments older than the grace period: removed, or with {@code dryRun} to be removed
      * @param young           unreferenced segments kept because they are younger than the grace period
+     * @param retired         sequences of the manifests removed (or to be removed) by the retention rule
      * @param millis          wall time taken
      */
     public record Report(String target, boolean dryRun, long graceMillis, int manifests, int referenced, long referencedBytes,
-                         List<Item> removed, List<Item> young, long millis) {
+                         List<Item> removed, List<Item> young, List<Long> retired, long millis) {
         public Report {
             removed = List.copyOf(removed);
             young = List.copyOf(young);
+            retired = List.copyOf(retired);
         }
 
         public long removedBytes() {
@@ -73,12 +75,28 @@ public final class ArchiveGc {
      * @throws IllegalStateException when a manifest does not read (nothing is deleted then)
      */
     public static Report run(ObjectStore store, long graceMillis, long nowMillis, boolean dryRun) {
+        return run(store, graceMillis, nowMillis, dryRun, 0);
+    }
+
+    /**
+     * One pass that also retires old manifests: all but the newest {@code keepManifests} (0: keep every manifest),
+     * each only once the manifest after it was published at least the grace period ago, so that a reader that took
+     * a manifest while it was the newest has that long to finish. The newest manifest names every segment a restore
+     * of the archive needs (point-in-time ones included), so retiring older ones loses no restorable state; the
+     * segments only they named (those a compaction replaced) become unreferenced and go in the same pass.
+     */
+    public static Report run(ObjectStore store, long graceMillis, long nowMillis, boolean dryRun, int keepManifests) {
         if (graceMillis < 0) {
             throw new IllegalArgumentException("the grace period cannot be negative: " + graceMillis + " ms");
+        }
+        if (keepManifests < 0) {
+            throw new IllegalArgumentException("the number of manifests to keep cannot be negative: " + keepManifests);
         }
         long start = System.nanoTime();
         ManifestStore manifests = new ManifestStore(store);
         Set<Long> read = new HashSet<>();
+        List<Long> retired = keepManifests == 0 ? List.of() : retire(store, nowMillis - graceMillis, keepManifests, dryRun);
+        read.addAll(retired); // never counted as references, also in a dry run where they are still there
         Set<String> referenced = new HashSet<>();
         long[] referencedBytes = {0};
         readNew(store, manifests, read, referenced, referencedBytes);
@@ -110,8 +128,31 @@ public final class ArchiveGc {
             }
             removed.add(new Item(o.key(), o.size(), o.modifiedMillis()));
         }
-        return new Report(store.describe(), dryRun, graceMillis, read.size(), referenced.size(), referencedBytes[0], removed, young,
-                (System.nanoTime() - start) / 1_000_000);
+        return new Report(store.describe(), dryRun, graceMillis, read.size() - retired.size(), referenced.size(), referencedBytes[0],
+                removed, young, retired, (System.nanoTime() - start) / 1_000_000);
+    }
+
+    /** Removes (unless a dry run) the manifests the retention rule lets go; returns their sequences. */
+    private static List<Long> retire(ObjectStore store, long cutoff, int keep, boolean dryRun) {
+        List<ObjectInfo> numbered = new ArrayList<>();
+        for (ObjectInfo o : store.list(ManifestStore.PREFIX)) {
+            if (o.key().matches(ManifestStore.PREFIX + "\\d{20}")) {
+                numbered.add(o);
+            }
+        }
+        List<Long> out = new ArrayList<>();
+        for (int i = 0; i + keep < numbered.size(); i++) {
+            long successorWritten = numbered.get(i + 1).modifiedMillis();
+            if (successorWritten <= 0 || successorWritten > cutoff) {
+                break; // superseded too recently (or at an unknown time): a reader may still be using it
+            }
+            String k = numbered.get(i).key();
+            if (!dryRun) {
+                store.delete(k);
+            }
+            out.add(Long.parseLong(k.substring(ManifestStore.PREFIX.length())));
+        }
+        return out;
     }
 
     /** Reads the manifests not read yet and adds the segments they name. */
