@@ -3,7 +3,10 @@ package dev.argon.tools;
 import dev.argon.storage.manifest.ManifestFormatException;
 import dev.argon.storage.object.ObjectStore;
 import dev.argon.storage.object.ObjectStoreException;
+import dev.argon.wal.archive.ArchiveCompact;
 import dev.argon.wal.archive.ArchiveGc;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,6 +43,14 @@ public final class GcCommand implements Callable<Integer> {
             + "this (a backup still uploading, a reader); longer than the longest backup (default: ${DEFAULT-VALUE})")
     String grace;
 
+    @Option(names = "--compact", description = "with --archive: first merge the newest manifest's small segments into "
+            + "larger ones under a new manifest (the replaced ones go once --keep-manifests retires the older manifests)")
+    boolean compact;
+
+    @Option(names = "--keep-manifests", defaultValue = "0", description = "with --archive: keep only the newest N manifests "
+            + "(each older one once its successor is older than --grace); 0 keeps every manifest (default: ${DEFAULT-VALUE})")
+    int keepManifests;
+
     @Override
     public Integer call() {
         if (archive != null) {
@@ -64,9 +75,32 @@ public final class GcCommand implements Callable<Integer> {
 
     private int archiveGc() {
         long graceMillis = Durations.millis("--grace", grace);
+        if (keepManifests < 0) {
+            throw new CliException(CliException.USAGE, "--keep-manifests takes 0 (keep all) or more, not " + keepManifests);
+        }
+        if (compact && dryRun) {
+            throw new CliException(CliException.USAGE, "--compact writes new segments and a manifest; it has no --dry-run");
+        }
         ArchiveGc.Report r;
+        ArchiveCompact.Report c = null;
         try (ObjectStore store = archiveOptions.location(archive).open(false)) {
-            r = ArchiveGc.run(store, graceMillis, System.currentTimeMillis(), dryRun);
+            if (compact) {
+                ByteProgress bar = ByteProgress.onTerminal("compact");
+                java.nio.file.Path tmp = Files.createTempDirectory("argon-compact-");
+                try {
+                    c = ArchiveCompact.run(store, tmp, ArchiveCompact.SMALL_BYTES, bar::update);
+                } finally {
+                    bar.finish();
+                    try {
+                        Files.deleteIfExists(tmp); // its segment files are removed as each one is stored
+                    } catch (IOException leftBehind) {
+                        // a temporary folder left behind is harmless
+                    }
+                }
+            }
+            r = ArchiveGc.run(store, graceMillis, System.currentTimeMillis(), dryRun, keepManifests);
+        } catch (IOException e) {
+            throw new CliException(CliException.USAGE, "cannot make a temporary folder for the compaction: " + e.getMessage());
         } catch (IllegalArgumentException e) {
             throw new CliException(CliException.USAGE, e.getMessage());
         } catch (IllegalStateException | ObjectStoreException | ManifestFormatException e) {
@@ -77,9 +111,23 @@ public final class GcCommand implements Callable<Integer> {
                     .append("manifests", r.manifests()).append("referencedSegments", r.referenced())
                     .append("referencedBytes", r.referencedBytes()).append(r.dryRun() ? "wouldRemove" : "removed", items(r.removed()))
                     .append("removedBytes", r.removedBytes()).append("keptYoung", items(r.young()))
-                    .append("keptYoungBytes", r.youngBytes()).append("millis", r.millis());
+                    .append("keptYoungBytes", r.youngBytes()).append(r.dryRun() ? "wouldRetireManifests" : "retiredManifests", r.retired())
+                    .append("millis", r.millis());
+            if (c != null) {
+                d.append("compaction", new Document("sequence", c.sequence()).append("from", c.from())
+                        .append("segmentsMerged", c.segmentsMerged()).append("bytesMerged", c.bytesMerged())
+                        .append("segmentsStored", c.segmentsStored()).append("bytesStored", c.bytesStored()).append("millis", c.millis()));
+            }
             Output.json(System.out, d);
             return 0;
+        }
+        if (c != null) {
+            System.out.println(c.sequence() == 0 ? "compaction: nothing to merge (no kind has two small segments)"
+                    : String.format("compaction: merged %d small segment(s), %s, into %d under manifest %d (from %d)", c.segmentsMerged(),
+                    ByteProgress.mb(c.bytesMerged()), c.segmentsStored(), c.sequence(), c.from()));
+        }
+        if (!r.retired().isEmpty()) {
+            System.out.println((r.dryRun() ? "would retire" : "retired") + " manifest(s) " + r.retired());
         }
         System.out.printf("%s %d unreferenced segment(s), %s, of %s; kept %d younger than %s; %d manifest(s) name %d segment(s), %s%n",
                 r.dryRun() ? "would remove" : "removed", r.removed().size(), ByteProgress.mb(r.removedBytes()), r.target(),

@@ -92,6 +92,72 @@ class ArchiveGcIT {
         }
     }
 
+    @Test
+    void compactionThenRetentionLeavesOneManifestOfLargerSegmentsThatRestoresTheSame() throws Exception {
+        Path root = Files.createTempDirectory("argon-compact-it-");
+        Path folder = root.resolve("archive");
+        Map<String, Map<String, String>> expected = new TreeMap<>();
+        try (ArgonServer server = ArgonServer.start(root.resolve("data"), "127.0.0.1", 0, null);
+             MongoClient c = MongoClients.create(BackupCommandIT.uri(server))) {
+            BackupCommandIT.load(c);
+            String uri = BackupCommandIT.uri(server);
+            for (int b = 0; b < 3; b++) {
+                c.getDatabase("shop").getCollection("orders").insertOne(new Document("_id", 4000 + b).append("name", "backup " + b));
+                c.getDatabase("shop~exp").getCollection("items").deleteOne(new Document("_id", b));
+                CliRun r = BackupCommandIT.run("backup", "--to", folder.toString(), "--uri", uri);
+                assertEquals(0, r.code(), r.err() + r.out());
+            }
+            for (String ref : List.of("main", "exp", "v1")) {
+                expected.put(ref, BackupCommandIT.checksums(c, ref));
+            }
+        }
+        BackupCommandIT.deleteTree(root.resolve("data"));
+        int before;
+        try (ObjectStore store = ArchiveLocation.of(folder.toUri().toString()).open(false)) {
+            before = new ManifestStore(store).latest().orElseThrow().segments().size();
+        }
+
+        CliRun compact = BackupCommandIT.run("gc", "--archive", folder.toString(), "--compact", "--keep-manifests", "1", "--json");
+        assertEquals(0, compact.code(), compact.err() + compact.out());
+        Document d = json(compact);
+        Document comp = d.get("compaction", Document.class);
+        assertEquals(4L, ((Number) comp.get("sequence")).longValue(), compact.out());
+        assertTrue(((Number) comp.get("segmentsMerged")).intValue() >= 10, compact.out());
+        assertEquals(List.of(), d.getList("retiredManifests", Long.class), "superseded just now: kept for the grace period");
+        assertEquals(List.of(), d.getList("removed", Document.class));
+        try (ObjectStore store = ArchiveLocation.of(folder.toUri().toString()).open(false)) {
+            assertTrue(new ManifestStore(store).latest().orElseThrow().segments().size() < before);
+        }
+
+        // An hour and more later (file times moved back), the older manifests and the segments only they named go.
+        try (var walk = Files.walk(folder)) {
+            for (Path p : walk.filter(Files::isRegularFile).toList()) {
+                Files.setLastModifiedTime(p, FileTime.from(Instant.now().minusSeconds(7200)));
+            }
+        }
+        CliRun gc = BackupCommandIT.run("gc", "--archive", folder.toString(), "--keep-manifests", "1", "--json");
+        assertEquals(0, gc.code(), gc.err() + gc.out());
+        Document g = json(gc);
+        assertEquals(List.of(1, 2, 3), g.getList("retiredManifests", Number.class).stream().map(Number::intValue).toList(), gc.out());
+        assertFalse(g.getList("removed", Document.class).isEmpty(), gc.out());
+        try (ObjectStore store = ArchiveLocation.of(folder.toUri().toString()).open(false)) {
+            ManifestStore ms = new ManifestStore(store);
+            assertEquals(List.of(4L), ms.sequences());
+            assertEquals(keys(ms.read(4).segments()), segments(store));
+        }
+
+        Path restored = root.resolve("restored");
+        CliRun r = BackupCommandIT.run("restore", "--from", folder.toString(), "--data", restored.toString());
+        assertEquals(0, r.code(), r.err() + r.out());
+        assertEquals(0, BackupCommandIT.run("fsck", "--data", restored.toString()).code());
+        try (ArgonServer server = ArgonServer.start(restored, "127.0.0.1", 0, null);
+             MongoClient c = MongoClients.create(BackupCommandIT.uri(server))) {
+            for (String ref : List.of("main", "exp", "v1")) {
+                assertEquals(expected.get(ref), BackupCommandIT.checksums(c, ref), ref);
+            }
+        }
+    }
+
     private static void scenario(Path root, String url, ArchiveLocation location, List<String> s3, Age age, Path folder) throws Exception {
         Map<String, Map<String, String>> expected = new TreeMap<>();
         Set<String> leftovers;
