@@ -13,8 +13,9 @@ import java.util.Set;
 
 /**
  * GC of an archive's objects: removes the segments no manifest names (the leftovers of a backup that stored
- * segments and then failed before publishing its manifest, or was killed) once they are older than a grace
- * period. Works on the object store alone, like a restore.
+ * segments and then failed before publishing its manifest, or was killed, and those only retired manifests named)
+ * once they are older than a grace period; optionally retires all but the newest manifests first. Works on the
+ * object store alone, like a restore.
  *
  * <p>Safety rules, in order: a segment any manifest of the archive names is never removed (every manifest is
  * read, and one that does not read stops the GC before anything is deleted, since it could name any segment);
@@ -23,8 +24,8 @@ import java.util.Set;
  * are listed again just before deleting, so that a manifest published during the GC (by a backup that reused an
  * old leftover) protects its segments. A backup that publishes in the short window after that second look still
  * cannot publish a broken manifest: {@link ManifestStore#publish} checks every segment is stored and refuses
- * otherwise. Only keys under {@code segments/} are considered; the manifests, {@code latest} and anything else
- * under the prefix are left alone.
+ * otherwise. Only keys under {@code segments/} are considered, and manifests only by the retention rule;
+ * {@code latest} and anything else under the prefix are left alone.
  *
  * <p>Stateless; one call per pass. Two passes on one archive at once are harmless (deleting twice is not an error).
  */

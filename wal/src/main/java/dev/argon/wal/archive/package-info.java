@@ -15,7 +15,9 @@
  * {@link dev.argon.wal.WalLoader}, which builds a fresh data directory, optionally cut at an LSN (point-in-time
  * restore) or narrowed to one branch (clone). {@link dev.argon.wal.archive.ArchiveLocation} turns a
  * {@code file://} or {@code s3://} URL and its S3 settings into a store. {@link dev.argon.wal.archive.ArchiveGc}
- * removes the segments no manifest names (a failed backup's leftovers) once older than a grace period. Each operation is one call on one
+ * removes the segments no manifest names (a failed backup's leftovers) once older than a grace period, and retires old
+ * manifests when asked; {@link dev.argon.wal.archive.ArchiveCompact} merges a chain's small segments under a new
+ * manifest. Each operation is one call on one
  * thread; the classes hold no shared state.
  */
 package dev.argon.wal.archive;
