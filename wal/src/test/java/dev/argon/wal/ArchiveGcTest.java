@@ -257,6 +257,22 @@ class ArchiveGcTest {
     }
 
     @Test
+    void aDamagedNewestManifestKeepsTheOlderOnesFromRetirement() {
+        try (LocalFolderStore store = new LocalFolderStore(root.resolve("archive"))) {
+            put("a", "1");
+            backup(store);
+            put("b", "2");
+            backup(store);
+            byte[] m = store.get(ManifestStore.key(2));
+            m[m.length / 2] ^= 1;
+            store.put(ManifestStore.key(2), m);
+            assertThrows(IllegalStateException.class, () -> ArchiveGc.run(store, 0, System.currentTimeMillis() + 2 * HOUR, false, 1));
+            assertEquals(List.of(1L, 2L), new ManifestStore(store).sequences(), "manifest 1 is what a restore still reads");
+            assertEquals(1, new ManifestStore(store).latest().orElseThrow().sequence());
+        }
+    }
+
+    @Test
     void compactionWithNothingSmallToMergePublishesNothing() {
         try (LocalFolderStore store = new LocalFolderStore(root.resolve("archive"))) {
             put("a", "1");

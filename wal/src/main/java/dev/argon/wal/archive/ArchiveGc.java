@@ -96,11 +96,18 @@ public final class ArchiveGc {
         long start = System.nanoTime();
         ManifestStore manifests = new ManifestStore(store);
         Set<Long> read = new HashSet<>();
-        List<Long> retired = keepManifests == 0 ? List.of() : retire(store, nowMillis - graceMillis, keepManifests, dryRun);
+        List<Long> retired = keepManifests == 0 ? List.of() : retirable(store, nowMillis - graceMillis, keepManifests);
         read.addAll(retired); // never counted as references, also in a dry run where they are still there
         Set<String> referenced = new HashSet<>();
         long[] referencedBytes = {0};
+        // The kept manifests are read before any retired one is deleted: a damaged newest manifest must not be left
+        // as the archive's only one.
         readNew(store, manifests, read, referenced, referencedBytes);
+        if (!dryRun) {
+            for (long seq : retired) {
+                store.delete(ManifestStore.key(seq));
+            }
+        }
         // Listed after the manifests: a segment stored after the first look is young, or named by a manifest the
         // second look reads.
         List<ObjectInfo> stored = store.list(SegmentRef.PREFIX);
@@ -133,8 +140,8 @@ public final class ArchiveGc {
                 removed, young, retired, (System.nanoTime() - start) / 1_000_000);
     }
 
-    /** Removes (unless a dry run) the manifests the retention rule lets go; returns their sequences. */
-    private static List<Long> retire(ObjectStore store, long cutoff, int keep, boolean dryRun) {
+    /** The sequences of the manifests the retention rule lets go, oldest first. */
+    private static List<Long> retirable(ObjectStore store, long cutoff, int keep) {
         List<ObjectInfo> numbered = new ArrayList<>();
         for (ObjectInfo o : store.list(ManifestStore.PREFIX)) {
             if (o.key().matches(ManifestStore.PREFIX + "\\d{20}")) {
@@ -148,9 +155,6 @@ public final class ArchiveGc {
                 break; // superseded too recently (or at an unknown time): a reader may still be using it
             }
             String k = numbered.get(i).key();
-            if (!dryRun) {
-                store.delete(k);
-            }
             out.add(Long.parseLong(k.substring(ManifestStore.PREFIX.length())));
         }
         return out;
