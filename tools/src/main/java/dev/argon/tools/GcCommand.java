@@ -3,6 +3,7 @@ package dev.argon.tools;
 import dev.argon.storage.manifest.ManifestFormatException;
 import dev.argon.storage.object.ObjectStore;
 import dev.argon.storage.object.ObjectStoreException;
+import dev.argon.storage.segment.SegmentCorruptException;
 import dev.argon.wal.archive.ArchiveCompact;
 import dev.argon.wal.archive.ArchiveGc;
 import java.io.IOException;
@@ -39,22 +40,25 @@ public final class GcCommand implements Callable<Integer> {
             + "instead of the server's history; works on the object store, no server needed")
     String archive;
 
-    @Option(names = "--grace", defaultValue = "1h", description = "with --archive: keep unreferenced objects younger than "
-            + "this (a backup still uploading, a reader); longer than the longest backup (default: ${DEFAULT-VALUE})")
+    @Option(names = "--grace", description = "with --archive: keep unreferenced objects younger than this (a backup still "
+            + "uploading, a reader); longer than the longest backup (default: 1h)")
     String grace;
 
     @Option(names = "--compact", description = "with --archive: first merge the newest manifest's small segments into "
             + "larger ones under a new manifest (the replaced ones go once --keep-manifests retires the older manifests)")
     boolean compact;
 
-    @Option(names = "--keep-manifests", defaultValue = "0", description = "with --archive: keep only the newest N manifests "
-            + "(each older one once its successor is older than --grace); 0 keeps every manifest (default: ${DEFAULT-VALUE})")
-    int keepManifests;
+    @Option(names = "--keep-manifests", description = "with --archive: keep only the newest N manifests "
+            + "(each older one once its successor is older than --grace); 0 keeps every manifest (default: 0)")
+    Integer keepManifests;
 
     @Override
     public Integer call() {
         if (archive != null) {
             return archiveGc();
+        }
+        if (grace != null || compact || keepManifests != null) {
+            throw new CliException(CliException.USAGE, "--grace, --compact and --keep-manifests are for an archive's GC: give --archive URL");
         }
         Document r = client.admin(new Document("gc", 1).append("dryRun", dryRun));
         r.remove("ok");
@@ -74,8 +78,12 @@ public final class GcCommand implements Callable<Integer> {
     }
 
     private int archiveGc() {
+        if (grace == null) {
+            grace = "1h";
+        }
         long graceMillis = Durations.millis("--grace", grace);
-        if (keepManifests < 0) {
+        int keep = keepManifests == null ? 0 : keepManifests;
+        if (keep < 0) {
             throw new CliException(CliException.USAGE, "--keep-manifests takes 0 (keep all) or more, not " + keepManifests);
         }
         if (compact && dryRun) {
@@ -98,12 +106,13 @@ public final class GcCommand implements Callable<Integer> {
                     }
                 }
             }
-            r = ArchiveGc.run(store, graceMillis, System.currentTimeMillis(), dryRun, keepManifests);
+            r = ArchiveGc.run(store, graceMillis, System.currentTimeMillis(), dryRun, keep);
         } catch (IOException e) {
             throw new CliException(CliException.USAGE, "cannot make a temporary folder for the compaction: " + e.getMessage());
         } catch (IllegalArgumentException e) {
             throw new CliException(CliException.USAGE, e.getMessage());
-        } catch (IllegalStateException | ObjectStoreException | ManifestFormatException e) {
+        } catch (IllegalStateException | ObjectStoreException | ManifestFormatException | SegmentCorruptException
+                 | java.io.UncheckedIOException e) {
             throw new CliException(CliException.SERVER, "cannot GC the archive " + archive + ": " + e.getMessage());
         }
         if (client.json) {

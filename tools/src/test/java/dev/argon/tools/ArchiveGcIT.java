@@ -117,6 +117,12 @@ class ArchiveGcIT {
             before = new ManifestStore(store).latest().orElseThrow().segments().size();
         }
 
+        CliRun noArchive = BackupCommandIT.run("gc", "--compact");
+        assertEquals(CliException.USAGE, noArchive.code(), noArchive.out());
+        assertTrue(noArchive.err().contains("--archive"), noArchive.err());
+        CliRun dryCompact = BackupCommandIT.run("gc", "--archive", folder.toString(), "--compact", "--dry-run");
+        assertEquals(CliException.USAGE, dryCompact.code(), dryCompact.out());
+
         CliRun compact = BackupCommandIT.run("gc", "--archive", folder.toString(), "--compact", "--keep-manifests", "1", "--json");
         assertEquals(0, compact.code(), compact.err() + compact.out());
         Document d = json(compact);
