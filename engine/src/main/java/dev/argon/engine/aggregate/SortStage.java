@@ -6,19 +6,17 @@ import dev.argon.engine.MongoErrorCode;
 import dev.argon.engine.query.SortSpec;
 import dev.argon.engine.spill.ExternalSorter;
 import dev.argon.engine.spill.Spill;
-import java.util.ArrayList;
+import dev.argon.engine.spill.TopK;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.Iterator;
-import java.util.List;
-import java.util.PriorityQueue;
 import org.bson.BsonDocument;
 import org.bson.BsonValue;
 
 /**
  * $sort: a blocking stage. When a $limit follows (possibly after a $skip), only the first {@code limit}
- * documents are kept in a bounded max-heap, so memory is O(limit) and time O(n log limit). Without a limit
- * it holds documents up to the command's sort limit and spills sorted runs past it ({@link ExternalSorter}). Ties
+ * documents are kept in a bounded max-heap ({@link TopK}), so memory is O(limit) and time O(n log limit), and a
+ * heap past the command's sort limit spills as well. Without a limit it holds documents up to the command's sort limit and spills sorted runs past it ({@link ExternalSorter}). Ties
  * keep their input order in every path.
  */
 final class SortStage implements Stage {
@@ -57,7 +55,7 @@ final class SortStage implements Stage {
             @Override
             public boolean hasNext() {
                 if (sorted == null) {
-                    sorted = limit >= 0 ? topK(input).iterator() : sortAll(input, ctx.spill());
+                    sorted = limit >= 0 ? topK(input, ctx.spill()) : sortAll(input, ctx.spill());
                 }
                 return sorted.hasNext();
             }
@@ -77,42 +75,14 @@ final class SortStage implements Stage {
         return sorter.sorted();
     }
 
-    private List<BsonDocument> topK(Iterator<BsonDocument> input) {
+    /** The first {@code limit} documents: a bounded heap within the sort limit, past it a spilling sort too. */
+    private Iterator<BsonDocument> topK(Iterator<BsonDocument> input, Spill spill) {
         if (limit == 0) {
             input.forEachRemaining(d -> { });
-            return Collections.emptyList();
+            return Collections.emptyIterator();
         }
-        Comparator<Seq> order = (a, b) -> {
-            int c = comparator.compare(a.doc, b.doc);
-            return c != 0 ? c : Long.compare(a.seq, b.seq);
-        };
-        PriorityQueue<Seq> heap = new PriorityQueue<>(order.reversed());
-        long seq = 0;
-        while (input.hasNext()) {
-            Seq s = new Seq(input.next(), seq++);
-            if (heap.size() < limit) {
-                heap.add(s);
-            } else if (order.compare(s, heap.peek()) < 0) {
-                heap.poll();
-                heap.add(s);
-            }
-        }
-        List<Seq> kept = new ArrayList<>(heap);
-        kept.sort(order);
-        List<BsonDocument> out = new ArrayList<>(kept.size());
-        for (Seq s : kept) {
-            out.add(s.doc);
-        }
-        return out;
-    }
-
-    private static final class Seq {
-        final BsonDocument doc;
-        final long seq;
-
-        Seq(BsonDocument doc, long seq) {
-            this.doc = doc;
-            this.seq = seq;
-        }
+        TopK top = new TopK(comparator, limit, spill);
+        input.forEachRemaining(top::add);
+        return top.sorted();
     }
 }

@@ -6,6 +6,7 @@ import dev.argon.engine.query.Projection;
 import dev.argon.engine.query.SortSpec;
 import dev.argon.engine.spill.ExternalSorter;
 import dev.argon.engine.spill.Spill;
+import dev.argon.engine.spill.TopK;
 import dev.argon.engine.store.CollectionInfo;
 import dev.argon.engine.store.DataView;
 import java.util.ArrayList;
@@ -14,7 +15,6 @@ import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
-import java.util.PriorityQueue;
 import org.bson.BsonDocument;
 import org.bson.BsonValue;
 
@@ -311,31 +311,27 @@ public final class QueryPlan {
 
     private static Iterator<Matched> sort(Iterator<Matched> in, Comparator<BsonDocument> order, long keep, Spill spill,
                                           Matcher matcher, boolean keepDetails, ExecStats stats) {
-        Comparator<Matched> cmp = (a, b) -> order.compare(a.doc, b.doc);
+        Iterator<BsonDocument> sorted;
         if (keep > 0 && keep < 100_000) {
-            // Top-k: a bounded max-heap keeps memory proportional to skip+limit, not to the collection.
-            PriorityQueue<Matched> heap = new PriorityQueue<>((int) keep + 1, cmp.reversed());
-            long seq = 0;
+            // Top-k: memory proportional to skip+limit, not to the collection, and within the sort limit (past it
+            // the top-k spills too, or fails with 292); a one-document sort keeps only its best candidate.
+            TopK top = new TopK(order, keep, spill);
             while (in.hasNext()) {
-                Matched m = in.next();
-                m.seq = seq++;
-                heap.add(m);
-                if (heap.size() > keep) {
-                    heap.poll();
-                }
+                top.add(in.next().doc);
             }
-            List<Matched> out = new ArrayList<>(heap);
-            out.sort(cmp.thenComparingLong(m -> m.seq));
-            return out.iterator();
+            stats.spills = spill.spills();
+            stats.usedDisk = top.spilled();
+            sorted = top.sorted();
+        } else {
+            // Bounded memory: documents past the sort limit go to sorted runs on disk (or the query fails with 292).
+            ExternalSorter sorter = new ExternalSorter(order, spill, spill.sortLimitBytes(), spill::sortRefused);
+            while (in.hasNext()) {
+                sorter.add(in.next().doc);
+            }
+            stats.spills = spill.spills();
+            stats.usedDisk = sorter.spilled();
+            sorted = sorter.sorted();
         }
-        // Bounded memory: documents past the sort limit go to sorted runs on disk (or the query fails with 292).
-        ExternalSorter sorter = new ExternalSorter(order, spill, spill.sortLimitBytes(), spill::sortRefused);
-        while (in.hasNext()) {
-            sorter.add(in.next().doc);
-        }
-        stats.spills = spill.spills();
-        stats.usedDisk = sorter.spilled();
-        Iterator<BsonDocument> sorted = sorter.sorted();
         return new Iterator<>() {
             @Override
             public boolean hasNext() {
@@ -373,7 +369,6 @@ public final class QueryPlan {
     static final class Matched {
         final BsonDocument doc;
         final MatchDetails details;
-        long seq;
 
         Matched(BsonDocument doc, MatchDetails details) {
             this.doc = doc;

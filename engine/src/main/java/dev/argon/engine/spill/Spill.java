@@ -91,7 +91,9 @@ public final class Spill implements AutoCloseable {
         }
         try {
             Files.createDirectories(folder);
-            Path p = folder.resolve(prefix + "-" + files.size() + ".run");
+            // Named by the count of runs ever written, not by the files still listed: merged runs are deleted, so
+            // the list shrinks, and a name from its size could overwrite a run that is still being read.
+            Path p = folder.resolve(prefix + "-" + spills + ".run");
             files.add(p);
             spills++;
             return new RunFile.Writer(p, this);

@@ -4,7 +4,8 @@
  * folder {@code <data directory>/_tmp}; a {@link dev.argon.engine.spill.Spill} is one command's budget and its
  * files; {@link dev.argon.engine.spill.ExternalSorter} keeps documents in memory up to the limit and writes sorted
  * runs ({@link dev.argon.engine.spill.RunFile}) past it, merged back by {@link dev.argon.engine.spill.MergeIterator}
- * (a k-way merge holding one document per run).
+ * (a k-way merge holding one document per run); {@link dev.argon.engine.spill.TopK} is a sort under a limit (a
+ * bounded heap, moved into an external sort when the heap itself passes the limit; a top-1 holds one candidate).
  *
  * <p>Invariants: memory is counted as the BSON size of what a stage holds; past the limit a stage either spills
  * (the command allows disk use, MongoDB 6's default) or fails with 292 QueryExceededMemoryLimitNoDiskUseAllowed.

@@ -8,6 +8,7 @@ import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoCursor;
+import com.mongodb.client.model.FindOneAndDeleteOptions;
 import com.mongodb.client.model.Sorts;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +23,8 @@ import org.junit.jupiter.api.Test;
 /**
  * A sort and a $group over more documents than the server's heap can hold succeed by spilling: the server runs in
  * a child JVM with {@code -Xmx64m} (property {@code argon.spill.javaOpts}), the collection holds 25,000 documents of
- * 4 KB (100 MB as BSON), and the limits are set to 4 MiB with {@code setParameter}. With
+ * 4 KB (100 MB as BSON), and the limits are set to 4 MiB with {@code setParameter}. A sort with a large limit (a
+ * top-k heap past the limit) spills as well, and a sorted findAndModify holds one candidate. With
  * {@code -Dargon.spill.limitBytes=1073741824} (nothing spills) the same queries run the server out of memory.
  */
 class SpillHeapIT {
@@ -80,6 +82,24 @@ class SpillHeapIT {
                     }
                 }
                 assertEquals(DOCS, n);
+                // A top-k of 20,000 documents (80 MB as BSON) passes the limit too: it spills instead of holding them.
+                int k = Math.min(20_000, DOCS);
+                n = 0;
+                last = Integer.MIN_VALUE;
+                try (MongoCursor<Document> it = c.find().sort(Sorts.ascending("k")).limit(k).batchSize(500).iterator()) {
+                    while (it.hasNext()) {
+                        int key = it.next().getInteger("k");
+                        assertTrue(key >= last, "top-k out of order at " + n);
+                        last = key;
+                        n++;
+                    }
+                }
+                assertEquals(k, n);
+                // A sorted findAndModify keeps only its best candidate: the largest k, then the document is gone.
+                Document top = c.find().sort(Sorts.descending("k")).limit(1).first();
+                Document removed = c.findOneAndDelete(new Document(), new FindOneAndDeleteOptions().sort(Sorts.descending("k")));
+                assertEquals(top, removed);
+                assertEquals(DOCS - 1, c.countDocuments());
                 // One group per document, each holding a whole document: the group table passes the limit many times.
                 long groups = 0;
                 try (MongoCursor<Document> it = c.aggregate(List.of(new Document("$group",
@@ -89,7 +109,7 @@ class SpillHeapIT {
                         groups++;
                     }
                 }
-                assertEquals(DOCS, groups);
+                assertEquals(DOCS - 1, groups);
                 try (Stream<Path> files = Files.list(data.resolve("_tmp"))) {
                     assertEquals(0, files.count(), "run files left in the temporary folder");
                 }

@@ -194,6 +194,68 @@ class SpillIT extends ArgonTestBase {
     }
 
     @Test
+    void aTopKPastTheLimitSpillsOrFailsWith292() {
+        // 400 documents of ~300 bytes are ~120 KB: the top-k heap itself passes the 32 KiB limit.
+        int k = 400;
+        List<Document> expected = expectedSort().subList(0, k);
+        assertEquals(expected, coll.find().sort(SORT).limit(k).into(new ArrayList<>()));
+        setParameters(SMALL, DEFAULT, true);
+        assertEquals(expected, coll.find().sort(SORT).limit(k).batchSize(50).into(new ArrayList<>()));
+        // With a skip the heap keeps skip + limit documents, and the answer is the same slice.
+        assertEquals(expectedSort().subList(100, 100 + k), coll.find().sort(SORT).skip(100).limit(k).into(new ArrayList<>()));
+        Document sortStage = sortStage(coll.find().sort(SORT).limit(k).explain(ExplainVerbosity.EXECUTION_STATS));
+        assertEquals(true, sortStage.getBoolean("usedDisk"), sortStage.toJson());
+        List<Bson> pipeline = List.of(new Document("$match", new Document("$expr", true)), new Document("$sort", SORT),
+                new Document("$limit", k));
+        assertEquals(expected, coll.aggregate(pipeline).into(new ArrayList<>()));
+        // Ties on k alone keep the scan's order through the spill.
+        List<Document> byK = new ArrayList<>(inserted);
+        byK.sort(Comparator.comparingInt(d -> d.getInteger("k")));
+        assertEquals(byK.subList(0, k), coll.find().sort(Sorts.ascending("k")).limit(k).into(new ArrayList<>()));
+        assertEquals(List.of(), tmpFiles());
+        MongoCommandException find = assertThrows(MongoCommandException.class,
+                () -> coll.find().sort(SORT).limit(k).allowDiskUse(false).into(new ArrayList<>()));
+        assertEquals(292, find.getErrorCode());
+        assertTrue(find.getErrorMessage().contains("Sort exceeded memory limit of 32768 bytes"), find.getErrorMessage());
+        MongoCommandException agg = assertThrows(MongoCommandException.class,
+                () -> coll.aggregate(pipeline).allowDiskUse(false).first());
+        assertEquals(292, agg.getErrorCode());
+        // Within the limit the same top-k needs no disk.
+        assertEquals(expectedSort().subList(0, 20), coll.find().sort(SORT).limit(20).allowDiskUse(false).into(new ArrayList<>()));
+    }
+
+    @Test
+    void oneDocumentWriteSortsKeepOnlyTheBestCandidate() {
+        MongoCollection<Document> w = db("spill").getCollection("writes");
+        w.drop();
+        w.insertMany(inserted.stream().map(Document::new).toList());
+        List<Document> order = expectedSort();
+        // A limit below one document and no disk: a sort that held more than its best candidate would fail with 292.
+        setParameters(100, DEFAULT, false);
+        Document first = w.findOneAndUpdate(new Document(), new Document("$set", new Document("seen", true)),
+                new com.mongodb.client.model.FindOneAndUpdateOptions().sort(SORT));
+        assertEquals(order.get(0), first);
+        Document last = w.findOneAndDelete(new Document("k", new Document("$gte", 10)),
+                new com.mongodb.client.model.FindOneAndDeleteOptions().sort(Sorts.orderBy(Sorts.descending("k"), Sorts.ascending("r"))));
+        List<Document> reversed = new ArrayList<>(inserted);
+        reversed.sort(Comparator.comparingInt((Document d) -> -d.getInteger("k")).thenComparing(d -> d.getInteger("r")));
+        assertEquals(reversed.get(0), last);
+        Document replaced = w.findOneAndReplace(new Document("k", 3), new Document("k", 3).append("replaced", true),
+                new com.mongodb.client.model.FindOneAndReplaceOptions().sort(Sorts.descending("r"))
+                        .returnDocument(com.mongodb.client.model.ReturnDocument.AFTER));
+        Document expectedTarget = inserted.stream().filter(d -> d.getInteger("k") == 3)
+                .max(Comparator.comparingInt(d -> d.getInteger("r"))).orElseThrow();
+        assertEquals(new Document("_id", expectedTarget.get("_id")).append("k", 3).append("replaced", true), replaced);
+        // What was written is what the sorts chose.
+        assertEquals(1, w.countDocuments(new Document("seen", true)));
+        assertEquals(true, w.find(new Document("_id", order.get(0).get("_id"))).first().getBoolean("seen"));
+        assertEquals(0, w.countDocuments(new Document("_id", last.get("_id"))));
+        assertEquals(N - 1, w.countDocuments());
+        assertEquals(List.of(), tmpFiles());
+        w.drop();
+    }
+
+    @Test
     void runFilesAreRemovedWhenTheCursorIsKilledOrFails() {
         setParameters(SMALL, DEFAULT, true);
         try (MongoCursor<Document> cursor = coll.find().sort(SORT).batchSize(10).iterator()) {
