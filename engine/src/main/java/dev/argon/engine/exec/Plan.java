@@ -1,6 +1,7 @@
 package dev.argon.engine.exec;
 
 import java.util.List;
+import org.bson.BsonDocument;
 import org.bson.BsonValue;
 
 /** A way to produce a query's candidate documents, chosen by the {@link Planner}. Immutable. */
@@ -43,11 +44,15 @@ sealed interface Plan {
         }
     }
 
-    /** A top-level {@code $or} as the union of one index scan per clause, deduplicated by {@code _id}. */
-    record OrScan(List<IxScan> clauses) implements Plan {
+    /**
+     * A top-level {@code $or} as the union of one index scan per clause, deduplicated by {@code _id}: the clauses one
+     * after another (OR), or, with {@code mergeSort}, all at once merged in that sort order, which every clause's
+     * index order serves (SORT_MERGE).
+     */
+    record OrScan(List<IxScan> clauses, BsonDocument mergeSort) implements Plan {
         @Override
         public boolean servesSort() {
-            return false;
+            return mergeSort != null;
         }
 
         /** Ranked by its weakest clause. */

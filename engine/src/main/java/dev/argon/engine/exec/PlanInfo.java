@@ -108,7 +108,11 @@ public final class PlanInfo {
             for (Plan.IxScan ix : or.clauses()) {
                 inputs.add(ixscan(ix, null)); // the clauses share one set of counters, shown on OR and FETCH
             }
-            BsonDocument union = stage("OR", stats, stats == null ? 0 : stats.keysAdvanced).append("inputStages", inputs);
+            BsonDocument union = stage(or.mergeSort() != null ? "SORT_MERGE" : "OR", stats, stats == null ? 0 : stats.keysAdvanced);
+            if (or.mergeSort() != null) {
+                union.append("sortPattern", or.mergeSort());
+            }
+            union.append("inputStages", inputs);
             if (stats != null) {
                 union.append("keysExamined", num(stats.keysExamined));
             }

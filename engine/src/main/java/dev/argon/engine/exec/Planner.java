@@ -41,7 +41,7 @@ final class Planner {
             return new Choice(hinted(view, c, cons, sort, hint), List.of());
         }
         List<Plan.IxScan> candidates = candidates(view, c, filter, cons, sort);
-        Plan.OrScan or = orPlan(view, c, filter);
+        Plan.OrScan or = orPlan(view, c, filter, sort);
         if (or != null && (candidates.isEmpty() || score(candidates.get(0)) < or.score())) {
             return new Choice(or, List.copyOf(candidates));
         }
@@ -133,27 +133,45 @@ final class Planner {
     /**
      * A top-level {@code $or} whose every clause (with the rest of the filter) has a bounded index plan: the union
      * of those scans, deduplicated by {@code _id}. Null when a clause has none (one collection scan is cheaper
-     * than a union that needs one anyway).
+     * than a union that needs one anyway). With a sort that, for every clause, the best bounded plan's index order
+     * serves, the union merges the clauses' scans in sort order (SORT_MERGE) and needs no blocking sort.
      */
-    private static Plan.OrScan orPlan(DataView view, CollectionInfo c, BsonDocument filter) {
+    private static Plan.OrScan orPlan(DataView view, CollectionInfo c, BsonDocument filter, BsonDocument sort) {
         if (filter == null || !filter.isArray("$or") || filter.getArray("$or").isEmpty()) {
             return null;
         }
         BsonDocument rest = filter.clone();
         rest.remove("$or");
+        boolean sorted = sort != null && !sort.isEmpty();
         List<Plan.IxScan> clauses = new ArrayList<>();
+        List<Plan.IxScan> merged = sorted ? new ArrayList<>() : null;
         for (BsonValue clause : filter.getArray("$or")) {
             if (!clause.isDocument()) {
                 return null;
             }
             BsonDocument both = new BsonDocument("$and", new org.bson.BsonArray(List.of(clause, rest)));
-            List<Plan.IxScan> best = candidates(view, c, both, Constraints.of(both), null);
+            Constraints cons = Constraints.of(both);
+            List<Plan.IxScan> best = candidates(view, c, both, cons, null);
             if (best.isEmpty()) {
                 return null;
             }
             clauses.add(best.get(0));
+            if (merged != null) {
+                Plan.IxScan inOrder = null;
+                for (Plan.IxScan p : candidates(view, c, both, cons, sort)) {
+                    // A full-index candidate (there only for the sort) does not bound the clause.
+                    if (p.bounds().pointFields > 0 || p.bounds().range) {
+                        inOrder = p;
+                        break;
+                    }
+                }
+                merged = inOrder != null && inOrder.servesSort() ? merged : null;
+                if (merged != null) {
+                    merged.add(inOrder);
+                }
+            }
         }
-        return new Plan.OrScan(clauses);
+        return merged != null ? new Plan.OrScan(merged, sort) : new Plan.OrScan(clauses, null);
     }
 
     static int score(Plan.IxScan p) {

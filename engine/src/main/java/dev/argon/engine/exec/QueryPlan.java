@@ -121,6 +121,10 @@ public final class QueryPlan {
             IndexScan scan = new IndexScan(view, c, ix, stats);
             source = scan;
             resource = scan;
+        } else if (plan instanceof Plan.OrScan or && or.mergeSort() != null) {
+            SortMergeScan scan = new SortMergeScan(view, c, or, SortSpec.compile(or.mergeSort()).comparator(), stats);
+            source = scan;
+            resource = scan;
         } else if (plan instanceof Plan.OrScan or) {
             OrScan scan = new OrScan(view, c, or, stats);
             source = scan;

@@ -5,7 +5,9 @@
  * Invariant: every candidate a source yields is re-checked against the filter, so index bounds only need to be a
  * superset of the matches; the one exception is {@code KeyOnlyScans} (COUNT_SCAN, DISTINCT_SCAN), used only when
  * the bounds answer the filter exactly. A sort opposite to an index's order reads it backward. A blocking sort without a limit goes through
- * {@code spill.ExternalSorter}, bounded by the command's {@code Spill}. Results are lazy and hold a storage iterator until closed or exhausted; {@code PlanInfo}
+ * {@code spill.ExternalSorter}, one under a limit through {@code spill.TopK}, both bounded by the command's
+ * {@code Spill}. An {@code $or} is a union of index scans ({@code OrScan}), or, when every clause's index order
+ * serves the sort, their merge in sort order ({@code SortMergeScan}, SORT_MERGE). Results are lazy and hold a storage iterator until closed or exhausted; {@code PlanInfo}
  * and {@code ExecStats} describe the plan for {@code explain}. Not thread-safe; one plan per command.
  */
 package dev.argon.engine.exec;
