@@ -238,6 +238,18 @@ final class WalDb implements AutoCloseable {
         return db;
     }
 
+    /** The handle of an archived column family by its name (every family but {@code latest}, which is rebuilt). */
+    ColumnFamilyHandle archivedFamily(String family) {
+        return switch (family) {
+            case "default" -> meta();
+            case "log" -> log();
+            case "versions" -> versions();
+            case "commits" -> commits();
+            case "times" -> times();
+            default -> throw new IllegalArgumentException("no archived column family '" + family + "'");
+        };
+    }
+
     ColumnFamilyHandle meta() {
         return handles.get(0);
     }

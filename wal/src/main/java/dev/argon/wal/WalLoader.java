@@ -121,7 +121,7 @@ public final class WalLoader implements AutoCloseable {
             return;
         }
         try {
-            batch.put(handle(family), key, value);
+            batch.put(db.archivedFamily(family), key, value);
             if (family.equals("versions")) {
                 latestInOrder(key, value);
             }
@@ -410,17 +410,6 @@ public final class WalLoader implements AutoCloseable {
         }
         batch.close();
         batch = new WriteBatch();
-    }
-
-    private ColumnFamilyHandle handle(String family) {
-        return switch (family) {
-            case "default" -> db.meta();
-            case "log" -> db.log();
-            case "versions" -> db.versions();
-            case "commits" -> db.commits();
-            case "times" -> db.times();
-            default -> throw new IllegalArgumentException("no archived column family '" + family + "'");
-        };
     }
 
     @Override

@@ -100,7 +100,7 @@ public final class WalSnapshot implements AutoCloseable {
 
     /** Every entry of {@code family} in key order (unsigned bytes). */
     public java.util.Iterator<Entry> scan(String family) {
-        ColumnFamilyHandle h = handle(family);
+        ColumnFamilyHandle h = db.archivedFamily(family);
         ReadOptions ro = new ReadOptions().setSnapshot(snapshot).setFillCache(false).setReadaheadSize(2L << 20);
         RocksIterator it = db.db().newIterator(h, ro);
         open.add(it);
@@ -121,17 +121,6 @@ public final class WalSnapshot implements AutoCloseable {
                 it.next();
                 return e;
             }
-        };
-    }
-
-    private ColumnFamilyHandle handle(String family) {
-        return switch (family) {
-            case "default" -> db.meta();
-            case "log" -> db.log();
-            case "versions" -> db.versions();
-            case "commits" -> db.commits();
-            case "times" -> db.times();
-            default -> throw new IllegalArgumentException("no archived column family '" + family + "'");
         };
     }
 

@@ -8,8 +8,6 @@ import dev.argon.engine.store.IndexKeys;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.HashSet;
-import java.util.Iterator;
-import java.util.NoSuchElementException;
 import java.util.Set;
 import org.bson.BsonDocument;
 
@@ -22,7 +20,7 @@ import org.bson.BsonDocument;
  * Ids are deduplicated when a document can appear under several keys. The caller re-checks each
  * document against the filter. Not thread-safe; close it.
  */
-final class IndexScan implements Iterator<BsonDocument>, AutoCloseable {
+final class IndexScan extends Lookahead {
     private final DataView view;
     private final CollectionInfo c;
     private final IndexBounds bounds;
@@ -34,7 +32,6 @@ final class IndexScan implements Iterator<BsonDocument>, AutoCloseable {
     private boolean inMarkers;
     private DataView.IndexEntryScan scan;
     private byte[] end;
-    private BsonDocument next;
     private boolean done;
 
     IndexScan(DataView view, CollectionInfo c, Plan.IxScan plan, ExecStats stats) {
@@ -123,16 +120,6 @@ final class IndexScan implements Iterator<BsonDocument>, AutoCloseable {
                 return null;
             }
         }
-    }
-
-    @Override
-    public BsonDocument next() {
-        if (!hasNext()) {
-            throw new NoSuchElementException();
-        }
-        BsonDocument d = next;
-        next = null;
-        return d;
     }
 
     @Override

@@ -5,8 +5,6 @@ import dev.argon.engine.store.CollectionInfo;
 import dev.argon.engine.store.DataView;
 import java.nio.ByteBuffer;
 import java.util.HashSet;
-import java.util.Iterator;
-import java.util.NoSuchElementException;
 import java.util.Set;
 import org.bson.BsonDocument;
 
@@ -14,7 +12,7 @@ import org.bson.BsonDocument;
  * OR: the clauses' index scans one after the other, each document once (by {@code _id}). Every clause shares
  * the counters, so {@code explain} reports the union's keys and documents examined. Not thread-safe; close it.
  */
-final class OrScan implements Iterator<BsonDocument>, AutoCloseable {
+final class OrScan extends Lookahead {
     private final DataView view;
     private final CollectionInfo c;
     private final Plan.OrScan plan;
@@ -22,7 +20,6 @@ final class OrScan implements Iterator<BsonDocument>, AutoCloseable {
     private final Set<ByteBuffer> seen = new HashSet<>();
     private int clause = -1;
     private IndexScan scan;
-    private BsonDocument next;
 
     OrScan(DataView view, CollectionInfo c, Plan.OrScan plan, ExecStats stats) {
         this.view = view;
@@ -49,16 +46,6 @@ final class OrScan implements Iterator<BsonDocument>, AutoCloseable {
             scan = new IndexScan(view, c, ix, stats);
         }
         return true;
-    }
-
-    @Override
-    public BsonDocument next() {
-        if (!hasNext()) {
-            throw new NoSuchElementException();
-        }
-        BsonDocument d = next;
-        next = null;
-        return d;
     }
 
     @Override

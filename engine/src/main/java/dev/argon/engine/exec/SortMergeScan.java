@@ -7,9 +7,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 import java.util.Set;
 import org.bson.BsonDocument;
 
@@ -19,12 +17,11 @@ import org.bson.BsonDocument;
  * document once by {@code _id}. No blocking sort: memory is one document per clause plus the ids already returned,
  * as for OR. The clauses share the counters. Not thread-safe; close it.
  */
-final class SortMergeScan implements Iterator<BsonDocument>, AutoCloseable {
+final class SortMergeScan extends Lookahead {
     private final Comparator<BsonDocument> order;
     private final List<IndexScan> scans = new ArrayList<>();
     private final BsonDocument[] heads;
     private final Set<ByteBuffer> seen = new HashSet<>();
-    private BsonDocument next;
 
     SortMergeScan(DataView view, CollectionInfo c, Plan.OrScan plan, Comparator<BsonDocument> order, ExecStats stats) {
         this.order = order;
@@ -61,16 +58,6 @@ final class SortMergeScan implements Iterator<BsonDocument>, AutoCloseable {
             }
         }
         return true;
-    }
-
-    @Override
-    public BsonDocument next() {
-        if (!hasNext()) {
-            throw new NoSuchElementException();
-        }
-        BsonDocument d = next;
-        next = null;
-        return d;
     }
 
     @Override
