@@ -1,6 +1,11 @@
 package dev.argon.wal;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import org.rocksdb.RocksDBException;
 
 /**
@@ -29,6 +34,9 @@ final class WalSyncer {
     private long writtenLsn;
     private long syncedLsn;
     private boolean syncing;
+    private final ReentrantLock lock = new ReentrantLock();
+    /** Callers sleeping until a sync covers them, or until it is their turn to sync. */
+    private final List<Waiter> waiters = new ArrayList<>();
     private long syncs;
 
     WalSyncer(WalDb db, WalHealth health, long lsn) {
@@ -43,20 +51,28 @@ final class WalSyncer {
     }
 
     /** Records a completed write (lsn is the data directory's last LSN after it); returns its sequence number. */
-    synchronized long written(long lsn) {
-        writtenLsn = Math.max(writtenLsn, lsn);
-        return ++writtenSeq;
+    long written(long lsn) {
+        lock.lock();
+        try {
+            writtenLsn = Math.max(writtenLsn, lsn);
+            return ++writtenSeq;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Blocks until every commit up to lsn is on stable storage. */
     void awaitLsn(long lsn) {
         long seq;
-        synchronized (this) {
+        lock.lock();
+        try {
             if (syncedLsn >= lsn) {
                 return;
             }
             // Whatever wrote lsn was handed a sequence number no later than the current one.
             seq = writtenSeq;
+        } finally {
+            lock.unlock();
         }
         awaitSeq(seq);
     }
@@ -66,7 +82,8 @@ final class WalSyncer {
         while (true) {
             long target;
             long targetLsn;
-            synchronized (this) {
+            lock.lock();
+            try {
                 while (true) {
                     if (syncedSeq >= seq) {
                         return;
@@ -76,11 +93,13 @@ final class WalSyncer {
                     if (!syncing) {
                         break;
                     }
-                    waitQuietly();
+                    waitForSync(seq);
                 }
                 syncing = true;
                 target = writtenSeq;
                 targetLsn = writtenLsn;
+            } finally {
+                lock.unlock();
             }
             boolean ok = false;
             try {
@@ -90,41 +109,101 @@ final class WalSyncer {
             } catch (RocksDBException | IOException e) {
                 throw health.syncFailed(e, targetLsn);
             } finally {
-                synchronized (this) {
+                lock.lock();
+                try {
                     syncing = false;
                     if (ok) {
                         syncedSeq = Math.max(syncedSeq, target);
                         syncedLsn = Math.max(syncedLsn, targetLsn);
                         syncs++;
                     }
-                    notifyAll();
+                    wakeAfterSync(ok);
+                } finally {
+                    lock.unlock();
                 }
             }
+        }
+    }
+
+    /**
+     * Wakes, after a sync, the waiters it covered (all of them when it failed, so that they see the failure) and
+     * one waiter it did not cover, which starts the next sync. The others sleep on: waking every waiter for every
+     * sync, as a single monitor's notifyAll did, cost each uncovered one a context switch per round, which on two
+     * cores was CPU taken from the writers. Caller holds the lock.
+     */
+    private void wakeAfterSync(boolean ok) {
+        Waiter next = null;
+        for (Iterator<Waiter> it = waiters.iterator(); it.hasNext(); ) {
+            Waiter w = it.next();
+            if (!ok || w.seq <= syncedSeq) {
+                it.remove();
+                w.wake();
+            } else if (next == null || w.seq < next.seq) {
+                next = w;
+            }
+        }
+        if (next != null) {
+            waiters.remove(next);
+            next.wake();
+        }
+    }
+
+    /** Sleeps until a sync wakes this caller; caller holds the lock (released while sleeping). */
+    private void waitForSync(long seq) {
+        Waiter me = new Waiter(seq, lock.newCondition());
+        waiters.add(me);
+        try {
+            while (!me.woken) {
+                me.condition.await();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new WalException("interrupted while waiting for the WAL fsync", -1, -1, e);
+        } finally {
+            if (!me.woken) {
+                waiters.remove(me);
+            }
+        }
+    }
+
+    /** A caller waiting for a sync that covers its sequence number. Guarded by the syncer's lock. */
+    private static final class Waiter {
+        final long seq;
+        final Condition condition;
+        boolean woken;
+
+        Waiter(long seq, Condition condition) {
+            this.seq = seq;
+            this.condition = condition;
+        }
+
+        void wake() {
+            woken = true;
+            condition.signal();
         }
     }
 
     /** Syncs whatever was written since the last sync; called by the background tick. */
     void tick() {
         long target;
-        synchronized (this) {
+        lock.lock();
+        try {
             target = writtenSeq;
             if (target <= syncedSeq || health.failed()) {
                 return;
             }
+        } finally {
+            lock.unlock();
         }
         awaitSeq(target);
     }
 
-    synchronized long syncs() {
-        return syncs;
-    }
-
-    private void waitQuietly() {
+    long syncs() {
+        lock.lock();
         try {
-            wait();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new WalException("interrupted while waiting for the WAL fsync", -1, -1, e);
+            return syncs;
+        } finally {
+            lock.unlock();
         }
     }
 }

@@ -113,6 +113,36 @@ class WalDurabilityTest extends WalFixture {
     }
 
     @Test
+    void manyJournaledWritersOverManyRoundsAllReturnDurable() throws Exception {
+        // Waiters are woken one by one (those a sync covered, plus one to run the next): none may be left asleep.
+        long before = wal.syncCount();
+        long lsnBefore = wal.lastLsn();
+        int threads = 16;
+        int each = 150;
+        List<Throwable> errors = new ArrayList<>();
+        List<Thread> all = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int id = t;
+            all.add(start(() -> {
+                for (int i = 0; i < each; i++) {
+                    CommitResult r = put(Branch.MAIN_ID, "w" + id + "-" + i, true);
+                    // Returned, so it must be covered: waiting for it again is immediate.
+                    wal.awaitDurable(r.endLsn());
+                }
+            }, errors));
+        }
+        for (Thread t : all) {
+            t.join(TimeUnit.SECONDS.toMillis(120));
+            assertTrue(!t.isAlive(), "a journaled writer never returned");
+        }
+        assertEquals(List.of(), errors);
+        assertEquals(lsnBefore + threads * each, wal.lastLsn(), "every commit landed");
+        // Sixteen writers always have commits waiting behind a running fsync, which the next one shares.
+        long syncs = wal.syncCount() - before;
+        assertTrue(syncs < threads * each, "fsyncs: " + syncs + " for " + threads * each + " journaled commits");
+    }
+
+    @Test
     void aFailedFsyncFailsEveryWaiterAndEveryLaterWrite() throws Exception {
         put(Branch.MAIN_ID, "before", false);
         GatedSync gate = new GatedSync(true);
