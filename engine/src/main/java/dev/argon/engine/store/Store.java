@@ -138,9 +138,10 @@ public final class Store implements AutoCloseable {
             WriteSession s = new WriteSession(wal, branchId, base, lock, catalogQueued ? null : catalogCache.forView(wal, head));
             s.countingAccesses(scope(branchId));
             s.queuedAfter(pipeline, queued.isEmpty() ? null : queued.get(queued.size() - 1).pending());
-            return new Write(s, lock, wal, commitSignal);
+            return new Write(s, lock, wal, commitSignal, this);
         } catch (RuntimeException e) {
             lock.unlock();
+            forgetIfRetired(branchId, lock);
             throw e;
         }
     }
@@ -157,7 +158,7 @@ public final class Store implements AutoCloseable {
         WriteSession s = new WriteSession(wal, branchId, new WalKeyReader(wal, view), lock, true);
         s.claims(claims);
         s.countingAccesses(scope(branchId));
-        return new Write(s, null, wal, commitSignal);
+        return new Write(s, null, wal, commitSignal, this);
     }
 
     /**
@@ -186,6 +187,7 @@ public final class Store implements AutoCloseable {
             // Committed or refused, the transaction is over: its keys are free (a refused one is then aborted).
             s.releaseClaims();
             lock.unlock();
+            forgetIfRetired(s.branchId(), lock);
             commitSignal.fire();
         }
         long lsn = s.durableLsn();
@@ -209,7 +211,28 @@ public final class Store implements AutoCloseable {
             return change.get();
         } finally {
             lock.unlock();
+            forgetIfRetired(branchId, lock);
         }
+    }
+
+    /**
+     * Forgets the write lock and commit pipeline of a branch id that no longer names a branch (dropped, or retired
+     * by a reset, which gives the name a new id), so that they do not pile up, one per id ever written. Safe after
+     * the lock is released: ids are never reused, and a writer that still holds or waits for the old lock finds
+     * the id retired once it has it and writes nothing (nor does a lock made afresh for the id); the pipeline is
+     * empty, as whoever retired the id drained it under the lock.
+     */
+    private void forgetIfRetired(int branchId, ReentrantLock lock) {
+        Branch b = wal.branch(branchId);
+        if (b == null || b.name() == null) {
+            writeLocks.remove(branchId, lock);
+            pipelines.remove(branchId);
+        }
+    }
+
+    /** Tests only: whether a write lock or a commit pipeline is still kept for the branch id. */
+    boolean tracksForTests(int branchId) {
+        return writeLocks.containsKey(branchId) || pipelines.containsKey(branchId);
     }
 
     private CommitPipeline pipeline(int branchId) {
@@ -234,7 +257,7 @@ public final class Store implements AutoCloseable {
      * (still under the lock, so no commit of the branch can come first), releases the lock, then waits for a
      * requested fsync.
      */
-    public record Write(WriteSession session, ReentrantLock lock, VersionStore wal, CommitSignal signal) implements AutoCloseable {
+    public record Write(WriteSession session, ReentrantLock lock, VersionStore wal, CommitSignal signal, Store store) implements AutoCloseable {
         @Override
         public void close() {
             if (lock == null) {
@@ -249,6 +272,8 @@ public final class Store implements AutoCloseable {
                     session.abortUnpublished();
                 } finally {
                     lock.unlock();
+                    // A reset retires the branch id it ran on.
+                    store.forgetIfRetired(session.branchId(), lock);
                     // The commit, if any, is visible now; waiting watchers look (before any fsync wait below).
                     signal.fire();
                 }

@@ -153,6 +153,42 @@ class CommitPipelineTest {
         assertEquals(doc(2, 20), head.document(items, new BsonInt32(2)));
     }
 
+    /** Inserts one document on a branch through a pipelined write, as a CRUD command does. */
+    private void insertOn(int branchId, BsonDocument doc) {
+        try (Store.Write w = store.beginWrite(branchId, true)) {
+            w.session().insert(w.session().collection("shop", "items"), doc);
+            w.session().commitReleasing("t", null, false, List.of());
+        }
+    }
+
+    @Test
+    void aDroppedOrResetBranchIdKeepsNoLockOrPipeline() {
+        long at = store.branch("main").headLsn();
+        int dropped = store.versions().createBranch("gone", Branch.MAIN_ID, at, "t").id();
+        int reset = store.versions().createBranch("again", Branch.MAIN_ID, at, "t").id();
+        insertOn(dropped, doc(1, 10));
+        insertOn(reset, doc(2, 20));
+        assertTrue(store.tracksForTests(dropped) && store.tracksForTests(reset), "written branches have a lock and a pipeline");
+
+        store.underWriteLock(dropped, () -> {
+            store.versions().dropBranch(dropped);
+            return null;
+        });
+        assertTrue(!store.tracksForTests(dropped), "the dropped id's lock and pipeline are forgotten");
+        try (Store.Write w = store.beginWrite(reset)) {
+            store.versions().resetBranch(reset, Branch.MAIN_ID, at, null, "t");
+        }
+        assertTrue(!store.tracksForTests(reset), "the id a reset retired is forgotten");
+
+        // A late writer on a retired id is refused and leaves nothing behind; the reset name writes on its new id.
+        assertEquals(MongoErrorCode.WRITE_CONFLICT, assertThrows(ArgonException.class, () -> insertOn(dropped, doc(3, 30))).error());
+        assertTrue(!store.tracksForTests(dropped));
+        int fresh = store.branch("again").id();
+        insertOn(fresh, doc(4, 40));
+        assertEquals(doc(4, 40), store.head(fresh).document(items, new BsonInt32(4)));
+        assertNull(store.head(fresh).document(items, new BsonInt32(2)), "the reset dropped what the old id wrote");
+    }
+
     private static CommitResult assertInstanceOfResult(Object o) {
         assertTrue(o instanceof CommitResult, String.valueOf(o));
         return (CommitResult) o;
