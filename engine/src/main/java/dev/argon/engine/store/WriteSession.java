@@ -594,6 +594,11 @@ public final class WriteSession extends DataView {
      * a whole document rather than operators, so that change streams report a {@code replace}.
      */
     public void update(CollectionInfo c, BsonDocument oldDoc, BsonDocument newDoc, boolean replacement) {
+        update(c, oldDoc, newDoc, Bson.bytes(newDoc), replacement);
+    }
+
+    /** As {@link #update(CollectionInfo, BsonDocument, BsonDocument, boolean)}, with newDoc's BSON already encoded. */
+    public void update(CollectionInfo c, BsonDocument oldDoc, BsonDocument newDoc, byte[] payload, boolean replacement) {
         BsonValue id = oldDoc.get("_id");
         byte[] encId = KeyEncoder.encode(id);
         byte[] docKey = Keys.document(c.collectionId(), encId);
@@ -601,7 +606,6 @@ public final class WriteSession extends DataView {
         readCatalog(c);
         List<KeyWrite> writes = new ArrayList<>();
         indexChanges(c, oldDoc, newDoc, encId, writes);
-        byte[] payload = Bson.bytes(newDoc);
         overlay.put(docKey, payload);
         applyIndexWrites(writes);
         writes.add(0, KeyWrite.put(docKey, payload));

@@ -22,17 +22,25 @@ final class OperatorUpdate {
     private final List<UpdateOp> ops;
     private final ArrayFilters filters;
     private final boolean dynamic;
+    /** True when a path holds the positional {@code $}, the only use of the filter's match details. */
+    private final boolean positional;
 
-    private OperatorUpdate(List<UpdateOp> ops, ArrayFilters filters, boolean dynamic) {
+    private OperatorUpdate(List<UpdateOp> ops, ArrayFilters filters, boolean dynamic, boolean positional) {
         this.ops = ops;
         this.filters = filters;
         this.dynamic = dynamic;
+        this.positional = positional;
+    }
+
+    boolean positional() {
+        return positional;
     }
 
     static OperatorUpdate compile(BsonDocument update, ArrayFilters filters) {
         List<UpdateOp> ops = new ArrayList<>();
         ConflictTree tree = new ConflictTree();
         boolean dynamic = false;
+        boolean positional = false;
         for (Map.Entry<String, BsonValue> e : update.entrySet()) {
             String operator = e.getKey();
             BsonValue fields = e.getValue();
@@ -54,12 +62,15 @@ final class OperatorUpdate {
                 for (UpdatePath p : op.claimedPaths()) {
                     tree.claim(p);
                     dynamic |= p.dynamic;
+                    for (String part : p.parts) {
+                        positional |= UpdatePath.isPositional(part);
+                    }
                 }
                 ops.add(op);
             }
         }
         ops.sort(Comparator.comparing(op -> op.path.parts, OperatorUpdate::comparePaths));
-        return new OperatorUpdate(ops, filters, dynamic);
+        return new OperatorUpdate(ops, filters, dynamic, positional);
     }
 
     static boolean isOperator(String name) {

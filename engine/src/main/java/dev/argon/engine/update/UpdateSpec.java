@@ -83,6 +83,14 @@ public final class UpdateSpec {
         return Pipeline.compile(stages, null);
     }
 
+    /**
+     * True when {@link #apply} needs the filter's match details (a positional {@code $} path); otherwise null
+     * details do, and the caller need not match the filter again to get them.
+     */
+    public boolean needsMatchDetails() {
+        return operators != null && operators.positional();
+    }
+
     public boolean isReplacement() {
         return replacement != null;
     }

@@ -75,9 +75,17 @@ final class Documents {
         return out;
     }
 
-    /** Validates the result of an update (replacement, operators or pipeline) of a stored document. */
-    static void validateUpdated(BsonDocument doc) {
-        validate(doc, Origin.UPDATE);
+    /**
+     * Validates the result of an update and returns its BSON: the size check reads the encoding's length, and
+     * the write stores that same encoding instead of encoding the document again. (A stored document has at most
+     * 100 levels and an update adds at most the wire's 200, far below the encoder's own depth limit.)
+     */
+    static byte[] validateAndEncodeUpdated(BsonDocument doc) {
+        checkDepth(doc, Origin.UPDATE);
+        byte[] bson = dev.argon.wal.Bson.bytes(doc);
+        checkSize(bson.length, Origin.UPDATE);
+        checkId(doc.get("_id"));
+        return bson;
     }
 
     private static void validate(BsonDocument doc, Origin origin) {

@@ -26,7 +26,8 @@ final class Updater {
     static Outcome apply(WriteSession s, CollectionInfo c, BsonDocument filter, BsonDocument sort, UpdateSpec spec,
                          boolean multi, boolean upsert, BsonDocument let, BsonValue hint) {
         BsonDocument q = filter == null ? new BsonDocument() : filter;
-        Matcher matcher = Matcher.compile(q, let);
+        // The plan matches the filter itself; matched again here only for the positional $'s match details.
+        Matcher matcher = spec.needsMatchDetails() ? Matcher.compile(q, let) : null;
         int matched = 0;
         int modified = 0;
         BsonDocument lastOld = null;
@@ -45,15 +46,18 @@ final class Updater {
                 BsonDocument old = multi ? r.next() : single;
                 single = null;
                 matched++;
-                MatchDetails details = new MatchDetails();
-                matcher.matches(old, details);
+                MatchDetails details = null;
+                if (matcher != null) {
+                    details = new MatchDetails();
+                    matcher.matches(old, details);
+                }
                 BsonDocument updated = spec.apply(old, details, false);
                 checkId(old, updated);
-                Documents.validateUpdated(updated);
+                byte[] bson = Documents.validateAndEncodeUpdated(updated);
                 lastOld = old;
                 lastNew = updated;
                 if (!updated.equals(old)) {
-                    s.update(c, old, updated, spec.isReplacement());
+                    s.update(c, old, updated, bson, spec.isReplacement());
                     modified++;
                 }
             }
