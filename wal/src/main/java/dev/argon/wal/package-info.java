@@ -57,7 +57,8 @@
  * Why a leader stopped taking requests ({@code full}, {@code idle}) is counted in
  * {@link dev.argon.wal.GroupCommitStats}. Durability ({@code j: true}) is a shared WAL fsync
  * ({@link dev.argon.wal.WalSyncer}) that each journaled member awaits after its group's write, so one fsync
- * covers a group and whatever was written before it started. Branch, tag, id and metadata changes take the same
+ * covers a group and whatever was written before it started; a finished fsync wakes the waiters it covered and
+ * one more, which runs the next. Branch, tag, id and metadata changes take the same
  * commit lock and are fsynced (shared) before they return.
  *
  * <p>Measurement: {@link dev.argon.wal.Wal#storageStats()} reports the bytes of every batch written and, with the
