@@ -132,13 +132,21 @@ final class WalSyncer {
      * cores was CPU taken from the writers. Caller holds the lock.
      */
     private void wakeAfterSync(boolean ok) {
-        Waiter next = null;
         for (Iterator<Waiter> it = waiters.iterator(); it.hasNext(); ) {
             Waiter w = it.next();
             if (!ok || w.seq <= syncedSeq) {
                 it.remove();
                 w.wake();
-            } else if (next == null || w.seq < next.seq) {
+            }
+        }
+        wakeNext();
+    }
+
+    /** Wakes the waiter with the lowest sequence number, to run the next sync. Caller holds the lock. */
+    private void wakeNext() {
+        Waiter next = null;
+        for (Waiter w : waiters) {
+            if (next == null || w.seq < next.seq) {
                 next = w;
             }
         }
@@ -157,6 +165,11 @@ final class WalSyncer {
                 me.condition.await();
             }
         } catch (InterruptedException e) {
+            if (me.woken && !syncing) {
+                // Woken to run the next sync, but leaving: another waiter runs it, or the uncovered ones would
+                // sleep until the next writer or the background tick.
+                wakeNext();
+            }
             Thread.currentThread().interrupt();
             throw new WalException("interrupted while waiting for the WAL fsync", -1, -1, e);
         } finally {
