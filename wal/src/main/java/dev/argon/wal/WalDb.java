@@ -229,6 +229,19 @@ final class WalDb implements AutoCloseable {
         }
     }
 
+    /**
+     * Options for an {@code SstFileWriter} making files of {@code family}: the family's own table format and
+     * compression (the writer applies the bottommost compression, the level ingested files land in). The caller
+     * closes them.
+     */
+    org.rocksdb.Options sstOptions(ColumnFamilyHandle family) {
+        int i = handles.indexOf(family);
+        if (i < 0) {
+            throw new IllegalArgumentException("not a column family of " + dir);
+        }
+        return new org.rocksdb.Options(dbOptions, cfOptions.get(i));
+    }
+
     /** True if this process has the data directory open for writing. */
     static boolean openHere(Path dir) {
         return OPEN.contains(dir.toAbsolutePath().normalize());

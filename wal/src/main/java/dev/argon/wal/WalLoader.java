@@ -38,6 +38,11 @@ import org.rocksdb.WriteOptions;
  * their child needs. Not thread-safe.
  */
 public final class WalLoader implements AutoCloseable {
+    static {
+        // The write batch below is created before the WalDb that would load the library otherwise.
+        org.rocksdb.RocksDB.loadLibrary();
+    }
+
     private static final byte[] BRANCH = "branch/".getBytes(StandardCharsets.UTF_8);
     private static final byte[] TAG = "tag/".getBytes(StandardCharsets.UTF_8);
     private static final byte[] TXN = "txn/".getBytes(StandardCharsets.UTF_8);
@@ -66,6 +71,11 @@ public final class WalLoader implements AutoCloseable {
     private long entries;
     private boolean versionsInOrder = true;
     private byte[] previousVersion;
+    /** Per family but {@code default}, the SST sink its ordered entries go to (absent once it fell back to batches). */
+    private final Map<String, SstSink> sinks = new HashMap<>();
+    /** Families whose entries came out of order: the rest of them goes through write batches. */
+    private final Set<String> batched = new HashSet<>();
+    private final Path sstDir;
 
     /** What the loader wrote. */
     public record Report(long entries, long lastLsn, int branches, String cloneBranch) {}
@@ -101,7 +111,11 @@ public final class WalLoader implements AutoCloseable {
         this.cutTime = cutTime;
         this.cloneBranch = cloneBranch;
         this.filtered = cutLsn != Long.MAX_VALUE || cloneBranch != null;
+        this.sstDir = dir.resolve(SST_DIR);
     }
+
+    /** Where the SST files of a load are written before ingestion moves them into the directory; removed at the end. */
+    static final String SST_DIR = "restore-sst";
 
     /** Adds one archived entry of {@code family}; families come in {@link WalSnapshot#FAMILIES} order. */
     public void put(String family, byte[] key, byte[] value) {
@@ -121,7 +135,7 @@ public final class WalLoader implements AutoCloseable {
             return;
         }
         try {
-            batch.put(db.archivedFamily(family), key, value);
+            write(family, key, value);
             if (family.equals("versions")) {
                 latestInOrder(key, value);
             }
@@ -131,6 +145,38 @@ public final class WalLoader implements AutoCloseable {
         entries++;
         if (batch.getDataSize() >= BATCH_BYTES) {
             flushBatch();
+        }
+    }
+
+    /**
+     * Ordered entries of every family but {@code default} (which {@link #plan()} reads back at once) go to the
+     * family's {@link SstSink}; the first one out of order ingests what the sink holds and sends the rest of the
+     * family through write batches (an incremental chain fed segment by segment, say).
+     */
+    private void write(String family, byte[] key, byte[] value) throws RocksDBException {
+        if (!family.equals("default") && !batched.contains(family)) {
+            SstSink sink = sinks.get(family);
+            if (sink == null) {
+                sink = new SstSink(db, family, family.equals("latest") ? db.latest() : db.archivedFamily(family), sstDir());
+                sinks.put(family, sink);
+            }
+            if (sink.add(key, value)) {
+                return;
+            }
+            sinks.remove(family).finish();
+            batched.add(family);
+        }
+        batch.put(family.equals("latest") ? db.latest() : db.archivedFamily(family), key, value);
+        if (batch.getDataSize() >= BATCH_BYTES) {
+            flushBatch();
+        }
+    }
+
+    private Path sstDir() {
+        try {
+            return Files.createDirectories(sstDir);
+        } catch (IOException e) {
+            throw new WalException("cannot create " + sstDir + ": " + e.getMessage(), -1, -1, e);
         }
     }
 
@@ -235,6 +281,12 @@ public final class WalLoader implements AutoCloseable {
             plan();
         }
         flushBatch();
+        for (String f : WalSnapshot.FAMILIES) {
+            SstSink sink = sinks.remove(f);
+            if (sink != null) {
+                sink.finish();
+            }
+        }
         int branchCount;
         if (filtered) {
             branchCount = rewriteMeta();
@@ -242,8 +294,18 @@ public final class WalLoader implements AutoCloseable {
             branchCount = countBranches();
         }
         rebuildLatest();
+        SstSink latest = sinks.remove("latest");
+        if (latest != null) {
+            latest.finish();
+        }
+        flushBatch();
         long last = lastLsn();
         db.flush(false);
+        try {
+            Files.deleteIfExists(sstDir);
+        } catch (IOException e) {
+            throw new WalException("cannot remove " + sstDir + ": " + e.getMessage(), -1, -1, e);
+        }
         return new Report(entries, last, branchCount, cloneBranch);
     }
 
@@ -355,13 +417,18 @@ public final class WalLoader implements AutoCloseable {
         }
         if (previousVersion != null && Arrays.compareUnsigned(previousVersion, key) >= 0) {
             versionsInOrder = false;
+            // rebuildLatest rewrites every group: what the sink holds is dropped unread (files not yet ingested).
+            SstSink unwanted = sinks.remove("latest");
+            if (unwanted != null) {
+                unwanted.close();
+            }
             return;
         }
         boolean newGroup = previousVersion == null || previousVersion.length != key.length
                 || !Arrays.equals(previousVersion, 0, key.length - 8, key, 0, key.length - 8);
         previousVersion = key;
         if (newGroup) {
-            batch.put(db.latest(), Arrays.copyOf(key, key.length - 8), latestValue(key, value));
+            write("latest", Arrays.copyOf(key, key.length - 8), latestValue(key, value));
         }
     }
 
@@ -386,10 +453,7 @@ public final class WalLoader implements AutoCloseable {
                     continue;
                 }
                 group = g;
-                batch.put(db.latest(), g, latestValue(k, it.value()));
-                if (batch.getDataSize() >= BATCH_BYTES) {
-                    flushBatch();
-                }
+                write("latest", g, latestValue(k, it.value()));
             }
         } catch (RocksDBException e) {
             throw new WalException("cannot rebuild the latest family: " + e.getMessage(), -1, -1, e);
@@ -414,6 +478,10 @@ public final class WalLoader implements AutoCloseable {
 
     @Override
     public void close() {
+        for (SstSink s : sinks.values()) {
+            s.close();
+        }
+        sinks.clear();
         batch.close();
         db.close();
     }

@@ -152,7 +152,16 @@ public final class SegmentReader {
      * time as the iterator advances. The first {@code next()} or {@code hasNext()} reads the first block.
      */
     public Iterator<SegmentEntry> scan(byte[] from, byte[] to) {
-        return new RangeIterator(from, to);
+        return new RangeIterator(from, to, 0);
+    }
+
+    /**
+     * As {@link #scan(byte[], byte[])}, but fetching consecutive blocks together, up to {@code readahead} stored
+     * bytes per ranged read (at least one block; none past the block holding {@code to}): a whole-segment read
+     * (a restore) then costs one request per few MiB instead of one per block. Holds one fetched window at a time.
+     */
+    public Iterator<SegmentEntry> scan(byte[] from, byte[] to, int readahead) {
+        return new RangeIterator(from, to, readahead);
     }
 
     private boolean outside(byte[] k) {
@@ -177,21 +186,32 @@ public final class SegmentReader {
     /** Fetches, checks, decompresses and decodes block {@code n}. */
     private Block block(int n) {
         BlockHandle h = blocks.get(n);
-        String where = "segment " + key + ": block " + n + " at offset " + h.offset();
         byte[] stored = store.getRange(key, h.offset(), h.storedLength());
-        if (stored.length != h.storedLength()) {
-            throw new SegmentCorruptException(key, n, h.offset(), where + " is truncated (" + stored.length + " of "
+        return decode(n, stored, 0, stored.length);
+    }
+
+    /** Checks, decompresses and decodes block {@code n}, whose stored bytes were fetched into {@code window}. */
+    private Block decode(int n, byte[] window, int at, int got) {
+        BlockHandle h = blocks.get(n);
+        String where = "segment " + key + ": block " + n + " at offset " + h.offset();
+        int length = Math.min(h.storedLength(), Math.max(0, got));
+        if (length != h.storedLength()) {
+            throw new SegmentCorruptException(key, n, h.offset(), where + " is truncated (" + length + " of "
                     + h.storedLength() + " bytes)");
         }
-        int crc = crc32c(stored, 0, stored.length);
+        int crc = crc32c(window, at, length);
         if (crc != h.crc()) {
             throw new SegmentCorruptException(key, n, h.offset(), where + ": checksum mismatch (CRC32C "
                     + Integer.toHexString(crc) + ", expected " + Integer.toHexString(h.crc()) + ")");
         }
         try {
-            byte[] raw = Zstd.decompress(stored, h.rawLength());
-            if (raw.length != h.rawLength()) {
-                throw new IllegalArgumentException("decompressed to " + raw.length + " of " + h.rawLength() + " bytes");
+            byte[] raw = new byte[h.rawLength()];
+            long size = Zstd.decompressByteArray(raw, 0, raw.length, window, at, length);
+            if (Zstd.isError(size)) {
+                throw new IllegalArgumentException(Zstd.getErrorName(size));
+            }
+            if (size != h.rawLength()) {
+                throw new IllegalArgumentException("decompressed to " + size + " of " + h.rawLength() + " bytes");
             }
             ByteBuffer in = ByteBuffer.wrap(raw);
             byte[][] keys = new byte[h.entryCount()][];
@@ -258,17 +278,45 @@ public final class SegmentReader {
     private final class RangeIterator implements Iterator<SegmentEntry> {
         private final byte[] from;
         private final byte[] to;
+        private final int readahead;
         private Block current;
         private int pos;
         private SegmentEntry next;
         private boolean done;
+        /** Stored bytes of blocks {@code windowFirst} up to {@code windowEnd} (exclusive), fetched in one read. */
+        private byte[] window;
+        private int windowFirst;
+        private int windowEnd;
 
-        RangeIterator(byte[] from, byte[] to) {
+        RangeIterator(byte[] from, byte[] to, int readahead) {
             this.from = from == null ? null : from.clone();
             this.to = to == null ? null : to.clone();
+            this.readahead = readahead;
             if (from != null && Arrays.compareUnsigned(from, footer.maxKey()) > 0) {
                 done = true;
             }
+        }
+
+        /** Block {@code n}, from the fetched window, fetching the next window first when it lies outside it. */
+        private Block load(int n) {
+            if (readahead <= 0) {
+                return block(n);
+            }
+            if (window == null || n < windowFirst || n >= windowEnd) {
+                long start = blocks.get(n).offset();
+                int end = n + 1;
+                long length = blocks.get(n).storedLength();
+                while (end < blocks.size() && length + blocks.get(end).storedLength() <= readahead
+                        && (to == null || Arrays.compareUnsigned(blocks.get(end).firstKey(), to) < 0)) {
+                    length += blocks.get(end).storedLength();
+                    end++;
+                }
+                window = store.getRange(key, start, (int) length);
+                windowFirst = n;
+                windowEnd = end;
+            }
+            int at = (int) (blocks.get(n).offset() - blocks.get(windowFirst).offset());
+            return decode(n, window, at, window.length - at);
         }
 
         @Override
@@ -280,15 +328,17 @@ public final class SegmentReader {
                 return false;
             }
             if (current == null) {
-                current = block(from == null ? 0 : findBlock(from));
+                current = load(from == null ? 0 : findBlock(from));
                 pos = from == null ? 0 : current.lowerBound(from);
             }
             while (pos >= current.keys.length) {
-                if (current.number + 1 >= blocks.size()) {
+                // A next block starting at or past the end holds nothing in range: not fetched.
+                if (current.number + 1 >= blocks.size()
+                        || (to != null && Arrays.compareUnsigned(blocks.get(current.number + 1).firstKey(), to) >= 0)) {
                     done = true;
                     return false;
                 }
-                current = block(current.number + 1);
+                current = load(current.number + 1);
                 pos = 0;
             }
             byte[] k = current.keys[pos];
@@ -296,7 +346,8 @@ public final class SegmentReader {
                 done = true;
                 return false;
             }
-            next = new SegmentEntry(k.clone(), current.values[pos].clone());
+            // No copies: the decoded block belongs to this iterator alone and is dropped once passed.
+            next = new SegmentEntry(k, current.values[pos]);
             pos++;
             return true;
         }

@@ -151,6 +151,39 @@ class SegmentRoundTripTest {
     }
 
     @Test
+    void aScanWithReadaheadReadsSeveralBlocksPerRequestAndStopsAtItsEnd() {
+        TreeMap<byte[], byte[]> entries = randomVersions(11, 4000);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        SealedSegment sealed = SegmentTestData.write(entries, out, 1024, 1, 2);
+        int blocks = sealed.footer().blockCount();
+        assertTrue(blocks > 200, sealed.footer().toString());
+        CountingStore store = new CountingStore(new MemoryStore());
+        store.put("s", out.toByteArray());
+        SegmentReader reader = SegmentReader.open(store, "s", sealed.size());
+        int opened = store.rangedReads.get();
+        assertSameEntries(entries, drain(reader.scan(null, null, 64 << 10)));
+        int windowed = store.rangedReads.get() - opened;
+        // about sealed.size() / 64 KiB windows rather than one read per block
+        assertTrue(windowed <= sealed.size() / (64 << 10) + 2, windowed + " reads for " + blocks + " blocks");
+        assertTrue(windowed >= 2, windowed + " reads");
+
+        // a bounded range: the same entries as without readahead, and no window reaches past the block holding its end
+        List<byte[]> keys = SegmentTestData.keys(entries);
+        byte[] from = keys.get(1000);
+        byte[] to = keys.get(1100);
+        int before = store.rangedReads.get();
+        List<Map.Entry<byte[], byte[]>> plain = drain(reader.scan(from, to));
+        int plainReads = store.rangedReads.get() - before;
+        before = store.rangedReads.get();
+        List<Map.Entry<byte[], byte[]>> ahead = drain(reader.scan(from, to, 16 << 20));
+        assertSameEntries(entries.subMap(from, true, to, false), ahead);
+        assertSameEntries(entries.subMap(from, true, to, false), plain);
+        assertEquals(1, store.rangedReads.get() - before, "one window for " + plainReads + " blocks");
+        // a readahead smaller than a block still reads every block
+        assertSameEntries(entries, drain(reader.scan(null, null, 1)));
+    }
+
+    @Test
     void aLargeIndexCostsOneMoreReadOnOpen() {
         TreeMap<byte[], byte[]> entries = randomVersions(5, 6000);
         ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -15,8 +15,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
+import java.util.List;
 
 /**
  * Builds a fresh data directory from an archive's newest manifest: everything (restore), everything as it was at
@@ -46,30 +48,21 @@ public final class Restore {
         Point point = resolve(store, m, at);
         boolean existed = Files.exists(dir);
         long total = Math.max(1, m.totalBytes());
-        long done = 0;
-        int segments = 0;
+        long[] done = {0};
+        int[] segments = {0};
         WalLoader.Report r;
         // Created before the try: a refusal (a non-empty directory) must never lead to removing the user's files.
         WalLoader loader = WalLoader.create(dir, point.lsn(), point.time(), cloneBranch);
-        try (loader) {
-            for (String family : WalSnapshot.FAMILIES) {
-                for (SegmentRef s : m.segments()) {
-                    if (!Backup.family(s.kind()).equals(family)) {
-                        continue;
-                    }
-                    if (point.lsn() != Long.MAX_VALUE && s.minLsn() > point.lsn() && !s.kind().equals("meta-state")) {
-                        done += s.size(); // wholly after the cut
-                        continue;
-                    }
-                    SegmentReader reader = SegmentReader.open(store, s.objectKey(), s.size());
-                    for (Iterator<SegmentEntry> it = reader.scan(null, null); it.hasNext(); ) {
-                        SegmentEntry e = it.next();
-                        loader.put(family, e.key(), e.value());
-                    }
-                    segments++;
-                    done += s.size();
-                    progress.update(done, total);
-                }
+        // Segments are read, checked and decompressed on the prefetch thread while this one loads what it read.
+        try (loader; Prefetch<Item> items = new Prefetch<>("argon-restore-read", 1024, 16,
+                sink -> read(store, m, point, sink, s -> {
+                    segments[0]++;
+                    done[0] += s.size();
+                    progress.update(done[0], total);
+                }, s -> done[0] += s.size()))) {
+            while (items.hasNext()) {
+                Item i = items.next();
+                loader.put(i.family(), i.entry().key(), i.entry().value());
             }
             r = loader.finish();
         } catch (RuntimeException e) {
@@ -78,7 +71,36 @@ public final class Restore {
         }
         progress.update(total, total);
         return new RestoreReport(store.describe(), m.sequence(), m.coversLsn(), r.lastLsn(), cloneBranch, r.branches(),
-                r.entries(), segments, done, (System.nanoTime() - start) / 1_000_000);
+                r.entries(), segments[0], done[0], (System.nanoTime() - start) / 1_000_000);
+    }
+
+    /** One archived entry and the family it restores into. */
+    private record Item(String family, SegmentEntry entry) {
+    }
+
+    /**
+     * Hands every entry the restore needs to {@code sink}: the families in {@link WalSnapshot#FAMILIES} order, each
+     * in key order ({@link OrderedEntries}), so that {@link WalLoader} writes SST files instead of batches; segments
+     * wholly after the cut are skipped unread.
+     */
+    private static void read(ObjectStore store, Manifest m, Point point, java.util.function.Consumer<Item> sink,
+                             java.util.function.Consumer<SegmentRef> read, java.util.function.Consumer<SegmentRef> skipped) {
+        for (String family : WalSnapshot.FAMILIES) {
+            List<SegmentRef> wanted = new ArrayList<>();
+            for (SegmentRef s : m.segments()) {
+                if (!Backup.family(s.kind()).equals(family)) {
+                    continue;
+                }
+                if (point.lsn() != Long.MAX_VALUE && s.minLsn() > point.lsn() && !s.kind().equals("meta-state")) {
+                    skipped.accept(s); // wholly after the cut
+                } else {
+                    wanted.add(s);
+                }
+            }
+            for (OrderedEntries it = new OrderedEntries(store, wanted, read); it.hasNext(); ) {
+                sink.accept(new Item(family, it.next()));
+            }
+        }
     }
 
     /** The cut a {@code --at} value names in this archive. */
