@@ -1,6 +1,5 @@
 package dev.argon.storage.segment;
 
-import com.github.luben.zstd.Zstd;
 import dev.argon.storage.object.ObjectInfo;
 import dev.argon.storage.object.ObjectStore;
 import dev.argon.storage.object.ObjectStoreException;
@@ -206,10 +205,7 @@ public final class SegmentReader {
         }
         try {
             byte[] raw = new byte[h.rawLength()];
-            long size = Zstd.decompressByteArray(raw, 0, raw.length, window, at, length);
-            if (Zstd.isError(size)) {
-                throw new IllegalArgumentException(Zstd.getErrorName(size));
-            }
+            int size = ZstdContexts.decompress(raw, window, at, length);
             if (size != h.rawLength()) {
                 throw new IllegalArgumentException("decompressed to " + size + " of " + h.rawLength() + " bytes");
             }

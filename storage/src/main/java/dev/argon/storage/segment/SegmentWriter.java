@@ -1,6 +1,5 @@
 package dev.argon.storage.segment;
 
-import com.github.luben.zstd.Zstd;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -166,7 +165,7 @@ public final class SegmentWriter {
 
     private void flushBlock() {
         byte[] raw = block.toByteArray();
-        byte[] stored = Zstd.compress(raw, level);
+        byte[] stored = ZstdContexts.compress(raw, level);
         index.add(new BlockHandle(written, stored.length, raw.length, blockEntries, crc32c(stored, 0, stored.length),
                 firstKeyOfBlock));
         write(stored);

@@ -5,17 +5,14 @@ import dev.argon.storage.manifest.ManifestStore;
 import dev.argon.storage.manifest.SegmentRef;
 import dev.argon.storage.object.ObjectStore;
 import dev.argon.storage.segment.SegmentEntry;
-import dev.argon.storage.segment.SegmentReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.PriorityQueue;
 import java.util.TreeMap;
 
 /**
@@ -124,31 +121,19 @@ public final class ArchiveCompact {
                 + counter.segmentsReused, counter.bytesStored + counter.bytesReused, (System.nanoTime() - start) / 1_000_000);
     }
 
-    /** A k-way merge by unsigned key order of the segments' entries into {@code sink}. */
+    /** A k-way merge by unsigned key order of the segments' entries into {@code sink} ({@link OrderedEntries}). */
     private static void mergeInto(ObjectStore store, String kind, List<SegmentRef> segments, SegmentSink sink) {
-        record Head(SegmentEntry entry, Iterator<SegmentEntry> rest) {
-        }
-        PriorityQueue<Head> queue = new PriorityQueue<>((a, b) -> Arrays.compareUnsigned(a.entry().key(), b.entry().key()));
-        for (SegmentRef s : segments) {
-            Iterator<SegmentEntry> it = SegmentReader.open(store, s.objectKey(), s.size()).scan(null, null);
-            if (it.hasNext()) {
-                queue.add(new Head(it.next(), it));
-            }
-        }
         String family = Backup.family(kind);
         byte[] last = null;
-        while (!queue.isEmpty()) {
-            Head h = queue.poll();
-            byte[] key = h.entry().key();
+        for (OrderedEntries it = new OrderedEntries(store, segments, s -> { }); it.hasNext(); ) {
+            SegmentEntry e = it.next();
+            byte[] key = e.key();
             if (last != null && Arrays.compareUnsigned(last, key) == 0) {
                 throw new IllegalStateException("two segments of kind " + kind + " in " + store.describe()
                         + " hold the same key: the archive is not one chain; not compacted");
             }
-            sink.add(key, h.entry().value(), Backup.lsn(family, key));
+            sink.add(key, e.value(), Backup.lsn(family, key));
             last = key;
-            if (h.rest().hasNext()) {
-                queue.add(new Head(h.rest().next(), h.rest()));
-            }
         }
     }
 }
