@@ -247,7 +247,9 @@ public final class S3ObjectStore implements ObjectStore {
             }
             request(key, "complete upload of " + key, () -> s3.completeMultipartUpload(b -> b.bucket(bucket).key(full)
                     .uploadId(uploadId).multipartUpload(m -> m.parts(parts))));
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // Whatever stopped the upload (a failed part, a source that failed or ended early), the parts stored so far
+            // stay billed, and listed by ListMultipartUploads, until the upload is aborted.
             try {
                 request(key, "abort upload of " + key,
                         () -> s3.abortMultipartUpload(b -> b.bucket(bucket).key(full).uploadId(uploadId)));
@@ -272,7 +274,7 @@ public final class S3ObjectStore implements ObjectStore {
                 }
                 got += n;
             }
-        } catch (IOException e) {
+        } catch (IOException | java.io.UncheckedIOException e) {
             throw new ObjectStoreException(Kind.FAILED, key, "reading the data to store as " + key + " failed: " + e, e);
         }
         return buf;
@@ -414,8 +416,29 @@ public final class S3ObjectStore implements ObjectStore {
             }
             return new ObjectStoreException(Kind.FAILED, key, where + " failed" + detail + ": " + se.getMessage(), e);
         }
-        // Client side: connection refused or reset, timeouts, a response cut short. Worth another try.
-        return new ObjectStoreException(Kind.TRANSIENT, key, where + " failed: " + e.getMessage(), e);
+        if (transientClientError(e)) {
+            // Client side: connection refused or reset, timeouts, a response cut short. Worth another try.
+            return new ObjectStoreException(Kind.TRANSIENT, key, where + " failed: " + e.getMessage(), e);
+        }
+        // Client side, not the network: no credentials found, a request that cannot be built. Trying again cannot help.
+        return new ObjectStoreException(Kind.FAILED, key, where + " failed: " + e.getMessage(), e);
+    }
+
+    /**
+     * Whether a client-side failure may pass if tried again: the SDK says so, it timed out, or an I/O error (a
+     * connection refused, reset or cut short) lies under it.
+     */
+    static boolean transientClientError(SdkException e) {
+        if (e.retryable() || e instanceof software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException
+                || e instanceof software.amazon.awssdk.core.exception.ApiCallTimeoutException) {
+            return true;
+        }
+        for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
+            if (c instanceof IOException || c instanceof java.io.UncheckedIOException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean isNoSuchBucket(SdkServiceException e) {

@@ -70,9 +70,13 @@ class S3ObjectStoreTest extends ObjectStoreContract {
         return new S3ObjectStore(config, Map.of(), http);
     }
 
+    /** The key prefix of the store under test. */
+    private String prefix;
+
     @Override
     protected ObjectStore newStore() {
-        return open(config("t" + PREFIXES.incrementAndGet()));
+        prefix = "t" + PREFIXES.incrementAndGet();
+        return open(config(prefix));
     }
 
     @Override
@@ -151,6 +155,88 @@ class S3ObjectStoreTest extends ObjectStoreContract {
             assertEquals(List.of(), raw.listMultipartUploads(b -> b.bucket(BUCKET)).uploads().stream()
                     .filter(u -> u.key().endsWith("/big")).toList(), "the failed upload was aborted");
         }
+    }
+
+    /** Uploads in progress under this test's prefix, as S3 lists them (ListMultipartUploads). */
+    private List<String> openUploads() {
+        try (S3Client raw = rawClient()) {
+            return raw.listMultipartUploads(b -> b.bucket(BUCKET)).uploads().stream().map(u -> u.key())
+                    .filter(k -> k.startsWith(prefix + "/")).toList();
+        }
+    }
+
+    /** A stream of {@code size} random bytes that fails with an I/O error once {@code failAt} bytes were read. */
+    private static java.io.InputStream failingStream(int size, int failAt) {
+        byte[] data = random(size, 12);
+        return new java.io.InputStream() {
+            private int pos;
+
+            @Override
+            public int read() throws java.io.IOException {
+                byte[] one = new byte[1];
+                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws java.io.IOException {
+                if (pos >= failAt) {
+                    throw new java.io.IOException("disk read failed (injected)");
+                }
+                int n = Math.min(len, failAt - pos);
+                System.arraycopy(data, pos, b, off, n);
+                pos += n;
+                return n;
+            }
+        };
+    }
+
+    @Test
+    void anUploadWhoseStreamFailsMidwayIsAbortedAndNoPartStaysListed() {
+        int size = largeSize();
+        // The source fails in the second part, after the first was stored: S3 then holds a billed part until aborted.
+        ObjectStoreException e = assertThrows(ObjectStoreException.class,
+                () -> store.put("segments/torn", failingStream(size, S3Config.MIN_PART_SIZE + 1000), size));
+        assertTrue(e.getMessage().contains("torn"), e.getMessage());
+        assertTrue(http.seen.stream().anyMatch(r -> partNumber(r) == 1), "part 1 was uploaded before the failure");
+        assertTrue(http.seen.stream().anyMatch(r -> r.method().name().equals("DELETE") && r.rawQueryParameters().containsKey("uploadId")),
+                "an AbortMultipartUpload was sent");
+        assertEquals(List.of(), openUploads(), "no multipart upload left in the bucket");
+        assertEquals(Optional.empty(), store.head("segments/torn"));
+
+        // A stream shorter than announced: refused as bad input (not retried), and aborted the same way.
+        byte[] shortData = random(S3Config.MIN_PART_SIZE + 10, 13);
+        ObjectStoreException shortStream = assertThrows(ObjectStoreException.class,
+                () -> store.put("segments/short", new java.io.ByteArrayInputStream(shortData), size));
+        assertTrue(shortStream.isPermanent(), shortStream.toString());
+        assertEquals(List.of(), openUploads(), "no multipart upload left in the bucket");
+        assertEquals(List.of(), store.list(""));
+    }
+
+    @Test
+    void anUploadOfAFileThatFailsWhileReadIsAbortedToo() throws Exception {
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("s3-upload-", ".seg");
+        try {
+            java.nio.file.Files.write(file, random(largeSize(), 14));
+            // the third part's request fails for good after the first two parts were stored
+            http.failNext(100, FaultyHttpClient.Fault.SLOW_DOWN, r -> partNumber(r) == 3);
+            ObjectStoreException e = assertThrows(ObjectStoreException.class, () -> store.put("segments/file", file));
+            assertFalse(e.isPermanent(), "a throttled part is a transient failure, retried and then given up: " + e);
+            assertEquals(List.of(), openUploads(), "no multipart upload left in the bucket");
+            assertEquals(List.of(), store.list(""));
+        } finally {
+            java.nio.file.Files.deleteIfExists(file);
+        }
+    }
+
+    @Test
+    void clientSideErrorsAreTransientOnlyWhenTheyComeFromTheNetwork() {
+        assertFalse(S3ObjectStore.transientClientError(software.amazon.awssdk.core.exception.SdkClientException.create(
+                "Unable to load credentials from any of the providers in the chain")));
+        assertTrue(S3ObjectStore.transientClientError(software.amazon.awssdk.core.exception.SdkClientException.create(
+                "Unable to execute HTTP request", new java.net.SocketTimeoutException("Read timed out"))));
+        assertTrue(S3ObjectStore.transientClientError(software.amazon.awssdk.core.exception.SdkClientException.create(
+                "Unable to execute HTTP request", new java.net.ConnectException("Connection refused"))));
+        assertTrue(S3ObjectStore.transientClientError(software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException.create(1000)));
     }
 
     @Test
