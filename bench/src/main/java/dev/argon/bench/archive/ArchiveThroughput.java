@@ -1,11 +1,13 @@
 package dev.argon.bench.archive;
 
 import dev.argon.storage.object.LocalFolderStore;
+import dev.argon.storage.object.ObjectStore;
 import dev.argon.wal.Branch;
 import dev.argon.wal.CommitRequest;
 import dev.argon.wal.KeyWrite;
 import dev.argon.wal.LogEntry;
 import dev.argon.wal.Wal;
+import dev.argon.wal.archive.ArchiveLocation;
 import dev.argon.wal.archive.ArchiveProgress;
 import dev.argon.wal.archive.Backup;
 import dev.argon.wal.archive.BackupReport;
@@ -23,7 +25,9 @@ import org.bson.BsonInt32;
 /**
  * Loads {@code docs} documents of about 1 KB (BSON-like text with varied numbers, so zstd has realistic work) in
  * commits of 1,000 straight into a WAL, flushes, then times a full backup into a local folder and a restore
- * from it, and prints MB/s of raw keys and values. Usage: {@code ArchiveThroughput <workDir> [docs]}.
+ * from it, and prints MB/s of raw keys and values. Usage: {@code ArchiveThroughput <workDir> [docs] [target URL]}: the
+ * target is a local folder under the work directory unless a {@code file:///path} or {@code s3://bucket/prefix} URL is
+ * given (an S3-compatible server through {@code AWS_ENDPOINT_URL}, credentials through the standard AWS variables).
  */
 public final class ArchiveThroughput {
     private ArchiveThroughput() {
@@ -38,6 +42,7 @@ public final class ArchiveThroughput {
     public static void main(String[] args) throws Exception {
         Path work = Path.of(args[0]);
         int docs = args.length > 1 ? Integer.parseInt(args[1]) : 200_000;
+        String target = args.length > 2 ? args[2] : null;
         Path data = work.resolve("data");
         Path folder = work.resolve("archive");
         Path restored = work.resolve("restored");
@@ -63,7 +68,7 @@ public final class ArchiveThroughput {
             long t0 = System.nanoTime();
             long c0 = cpu();
             BackupReport b;
-            try (LocalFolderStore store = new LocalFolderStore(folder)) {
+            try (ObjectStore store = open(target, folder, true)) {
                 b = Backup.run(wal::snapshot, store, work.resolve("tmp"), Map.of(), ArchiveProgress.NONE);
             }
             double bs = (System.nanoTime() - t0) / 1e9;
@@ -78,7 +83,7 @@ public final class ArchiveThroughput {
         long t1 = System.nanoTime();
         long c1 = cpu();
         RestoreReport r;
-        try (LocalFolderStore store = new LocalFolderStore(folder)) {
+        try (ObjectStore store = open(target, folder, false)) {
             r = Restore.run(store, restored, null, null, ArchiveProgress.NONE);
         }
         double rs = (System.nanoTime() - t1) / 1e9;
@@ -86,9 +91,14 @@ public final class ArchiveThroughput {
         System.out.printf("restore: %d entries (latest rebuilt), %.1f MB read, %.2f s, %.1f MB/s raw, %.1f MB/s read;"
                         + " %.2f CPU s, %.1f MB raw per CPU s%n",
                 r.entries(), r.bytesRead() / 1e6, rs, archivedRaw / 1e6 / rs, r.bytesRead() / 1e6 / rs, rc, archivedRaw / 1e6 / rc);
+        System.out.printf("target: %s%n", target == null ? folder : target);
         System.out.printf("load average during the run: %.1f on %d cores%n",
                 java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
                 Runtime.getRuntime().availableProcessors());
         Files.writeString(work.resolve("done"), "ok");
+    }
+
+    private static ObjectStore open(String target, Path folder, boolean forWriting) {
+        return target == null ? new LocalFolderStore(folder) : ArchiveLocation.of(target).open(forWriting);
     }
 }
