@@ -33,6 +33,11 @@ final class WalDb implements AutoCloseable {
      */
     static final int FORMAT_VERSION = 3;
     static final byte[] FORMAT_KEY = "formatVersion".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    /**
+     * Metadata key a restore writes (synced) before it loads anything and deletes (synced) once everything is on
+     * disk: a directory that still has it was left by a restore that died midway, and no open accepts it.
+     */
+    static final byte[] RESTORING_KEY = "restoring".getBytes(java.nio.charset.StandardCharsets.UTF_8);
     private static final byte[] ANY_BRANCH = "branch/".getBytes(java.nio.charset.StandardCharsets.UTF_8);
 
     private final RocksDB db;
@@ -104,9 +109,16 @@ final class WalDb implements AutoCloseable {
             db = readOnly ? RocksDB.openReadOnly(dbOptions, dir.toString(), descriptors, handles)
                     : RocksDB.open(dbOptions, dir.toString(), descriptors, handles);
             checkFormat();
+            if (unfinishedRestore()) {
+                throw new WalException("the data directory " + dir + " holds a restore that did not finish (the restoring"
+                        + " process stopped midway): delete the directory and restore again", -1, -1, null);
+            }
             if (!readOnly) {
                 OPEN.add(this.dir);
             }
+        } catch (WalException e) {
+            closeHandles();
+            throw e;
         } catch (UnsupportedFormatException e) {
             closeHandles();
             throw e;
@@ -151,6 +163,18 @@ final class WalDb implements AutoCloseable {
             try (org.rocksdb.WriteOptions wo = new org.rocksdb.WriteOptions().setSync(true)) {
                 db.put(meta(), wo, FORMAT_KEY, rec);
             }
+        }
+    }
+
+    /** Whether {@link #RESTORING_KEY} is there; fsck opens damaged directories on purpose, so it cannot always tell. */
+    private boolean unfinishedRestore() throws RocksDBException {
+        try {
+            return db.get(meta(), RESTORING_KEY) != null;
+        } catch (RocksDBException e) {
+            if (readOnly) {
+                return false; // the checker reports the damage itself
+            }
+            throw e;
         }
     }
 

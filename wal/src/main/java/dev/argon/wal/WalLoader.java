@@ -112,6 +112,27 @@ public final class WalLoader implements AutoCloseable {
         this.cloneBranch = cloneBranch;
         this.filtered = cutLsn != Long.MAX_VALUE || cloneBranch != null;
         this.sstDir = dir.resolve(SST_DIR);
+        marker(true);
+    }
+
+    /**
+     * Writes or deletes {@link WalDb#RESTORING_KEY}, synced: while it is there no open accepts the directory, so a
+     * restore killed midway (its entries written without RocksDB's WAL, its ingested files half there) leaves a
+     * directory that says so rather than one that opens with part of the data.
+     */
+    private void marker(boolean set) {
+        try (WriteOptions wo = new WriteOptions().setSync(true)) {
+            if (set) {
+                db.db().put(db.meta(), wo, WalDb.RESTORING_KEY, new byte[] {1});
+            } else {
+                db.db().delete(db.meta(), wo, WalDb.RESTORING_KEY);
+            }
+        } catch (RocksDBException e) {
+            if (set) {
+                db.close(); // the constructor fails: nobody else closes it
+            }
+            throw new WalException("cannot " + (set ? "start" : "finish") + " the restore into " + dir + ": " + e.getMessage(), -1, -1, e);
+        }
     }
 
     /** Where the SST files of a load are written before ingestion moves them into the directory; removed at the end. */
@@ -301,6 +322,7 @@ public final class WalLoader implements AutoCloseable {
         flushBatch();
         long last = lastLsn();
         db.flush(false);
+        marker(false);
         try {
             Files.deleteIfExists(sstDir);
         } catch (IOException e) {

@@ -80,6 +80,42 @@ class WalLoaderTest {
         }
     }
 
+    @Test
+    void aLoadThatStopsBeforeItsEndLeavesADirectoryThatNoOpenAccepts() {
+        Path source = root.resolve("source");
+        List<Raw> raw = new ArrayList<>();
+        long lastLsn;
+        try (Wal wal = Wal.open(source)) {
+            for (int i = 0; i < 200; i++) {
+                put(wal, Branch.MAIN_ID, "k" + i, "v" + i);
+            }
+            try (WalSnapshot snap = wal.snapshot()) {
+                for (String f : WalSnapshot.FAMILIES) {
+                    snap.scan(f).forEachRemaining(e -> raw.add(new Raw(f, e.key(), e.value())));
+                }
+            }
+            lastLsn = wal.lastLsn();
+        }
+        Path dir = root.resolve("stopped");
+        // Every entry loaded, then the process stops before finish(): closing flushes what RocksDB holds, so the
+        // directory has more on disk than a kill would leave, and still must not open as if it were whole.
+        try (WalLoader loader = WalLoader.create(dir, Long.MAX_VALUE, -1, null)) {
+            for (Raw r : raw) {
+                loader.put(r.family(), r.key(), r.value());
+            }
+        }
+        WalException e = org.junit.jupiter.api.Assertions.assertThrows(WalException.class, () -> Wal.open(dir));
+        assertTrue(e.getMessage().contains("restore that did not finish"), e.getMessage());
+        WalException readOnly = org.junit.jupiter.api.Assertions.assertThrows(WalException.class, () -> new WalDb(dir, true));
+        assertTrue(readOnly.getMessage().contains("delete the directory and restore again"), readOnly.getMessage());
+
+        Path whole = root.resolve("whole");
+        load(whole, raw);
+        try (Wal wal = Wal.open(whole)) {
+            assertEquals(lastLsn, wal.lastLsn(), "a load that finishes opens");
+        }
+    }
+
     private static void load(Path dir, List<Raw> raw) {
         try (WalLoader loader = WalLoader.create(dir, Long.MAX_VALUE, -1, null)) {
             for (Raw r : raw) {
