@@ -111,7 +111,8 @@
  * <p>Archiving (the {@code archive} subpackage) reads raw entries through {@link dev.argon.wal.WalSnapshot} (a RocksDB
  * snapshot of every archived family, {@code Wal.snapshot()}) and writes a new directory through
  * {@link dev.argon.wal.WalLoader}, which owns what a restore cut or a clone must rewrite (heads, names, tags, the
- * rebuilt {@code latest} family).
+ * rebuilt {@code latest} family) and bulk-loads ordered families through {@code SstSink} (SST files written on a
+ * thread each, ingested at the end).
  *
  * <p>Thread-safety: {@link dev.argon.wal.Wal} and its rooms are thread-safe; scans and the {@link dev.argon.wal.LogRecord}s they return are not (one reader each, closed after use; a record reads its images while its WAL is open). Storage failures surface as
  * {@link dev.argon.wal.WalException} carrying the LSN and branch involved.

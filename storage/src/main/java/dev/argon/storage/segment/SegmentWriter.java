@@ -49,12 +49,34 @@ public final class SegmentWriter {
     private long entries;
     private long written;
     private boolean finished;
+    private final java.util.concurrent.Executor compressor;
+    /** Blocks handed to {@link #compressor}, written in order once more than {@link #MAX_PENDING} wait. */
+    private final java.util.ArrayDeque<Pending> pending = new java.util.ArrayDeque<>();
+
+    /**
+     * Blocks compressed ahead of the one written. Blocks are written only when more than this many wait (never
+     * when one happens to be done early), so how many bytes are written after each entry, and so where a caller
+     * that watches the stream cuts segments, does not depend on timing: the same input makes the same segments.
+     */
+    static final int MAX_PENDING = 8;
+
+    private record Pending(java.util.concurrent.CompletableFuture<byte[]> stored, int rawLength, int entries, byte[] firstKey) {
+    }
 
     public SegmentWriter(OutputStream out) {
         this(out, DEFAULT_BLOCK_SIZE, DEFAULT_LEVEL);
     }
 
     public SegmentWriter(OutputStream out, int blockSize, int level) {
+        this(out, blockSize, level, null);
+    }
+
+    /**
+     * @param compressor compresses blocks on other threads (a backup's pool), or null to compress each block on the
+     *                   caller's thread; the bytes written are the same either way
+     */
+    public SegmentWriter(OutputStream out, int blockSize, int level, java.util.concurrent.Executor compressor) {
+        this.compressor = compressor;
         if (blockSize < 64) {
             throw new IllegalArgumentException("block size " + blockSize + " is below 64 bytes");
         }
@@ -123,6 +145,9 @@ public final class SegmentWriter {
         if (blockEntries > 0) {
             flushBlock();
         }
+        while (!pending.isEmpty()) {
+            writeNextPending();
+        }
         ByteArrayOutputStream idx = new ByteArrayOutputStream();
         Varints.write(idx, minKey.length);
         idx.write(minKey, 0, minKey.length);
@@ -165,12 +190,37 @@ public final class SegmentWriter {
 
     private void flushBlock() {
         byte[] raw = block.toByteArray();
-        byte[] stored = ZstdContexts.compress(raw, level);
-        index.add(new BlockHandle(written, stored.length, raw.length, blockEntries, crc32c(stored, 0, stored.length),
-                firstKeyOfBlock));
-        write(stored);
+        if (compressor == null) {
+            writeBlock(ZstdContexts.compress(raw, level), raw.length, blockEntries, firstKeyOfBlock);
+        } else {
+            int lvl = level;
+            pending.add(new Pending(java.util.concurrent.CompletableFuture.supplyAsync(() -> ZstdContexts.compress(raw, lvl), compressor),
+                    raw.length, blockEntries, firstKeyOfBlock));
+            while (pending.size() > MAX_PENDING) {
+                writeNextPending();
+            }
+        }
         block.reset();
         blockEntries = 0;
+    }
+
+    private void writeNextPending() {
+        Pending p = pending.poll();
+        byte[] stored;
+        try {
+            stored = p.stored().join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException("compressing a block failed: " + e.getCause(), e.getCause());
+        }
+        writeBlock(stored, p.rawLength(), p.entries(), p.firstKey());
+    }
+
+    private void writeBlock(byte[] stored, int rawLength, int blockEntries, byte[] firstKey) {
+        index.add(new BlockHandle(written, stored.length, rawLength, blockEntries, crc32c(stored, 0, stored.length), firstKey));
+        write(stored);
     }
 
     private void write(byte[] bytes) {

@@ -184,6 +184,25 @@ class SegmentRoundTripTest {
     }
 
     @Test
+    void blocksCompressedOnOtherThreadsGiveTheSameBytes() throws Exception {
+        TreeMap<byte[], byte[]> entries = randomVersions(12, 3000);
+        ByteArrayOutputStream inline = new ByteArrayOutputStream();
+        SealedSegment a = SegmentTestData.write(entries, inline, 1024, 1, 2);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(3);
+        try {
+            ByteArrayOutputStream parallel = new ByteArrayOutputStream();
+            SegmentWriter w = new SegmentWriter(parallel, 1024, SegmentWriter.DEFAULT_LEVEL, pool);
+            entries.forEach(w::add);
+            SealedSegment b = w.finish(1, 2);
+            assertTrue(a.footer().blockCount() > SegmentWriter.MAX_PENDING * 4, a.footer().toString());
+            assertEquals(a.name(), b.name());
+            assertArrayEquals(inline.toByteArray(), parallel.toByteArray());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void aLargeIndexCostsOneMoreReadOnOpen() {
         TreeMap<byte[], byte[]> entries = randomVersions(5, 6000);
         ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -45,6 +45,13 @@ public final class Backup {
         ManifestStore manifests = new ManifestStore(store);
         Optional<Manifest> previous = manifests.latest();
         SegmentSink.Counter counter = new SegmentSink.Counter();
+        // Block compression, the bulk of a backup's CPU, runs on every core beside the snapshot scan.
+        java.util.concurrent.ExecutorService compressor = java.util.concurrent.Executors.newFixedThreadPool(
+                Math.max(1, Runtime.getRuntime().availableProcessors()), r -> {
+                    Thread t = new Thread(r, "argon-backup-zstd");
+                    t.setDaemon(true);
+                    return t;
+                });
         try (WalSnapshot snap = snapshots.get()) {
             long covers = snap.lastLsn();
             long since = previous.map(Manifest::coversLsn).orElse(0L);
@@ -60,7 +67,7 @@ public final class Backup {
             Map<String, SegmentSink> sinks = new LinkedHashMap<>();
             try {
                 for (String kind : List.of("meta-state", "meta", "commits", "times", "log", "versions")) {
-                    sinks.put(kind, new SegmentSink(kind, store, tmpDir, counter));
+                    sinks.put(kind, new SegmentSink(kind, store, tmpDir, counter, compressor));
                 }
                 // The previous manifest's newest commit must be in this directory, byte for byte: else the target
                 // holds another directory's archive, and an increment on top of it would restore a mix of both.
@@ -134,6 +141,8 @@ public final class Backup {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot use " + tmpDir + " for the backup's temporary segments", e);
+        } finally {
+            compressor.shutdownNow();
         }
     }
 

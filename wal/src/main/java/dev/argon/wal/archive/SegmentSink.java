@@ -29,8 +29,8 @@ import java.util.concurrent.TimeUnit;
  * temporary local file, and stores each one under its content address unless the target already has it.
  *
  * <p>Three stages overlap: the caller's thread hands entries in chunks of about {@link #CHUNK_BYTES} through a
- * bounded queue to the sink's writer thread, which encodes, compresses and checksums blocks into the temporary
- * file; a sealed segment goes to the sink's upload thread while the writer starts the next one. At most two sealed
+ * bounded queue to the sink's writer thread, which encodes blocks, has them compressed (by the backup's pool, a few
+ * blocks ahead, or itself) and checksums them into the temporary file; a sealed segment goes to the sink's upload thread while the writer starts the next one. At most two sealed
  * segments wait or upload at a time (past that the writer uploads itself), so memory is bounded by the queue and
  * disk by three temporary segments per kind. Not thread-safe: one caller thread per sink (one sink per kind per
  * backup); the totals in the shared {@link Counter} are updated under its lock.
@@ -50,7 +50,7 @@ final class SegmentSink implements AutoCloseable {
     private final ObjectStore store;
     private final Path tmpDir;
     private final Counter counter;
-    private final long targetBytes;
+    private final java.util.concurrent.Executor compressor;
     private final BlockingQueue<Chunk> queue = new ArrayBlockingQueue<>(QUEUE_CHUNKS);
     private final Set<Path> tempFiles = ConcurrentHashMap.newKeySet();
     private final List<Future<?>> uploads = new ArrayList<>();
@@ -104,16 +104,16 @@ final class SegmentSink implements AutoCloseable {
     }
 
     SegmentSink(String kind, ObjectStore store, Path tmpDir, Counter counter) {
-        this(kind, store, tmpDir, counter, TARGET_BYTES);
+        this(kind, store, tmpDir, counter, null);
     }
 
-    /** @param targetBytes stored bytes past which a segment is sealed (smaller in tests, to make several) */
-    SegmentSink(String kind, ObjectStore store, Path tmpDir, Counter counter, long targetBytes) {
+    /** @param compressor compresses blocks beside the writer thread (a backup's pool), or null for the writer alone */
+    SegmentSink(String kind, ObjectStore store, Path tmpDir, Counter counter, java.util.concurrent.Executor compressor) {
+        this.compressor = compressor;
         this.kind = kind;
         this.store = store;
         this.tmpDir = tmpDir;
         this.counter = counter;
-        this.targetBytes = targetBytes;
         // One upload at a time and one waiting; a third sealed segment is uploaded by the writer thread itself.
         this.uploader = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(1), r -> {
             Thread t = new Thread(r, "argon-backup-upload-" + kind);
@@ -192,13 +192,13 @@ final class SegmentSink implements AutoCloseable {
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot write a temporary segment in " + tmpDir, e);
             }
-            writer = new SegmentWriter(out);
+            writer = new SegmentWriter(out, SegmentWriter.DEFAULT_BLOCK_SIZE, SegmentWriter.DEFAULT_LEVEL, compressor);
         }
         writer.add(key, value);
         minLsn = Math.min(minLsn, lsn);
         maxLsn = Math.max(maxLsn, lsn);
         entries++;
-        if (out.count >= targetBytes) {
+        if (out.count >= TARGET_BYTES) {
             seal();
         }
     }
