@@ -16,12 +16,15 @@ import java.util.PriorityQueue;
  * The entries of several segments of one family in key order (unsigned bytes): the segments one after the other
  * when their key ranges do not overlap (one full backup's segments of a kind), else a k-way merge (an incremental
  * chain: a document changed in two backups has versions in both). Equal keys from two segments come one after the
- * other, in no set order. Reads each segment with {@link #READAHEAD} bytes per request, holding one window per
- * segment open at a time (one for a concatenation). Not thread-safe.
+ * other, in no set order. A concatenation reads {@link #READAHEAD} bytes per request; a merge, which holds a window
+ * of every segment at once, splits that among them (at least {@link #MIN_READAHEAD} each), so a long chain does
+ * not hold gigabytes. Not thread-safe.
  */
 final class OrderedEntries implements Iterator<SegmentEntry> {
     /** Stored bytes fetched per request: a few MiB make a restore from S3 cost one request per window, not per block. */
     static final int READAHEAD = 4 << 20;
+    /** The least a merge reads per request from one segment: two blocks' worth of a backup's 32 KiB blocks. */
+    static final int MIN_READAHEAD = 64 << 10;
 
     private record Head(SegmentEntry entry, Iterator<SegmentEntry> rest, SegmentRef segment) {
     }
@@ -32,6 +35,7 @@ final class OrderedEntries implements Iterator<SegmentEntry> {
     private final java.util.function.Consumer<SegmentRef> onSegmentDone;
     private Iterator<SegmentEntry> current;
     private int nextSegment;
+    private int readahead = READAHEAD;
 
     /** @param onSegmentDone called as each segment is read to its end (for a progress bar) */
     OrderedEntries(ObjectStore store, List<SegmentRef> segments, java.util.function.Consumer<SegmentRef> onSegmentDone) {
@@ -45,6 +49,7 @@ final class OrderedEntries implements Iterator<SegmentEntry> {
             overlap |= Arrays.compareUnsigned(sorted.get(i - 1).maxKey(), sorted.get(i).minKey()) >= 0;
         }
         if (overlap) {
+            readahead = Math.max(MIN_READAHEAD, READAHEAD / sorted.size());
             queue = new PriorityQueue<>((a, b) -> Arrays.compareUnsigned(a.entry().key(), b.entry().key()));
             for (SegmentRef s : sorted) {
                 Iterator<SegmentEntry> it = open(s);
@@ -65,7 +70,7 @@ final class OrderedEntries implements Iterator<SegmentEntry> {
     }
 
     private Iterator<SegmentEntry> open(SegmentRef s) {
-        return SegmentReader.open(store, s.objectKey(), s.size()).scan(null, null, READAHEAD);
+        return SegmentReader.open(store, s.objectKey(), s.size()).scan(null, null, readahead);
     }
 
     @Override
