@@ -15,6 +15,7 @@ import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import org.bson.BsonArray;
 import org.bson.BsonDocument;
 import org.bson.BsonValue;
 
@@ -92,17 +93,79 @@ public final class QueryPlan {
         }
         BsonDocument filter = q.filter();
         BsonDocument sort = q.sort();
-        long skip = q.skip();
-        long limit = q.limit();
         Matcher matcher = Matcher.compile(filter == null ? new BsonDocument() : filter, q.let());
-        Projection proj = q.projection() == null || q.projection().isEmpty() ? null : Projection.compile(q.projection());
         boolean minMax = (q.min() != null && !q.min().isEmpty()) || (q.max() != null && !q.max().isEmpty());
         Planner.Choice choice = minMax
                 ? new Planner.Choice(Planner.minMax(view, c, filter, sort, q.hint(), q.min(), q.max()), List.of())
                 : Planner.choose(view, c, filter, sort, q.hint());
         Plan plan = choice.winner();
         countUse(view, c, plan);
+        return open(view, c, q, matcher, plan, choice, spill, new ExecStats());
+    }
+
+    /** Most results a candidate returns in the trial period (mongod's {@code internalQueryPlanEvaluationMaxResults}). */
+    static final int TRIAL_RESULTS = 101;
+    /** Most works per candidate in the trial period (mongod's {@code internalQueryPlanEvaluationWorks}). */
+    static final long TRIAL_WORKS = 10_000;
+
+    /**
+     * {@code explain}'s {@code allPlansExecution}: every candidate of the explained query's choice (winner first,
+     * then the rejected plans) run for the trial period of mongod's multi-planner: all run the same number of
+     * works (one per key read, or per document a collection scan reads), until one of them has returned
+     * {@value #TRIAL_RESULTS} results or reached its end, or {@value #TRIAL_WORKS} works have passed. A candidate's
+     * entry shows what it examined and returned in those works; a blocking sort cut off in the trial returns
+     * nothing. Empty when there was no choice (one candidate, a hint, a point read), as on mongod. The planner's
+     * choice itself stays the cost model's. Nothing is counted as index use.
+     */
+    public static BsonArray allPlansExecution(DataView view, CollectionInfo c, PlanInfo info) {
+        BsonArray out = new BsonArray();
+        if (c == null || info == null || info.choice().rejected().isEmpty()) {
+            return out;
+        }
+        List<Plan> plans = new ArrayList<>();
+        Plan winner = info.choice().winner();
+        // A COUNT_SCAN or DISTINCT_SCAN winner competed as the index scan it reads.
+        plans.add(winner instanceof Plan.CountScan cs ? cs.scan() : winner instanceof Plan.DistinctScan ds ? ds.scan() : winner);
+        plans.addAll(info.choice().rejected());
+        long rounds = TRIAL_WORKS;
+        for (Plan p : plans) {
+            rounds = Math.min(rounds, trial(view, c, info.query(), p, rounds).works());
+        }
+        for (Plan p : plans) {
+            long start = System.nanoTime();
+            ExecStats stats = trial(view, c, info.query(), p, rounds);
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            out.add(info.trialEntry(p, stats, millis));
+        }
+        return out;
+    }
+
+    /** Runs one candidate for at most {@code works} works or {@value #TRIAL_RESULTS} results; its counters. */
+    private static ExecStats trial(DataView view, CollectionInfo c, Query q, Plan plan, long works) {
         ExecStats stats = new ExecStats();
+        stats.budget = works;
+        Planner.Choice alone = new Planner.Choice(plan, List.of());
+        try (Spill spill = Spill.inMemory(); Limited r = open(view, c, q,
+                Matcher.compile(q.filter() == null ? new BsonDocument() : q.filter(), q.let()), plan, alone, spill, stats)) {
+            boolean blocking = q.sort() != null && !q.sort().isEmpty() && !plan.servesSort();
+            if (blocking && r.hasNext() && stats.cut) {
+                stats.returned = 0; // mongod's SORT returns nothing before its input ends
+                return stats;
+            }
+            while (stats.returned < TRIAL_RESULTS && r.hasNext()) {
+                r.next();
+            }
+        }
+        return stats;
+    }
+
+    /** Runs a chosen plan: its source, the filter, a blocking sort when the plan's order does not serve it, skip, limit. */
+    private static Limited open(DataView view, CollectionInfo c, Query q, Matcher matcher, Plan plan, Planner.Choice choice,
+                                Spill spill, ExecStats stats) {
+        BsonDocument sort = q.sort();
+        long skip = q.skip();
+        long limit = q.limit();
+        Projection proj = q.projection() == null || q.projection().isEmpty() ? null : Projection.compile(q.projection());
         BsonDocument sortKeys = sort;
         boolean blocking = sortKeys != null && !sortKeys.isEmpty() && !plan.servesSort();
         SortSpec sortSpec = blocking ? SortSpec.compile(sortKeys) : null;
@@ -255,7 +318,14 @@ public final class QueryPlan {
         return new Iterator<>() {
             @Override
             public boolean hasNext() {
-                return in.hasNext();
+                if (!in.hasNext()) {
+                    return false;
+                }
+                if (stats.spent()) {
+                    stats.cut = true; // the trial's works are used up (see allPlansExecution)
+                    return false;
+                }
+                return true;
             }
 
             @Override

@@ -137,7 +137,8 @@ public final class ExplainHandler implements CommandHandler {
             } else {
                 queryPlanner = plan.queryPlanner();
                 if (run) {
-                    executionStats = plan.executionStats(r.stats(), millis, verbosity.equals("allPlansExecution"));
+                    executionStats = plan.executionStats(r.stats(), millis,
+                            verbosity.equals("allPlansExecution") ? QueryPlan.allPlansExecution(view, info, plan) : null);
                 }
             }
         }
