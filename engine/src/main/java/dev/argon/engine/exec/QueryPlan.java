@@ -290,6 +290,44 @@ public final class QueryPlan {
         if (ix == null) {
             return find(view, c, q);
         }
+        return distinctScan(view, c, q, ix, rejected);
+    }
+
+    /**
+     * The input of a {@code $group} on {@code field} that needs only the first document of each value in the
+     * query's sort (PipelinePushdown#groupTakesFirstOnly): a DISTINCT_SCAN of a non-multikey, non-sparse,
+     * non-partial index that leads on the field and whose forward order serves the sort, with no filter or one the
+     * bounds answer exactly, yields the first document of each value, in sort order (every document under the
+     * null key, which missing fields share with nulls; the group takes the first). Null when no index serves it,
+     * or with a hint, min/max or a projection: the caller then runs {@link #find}.
+     */
+    public static Result firstPerValue(DataView view, CollectionInfo c, Query q, String field) {
+        boolean minMax = (q.min() != null && !q.min().isEmpty()) || (q.max() != null && !q.max().isEmpty());
+        if (c == null || minMax || q.hint() != null || q.projection() != null || q.sort() == null || q.skip() != 0 || q.limit() != 0) {
+            return null;
+        }
+        Plan.IxScan ix = null;
+        List<Plan> rejected = List.of();
+        if (q.filter() == null || q.filter().isEmpty()) {
+            for (dev.argon.engine.store.IndexInfo i : c.indexes()) {
+                if (ix == null && IndexBounds.readable(i) && i.partialFilter() == null && !i.sparse() && i.key().getFirstKey().equals(field)
+                        && Planner.servesSort(IndexBounds.full(i), Constraints.of(null), q.sort(), false) && !IndexScan.multikey(view, c, i)) {
+                    ix = new Plan.IxScan(IndexBounds.full(i), false, 1);
+                }
+            }
+        } else {
+            Planner.Choice choice = Planner.choose(view, c, q.filter(), q.sort(), null);
+            if (choice.winner() instanceof Plan.IxScan w && w.servesSort() && !w.backward() && w.bounds().fields.get(0).equals(field)
+                    && KeyOnlyScans.exact(w, q.filter())) {
+                ix = w;
+                rejected = choice.rejected();
+            }
+        }
+        return ix == null ? null : distinctScan(view, c, q, ix, rejected);
+    }
+
+    /** FETCH over DISTINCT_SCAN: one document per value of the scan's first field. */
+    private static Result distinctScan(DataView view, CollectionInfo c, Query q, Plan.IxScan ix, List<Plan> rejected) {
         countUse(view, c, ix);
         ExecStats stats = new ExecStats();
         List<Matched> docs = new ArrayList<>();
