@@ -97,7 +97,7 @@ public final class QueryPlan {
         boolean minMax = (q.min() != null && !q.min().isEmpty()) || (q.max() != null && !q.max().isEmpty());
         Planner.Choice choice = minMax
                 ? new Planner.Choice(Planner.minMax(view, c, filter, sort, q.hint(), q.min(), q.max()), List.of())
-                : Planner.choose(view, c, filter, sort, q.hint());
+                : ranked(view, c, q, Planner.choose(view, c, filter, sort, q.hint()));
         Plan plan = choice.winner();
         countUse(view, c, plan);
         return open(view, c, q, matcher, plan, choice, spill, new ExecStats());
@@ -127,17 +127,82 @@ public final class QueryPlan {
         // A COUNT_SCAN or DISTINCT_SCAN winner competed as the index scan it reads.
         plans.add(winner instanceof Plan.CountScan cs ? cs.scan() : winner instanceof Plan.DistinctScan ds ? ds.scan() : winner);
         plans.addAll(info.choice().rejected());
-        long rounds = TRIAL_WORKS;
-        for (Plan p : plans) {
-            rounds = Math.min(rounds, trial(view, c, info.query(), p, rounds).works());
-        }
-        for (Plan p : plans) {
-            long start = System.nanoTime();
-            ExecStats stats = trial(view, c, info.query(), p, rounds);
-            long millis = (System.nanoTime() - start) / 1_000_000;
-            out.add(info.trialEntry(p, stats, millis));
+        List<long[]> millis = new ArrayList<>();
+        List<ExecStats> trials = trials(view, c, info.query(), plans, millis);
+        for (int i = 0; i < plans.size(); i++) {
+            out.add(info.trialEntry(plans.get(i), trials.get(i), millis.get(i)[0]));
         }
         return out;
+    }
+
+    /**
+     * The trial period for these plans: each runs the works the first to return {@value #TRIAL_RESULTS} results or
+     * reach its end needed (at most {@value #TRIAL_WORKS}); their counters, in order, and (when {@code millis} is
+     * not null) the milliseconds each took.
+     */
+    private static List<ExecStats> trials(DataView view, CollectionInfo c, Query q, List<Plan> plans, List<long[]> millis) {
+        long rounds = TRIAL_WORKS;
+        for (Plan p : plans) {
+            rounds = Math.min(rounds, trial(view, c, q, p, rounds).works());
+        }
+        List<ExecStats> out = new ArrayList<>();
+        for (Plan p : plans) {
+            long start = System.nanoTime();
+            out.add(trial(view, c, q, p, rounds));
+            if (millis != null) {
+                millis.add(new long[] {(System.nanoTime() - start) / 1_000_000});
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The planner's choice with a tie broken as mongod's multi-planner would: when index plans share the best
+     * score, they run the trial period ({@link #trials}) and the one that reached its end wins, else the one that
+     * returned the most documents per work; equals keep the cost model's order. Other choices are as they are.
+     */
+    static Planner.Choice ranked(DataView view, CollectionInfo c, Query q, Planner.Choice choice) {
+        if (!(choice.winner() instanceof Plan.IxScan w)) {
+            return choice;
+        }
+        List<Plan> tied = new ArrayList<>();
+        tied.add(w);
+        for (Plan p : choice.rejected()) {
+            if (p instanceof Plan.IxScan ix && Planner.score(ix) == Planner.score(w)) {
+                tied.add(p);
+            }
+        }
+        if (tied.size() < 2) {
+            return choice;
+        }
+        List<ExecStats> trials = trials(view, c, q, tied, null);
+        int best = 0;
+        for (int i = 1; i < tied.size(); i++) {
+            if (better(trials.get(i), trials.get(best))) {
+                best = i;
+            }
+        }
+        if (best == 0) {
+            return choice;
+        }
+        Plan winner = tied.get(best);
+        List<Plan> rejected = new ArrayList<>();
+        rejected.add(w);
+        for (Plan p : choice.rejected()) {
+            if (p != winner) {
+                rejected.add(p);
+            }
+        }
+        return new Planner.Choice(winner, rejected);
+    }
+
+    /** Whether trial a beats trial b: it reached its end and b did not, or it returned more per work. */
+    private static boolean better(ExecStats a, ExecStats b) {
+        if (!a.cut != !b.cut) {
+            return !a.cut;
+        }
+        // a.returned / a.works > b.returned / b.works, without division
+        return (double) a.returned * Math.max(1, b.works()) > (double) b.returned * Math.max(1, a.works());
     }
 
     /** Runs one candidate for at most {@code works} works or {@value #TRIAL_RESULTS} results; its counters. */
@@ -229,7 +294,7 @@ public final class QueryPlan {
         if (c == null || minMax || q.filter() == null || q.filter().isEmpty()) {
             return find(view, c, q);
         }
-        Planner.Choice choice = Planner.choose(view, c, q.filter(), null, q.hint());
+        Planner.Choice choice = ranked(view, c, q, Planner.choose(view, c, q.filter(), null, q.hint()));
         if (!(choice.winner() instanceof Plan.IxScan ix) || !KeyOnlyScans.exact(ix, q.filter())) {
             return find(view, c, q);
         }
@@ -281,7 +346,7 @@ public final class QueryPlan {
                 }
             }
         } else {
-            Planner.Choice choice = Planner.choose(view, c, q.filter(), null, q.hint());
+            Planner.Choice choice = ranked(view, c, q, Planner.choose(view, c, q.filter(), null, q.hint()));
             if (choice.winner() instanceof Plan.IxScan w && w.bounds().fields.get(0).equals(field) && KeyOnlyScans.exact(w, q.filter())) {
                 ix = w;
                 rejected = choice.rejected();
@@ -316,7 +381,7 @@ public final class QueryPlan {
                 }
             }
         } else {
-            Planner.Choice choice = Planner.choose(view, c, q.filter(), q.sort(), null);
+            Planner.Choice choice = ranked(view, c, q, Planner.choose(view, c, q.filter(), q.sort(), null));
             if (choice.winner() instanceof Plan.IxScan w && w.servesSort() && !w.backward() && w.bounds().fields.get(0).equals(field)
                     && KeyOnlyScans.exact(w, q.filter())) {
                 ix = w;

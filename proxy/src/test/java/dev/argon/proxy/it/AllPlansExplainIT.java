@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
  * plan (the winner first) runs for the multi-planner's trial period, the same number of works each, until one has
  * returned 101 documents or reached its end, and its entry reports what it examined and returned in that period;
  * {@code executionStats} stays the winner's full run. A query with one candidate has an empty list, as on mongod.
+ * Candidates the cost model scores alike are ranked by that trial, so the selective index wins whichever is older.
  */
 class AllPlansExplainIT extends ArgonTestBase {
     private static final int N = 6000;
@@ -159,6 +160,22 @@ class AllPlansExplainIT extends ArgonTestBase {
         assertEquals(List.of(), allPlans(hinted));
         Document plain = coll.find(Filters.and(Filters.eq("rare", 1), Filters.eq("common", 1))).explain(ExplainVerbosity.EXECUTION_STATS);
         assertTrue(!plain.get("executionStats", Document.class).containsKey("allPlansExecution"));
+    }
+
+    @Test
+    void aTieInTheCostModelGoesToTheCandidateTheTrialFavours() {
+        // common_1 is the older index here, which the cost model alone would prefer among two equalities.
+        MongoCollection<Document> c = db("allplans").getCollection("tie");
+        c.createIndex(Indexes.ascending("common"));
+        c.createIndex(Indexes.ascending("rare"));
+        c.insertMany(docs);
+        Bson q = Filters.and(Filters.eq("rare", 1), Filters.eq("common", 1));
+        Document e = c.find(q).explain(ExplainVerbosity.EXECUTION_STATS);
+        assertEquals("rare_1", index(e.get("queryPlanner", Document.class).get("winningPlan", Document.class)));
+        assertEquals("common_1", index(e.get("queryPlanner", Document.class).getList("rejectedPlans", Document.class).get(0)));
+        assertEquals(10, num(e.get("executionStats", Document.class), "totalKeysExamined"));
+        assertEquals(10, c.countDocuments(q));
+        assertEquals(c.find(q).hint(new Document("$natural", 1)).into(new ArrayList<>()), c.find(q).into(new ArrayList<>()));
     }
 
     @Test
