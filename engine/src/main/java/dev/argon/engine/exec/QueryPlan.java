@@ -114,8 +114,8 @@ public final class QueryPlan {
      * works (one per key read, or per document a collection scan reads), until one of them has returned
      * {@value #TRIAL_RESULTS} results or reached its end, or {@value #TRIAL_WORKS} works have passed. A candidate's
      * entry shows what it examined and returned in those works; a blocking sort cut off in the trial returns
-     * nothing. Empty when there was no choice (one candidate, a hint, a point read), as on mongod. The planner's
-     * choice itself stays the cost model's. Nothing is counted as index use.
+     * nothing. Empty when there was no choice (one candidate, a hint, a point read), as on mongod. The same trial
+     * breaks the cost model's ties ({@link #ranked}). Nothing is counted as index use.
      */
     public static BsonArray allPlansExecution(DataView view, CollectionInfo c, PlanInfo info) {
         BsonArray out = new BsonArray();
@@ -127,10 +127,10 @@ public final class QueryPlan {
         // A COUNT_SCAN or DISTINCT_SCAN winner competed as the index scan it reads.
         plans.add(winner instanceof Plan.CountScan cs ? cs.scan() : winner instanceof Plan.DistinctScan ds ? ds.scan() : winner);
         plans.addAll(info.choice().rejected());
-        List<long[]> millis = new ArrayList<>();
+        List<Long> millis = new ArrayList<>();
         List<ExecStats> trials = trials(view, c, info.query(), plans, millis);
         for (int i = 0; i < plans.size(); i++) {
-            out.add(info.trialEntry(plans.get(i), trials.get(i), millis.get(i)[0]));
+            out.add(info.trialEntry(plans.get(i), trials.get(i), millis.get(i)));
         }
         return out;
     }
@@ -140,7 +140,7 @@ public final class QueryPlan {
      * reach its end needed (at most {@value #TRIAL_WORKS}); their counters, in order, and (when {@code millis} is
      * not null) the milliseconds each took.
      */
-    private static List<ExecStats> trials(DataView view, CollectionInfo c, Query q, List<Plan> plans, List<long[]> millis) {
+    private static List<ExecStats> trials(DataView view, CollectionInfo c, Query q, List<Plan> plans, List<Long> millis) {
         long rounds = TRIAL_WORKS;
         for (Plan p : plans) {
             rounds = Math.min(rounds, trial(view, c, q, p, rounds).works());
@@ -150,7 +150,7 @@ public final class QueryPlan {
             long start = System.nanoTime();
             out.add(trial(view, c, q, p, rounds));
             if (millis != null) {
-                millis.add(new long[] {(System.nanoTime() - start) / 1_000_000});
+                millis.add((System.nanoTime() - start) / 1_000_000);
             }
         }
         return out;
