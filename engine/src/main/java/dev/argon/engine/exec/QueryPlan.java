@@ -205,16 +205,25 @@ public final class QueryPlan {
         return (double) a.returned * Math.max(1, b.works()) > (double) b.returned * Math.max(1, a.works());
     }
 
-    /** Runs one candidate for at most {@code works} works or {@value #TRIAL_RESULTS} results; its counters. */
+    /**
+     * Runs one candidate for at most {@code works} works or {@value #TRIAL_RESULTS} results; its counters. A plan
+     * that needs a blocking sort reads its input without sorting or holding it (a trial holds no documents): cut
+     * off, it returned nothing, as mongod's SORT before its input ends; at its end, what the sort would return.
+     */
     private static ExecStats trial(DataView view, CollectionInfo c, Query q, Plan plan, long works) {
         ExecStats stats = new ExecStats();
         stats.budget = works;
         Planner.Choice alone = new Planner.Choice(plan, List.of());
-        try (Spill spill = Spill.inMemory(); Limited r = open(view, c, q,
-                Matcher.compile(q.filter() == null ? new BsonDocument() : q.filter(), q.let()), plan, alone, spill, stats)) {
-            boolean blocking = q.sort() != null && !q.sort().isEmpty() && !plan.servesSort();
-            if (blocking && r.hasNext() && stats.cut) {
-                stats.returned = 0; // mongod's SORT returns nothing before its input ends
+        boolean blocking = q.sort() != null && !q.sort().isEmpty() && !plan.servesSort();
+        Query run = blocking ? new Query(q.filter(), null, 0, 0, null, q.let(), q.hint()) : q;
+        Matcher matcher = Matcher.compile(q.filter() == null ? new BsonDocument() : q.filter(), q.let());
+        try (Spill spill = Spill.inMemory(); Limited r = open(view, c, run, matcher, plan, alone, spill, stats)) {
+            if (blocking) {
+                while (r.hasNext()) {
+                    r.next();
+                }
+                long n = stats.cut ? 0 : Math.max(0, stats.matched - q.skip());
+                stats.returned = Math.min(q.limit() > 0 ? Math.min(n, q.limit()) : n, TRIAL_RESULTS);
                 return stats;
             }
             while (stats.returned < TRIAL_RESULTS && r.hasNext()) {
