@@ -26,6 +26,8 @@ import org.junit.jupiter.api.Test;
 class GroupIndexIT extends ArgonTestBase {
     private static final int N = 4000;
     private static final long DEFAULT = 100L * 1024 * 1024;
+    /** Documents (each its own group) of the streaming test; {@code -Dargon.group.docs=1000000} for a million. */
+    private static final int BIG = Integer.getInteger("argon.group.docs", 100_000);
     private MongoCollection<Document> coll;
     private MongoCollection<Document> arrays;
 
@@ -165,8 +167,9 @@ class GroupIndexIT extends ArgonTestBase {
     void aSortedGroupStreamsWithinAGroupLimitThatTheUnsortedOneExceeds() {
         MongoCollection<Document> big = db("grp").getCollection("big");
         List<Document> docs = new ArrayList<>();
-        for (int i = 0; i < 100_000; i++) {
-            docs.add(new Document("_id", i).append("k", (i * 7919) % 100_000).append("v", i % 10));
+        for (int i = 0; i < BIG; i++) {
+            // k: a permutation of 0..BIG-1 (7919 is a prime that divides no size used here), so every group has one document.
+            docs.add(new Document("_id", i).append("k", (int) ((i * 7919L) % BIG)).append("v", i % 10));
             if (docs.size() == 10_000) {
                 big.insertMany(docs);
                 docs.clear();
@@ -176,7 +179,7 @@ class GroupIndexIT extends ArgonTestBase {
         db("admin").runCommand(new Document("setParameter", 1).append("internalDocumentSourceGroupMaxMemoryBytes", 256 * 1024));
         List<Document> sorted = pipeline("{$sort: {k: 1}}", "{$group: {_id: '$k', n: {$sum: 1}, v: {$max: '$v'}}}");
         List<Document> out = big.aggregate(sorted).allowDiskUse(false).into(new ArrayList<>());
-        assertEquals(100_000, out.size());
+        assertEquals(BIG, out.size());
         for (int i = 0; i < out.size(); i++) {
             assertEquals(i, out.get(i).getInteger("_id"));
             assertEquals(1, out.get(i).getInteger("n"));
