@@ -18,7 +18,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code explain} with verbosity {@code allPlansExecution} through the Java driver and mongosh: every candidate
+ * {@code explain} with verbosity {@code allPlansExecution} through the Java driver, mongosh and pymongo: every candidate
  * plan (the winner first) runs for the multi-planner's trial period, the same number of works each, until one has
  * returned 101 documents or reached its end, and its entry reports what it examined and returned in that period;
  * {@code executionStats} stays the winner's full run. A query with one candidate has an empty list, as on mongod.
@@ -184,5 +184,12 @@ class AllPlansExplainIT extends ArgonTestBase {
         String out = ExternalClient.run(List.of(ExternalClient.NODE_MODULES.resolve(".bin/mongosh").toString(), "--quiet", "--norc",
                 uri() + "xallplans", "--file", "allplans.mongosh.js"));
         ExternalClient.assertOk(out, "mongosh-allplans");
+    }
+
+    @Test
+    void pymongoShowsEveryCandidatesTrialAndTheTieGoesToTheSelectiveIndex() throws Exception {
+        ExternalClient.require(ExternalClient.pymongoPresent(), "pymongo (Debian package python3-pymongo)");
+        String out = ExternalClient.run(List.of("/usr/bin/python3", "allplans.py", uri(), "xallplanspy"));
+        ExternalClient.assertOk(out, "pymongo-allplans");
     }
 }
