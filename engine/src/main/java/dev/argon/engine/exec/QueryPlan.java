@@ -364,18 +364,18 @@ public final class QueryPlan {
         if (ix == null) {
             return find(view, c, q);
         }
-        return distinctScan(view, c, q, ix, rejected);
+        return distinctScan(view, c, q, ix, rejected, false);
     }
 
     /**
-     * The input of a {@code $group} on {@code field} that needs only the first document of each value in the
-     * query's sort (PipelinePushdown#groupTakesFirstOnly): a DISTINCT_SCAN of a non-multikey, non-sparse,
-     * non-partial index that leads on the field and whose forward order serves the sort, with no filter or one the
-     * bounds answer exactly, yields the first document of each value, in sort order (every document under the
-     * null key, which missing fields share with nulls; the group takes the first). Null when no index serves it,
-     * or with a hint, min/max or a projection: the caller then runs {@link #find}.
+     * The input of a {@code $group} on {@code field} that needs only the first (with {@code last}, also the last)
+     * document of each value in the query's sort (PipelinePushdown#groupTakesEndsOnly): a DISTINCT_SCAN of a
+     * non-multikey, non-sparse, non-partial index that leads on the field and whose forward order serves the sort,
+     * with no filter or one the bounds answer exactly, yields each value's first document, then its last when that
+     * is another one, in sort order (every document under the null key, which missing fields share with nulls).
+     * Null when no index serves it, or with a hint, min/max or a projection: the caller then runs {@link #find}.
      */
-    public static Result firstPerValue(DataView view, CollectionInfo c, Query q, String field) {
+    public static Result endsPerValue(DataView view, CollectionInfo c, Query q, String field, boolean last) {
         boolean minMax = (q.min() != null && !q.min().isEmpty()) || (q.max() != null && !q.max().isEmpty());
         if (c == null || minMax || q.hint() != null || q.projection() != null || q.sort() == null || q.skip() != 0 || q.limit() != 0) {
             return null;
@@ -397,15 +397,15 @@ public final class QueryPlan {
                 rejected = choice.rejected();
             }
         }
-        return ix == null ? null : distinctScan(view, c, q, ix, rejected);
+        return ix == null ? null : distinctScan(view, c, q, ix, rejected, last);
     }
 
-    /** FETCH over DISTINCT_SCAN: one document per value of the scan's first field. */
-    private static Result distinctScan(DataView view, CollectionInfo c, Query q, Plan.IxScan ix, List<Plan> rejected) {
+    /** FETCH over DISTINCT_SCAN: one document per value of the scan's first field (and its last, with {@code last}). */
+    private static Result distinctScan(DataView view, CollectionInfo c, Query q, Plan.IxScan ix, List<Plan> rejected, boolean last) {
         countUse(view, c, ix);
         ExecStats stats = new ExecStats();
         List<Matched> docs = new ArrayList<>();
-        for (BsonDocument d : KeyOnlyScans.distinct(view, c, ix, stats)) {
+        for (BsonDocument d : KeyOnlyScans.distinct(view, c, ix, stats, last)) {
             docs.add(new Matched(d, null));
         }
         stats.matched = docs.size();

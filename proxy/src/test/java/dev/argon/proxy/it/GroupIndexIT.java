@@ -114,7 +114,11 @@ class GroupIndexIT extends ArgonTestBase {
             if (t % 3 == 0) {
                 // $first of sort fields: the answer does not depend on how ties are ordered.
                 stages.add("{$sort: {a: " + dir + ", f: " + dir + "}}");
-                group = "{$group: {_id: '$a', x: {$first: '$f'}, y: {$first: '$a'}}}";
+                group = switch (rnd.nextInt(3)) {
+                    case 0 -> "{$group: {_id: '$a', x: {$first: '$f'}, y: {$first: '$a'}}}";
+                    case 1 -> "{$group: {_id: '$a', z: {$last: '$f'}}}";
+                    default -> "{$group: {_id: '$a', x: {$first: '$f'}, z: {$last: '$f'}, y: {$last: '$a'}}}";
+                };
             } else {
                 stages.add(t % 3 == 1 ? "{$sort: {a: " + dir + "}}" : "{$sort: {g: " + dir + ", f: 1}}");
                 String acc = accumulators[rnd.nextInt(accumulators.length)] + ", " + accumulators[rnd.nextInt(accumulators.length)];
@@ -161,6 +165,14 @@ class GroupIndexIT extends ArgonTestBase {
         assertEquals(groups - 1 + nulls, ((Number) stats.get("totalDocsExamined")).longValue());
         assertTrue(((Number) stats.get("totalKeysExamined")).longValue() <= groups + nulls, stats.toJson());
         assertEquals(plain(coll, first), run(coll, first));
+
+        // $last too: each value's last key as well, one backward seek per value.
+        List<Document> ends = pipeline("{$sort: {a: 1, f: 1}}", "{$group: {_id: '$a', lo: {$first: '$f'}, hi: {$last: '$f'}}}");
+        Document both = explainOf(coll, ends).getList("stages", Document.class).get(0).get("$cursor", Document.class);
+        assertEquals("a_1_f_1", stage(both.get("queryPlanner", Document.class).get("winningPlan", Document.class), "DISTINCT_SCAN")
+                .getString("indexName"));
+        assertTrue(((Number) both.get("executionStats", Document.class).get("totalDocsExamined")).longValue() <= 2 * (groups - 1) + nulls);
+        assertEquals(plain(coll, ends), run(coll, ends));
     }
 
     @Test

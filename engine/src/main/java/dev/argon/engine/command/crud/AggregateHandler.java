@@ -40,13 +40,13 @@ public final class AggregateHandler implements CommandHandler {
     }
 
     /**
-     * The documents the pushed-down stages give the rest of the pipeline: one per value of a sorted
-     * {@code $group}'s field when it takes only the first of each and an index gives them (DISTINCT_SCAN), else
-     * the planned query.
+     * The documents the pushed-down stages give the rest of the pipeline: the first (and, for {@code $last}, the
+     * last) per value of a sorted {@code $group}'s field when it takes only those and an index gives them
+     * (DISTINCT_SCAN), else the planned query.
      */
     static QueryPlan.Result input(DataView view, CollectionInfo c, PipelinePushdown pushdown, BsonDocument command, Spill spill) {
-        QueryPlan.Result first = pushdown.groupTakesFirstOnly(command)
-                ? QueryPlan.firstPerValue(view, c, pushdown.query(), pushdown.sortedGroupField(command)) : null;
+        QueryPlan.Result first = pushdown.groupTakesEndsOnly(command)
+                ? QueryPlan.endsPerValue(view, c, pushdown.query(), pushdown.sortedGroupField(command), pushdown.groupTakesLast()) : null;
         return first != null ? first : QueryPlan.find(view, c, pushdown.query(), spill);
     }
 

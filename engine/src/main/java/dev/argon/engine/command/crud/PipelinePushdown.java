@@ -89,11 +89,11 @@ record PipelinePushdown(QueryPlan.Query query, List<BsonDocument> rest) {
     }
 
     /**
-     * Whether that sorted {@code $group} needs only the first document of each value: no skip, limit or projection before it,
-     * and every accumulator is {@code $first} of a field of the sort (so ties in the sort cannot change what it
-     * takes). Then one document per value (DISTINCT_SCAN) gives the pipeline's answer.
+     * Whether that sorted {@code $group} needs only the first and last documents of each value: no skip, limit or
+     * projection before it, and every accumulator is {@code $first} or {@code $last} of a field of the sort (so ties
+     * in the sort cannot change what it takes). Then those documents (DISTINCT_SCAN) give the pipeline's answer.
      */
-    boolean groupTakesFirstOnly(BsonDocument command) {
+    boolean groupTakesEndsOnly(BsonDocument command) {
         String field = sortedGroupField(command);
         if (field == null || query.skip() != 0 || query.limit() != 0 || query.projection() != null) {
             return false;
@@ -103,16 +103,27 @@ record PipelinePushdown(QueryPlan.Query query, List<BsonDocument> rest) {
                 continue;
             }
             BsonValue acc = e.getValue();
-            if (!acc.isDocument() || acc.asDocument().size() != 1 || !acc.asDocument().containsKey("$first")) {
+            if (!acc.isDocument() || acc.asDocument().size() != 1
+                    || !(acc.asDocument().containsKey("$first") || acc.asDocument().containsKey("$last"))) {
                 return false;
             }
-            BsonValue arg = acc.asDocument().get("$first");
+            BsonValue arg = acc.asDocument().get(acc.asDocument().getFirstKey());
             if (!arg.isString() || !arg.asString().getValue().startsWith("$") || arg.asString().getValue().startsWith("$$")
                     || !query.sort().containsKey(arg.asString().getValue().substring(1))) {
                 return false;
             }
         }
         return true;
+    }
+
+    /** Whether that group takes {@code $last} of some field (and so needs each value's last document too). */
+    boolean groupTakesLast() {
+        for (BsonValue acc : rest.get(0).getDocument("$group").values()) {
+            if (acc.isDocument() && acc.asDocument().containsKey("$last")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
