@@ -19,7 +19,9 @@ import org.bson.BsonValue;
 
 /**
  * $group: a blocking stage that hashes documents by the _id expression and runs accumulators per group, spilling
- * partial states sorted by key when they pass the command's group memory limit (see {@link #group}).
+ * partial states sorted by key when they pass the command's group memory limit (see {@link #group}). Over an
+ * input sorted on its {@code _id} field ({@link #streaming}) it streams instead: each run of documents the sort
+ * holds equal is grouped alone and emitted before the next is read. Immutable; each run has its own state.
  */
 final class GroupStage implements Stage {
     /** Per group beyond its key and states: the table entry, the key wrapper, the accumulator array. */
@@ -27,6 +29,10 @@ final class GroupStage implements Stage {
     private static final Comparator<BsonDocument> BY_KEY = (a, b) -> Values.compare(a.get("k"), b.get("k"));
 
     private final Expression id;
+    /** The _id specification as written, to recognise a plain field path. */
+    private final BsonValue idSpec;
+    /** With a sorted input: equal under this comparator means "same run" (null: not streaming). */
+    private final Comparator<BsonDocument> runs;
     private final List<String> names = new ArrayList<>();
     private final List<Supplier<Accumulators.Accumulator>> factories = new ArrayList<>();
     private final List<Expression> arguments = new ArrayList<>();
@@ -65,10 +71,42 @@ final class GroupStage implements Stage {
             throw error(MongoErrorCode.LOCATION_15955, "a group specification must include an _id");
         }
         this.id = idExpr;
+        this.idSpec = spec.asDocument().get("_id");
+        this.runs = null;
+    }
+
+    private GroupStage(GroupStage base, Comparator<BsonDocument> runs) {
+        this.id = base.id;
+        this.idSpec = base.idSpec;
+        this.names.addAll(base.names);
+        this.factories.addAll(base.factories);
+        this.arguments.addAll(base.arguments);
+        this.runs = runs;
+    }
+
+    /**
+     * This group over an input sorted by {@code sort}, when its {@code _id} is the sort's first field
+     * ({@code "$f"}), or null. Every document of one group then lies in one run of documents the sort holds equal
+     * on {@code f} (equal values have equal sort keys, arrays included), so grouping run by run gives the same
+     * groups in the same order, holding one run's groups at a time instead of all of them.
+     */
+    GroupStage streaming(BsonDocument sort) {
+        if (sort == null || sort.isEmpty() || !idSpec.isString()) {
+            return null;
+        }
+        String path = idSpec.asString().getValue();
+        if (!path.startsWith("$") || path.startsWith("$$") || !path.substring(1).equals(sort.getFirstKey())) {
+            return null;
+        }
+        String field = sort.getFirstKey();
+        return new GroupStage(this, dev.argon.engine.query.SortSpec.compile(new BsonDocument(field, sort.get(field))).comparator());
     }
 
     @Override
     public Iterator<BsonDocument> apply(Iterator<BsonDocument> input, RunContext ctx) {
+        if (runs != null) {
+            return streamed(input, ctx);
+        }
         return new Iterator<>() {
             private Iterator<BsonDocument> groups;
 
@@ -138,6 +176,66 @@ final class GroupStage implements Stage {
             groups.clear();
         }
         return merged(runs.sorted());
+    }
+
+    /** Groups each run of sort-equal documents alone ({@link #group}, limits and all) and emits its groups. */
+    private Iterator<BsonDocument> streamed(Iterator<BsonDocument> input, RunContext ctx) {
+        return new Iterator<>() {
+            /** The first document of the next run, already read. */
+            private BsonDocument pending;
+            private Iterator<BsonDocument> groups = java.util.Collections.emptyIterator();
+
+            @Override
+            public boolean hasNext() {
+                while (!groups.hasNext()) {
+                    if (pending == null && !input.hasNext()) {
+                        return false;
+                    }
+                    BsonDocument first = pending != null ? pending : input.next();
+                    pending = null;
+                    groups = group(run(first), ctx.spill(), ctx);
+                }
+                return true;
+            }
+
+            @Override
+            public BsonDocument next() {
+                if (!hasNext()) {
+                    throw new java.util.NoSuchElementException();
+                }
+                return groups.next();
+            }
+
+            /** first, then the input's documents while the sort holds them equal to it; the next one stays pending. */
+            private Iterator<BsonDocument> run(BsonDocument first) {
+                return new Iterator<>() {
+                    private BsonDocument next = first;
+
+                    @Override
+                    public boolean hasNext() {
+                        if (next == null && pending == null && input.hasNext()) {
+                            BsonDocument d = input.next();
+                            if (runs.compare(first, d) == 0) {
+                                next = d;
+                            } else {
+                                pending = d;
+                            }
+                        }
+                        return next != null;
+                    }
+
+                    @Override
+                    public BsonDocument next() {
+                        if (!hasNext()) {
+                            throw new java.util.NoSuchElementException();
+                        }
+                        BsonDocument d = next;
+                        next = null;
+                        return d;
+                    }
+                };
+            }
+        };
     }
 
     private Iterator<BsonDocument> results(Map<ValueKey, Accumulators.Accumulator[]> groups) {

@@ -35,6 +35,24 @@ public final class Pipeline {
         return new Pipeline(StageParser.parse(stages, resolver, scope, owner), resolver);
     }
 
+    /**
+     * This pipeline over an input that comes sorted by {@code sort} (an index order or a pushed-down sort): a
+     * leading {@code $group} whose {@code _id} is the sort's first field streams ({@code GroupStage#streaming});
+     * the same results either way.
+     */
+    public Pipeline withSortedInput(BsonDocument sort) {
+        if (stages.isEmpty() || !(stages.get(0) instanceof GroupStage g)) {
+            return this;
+        }
+        GroupStage streaming = g.streaming(sort);
+        if (streaming == null) {
+            return this;
+        }
+        List<Stage> copy = new java.util.ArrayList<>(stages);
+        copy.set(0, streaming);
+        return new Pipeline(copy, resolver);
+    }
+
     public Iterator<BsonDocument> run(Iterator<BsonDocument> input) {
         return run(input, new BsonDateTime(System.currentTimeMillis()));
     }

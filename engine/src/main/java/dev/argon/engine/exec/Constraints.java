@@ -38,6 +38,27 @@ final class Constraints {
         int upperFrom;
         /** {@code $exists: true} (or {@code $exists} with another truthy value): the path has a value. */
         boolean exists;
+        /** Which field-form {@code $elemMatch} gave the points and each end: 0 none, n the n-th one read. */
+        int pointsWithin;
+        int lowerWithin;
+        int upperWithin;
+
+        /**
+         * The field-form {@code $elemMatch} that gave this field's whole bound (points, or both ends of a range), or
+         * 0: within one, one element of that array meets every condition on fields below it.
+         */
+        int within() {
+            if (points != null) {
+                return pointsWithin;
+            }
+            if (regexPrefix != null) {
+                return 0;
+            }
+            if (lower != null && upper != null) {
+                return lowerWithin == upperWithin ? lowerWithin : 0;
+            }
+            return lower != null ? lowerWithin : upper != null ? upperWithin : 0;
+        }
 
         /** Whether the points include null, which a missing field also matches. */
         boolean hasNull() {
@@ -62,6 +83,9 @@ final class Constraints {
     /** The $elemMatch being read (0 outside one), numbering them. */
     private int elemMatch;
     private int elemMatches;
+    /** The field-form $elemMatch being read (0 outside one), numbering them, and each one's array path. */
+    private int within;
+    private final List<String> withinPaths = new java.util.ArrayList<>();
 
     private Constraints() {}
 
@@ -75,6 +99,11 @@ final class Constraints {
 
     Field get(String path) {
         return fields.get(path);
+    }
+
+    /** The array path of the n-th field-form {@code $elemMatch} ({@link Field#within}). */
+    String withinPath(int n) {
+        return withinPaths.get(n - 1);
     }
 
     boolean isEmpty() {
@@ -191,9 +220,14 @@ final class Constraints {
             elemMatch = ++elemMatches;
             field(path, spec);
         } else {
-            // The field form gives no same-value guarantee: the element's field may itself be an array.
+            // The field form gives no same-value guarantee: the element's field may itself be an array. It does say
+            // that one element of the array at path meets every condition below it (see Field#within).
+            int outerWithin = within;
+            withinPaths.add(path);
+            within = withinPaths.size();
             elemMatch = 0;
             add(spec, path + ".");
+            within = outerWithin;
         }
         elemMatch = outer;
     }
@@ -248,6 +282,7 @@ final class Constraints {
         TreeSet<BsonValue> sorted = new TreeSet<>(BsonOrder.COMPARATOR);
         sorted.addAll(values);
         f.points = new ArrayList<>(sorted);
+        f.pointsWithin = within;
         f.lower = null;
         f.upper = null;
         f.regexPrefix = null;
@@ -263,6 +298,7 @@ final class Constraints {
             f.lower = x;
             f.lowerInclusive = inclusive;
             f.lowerFrom = elemMatch;
+            f.lowerWithin = within;
         } else if (BsonOrder.compare(x, f.lower) == 0) {
             f.lowerInclusive &= inclusive;
         }
@@ -278,6 +314,7 @@ final class Constraints {
             f.upper = x;
             f.upperInclusive = inclusive;
             f.upperFrom = elemMatch;
+            f.upperWithin = within;
         } else if (BsonOrder.compare(x, f.upper) == 0) {
             f.upperInclusive &= inclusive;
         }

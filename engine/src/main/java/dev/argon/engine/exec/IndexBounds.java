@@ -70,8 +70,19 @@ final class IndexBounds {
         return true;
     }
 
-    /** The bounds the constraints give this index, or null when its first field has none. */
+    /** The bounds the constraints give this index, or null when its first field has none (as on a non-multikey index). */
     static IndexBounds of(IndexInfo index, Constraints cons) {
+        return of(index, cons, false);
+    }
+
+    /**
+     * The bounds the constraints give this index, or null when its first field has none. On a {@code multikey}
+     * index, a field whose path shares a prefix with an earlier bounded field's ({@code a.b} and {@code a.c},
+     * {@code a} and {@code a.b}) is left unbounded, as mongod does: one key per element of a shared array, and
+     * the conditions may be met by different elements. Unless both bounds come from one {@code $elemMatch} on
+     * exactly that shared prefix ({@code {a: {$elemMatch: {b: 1, c: 2}}}}), which one element meets whole.
+     */
+    static IndexBounds of(IndexInfo index, Constraints cons, boolean multikey) {
         List<String> fields = new ArrayList<>(index.key().keySet());
         boolean[] desc = directions(index);
         List<byte[]> prefixes = new ArrayList<>();
@@ -85,6 +96,9 @@ final class IndexBounds {
         boolean present = false;
         for (int i = 0; i < fields.size(); i++) {
             Constraints.Field f = cons.get(fields.get(i));
+            if (multikey && f != null && !compounds(fields, i, cons)) {
+                break;
+            }
             if (f != null && f.regexPrefix != null && !f.isPoints() && !f.isRange() && !desc[i]) {
                 rangeField = f;
                 break;
@@ -176,6 +190,33 @@ final class IndexBounds {
         }
         return new IndexBounds(index, fields, desc, merge(intervals), points, single, rangeField != null || wholeField, twoSided,
                 explain);
+    }
+
+    /**
+     * Whether field i's bound may be intersected with every earlier field's on a multikey index: each earlier
+     * path that shares a prefix with it has its bound from the same field-form {@code $elemMatch} as field i,
+     * on exactly that prefix.
+     */
+    private static boolean compounds(List<String> fields, int i, Constraints cons) {
+        String[] p = fields.get(i).split("\\.");
+        Constraints.Field f = cons.get(fields.get(i));
+        for (int j = 0; j < i; j++) {
+            String[] q = fields.get(j).split("\\.");
+            int common = 0;
+            while (common < p.length && common < q.length && p[common].equals(q[common])) {
+                common++;
+            }
+            if (common == 0) {
+                continue;
+            }
+            Constraints.Field g = cons.get(fields.get(j));
+            int within = f.within();
+            if (within == 0 || g == null || g.within() != within
+                    || !cons.withinPath(within).equals(String.join(".", Arrays.copyOf(p, common)))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

@@ -66,6 +66,13 @@ final class IndexScan extends Lookahead {
                 close();
                 break;
             }
+            if (stats.spent()) {
+                // The trial's works are used up (see QueryPlan#allPlansExecution): this key is not examined.
+                stats.cut = true;
+                done = true;
+                close();
+                break;
+            }
             stats.keysExamined++;
             byte[] id;
             if (inMarkers) {

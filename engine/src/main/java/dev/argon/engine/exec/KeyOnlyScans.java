@@ -149,6 +149,15 @@ final class KeyOnlyScans {
      * explicit nulls (every document there is fetched so that only real values count).
      */
     static List<BsonDocument> distinct(DataView view, CollectionInfo c, Plan.IxScan ix, ExecStats stats) {
+        return distinct(view, c, ix, stats, false);
+    }
+
+    /**
+     * As {@link #distinct(DataView, CollectionInfo, Plan.IxScan, ExecStats)}; with {@code last}, each value's last
+     * key in the bounds (one backward seek) adds its document after the first one's when it is another key: the
+     * first and the last document of each value in index order.
+     */
+    static List<BsonDocument> distinct(DataView view, CollectionInfo c, Plan.IxScan ix, ExecStats stats, boolean last) {
         IndexBounds b = ix.bounds();
         byte[] nullKey = KeyEncoder.encode(org.bson.BsonNull.VALUE, b.descending[0]);
         List<BsonDocument> out = new ArrayList<>();
@@ -164,6 +173,17 @@ final class KeyOnlyScans {
                     }
                     byte[] value = Arrays.copyOf(key, KeyEncoder.skip(key, 0, b.descending[0]));
                     out.add(fetch(view, c, b, key, stats));
+                    if (last && !Arrays.equals(value, nullKey)) {
+                        byte[] past = IndexBounds.prefixEnd(value);
+                        byte[] upTo = Arrays.compareUnsigned(past, iv.end()) < 0 ? past : iv.end();
+                        try (DataView.IndexEntryScan back = view.indexScanBackward(c, b.index, upTo)) {
+                            byte[] lastKey = back.hasNext() ? back.next() : null;
+                            stats.keysExamined += lastKey == null ? 0 : 1;
+                            if (lastKey != null && !Arrays.equals(lastKey, key)) {
+                                out.add(fetch(view, c, b, lastKey, stats));
+                            }
+                        }
+                    }
                     if (Arrays.equals(value, nullKey)) {
                         while (s.hasNext()) {
                             byte[] k = s.next();

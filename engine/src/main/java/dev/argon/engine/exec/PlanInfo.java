@@ -54,27 +54,41 @@ public final class PlanInfo {
                 .append("rejectedPlans", rejected);
     }
 
-    /** {@code executionStats} after the plan ran to its end; {@code allPlans} adds each candidate's (unrun) tree. */
-    public BsonDocument executionStats(ExecStats stats, long millis, boolean allPlans) {
+    /**
+     * {@code executionStats} after the plan ran to its end; {@code allPlans} (null unless the verbosity is
+     * {@code allPlansExecution}) is {@link QueryPlan#allPlansExecution}'s trial of every candidate.
+     */
+    public BsonDocument executionStats(ExecStats stats, long millis, BsonArray allPlans) {
         BsonDocument out = new BsonDocument("executionSuccess", BsonBoolean.TRUE)
                 .append("nReturned", num(stats.returned))
                 .append("executionTimeMillis", num(millis))
                 .append("totalKeysExamined", num(stats.keysExamined))
                 .append("totalDocsExamined", num(stats.docsExamined))
                 .append("executionStages", tree(choice.winner(), stats));
-        if (allPlans) {
-            BsonArray all = new BsonArray();
-            for (Plan p : choice.rejected()) {
-                all.add(new BsonDocument("nReturned", num(0)).append("executionTimeMillisEstimate", num(0))
-                        .append("totalKeysExamined", num(0)).append("totalDocsExamined", num(0))
-                        .append("executionStages", tree(p, null)));
-            }
-            out.append("allPlansExecution", all);
+        if (allPlans != null) {
+            out.append("allPlansExecution", allPlans);
         }
         return out;
     }
 
-    /** The stage tree of a plan, with counts when stats is not null (only the winner ever runs). */
+    Planner.Choice choice() {
+        return choice;
+    }
+
+    QueryPlan.Query query() {
+        return query;
+    }
+
+    /** One candidate's {@code allPlansExecution} entry: what it did in the trial period, as mongod writes it. */
+    BsonDocument trialEntry(Plan plan, ExecStats stats, long millis) {
+        return new BsonDocument("nReturned", num(stats.returned))
+                .append("executionTimeMillisEstimate", num(millis))
+                .append("totalKeysExamined", num(stats.keysExamined))
+                .append("totalDocsExamined", num(stats.docsExamined))
+                .append("executionStages", tree(plan, stats));
+    }
+
+    /** The stage tree of a plan, with counts when stats is not null (the winner's run, or a trial's). */
     private BsonDocument tree(Plan plan, ExecStats stats) {
         if (plan instanceof Plan.CountScan cs) {
             // COUNT over COUNT_SCAN, as mongod: no document is fetched, skip and limit are the COUNT stage's.
@@ -286,7 +300,7 @@ public final class PlanInfo {
         if (stats != null) {
             d.append("nReturned", num(nReturned)).append("executionTimeMillisEstimate", num(0))
                     .append("works", num(stats.keysExamined + stats.docsExamined + 1))
-                    .append("advanced", num(nReturned)).append("isEOF", new BsonInt32(1));
+                    .append("advanced", num(nReturned)).append("isEOF", new BsonInt32(stats.cut ? 0 : 1));
         }
         return d;
     }

@@ -118,6 +118,9 @@ final class Planner {
                 continue;
             }
             boolean multikey = IndexScan.multikey(view, c, index);
+            if (multikey && b.pointFields + (b.range ? 1 : 0) > 1) {
+                b = IndexBounds.of(index, cons, true); // fields under one array may not intersect their bounds
+            }
             int direction = sortDirection(b, cons, sort, multikey);
             if (b.pointFields == 0 && !b.range && direction == 0) {
                 continue;
@@ -213,11 +216,11 @@ final class Planner {
             // Built before multikey markers (or hidden, or not a plain key): answered by a collection scan.
             return new Plan.CollScan(null, false, false, naturalSort(sort));
         }
-        IndexBounds b = IndexBounds.of(index, cons);
+        boolean multikey = IndexScan.multikey(view, c, index);
+        IndexBounds b = IndexBounds.of(index, cons, multikey);
         if (b == null) {
             b = IndexBounds.full(index);
         }
-        boolean multikey = IndexScan.multikey(view, c, index);
         return new Plan.IxScan(b, multikey, sortDirection(b, cons, sort, multikey));
     }
 

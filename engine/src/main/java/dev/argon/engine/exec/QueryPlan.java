@@ -15,6 +15,7 @@ import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import org.bson.BsonArray;
 import org.bson.BsonDocument;
 import org.bson.BsonValue;
 
@@ -92,17 +93,153 @@ public final class QueryPlan {
         }
         BsonDocument filter = q.filter();
         BsonDocument sort = q.sort();
-        long skip = q.skip();
-        long limit = q.limit();
         Matcher matcher = Matcher.compile(filter == null ? new BsonDocument() : filter, q.let());
-        Projection proj = q.projection() == null || q.projection().isEmpty() ? null : Projection.compile(q.projection());
         boolean minMax = (q.min() != null && !q.min().isEmpty()) || (q.max() != null && !q.max().isEmpty());
         Planner.Choice choice = minMax
                 ? new Planner.Choice(Planner.minMax(view, c, filter, sort, q.hint(), q.min(), q.max()), List.of())
-                : Planner.choose(view, c, filter, sort, q.hint());
+                : ranked(view, c, q, Planner.choose(view, c, filter, sort, q.hint()));
         Plan plan = choice.winner();
         countUse(view, c, plan);
+        return open(view, c, q, matcher, plan, choice, spill, new ExecStats());
+    }
+
+    /** Most results a candidate returns in the trial period (mongod's {@code internalQueryPlanEvaluationMaxResults}). */
+    static final int TRIAL_RESULTS = 101;
+    /** Most works per candidate in the trial period (mongod's {@code internalQueryPlanEvaluationWorks}). */
+    static final long TRIAL_WORKS = 10_000;
+
+    /**
+     * {@code explain}'s {@code allPlansExecution}: every candidate of the explained query's choice (winner first,
+     * then the rejected plans) run for the trial period of mongod's multi-planner: all run the same number of
+     * works (one per key read, or per document a collection scan reads), until one of them has returned
+     * {@value #TRIAL_RESULTS} results or reached its end, or {@value #TRIAL_WORKS} works have passed. A candidate's
+     * entry shows what it examined and returned in those works; a blocking sort cut off in the trial returns
+     * nothing. Empty when there was no choice (one candidate, a hint, a point read), as on mongod. The same trial
+     * breaks the cost model's ties ({@link #ranked}). Nothing is counted as index use.
+     */
+    public static BsonArray allPlansExecution(DataView view, CollectionInfo c, PlanInfo info) {
+        BsonArray out = new BsonArray();
+        if (c == null || info == null || info.choice().rejected().isEmpty()) {
+            return out;
+        }
+        List<Plan> plans = new ArrayList<>();
+        Plan winner = info.choice().winner();
+        // A COUNT_SCAN or DISTINCT_SCAN winner competed as the index scan it reads.
+        plans.add(winner instanceof Plan.CountScan cs ? cs.scan() : winner instanceof Plan.DistinctScan ds ? ds.scan() : winner);
+        plans.addAll(info.choice().rejected());
+        List<Long> millis = new ArrayList<>();
+        List<ExecStats> trials = trials(view, c, info.query(), plans, millis);
+        for (int i = 0; i < plans.size(); i++) {
+            out.add(info.trialEntry(plans.get(i), trials.get(i), millis.get(i)));
+        }
+        return out;
+    }
+
+    /**
+     * The trial period for these plans: each runs the works the first to return {@value #TRIAL_RESULTS} results or
+     * reach its end needed (at most {@value #TRIAL_WORKS}); their counters, in order, and (when {@code millis} is
+     * not null) the milliseconds each took.
+     */
+    private static List<ExecStats> trials(DataView view, CollectionInfo c, Query q, List<Plan> plans, List<Long> millis) {
+        long rounds = TRIAL_WORKS;
+        for (Plan p : plans) {
+            rounds = Math.min(rounds, trial(view, c, q, p, rounds).works());
+        }
+        List<ExecStats> out = new ArrayList<>();
+        for (Plan p : plans) {
+            long start = System.nanoTime();
+            out.add(trial(view, c, q, p, rounds));
+            if (millis != null) {
+                millis.add((System.nanoTime() - start) / 1_000_000);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The planner's choice with a tie broken as mongod's multi-planner would: when index plans share the best
+     * score, they run the trial period ({@link #trials}) and the one that reached its end wins, else the one that
+     * returned the most documents per work; equals keep the cost model's order. Other choices are as they are.
+     */
+    static Planner.Choice ranked(DataView view, CollectionInfo c, Query q, Planner.Choice choice) {
+        if (!(choice.winner() instanceof Plan.IxScan w)) {
+            return choice;
+        }
+        List<Plan> tied = new ArrayList<>();
+        tied.add(w);
+        for (Plan p : choice.rejected()) {
+            if (p instanceof Plan.IxScan ix && Planner.score(ix) == Planner.score(w)) {
+                tied.add(p);
+            }
+        }
+        if (tied.size() < 2) {
+            return choice;
+        }
+        List<ExecStats> trials = trials(view, c, q, tied, null);
+        int best = 0;
+        for (int i = 1; i < tied.size(); i++) {
+            if (better(trials.get(i), trials.get(best))) {
+                best = i;
+            }
+        }
+        if (best == 0) {
+            return choice;
+        }
+        Plan winner = tied.get(best);
+        List<Plan> rejected = new ArrayList<>();
+        rejected.add(w);
+        for (Plan p : choice.rejected()) {
+            if (p != winner) {
+                rejected.add(p);
+            }
+        }
+        return new Planner.Choice(winner, rejected);
+    }
+
+    /** Whether trial a beats trial b: it reached its end and b did not, or it returned more per work. */
+    private static boolean better(ExecStats a, ExecStats b) {
+        if (!a.cut != !b.cut) {
+            return !a.cut;
+        }
+        // a.returned / a.works > b.returned / b.works, without division
+        return (double) a.returned * Math.max(1, b.works()) > (double) b.returned * Math.max(1, a.works());
+    }
+
+    /**
+     * Runs one candidate for at most {@code works} works or {@value #TRIAL_RESULTS} results; its counters. A plan
+     * that needs a blocking sort reads its input without sorting or holding it (a trial holds no documents): cut
+     * off, it returned nothing, as mongod's SORT before its input ends; at its end, what the sort would return.
+     */
+    private static ExecStats trial(DataView view, CollectionInfo c, Query q, Plan plan, long works) {
         ExecStats stats = new ExecStats();
+        stats.budget = works;
+        Planner.Choice alone = new Planner.Choice(plan, List.of());
+        boolean blocking = q.sort() != null && !q.sort().isEmpty() && !plan.servesSort();
+        Query run = blocking ? new Query(q.filter(), null, 0, 0, null, q.let(), q.hint()) : q;
+        Matcher matcher = Matcher.compile(q.filter() == null ? new BsonDocument() : q.filter(), q.let());
+        try (Spill spill = Spill.inMemory(); Limited r = open(view, c, run, matcher, plan, alone, spill, stats)) {
+            if (blocking) {
+                while (r.hasNext()) {
+                    r.next();
+                }
+                long n = stats.cut ? 0 : Math.max(0, stats.matched - q.skip());
+                stats.returned = Math.min(q.limit() > 0 ? Math.min(n, q.limit()) : n, TRIAL_RESULTS);
+                return stats;
+            }
+            while (stats.returned < TRIAL_RESULTS && r.hasNext()) {
+                r.next();
+            }
+        }
+        return stats;
+    }
+
+    /** Runs a chosen plan: its source, the filter, a blocking sort when the plan's order does not serve it, skip, limit. */
+    private static Limited open(DataView view, CollectionInfo c, Query q, Matcher matcher, Plan plan, Planner.Choice choice,
+                                Spill spill, ExecStats stats) {
+        BsonDocument sort = q.sort();
+        long skip = q.skip();
+        long limit = q.limit();
+        Projection proj = q.projection() == null || q.projection().isEmpty() ? null : Projection.compile(q.projection());
         BsonDocument sortKeys = sort;
         boolean blocking = sortKeys != null && !sortKeys.isEmpty() && !plan.servesSort();
         SortSpec sortSpec = blocking ? SortSpec.compile(sortKeys) : null;
@@ -166,7 +303,7 @@ public final class QueryPlan {
         if (c == null || minMax || q.filter() == null || q.filter().isEmpty()) {
             return find(view, c, q);
         }
-        Planner.Choice choice = Planner.choose(view, c, q.filter(), null, q.hint());
+        Planner.Choice choice = ranked(view, c, q, Planner.choose(view, c, q.filter(), null, q.hint()));
         if (!(choice.winner() instanceof Plan.IxScan ix) || !KeyOnlyScans.exact(ix, q.filter())) {
             return find(view, c, q);
         }
@@ -218,7 +355,7 @@ public final class QueryPlan {
                 }
             }
         } else {
-            Planner.Choice choice = Planner.choose(view, c, q.filter(), null, q.hint());
+            Planner.Choice choice = ranked(view, c, q, Planner.choose(view, c, q.filter(), null, q.hint()));
             if (choice.winner() instanceof Plan.IxScan w && w.bounds().fields.get(0).equals(field) && KeyOnlyScans.exact(w, q.filter())) {
                 ix = w;
                 rejected = choice.rejected();
@@ -227,10 +364,48 @@ public final class QueryPlan {
         if (ix == null) {
             return find(view, c, q);
         }
+        return distinctScan(view, c, q, ix, rejected, false);
+    }
+
+    /**
+     * The input of a {@code $group} on {@code field} that needs only the first (with {@code last}, also the last)
+     * document of each value in the query's sort (PipelinePushdown#groupTakesEndsOnly): a DISTINCT_SCAN of a
+     * non-multikey, non-sparse, non-partial index that leads on the field and whose forward order serves the sort,
+     * with no filter or one the bounds answer exactly, yields each value's first document, then its last when that
+     * is another one, in sort order (every document under the null key, which missing fields share with nulls).
+     * Null when no index serves it, or with a hint, min/max or a projection: the caller then runs {@link #find}.
+     */
+    public static Result endsPerValue(DataView view, CollectionInfo c, Query q, String field, boolean last) {
+        boolean minMax = (q.min() != null && !q.min().isEmpty()) || (q.max() != null && !q.max().isEmpty());
+        if (c == null || minMax || q.hint() != null || q.projection() != null || q.sort() == null || q.skip() != 0 || q.limit() != 0) {
+            return null;
+        }
+        Plan.IxScan ix = null;
+        List<Plan> rejected = List.of();
+        if (q.filter() == null || q.filter().isEmpty()) {
+            for (dev.argon.engine.store.IndexInfo i : c.indexes()) {
+                if (ix == null && IndexBounds.readable(i) && i.partialFilter() == null && !i.sparse() && i.key().getFirstKey().equals(field)
+                        && Planner.servesSort(IndexBounds.full(i), Constraints.of(null), q.sort(), false) && !IndexScan.multikey(view, c, i)) {
+                    ix = new Plan.IxScan(IndexBounds.full(i), false, 1);
+                }
+            }
+        } else {
+            Planner.Choice choice = ranked(view, c, q, Planner.choose(view, c, q.filter(), q.sort(), null));
+            if (choice.winner() instanceof Plan.IxScan w && w.servesSort() && !w.backward() && w.bounds().fields.get(0).equals(field)
+                    && KeyOnlyScans.exact(w, q.filter())) {
+                ix = w;
+                rejected = choice.rejected();
+            }
+        }
+        return ix == null ? null : distinctScan(view, c, q, ix, rejected, last);
+    }
+
+    /** FETCH over DISTINCT_SCAN: one document per value of the scan's first field (and its last, with {@code last}). */
+    private static Result distinctScan(DataView view, CollectionInfo c, Query q, Plan.IxScan ix, List<Plan> rejected, boolean last) {
         countUse(view, c, ix);
         ExecStats stats = new ExecStats();
         List<Matched> docs = new ArrayList<>();
-        for (BsonDocument d : KeyOnlyScans.distinct(view, c, ix, stats)) {
+        for (BsonDocument d : KeyOnlyScans.distinct(view, c, ix, stats, last)) {
             docs.add(new Matched(d, null));
         }
         stats.matched = docs.size();
@@ -255,7 +430,14 @@ public final class QueryPlan {
         return new Iterator<>() {
             @Override
             public boolean hasNext() {
-                return in.hasNext();
+                if (!in.hasNext()) {
+                    return false;
+                }
+                if (stats.spent()) {
+                    stats.cut = true; // the trial's works are used up (see allPlansExecution)
+                    return false;
+                }
+                return true;
             }
 
             @Override

@@ -54,6 +54,7 @@ public final class IndexKeys {
         boolean[] desc = new boolean[fields.size()];
         List<List<BsonValue>> perField = new ArrayList<>();
         int arrayField = -1;
+        int arrayFields = 0;
         boolean anyPresent = false;
         for (int i = 0; i < fields.size(); i++) {
             BsonValue dir = index.key().get(fields.get(i));
@@ -67,15 +68,31 @@ public final class IndexKeys {
                 values.add(BsonNull.VALUE);
             }
             if (multi[0] || values.size() > 1) {
-                if (arrayField >= 0) {
-                    throw new ArgonException(MongoErrorCode.CANNOT_INDEX_PARALLEL_ARRAYS,
-                            "cannot index parallel arrays [" + fields.get(i) + "] [" + fields.get(arrayField) + "]");
+                if (arrayField >= 0 && !plain(fields.get(i), fields.get(arrayField))) {
+                    throw parallel(fields.get(i), fields.get(arrayField));
                 }
                 arrayField = i;
+                arrayFields++;
             }
             perField.add(values);
         }
         if (index.sparse() && !anyPresent) {
+            return out;
+        }
+        if (arrayFields > 1) {
+            // Several fields meet arrays: allowed only where they meet the same array (a shared path prefix), whose
+            // elements then give one key each, as mongod's key generator does (not a cross product).
+            String[][] paths = new String[fields.size()][];
+            BsonValue[] cur = new BsonValue[fields.size()];
+            int[] pos = new int[fields.size()];
+            for (int i = 0; i < fields.size(); i++) {
+                paths[i] = fields.get(i).split("\\.");
+                cur[i] = doc;
+            }
+            joint(paths, cur, pos, new boolean[fields.size()], desc, index.nullKeys(), out);
+            if (index.markers()) {
+                out.add(ByteBuffer.wrap(MARKER.clone()));
+            }
             return out;
         }
         List<BsonValue> combo = new ArrayList<>();
@@ -94,6 +111,107 @@ public final class IndexKeys {
             }
         }
         return out;
+    }
+
+    private static ArgonException parallel(String a, String b) {
+        return new ArgonException(MongoErrorCode.CANNOT_INDEX_PARALLEL_ARRAYS, "cannot index parallel arrays [" + a + "] [" + b + "]");
+    }
+
+    /** Both paths without numeric components (which the joint generation does not address); else the old refusal. */
+    private static boolean plain(String a, String b) {
+        for (String path : List.of(a, b)) {
+            for (String part : path.split("\\.")) {
+                if (isIndex(part)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The keys of a compound index whose fields meet arrays, one field cursor per index field: {@code cur[i]} is
+     * where field i's path stands after {@code pos[i]} of its parts, {@code done[i]} once {@code cur[i]} is its
+     * value. Each cursor descends through documents; a missing part, or a scalar before the path's end, makes
+     * the value null. When no cursor stands on an array, one key. Otherwise every cursor that stands on one must
+     * stand on the same array (the same path prefix; else 171 "cannot index parallel arrays"), and each element
+     * of it continues them together: a cursor whose path ends there takes the element itself, one whose path goes
+     * on descends into the element (a non-document element has nothing there: null, or no key from that element
+     * when no cursor ends at the array). An empty array: {@code []} (or undefined, on an index without
+     * {@link IndexInfo#nullKeys()}) for a path that ends at it, null for one that goes on. An array that yields
+     * no key that way gives one with those fields null.
+     */
+    private static void joint(String[][] paths, BsonValue[] cur, int[] pos, boolean[] done, boolean[] desc, boolean nullKeys,
+                              Set<ByteBuffer> out) {
+        int n = paths.length;
+        int onArray = -1;
+        for (int i = 0; i < n; i++) {
+            if (done[i]) {
+                continue;
+            }
+            while (pos[i] < paths[i].length && cur[i] != null && cur[i].isDocument()) {
+                cur[i] = cur[i].asDocument().get(paths[i][pos[i]]);
+                pos[i]++;
+            }
+            if (cur[i] == null || (!cur[i].isArray() && pos[i] < paths[i].length)) {
+                cur[i] = BsonNull.VALUE;
+                done[i] = true;
+            } else if (!cur[i].isArray()) {
+                done[i] = true;
+            } else if (onArray < 0) {
+                onArray = i;
+            } else if (!samePrefix(paths[i], pos[i], paths[onArray], pos[onArray])) {
+                throw parallel(String.join(".", paths[i]), String.join(".", paths[onArray]));
+            }
+        }
+        if (onArray < 0) {
+            out.add(ByteBuffer.wrap(KeyEncoder.encodeCompound(java.util.Arrays.asList(cur), desc)));
+            return;
+        }
+        BsonArray array = cur[onArray].asArray();
+        boolean anyLeaf = false;
+        for (int i = 0; i < n; i++) {
+            anyLeaf |= !done[i] && pos[i] == paths[i].length;
+        }
+        boolean any = false;
+        for (BsonValue e : array) {
+            if (!anyLeaf && !e.isDocument()) {
+                continue;
+            }
+            any = true;
+            BsonValue[] c2 = cur.clone();
+            int[] p2 = pos.clone();
+            boolean[] d2 = done.clone();
+            for (int i = 0; i < n; i++) {
+                if (done[i]) {
+                    continue;
+                }
+                if (pos[i] == paths[i].length) {
+                    c2[i] = e;
+                    d2[i] = true;
+                } else if (e.isDocument()) {
+                    c2[i] = e;
+                } else {
+                    c2[i] = BsonNull.VALUE;
+                    d2[i] = true;
+                }
+            }
+            joint(paths, c2, p2, d2, desc, nullKeys, out);
+        }
+        if (!any) {
+            BsonValue[] c2 = cur.clone();
+            for (int i = 0; i < n; i++) {
+                if (!done[i]) {
+                    c2[i] = pos[i] == paths[i].length && array.isEmpty()
+                            ? (nullKeys ? new BsonArray() : new org.bson.BsonUndefined()) : BsonNull.VALUE;
+                }
+            }
+            out.add(ByteBuffer.wrap(KeyEncoder.encodeCompound(java.util.Arrays.asList(c2), desc)));
+        }
+    }
+
+    private static boolean samePrefix(String[] a, int na, String[] b, int nb) {
+        return na == nb && java.util.Arrays.equals(a, 0, na, b, 0, nb);
     }
 
     private static void collect(BsonValue cur, String[] path, int i, List<BsonValue> out, boolean[] multi, boolean nullKeys) {

@@ -123,4 +123,63 @@ class IndexKeysTest {
             }
         }
     }
+
+    private static IndexInfo compound(String... paths) {
+        BsonDocument key = new BsonDocument();
+        for (String p : paths) {
+            key.append(p, new BsonInt32(1));
+        }
+        BsonDocument spec = new BsonDocument("v", new BsonInt32(2)).append("key", key).append("name", new BsonString("c"));
+        return new IndexInfo(8, "c", key, false, false, null, spec, true, true);
+    }
+
+    /** The compound keys, without the multikey marker, as lists of values in BSON's JSON form for readable failures. */
+    private static Set<ByteBuffer> compoundKeys(IndexInfo index, String json) {
+        Set<ByteBuffer> k = new java.util.HashSet<>(keys(index, json));
+        k.remove(ByteBuffer.wrap(IndexKeys.MARKER));
+        return k;
+    }
+
+    private static ByteBuffer key(BsonValue... values) {
+        return ByteBuffer.wrap(KeyEncoder.encodeCompound(List.of(values), new boolean[values.length]));
+    }
+
+    private static BsonValue v(String json) {
+        return BsonDocument.parse("{v: " + json + "}").get("v");
+    }
+
+    @Test
+    void fieldsUnderOneSharedArrayGiveOneKeyPerElementNotACrossProduct() {
+        IndexInfo bc = compound("a.b", "a.c");
+        assertEquals(Set.of(key(v("1"), v("2")), key(v("3"), v("4"))), compoundKeys(bc, "{_id: 1, a: [{b: 1, c: 2}, {b: 3, c: 4}]}"));
+        // An element without one of the paths gives null for it (mongod's GetKeysAlternateMissing).
+        assertEquals(Set.of(key(v("1"), v("null")), key(v("null"), v("2"))), compoundKeys(bc, "{_id: 1, a: [{b: 1}, {c: 2}]}"));
+        assertEquals(Set.of(key(v("null"), v("null"))), compoundKeys(bc, "{_id: 1, a: []}"));
+        assertEquals(Set.of(key(v("null"), v("null"))), compoundKeys(bc, "{_id: 1, a: [1, 2]}"));
+        // Below the shared array, one element's own array expands with the other field's value of that element.
+        assertEquals(Set.of(key(v("1"), v("5")), key(v("2"), v("5")), key(v("3"), v("6"))),
+                compoundKeys(bc, "{_id: 1, a: [{b: [1, 2], c: 5}, {b: 3, c: 6}]}"));
+        assertTrue(keys(bc, "{_id: 1, a: [{b: 1, c: 2}]}").contains(ByteBuffer.wrap(IndexKeys.MARKER)), "multikey");
+    }
+
+    @Test
+    void aFieldEndingAtTheSharedArrayTakesEachElement() {
+        IndexInfo aab = compound("a", "a.b");
+        assertEquals(Set.of(key(v("{b: 1}"), v("1")), key(v("{b: 2}"), v("2"))), compoundKeys(aab, "{_id: 1, a: [{b: 1}, {b: 2}]}"));
+        assertEquals(Set.of(key(new BsonArray(), BsonNull.VALUE)), compoundKeys(aab, "{_id: 1, a: []}"));
+        assertEquals(Set.of(key(v("5"), v("null")), key(v("{b: 2}"), v("2"))), compoundKeys(aab, "{_id: 1, a: [5, {b: 2}]}"));
+    }
+
+    @Test
+    void arraysOnDifferentPathsAreStillParallel() {
+        for (String[] c : new String[][] {{"a", "b", "{_id: 1, a: [1, 2], b: [1, 2]}"},
+                {"a.b", "a.c", "{_id: 1, a: {b: [1], c: [2]}}"},
+                {"a.b", "a.c", "{_id: 1, a: [{b: [1], c: [2]}]}"}}) {
+            dev.argon.engine.ArgonException e = org.junit.jupiter.api.Assertions.assertThrows(dev.argon.engine.ArgonException.class,
+                    () -> keys(compound(c[0], c[1]), c[2]), c[2]);
+            assertEquals(171, e.code(), c[2]);
+        }
+        // One array under a plain document, the other field a scalar: the usual multikey keys.
+        assertEquals(Set.of(key(v("1"), v("3")), key(v("2"), v("3"))), compoundKeys(compound("a.b", "a.c"), "{_id: 1, a: {b: [1, 2], c: 3}}"));
+    }
 }

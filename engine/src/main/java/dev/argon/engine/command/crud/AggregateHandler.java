@@ -40,6 +40,17 @@ public final class AggregateHandler implements CommandHandler {
     }
 
     /**
+     * The documents the pushed-down stages give the rest of the pipeline: the first (and, for {@code $last}, the
+     * last) per value of a sorted {@code $group}'s field when it takes only those and an index gives them
+     * (DISTINCT_SCAN), else the planned query.
+     */
+    static QueryPlan.Result input(DataView view, CollectionInfo c, PipelinePushdown pushdown, BsonDocument command, Spill spill) {
+        QueryPlan.Result first = pushdown.groupTakesEndsOnly(command)
+                ? QueryPlan.endsPerValue(view, c, pushdown.query(), pushdown.sortedGroupField(command), pushdown.groupTakesLast()) : null;
+        return first != null ? first : QueryPlan.find(view, c, pushdown.query(), spill);
+    }
+
+    /**
      * Sibling collections of the view for $lookup and $unionWith. A scan streams: it holds its storage iterator
      * until read to the end or until the spill (the command's cursor) closes.
      */
@@ -103,6 +114,9 @@ public final class AggregateHandler implements CommandHandler {
         Pipeline pipeline;
         try {
             pipeline = Pipeline.compile(localSessions != null ? stages : pushdown.rest(), resolver(view, db, spill));
+            if (localSessions == null && pushdown.sortedGroupField(ctx.command()) != null) {
+                pipeline = pipeline.withSortedInput(pushdown.query().sort()); // the $group streams
+            }
         } catch (RuntimeException e) {
             spill.close();
             throw e;
@@ -142,7 +156,7 @@ public final class AggregateHandler implements CommandHandler {
         } else if (target != null && target.isString()) {
             collName = target.asString().getValue();
             try {
-                input = QueryPlan.find(view, view.collection(db, collName), pushdown.query(), spill);
+                input = input(view, view.collection(db, collName), pushdown, ctx.command(), spill);
             } catch (RuntimeException e) {
                 spill.close();
                 throw e;

@@ -53,6 +53,7 @@ public final class ExplainHandler implements CommandHandler {
         QueryPlan.Query q;
         String wrapper = null;
         List<BsonDocument> restOfPipeline = null;
+        PipelinePushdown pushdown = null;
         switch (name) {
             case "find" -> q = FindHandler.query(inner);
             case "count" -> q = CountHandler.query(inner);
@@ -66,7 +67,7 @@ public final class ExplainHandler implements CommandHandler {
                         }
                     }
                 }
-                PipelinePushdown pushdown = PipelinePushdown.of(stages, cmd.get("hint"));
+                pushdown = PipelinePushdown.of(stages, cmd.get("hint"));
                 restOfPipeline = pushdown.rest();
                 q = pushdown.query();
             }
@@ -106,12 +107,16 @@ public final class ExplainHandler implements CommandHandler {
              QueryPlan.Result r = name.equals("count") ? QueryPlan.count(view, info, q)
                 : name.equals("distinct") && distinctKey != null && distinctKey.isString()
                 ? QueryPlan.distinct(view, info, q, distinctKey.asString().getValue())
+                : pushdown != null ? AggregateHandler.input(view, info, pushdown, cmd, spill)
                 : QueryPlan.find(view, info, q, spill)) {
             long start = System.nanoTime();
             Pipeline rest = null;
             if (run && restOfPipeline != null && !restOfPipeline.isEmpty() && info != null) {
                 try {
                     rest = Pipeline.compile(restOfPipeline, AggregateHandler.resolver(view, inner.db(), spill));
+                    if (pushdown.sortedGroupField(cmd) != null) {
+                        rest = rest.withSortedInput(q.sort());
+                    }
                 } catch (ArgonException e) {
                     rest = null; // a stage Argon does not run ($out, $merge): shown, not run, as before
                 }
@@ -137,7 +142,8 @@ public final class ExplainHandler implements CommandHandler {
             } else {
                 queryPlanner = plan.queryPlanner();
                 if (run) {
-                    executionStats = plan.executionStats(r.stats(), millis, verbosity.equals("allPlansExecution"));
+                    executionStats = plan.executionStats(r.stats(), millis,
+                            verbosity.equals("allPlansExecution") ? QueryPlan.allPlansExecution(view, info, plan) : null);
                 }
             }
         }

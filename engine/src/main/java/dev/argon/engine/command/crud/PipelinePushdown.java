@@ -69,6 +69,64 @@ record PipelinePushdown(QueryPlan.Query query, List<BsonDocument> rest) {
     }
 
     /**
+     * The field a {@code $group} right after the pushed stages groups by, when its input comes sorted on it: the
+     * rest starts with {@code {$group: {_id: "$f", ...}}} and the pushed sort's first field is {@code f}. Such a
+     * group can stream ({@link dev.argon.engine.aggregate.Pipeline#withSortedInput}). Null otherwise, and with a
+     * {@code collation} (the sort's ties would not be the group's).
+     */
+    String sortedGroupField(BsonDocument command) {
+        BsonDocument sort = query.sort();
+        if (sort == null || sort.isEmpty() || rest.isEmpty() || !single(rest.get(0), "$group") || !rest.get(0).isDocument("$group")
+                || (command != null && command.containsKey("collation"))) {
+            return null;
+        }
+        BsonValue id = rest.get(0).getDocument("$group").get("_id");
+        if (id == null || !id.isString() || !id.asString().getValue().startsWith("$") || id.asString().getValue().startsWith("$$")) {
+            return null;
+        }
+        String field = id.asString().getValue().substring(1);
+        return field.equals(sort.getFirstKey()) ? field : null;
+    }
+
+    /**
+     * Whether that sorted {@code $group} needs only the first and last documents of each value: no skip, limit or
+     * projection before it, and every accumulator is {@code $first} or {@code $last} of a field of the sort (so ties
+     * in the sort cannot change what it takes). Then those documents (DISTINCT_SCAN) give the pipeline's answer.
+     */
+    boolean groupTakesEndsOnly(BsonDocument command) {
+        String field = sortedGroupField(command);
+        if (field == null || query.skip() != 0 || query.limit() != 0 || query.projection() != null) {
+            return false;
+        }
+        for (java.util.Map.Entry<String, BsonValue> e : rest.get(0).getDocument("$group").entrySet()) {
+            if (e.getKey().equals("_id")) {
+                continue;
+            }
+            BsonValue acc = e.getValue();
+            if (!acc.isDocument() || acc.asDocument().size() != 1
+                    || !(acc.asDocument().containsKey("$first") || acc.asDocument().containsKey("$last"))) {
+                return false;
+            }
+            BsonValue arg = acc.asDocument().get(acc.asDocument().getFirstKey());
+            if (!arg.isString() || !arg.asString().getValue().startsWith("$") || arg.asString().getValue().startsWith("$$")
+                    || !query.sort().containsKey(arg.asString().getValue().substring(1))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether that group takes {@code $last} of some field (and so needs each value's last document too). */
+    boolean groupTakesLast() {
+        for (BsonValue acc : rest.get(0).getDocument("$group").values()) {
+            if (acc.isDocument() && acc.asDocument().containsKey("$last")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * Top-level fields only, each 1/0 or true/false (whole numbers, so {@code {a: 5}} is no inclusion in doubt),
      * all inclusions or all exclusions apart from {@code _id}, and at least one field: the find projection
      * applies it exactly as the stage would.
