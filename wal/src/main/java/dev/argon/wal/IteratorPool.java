@@ -35,10 +35,10 @@ final class IteratorPool implements AutoCloseable {
         final VersionCursor cursor;
         long generation;
 
-        Pooled(RocksIterator latest, RocksIterator versions, long generation) {
+        Pooled(RocksIterator latest, RocksIterator versions, long generation, java.util.function.Supplier<ColdVersions> cold) {
             this.latest = latest;
             this.versions = versions;
-            this.cursor = new VersionCursor(latest, versions);
+            this.cursor = new VersionCursor(latest, versions, cold);
             this.generation = generation;
         }
 
@@ -78,7 +78,7 @@ final class IteratorPool implements AutoCloseable {
         long now = generation.get();
         Pooled p = idle.pollFirst();
         if (p == null) {
-            return new Pooled(db.db().newIterator(db.latest(), options), db.db().newIterator(db.versions(), options), now);
+            return new Pooled(db.db().newIterator(db.latest(), options), db.db().newIterator(db.versions(), options), now, db::cold);
         }
         if (p.generation != now) {
             try {

@@ -40,7 +40,11 @@ final class LogImages {
     BsonDocument writtenAt(byte[] userKey, int branchId, long lsn) {
         byte[] value;
         try {
-            value = db.db().get(db.versions(), VersionKeys.key(userKey, branchId, lsn));
+            byte[] key = VersionKeys.key(userKey, branchId, lsn);
+            value = db.db().get(db.versions(), key);
+            if (value == null || VersionKeys.isStub(value)) {
+                value = coldExact(key);
+            }
         } catch (RocksDBException e) {
             throw new WalException("cannot read the image of a log entry: " + e.getMessage(), branchId, lsn, e);
         }
@@ -48,6 +52,22 @@ final class LogImages {
             throw new WalException("the version holding the image of the log entry is missing", branchId, lsn, null);
         }
         return VersionKeys.isTombstone(value) ? null : Bson.document(VersionKeys.payload(value));
+    }
+
+    /**
+     * The version stored under exactly key when compaction moved it into the tier's segments: the nearest entry
+     * at or below it in its group is a stub covering its LSN. Null when no stub covers it (GC removed it).
+     */
+    private byte[] coldExact(byte[] key) {
+        try (RocksIterator it = db.db().newIterator(db.versions())) {
+            it.seek(key);
+            if (!it.isValid() || !VersionKeys.sameGroup(it.key(), key) || !VersionKeys.isStub(it.value())
+                    || VersionKeys.stubHigh(it.value()) < VersionKeys.lsn(key)) {
+                return null;
+            }
+        }
+        byte[][] found = db.cold().ceiling(key, key);
+        return found == null ? null : found[1];
     }
 
     /** The version of userKey that branchId saw just before lsn, as a document; null if none or deleted. */

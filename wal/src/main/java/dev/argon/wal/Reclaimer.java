@@ -56,6 +56,11 @@ final class Reclaimer {
         this.reads = reads;
     }
 
+    /** The lock a pass holds: history compaction takes it too, since both rewrite old versions. */
+    Object passLock() {
+        return passLock;
+    }
+
     GcReport run(GcRequest req, boolean onlyIfChanged) {
         synchronized (passLock) {
             long started = System.currentTimeMillis();

@@ -25,22 +25,38 @@ final class VersionCursor {
     private final RocksIterator latest;
     private final java.util.function.Supplier<RocksIterator> versionsSource;
     private RocksIterator versions;
+    /** Where versions behind a stub are read (the tier's segments); asked only when a seek lands on a stub. */
+    private final java.util.function.Supplier<ColdVersions> cold;
     private long keysRead;
+    private long coldReads;
+
+    /** Over a directory without compacted history (tests that drive the cursor alone). */
+    VersionCursor(RocksIterator latest, RocksIterator versions) {
+        this(latest, versions, () -> ColdVersions.NONE);
+    }
 
     /** @param latest an iterator over {@code latest}; @param versions one over {@code versions} */
-    VersionCursor(RocksIterator latest, RocksIterator versions) {
+    VersionCursor(RocksIterator latest, RocksIterator versions, java.util.function.Supplier<ColdVersions> cold) {
         this.latest = latest;
         this.versions = versions;
         this.versionsSource = null;
+        this.cold = cold;
     }
 
     /**
      * With the {@code versions} iterator made on first need: most reads and scans at a head never touch the
      * history, and a RocksDB iterator costs about as much as a read to create.
      */
-    VersionCursor(RocksIterator latest, java.util.function.Supplier<RocksIterator> versions) {
+    VersionCursor(RocksIterator latest, java.util.function.Supplier<RocksIterator> versions,
+            java.util.function.Supplier<ColdVersions> cold) {
         this.latest = latest;
         this.versionsSource = versions;
+        this.cold = cold;
+    }
+
+    /** Reads that went to the tier's segments so far (a seek that landed on a stub), for tests. */
+    long coldReads() {
+        return coldReads;
     }
 
     /** RocksDB entries stepped onto so far, in both families (a seek counts one), for tests that bound the work. */
@@ -95,17 +111,33 @@ final class VersionCursor {
         return null;
     }
 
-    /** The newest version of userKey that branch wrote at or below bound, from {@code versions}: one seek. */
+    /**
+     * The newest version of userKey that branch wrote at or below bound, from {@code versions}: one seek. A seek
+     * that lands on a stub (versions {@code [lo, hi]} of the group were compacted into segments, and
+     * {@code lo <= bound}) finds the answer among the cold versions: the newest there at or below bound, which
+     * exists (the one at lo) and is newer than any local version below the stub.
+     */
     private byte[] versionAtOrBelow(byte[] userKey, int branch, long bound) {
         if (versions == null) {
             versions = versionsSource.get();
         }
-        versions.seek(VersionKeys.key(userKey, branch, bound));
+        byte[] seekKey = VersionKeys.key(userKey, branch, bound);
+        versions.seek(seekKey);
         keysRead++;
         if (versions.isValid()) {
             byte[] k = versions.key();
             if (VersionKeys.isVersionOf(k, userKey) && VersionKeys.branchId(k) == branch) {
-                return versions.value();
+                byte[] v = versions.value();
+                if (!VersionKeys.isStub(v)) {
+                    return v;
+                }
+                coldReads++;
+                byte[][] found = cold.get().ceiling(seekKey, VersionKeys.groupEnd(userKey, branch));
+                if (found == null || VersionKeys.lsn(found[0]) < VersionKeys.lsn(k)) {
+                    throw new WalException("a compacted version named by a stub is missing from the tier's segments",
+                            branch, VersionKeys.lsn(k), null);
+                }
+                return found[1];
             }
         }
         return null;

@@ -13,6 +13,12 @@ import java.util.Arrays;
 final class VersionKeys {
     static final byte LIVE = 0;
     static final byte TOMBSTONE = 1;
+    /**
+     * A stub left by history compaction ({@link TierCompactor}): {@code flag | highLsn (8)} at the key of the
+     * lowest LSN of a run of versions that now live only in the tier's segments, covering {@code [lo, highLsn]}.
+     */
+    static final byte STUB = 2;
+    static final int STUB_LENGTH = 9;
     /** Bytes the WAL appends to a user key. */
     static final int SUFFIX = 12;
 
@@ -58,7 +64,33 @@ final class VersionKeys {
 
     /** True if the key is long enough to be a version key at all (for fsck). */
     static boolean wellFormed(byte[] key, byte[] value) {
-        return key.length > SUFFIX && value.length >= 1 && (value[0] == LIVE || value[0] == TOMBSTONE);
+        return key.length > SUFFIX && value.length >= 1
+                && (value[0] == LIVE || value[0] == TOMBSTONE || (value[0] == STUB && value.length == STUB_LENGTH));
+    }
+
+    static byte[] stub(long highLsn) {
+        byte[] v = new byte[STUB_LENGTH];
+        v[0] = STUB;
+        Bytes.putLong(v, 1, highLsn);
+        return v;
+    }
+
+    static boolean isStub(byte[] value) {
+        return value.length == STUB_LENGTH && value[0] == STUB;
+    }
+
+    /** The highest LSN a stub covers (its lowest is its key's). */
+    static long stubHigh(byte[] value) {
+        return Bytes.getLong(value, 1);
+    }
+
+    /** The last key of one branch's group of userKey: its version at LSN 0 (never stored: LSNs start at 1). */
+    static byte[] groupEnd(byte[] userKey, int branchId) {
+        return key(userKey, branchId, 0);
+    }
+
+    static boolean sameGroup(byte[] a, byte[] b) {
+        return a.length == b.length && Arrays.equals(a, 0, a.length - 8, b, 0, b.length - 8);
     }
 
     static byte[] value(byte[] payload) {

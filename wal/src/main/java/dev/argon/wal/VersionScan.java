@@ -49,7 +49,7 @@ public final class VersionScan implements Iterator<VersionScan.Entry>, AutoClose
         this.cursor = new VersionCursor(it, () -> {
             history = db.db().newIterator(db.versions());
             return history;
-        });
+        }, db::cold);
         this.walker = null;
         this.lower = null;
         it.seek(startUserKey != null ? startUserKey : prefix);
@@ -73,7 +73,7 @@ public final class VersionScan implements Iterator<VersionScan.Entry>, AutoClose
         this.cursor = new VersionCursor(it, () -> {
             history = db.db().newIterator(db.versions());
             return history;
-        });
+        }, db::cold);
         if (beforeUserKey == null) {
             walker.seekToLast();
         } else {

@@ -199,6 +199,18 @@ public interface VersionStore extends VersionSource, AutoCloseable {
      */
     GcReport gcIfChanged(GcRequest request);
 
+    // ---- history compaction (the tier) ----
+
+    /**
+     * Moves history older than the request's hot window out of RocksDB into segments of the tier's object
+     * store, leaving stubs that reads follow (docs/ARCHITECTURE.md, "History compaction and the tier"). Every
+     * read answers as before. One pass at a time, never at the same time as a GC pass.
+     */
+    TierReport compactHistory(TierRequest request);
+
+    /** The tier's segments and cache as reads see them ({@link ColdVersions#NONE} before anything was compacted). */
+    ColdVersions tier();
+
     // ---- health and statistics ----
 
     /** False once the store refuses writes until restart (see {@link WalHealth}). */

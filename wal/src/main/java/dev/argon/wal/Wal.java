@@ -34,8 +34,12 @@ public final class Wal implements VersionStore {
     private final BranchBook book;
     private final Staging staging;
     private final Reclaimer reclaimer;
+    private final TierCompactor compactor;
+    /** Where compacted history goes; null: {@code <data-dir>/objects}, opened when first needed. */
+    private final TierConfig tierConfig;
 
-    private Wal(Path dir) {
+    private Wal(Path dir, TierConfig tierConfig) {
+        this.tierConfig = tierConfig;
         this.db = new WalDb(dir);
         this.health = new WalHealth(dir, Long.getLong(MIN_FREE_PROPERTY, WalHealth.DEFAULT_MIN_FREE_BYTES));
         this.reads = new IteratorPool(db);
@@ -56,6 +60,10 @@ public final class Wal implements VersionStore {
         staging.recover();
         writer.start();
         reclaimer = new Reclaimer(db, writer, gc, branches, tags, history, this);
+        compactor = new TierCompactor(db, writer, branches, tags, gc, history, reclaimer.passLock());
+        if (tierConfig != null || !TierCatalog.read(db).segments().isEmpty()) {
+            attachTier();
+        }
         LOG.info("opened data directory {} at lsn {}", dir, writer.lastLsn());
     }
 
@@ -64,7 +72,20 @@ public final class Wal implements VersionStore {
     }
 
     public static Wal open(Path dir) {
-        return new Wal(dir);
+        return new Wal(dir, null);
+    }
+
+    /** Opens with the tier's segments in the given store and a cache of the given size (null: the defaults). */
+    public static Wal open(Path dir, TierConfig tier) {
+        return new Wal(dir, tier);
+    }
+
+    /** Installs the tier's segment list (from the catalog) behind the read path; idempotent. */
+    private synchronized ColdVersions attachTier() {
+        if (db.cold() == ColdVersions.NONE) {
+            db.cold(TierConfig.attach(tierConfig, db.dir(), TierCatalog.read(db).segments()));
+        }
+        return db.cold();
     }
 
     // ---- reads ----
@@ -284,6 +305,19 @@ public final class Wal implements VersionStore {
         return reclaimer.run(request, true);
     }
 
+    // ---- history compaction ----
+
+    @Override
+    public TierReport compactHistory(TierRequest request) {
+        attachTier();
+        return compactor.run(request);
+    }
+
+    @Override
+    public ColdVersions tier() {
+        return db.cold();
+    }
+
     // ---- health and statistics ----
 
     @Override
@@ -367,6 +401,7 @@ public final class Wal implements VersionStore {
     @Override
     public void close() {
         writer.close();
+        TierConfig.close(db.cold(), tierConfig);
     }
 
     @Override

@@ -65,6 +65,8 @@ final class WalDb implements AutoCloseable {
 
     private final Path dir;
     private final boolean readOnly;
+    /** The tier's segments, read behind stubs in {@code versions}; {@link ColdVersions#NONE} until attached. */
+    private volatile ColdVersions cold = ColdVersions.NONE;
 
     WalDb(Path dir) {
         this(dir, false);
@@ -218,6 +220,14 @@ final class WalDb implements AutoCloseable {
             throw new WalException("cannot read the family sizes: " + e.getMessage(), -1, -1, e);
         }
         return out;
+    }
+
+    ColdVersions cold() {
+        return cold;
+    }
+
+    void cold(ColdVersions c) {
+        this.cold = c;
     }
 
     Path dir() {

@@ -162,7 +162,7 @@ public final class WalInspector implements VersionSource, AutoCloseable {
     @Override
     public byte[] get(ReadView view, byte[] userKey) {
         try (RocksIterator latest = db.db().newIterator(db.latest(), reads); RocksIterator it = db.db().newIterator(db.versions(), reads)) {
-            byte[] v = new VersionCursor(latest, it).read(view, userKey);
+            byte[] v = new VersionCursor(latest, it, db::cold).read(view, userKey);
             return v == null || VersionKeys.isTombstone(v) ? null : VersionKeys.payload(v);
         }
     }

@@ -1,0 +1,89 @@
+package dev.argon.wal.tier;
+
+import dev.argon.storage.object.ObjectStore;
+import dev.argon.storage.segment.SegmentEntry;
+import dev.argon.storage.segment.SegmentReader;
+import dev.argon.wal.ColdVersions;
+import dev.argon.wal.TierSegment;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The compacted history of one data directory: the segments the tier catalog names, read through a
+ * {@link SegmentCache}. A lookup asks every segment whose key range covers the wanted range (one key's group of
+ * one branch, normally one or two segments: one per compaction pass that moved versions of it) and takes the
+ * smallest key found, so versions of one group spread over several passes' segments read as one sorted run.
+ * Readers (a segment's parsed block index) are opened on first need and kept. Thread-safe.
+ */
+public final class TierSegments implements ColdVersions {
+    private final ObjectStore store;
+    private final SegmentCache cache;
+    private final ObjectStore cached;
+    private final List<TierSegment> segments = new CopyOnWriteArrayList<>();
+    private final ConcurrentHashMap<String, SegmentReader> readers = new ConcurrentHashMap<>();
+
+    public TierSegments(ObjectStore store, SegmentCache cache, List<TierSegment> initial) {
+        this.store = store;
+        this.cache = cache;
+        this.cached = cache.over(store);
+        this.segments.addAll(initial);
+    }
+
+    public SegmentCache cache() {
+        return cache;
+    }
+
+    @Override
+    public byte[][] ceiling(byte[] from, byte[] lastInclusive) {
+        byte[][] best = null;
+        for (TierSegment s : segments) {
+            if (Arrays.compareUnsigned(s.maxKey(), from) < 0 || Arrays.compareUnsigned(s.minKey(), lastInclusive) > 0) {
+                continue;
+            }
+            Iterator<SegmentEntry> it = reader(s).scan(from, null);
+            if (!it.hasNext()) {
+                continue;
+            }
+            SegmentEntry e = it.next();
+            if (Arrays.compareUnsigned(e.key(), lastInclusive) > 0) {
+                continue;
+            }
+            if (best == null || Arrays.compareUnsigned(e.key(), best[0]) < 0) {
+                best = new byte[][] {e.key(), e.value()};
+            }
+        }
+        return best;
+    }
+
+    private SegmentReader reader(TierSegment s) {
+        return readers.computeIfAbsent(s.name(), n -> SegmentReader.open(cached, s.objectKey(), s.size()));
+    }
+
+    @Override
+    public void add(List<TierSegment> added) {
+        segments.addAll(added);
+    }
+
+    @Override
+    public List<TierSegment> segments() {
+        return List.copyOf(segments);
+    }
+
+    @Override
+    public ObjectStore store() {
+        return store;
+    }
+
+    @Override
+    public long cachedBytes() {
+        return cache.heldBytes();
+    }
+
+    @Override
+    public long[] readsAndMisses() {
+        return cache.readsAndMisses();
+    }
+}
