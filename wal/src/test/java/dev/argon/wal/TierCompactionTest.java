@@ -25,7 +25,7 @@ class TierCompactionTest extends WalFixture {
     private record Version(int branch, long lsn, String key, String value) {}
 
     private static final String[] KEYS = {"a", "b", "c", "hot", "d", "e", "f", "g", "h", "i"};
-    private final List<Version> model = new ArrayList<>();
+    private final java.util.Map<String, List<Version>> model = new java.util.HashMap<>();
     private final List<String> names = new ArrayList<>(List.of(Branch.MAIN));
     private int branchNo;
     private int tagNo;
@@ -71,7 +71,8 @@ class TierCompactionTest extends WalFixture {
                 }
                 CommitResult c = wal.commit(new CommitRequest(b.id(), null, null, false, entries));
                 for (int i = 0; i < n; i++) {
-                    model.add(new Version(b.id(), c.startLsn() + i, written.get(i)[0], written.get(i)[1]));
+                    model.computeIfAbsent(written.get(i)[0], x -> new ArrayList<>())
+                            .add(new Version(b.id(), c.startLsn() + i, written.get(i)[0], written.get(i)[1]));
                 }
             }
         }
@@ -79,8 +80,8 @@ class TierCompactionTest extends WalFixture {
 
     private String modelGet(ReadView view, String key) {
         Version best = null;
-        for (Version x : model) {
-            if (x.key.equals(key) && view.visible(x.branch, x.lsn) && (best == null || x.lsn > best.lsn)) {
+        for (Version x : model.getOrDefault(key, List.of())) {
+            if (view.visible(x.branch, x.lsn) && (best == null || x.lsn > best.lsn)) {
                 best = x;
             }
         }
@@ -96,18 +97,34 @@ class TierCompactionTest extends WalFixture {
         List<String> out = new ArrayList<>();
         List<Branch> ids = new ArrayList<>(wal.registry().all());
         ids.sort((x, y) -> Integer.compare(x.id(), y.id()));
+        java.util.Map<Integer, java.util.TreeSet<Long>> marked = new java.util.HashMap<>();
         for (Branch b : ids) {
-            for (long lsn = b.baseLsn(); lsn <= b.headLsn(); lsn++) {
+            marked.computeIfAbsent(b.parentId(), x -> new java.util.TreeSet<>()).add(b.baseLsn());
+        }
+        for (Tag t : wal.tags()) {
+            marked.computeIfAbsent(t.branchId(), x -> new java.util.TreeSet<>()).add(t.lsn());
+        }
+        for (Branch b : ids) {
+            // Every fork and tag point, the head, and about 150 points between (every LSN of a short branch).
+            java.util.TreeSet<Long> points = new java.util.TreeSet<>(marked.getOrDefault(b.id(), new java.util.TreeSet<>()));
+            long step = Math.max(1, (b.headLsn() - b.baseLsn()) / 150);
+            for (long lsn = b.baseLsn(); lsn <= b.headLsn(); lsn += step) {
+                points.add(lsn);
+            }
+            points.add(b.headLsn());
+            int n = 0;
+            for (long lsn : points) {
+                n++;
                 ReadView view = wal.registry().view(b.id(), lsn);
                 StringBuilder line = new StringBuilder(b.id() + "@" + lsn + ":");
                 for (String key : KEYS) {
                     String got = text(wal.get(view, k(key)));
-                    if (checkModel && (lsn % 11 == 0 || lsn == b.headLsn())) {
+                    if (checkModel && (n % 4 == 0 || lsn == b.headLsn())) {
                         assertEquals(modelGet(view, key), got, key + " in " + view);
                     }
                     line.append(' ').append(got);
                 }
-                if (lsn % 5 == 0 || lsn == b.headLsn()) {
+                if (n % 3 == 0 || lsn == b.headLsn()) {
                     line.append(" |");
                     try (VersionScan s = wal.scan(view, new byte[0], null)) {
                         while (s.hasNext()) {
@@ -158,7 +175,7 @@ class TierCompactionTest extends WalFixture {
     }
 
     private TierReport compactAll() {
-        return wal.compactHistory(new TierRequest(0, System.currentTimeMillis() + 60_000, null, 2048));
+        return wal.compactHistory(new TierRequest(0, System.currentTimeMillis() + 60_000, null, 16_384));
     }
 
     @Test
@@ -166,7 +183,9 @@ class TierCompactionTest extends WalFixture {
         long seed = Long.getLong("argon.tier.seed", 20261201L);
         Random rnd = new Random(seed);
         history(rnd, Integer.getInteger("argon.tier.ops", 2_000));
+        long t0 = System.nanoTime();
         List<String> before = everyRead(true);
+        System.out.println("history and first reads: " + (System.nanoTime() - t0) / 1_000_000 + " ms, " + before.size() + " lines");
         long[] localBefore = localVersionsAndStubs();
 
         TierReport first = compactAll();
