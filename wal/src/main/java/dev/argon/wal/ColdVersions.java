@@ -15,6 +15,12 @@ public interface ColdVersions {
      */
     byte[][] ceiling(byte[] from, byte[] lastInclusive);
 
+    /**
+     * Every cold entry with {@code from <= key <= toInclusive}, in key order, each key once (a key stored by two
+     * passes' segments is the same version): what a backup writes for a stub's run.
+     */
+    java.util.List<byte[][]> range(byte[] from, byte[] toInclusive);
+
     /** Adds segments a compaction pass stored, before the batch that makes their stubs visible is written. */
     void add(java.util.List<TierSegment> segments);
 
@@ -36,6 +42,12 @@ public interface ColdVersions {
         public byte[][] ceiling(byte[] from, byte[] lastInclusive) {
             throw new WalException("a version of this key lives in a history segment, but no tier store is attached",
                     VersionKeys.branchId(from), VersionKeys.lsn(from), null);
+        }
+
+        @Override
+        public java.util.List<byte[][]> range(byte[] from, byte[] toInclusive) {
+            ceiling(from, toInclusive);
+            return java.util.List.of();
         }
 
         @Override

@@ -33,6 +33,8 @@ public final class FsckReport {
     public static final String VERSION_MISSING = "version-missing";
     public static final String VERSION_EXTRA = "version-extra";
     public static final String LATEST = "latest";
+    /** A stub whose compacted versions the tier does not hold, or cannot be read. */
+    public static final String TIER = "tier";
     public static final String DOCUMENT = "document";
     public static final String INDEX_MISSING = "index-missing";
     public static final String INDEX_STALE = "index-stale";

@@ -40,11 +40,7 @@ final class LogImages {
     BsonDocument writtenAt(byte[] userKey, int branchId, long lsn) {
         byte[] value;
         try {
-            byte[] key = VersionKeys.key(userKey, branchId, lsn);
-            value = db.db().get(db.versions(), key);
-            if (value == null || VersionKeys.isStub(value)) {
-                value = coldExact(key);
-            }
+            value = exact(db, VersionKeys.key(userKey, branchId, lsn));
         } catch (RocksDBException e) {
             throw new WalException("cannot read the image of a log entry: " + e.getMessage(), branchId, lsn, e);
         }
@@ -55,10 +51,18 @@ final class LogImages {
     }
 
     /**
+     * The stored value of the version under exactly key, local or compacted, or null.
+     */
+    /*
      * The version stored under exactly key when compaction moved it into the tier's segments: the nearest entry
      * at or below it in its group is a stub covering its LSN. Null when no stub covers it (GC removed it).
      */
-    private byte[] coldExact(byte[] key) {
+    static byte[] exact(WalDb db, byte[] key) throws RocksDBException {
+        byte[] value = db.db().get(db.versions(), key);
+        return value == null || VersionKeys.isStub(value) ? coldExact(db, key) : value;
+    }
+
+    private static byte[] coldExact(WalDb db, byte[] key) {
         try (RocksIterator it = db.db().newIterator(db.versions())) {
             it.seek(key);
             if (!it.isValid() || !VersionKeys.sameGroup(it.key(), key) || !VersionKeys.isStub(it.value())

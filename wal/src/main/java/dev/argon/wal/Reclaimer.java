@@ -125,6 +125,10 @@ final class Reclaimer {
             return VersionKeys.isTombstone(value);
         }
 
+        boolean stub() {
+            return VersionKeys.isStub(value);
+        }
+
         long size() {
             return key.length + value.length;
         }
@@ -141,7 +145,15 @@ final class Reclaimer {
             it.seek(prefix);
             forEachGroup(it, prefix, group -> {
                 for (Version v : decide(plan, group, false, d)) {
-                    if (!v.tombstone()) {
+                    if (v.stub()) {
+                        // Compacted catalog versions name owners too: read them from the tier.
+                        byte[] from = VersionKeys.key(VersionKeys.userKey(v.key()), v.branchId(), VersionKeys.stubHigh(v.value()));
+                        for (byte[][] c : db.cold().range(from, v.key())) {
+                            if (!VersionKeys.isTombstone(c[1])) {
+                                ko.owners(VersionKeys.payload(c[1]), owners::add);
+                            }
+                        }
+                    } else if (!v.tombstone()) {
                         ko.owners(VersionKeys.payload(v.value()), owners::add);
                     }
                 }
@@ -212,7 +224,18 @@ final class Reclaimer {
                     lsns[i] = vs.get(i).lsn();
                 }
                 keep = plan.keep(e.getKey(), lsns);
-                dropBaseTombstones(plan, e.getKey(), vs, keep);
+                if (vs.stream().anyMatch(Version::stub)) {
+                    // Compacted history: a stub stands for a run of versions this pass cannot weigh one by one, so
+                    // the group goes whole when nothing of it is needed, or stays whole (GC of compacted history
+                    // is coarser than of local history, never wrong).
+                    boolean any = false;
+                    for (boolean k : keep) {
+                        any |= k;
+                    }
+                    java.util.Arrays.fill(keep, any);
+                } else {
+                    dropBaseTombstones(plan, e.getKey(), vs, keep);
+                }
             }
             for (int i = 0; i < vs.size(); i++) {
                 if (keep[i]) {

@@ -465,22 +465,61 @@ public final class WalChecker {
                     report.problem(FsckReport.UNREADABLE, "the version " + hex(k) + " is malformed", -1, -1);
                     continue;
                 }
-                long lsn = VersionKeys.lsn(k);
-                int branch = VersionKeys.branchId(k);
-                int lb = LsnTable.fits(lsn) ? logBranch.get(lsn) : 0;
-                if (lb == 0) {
-                    report.problem(FsckReport.VERSION_ORPHAN, "the version of key " + hex(VersionKeys.userKey(k)) + " at lsn " + lsn + " has no log entry", branch, lsn);
-                } else if (lb > 0 && lb != branch) {
-                    report.problem(FsckReport.VERSION_ORPHAN, "the version of key " + hex(VersionKeys.userKey(k)) + " at lsn " + lsn
-                            + " names branch id " + branch + " but its log entry belongs to branch id " + lb, branch, lsn);
+                if (VersionKeys.isStub(v)) {
+                    n += coldVersions(k, v) - 1;
+                    continue;
                 }
-                if (LsnTable.fits(lsn)) {
-                    versionCount.increment(lsn);
-                }
+                version(k);
             }
             WalInspector.status(it);
         }
         report.count("versions", n);
+    }
+
+    private void version(byte[] k) {
+        long lsn = VersionKeys.lsn(k);
+        int branch = VersionKeys.branchId(k);
+        int lb = LsnTable.fits(lsn) ? logBranch.get(lsn) : 0;
+        if (lb == 0) {
+            report.problem(FsckReport.VERSION_ORPHAN, "the version of key " + hex(VersionKeys.userKey(k)) + " at lsn " + lsn + " has no log entry", branch, lsn);
+        } else if (lb > 0 && lb != branch) {
+            report.problem(FsckReport.VERSION_ORPHAN, "the version of key " + hex(VersionKeys.userKey(k)) + " at lsn " + lsn
+                    + " names branch id " + branch + " but its log entry belongs to branch id " + lb, branch, lsn);
+        }
+        if (LsnTable.fits(lsn)) {
+            versionCount.increment(lsn);
+        }
+    }
+
+    /**
+     * A stub: the versions of its run, read from the tier's segments, are checked as local ones are; the run's
+     * ends must hold a version each (the stub's own LSN and its high LSN). Returns the versions read.
+     */
+    private long coldVersions(byte[] k, byte[] v) {
+        byte[] userKey = VersionKeys.userKey(k);
+        int branch = VersionKeys.branchId(k);
+        long lo = VersionKeys.lsn(k);
+        long hi = VersionKeys.stubHigh(v);
+        java.util.List<byte[][]> cold;
+        try {
+            cold = hi < lo ? java.util.List.of() : db.cold().range(VersionKeys.key(userKey, branch, hi), k);
+        } catch (RuntimeException e) {
+            report.problem(FsckReport.TIER, "the compacted versions of key " + hex(userKey) + " in lsn " + lo + ".." + hi
+                    + " cannot be read from the tier: " + e.getMessage(), branch, lo);
+            return 0;
+        }
+        if (cold.isEmpty() || VersionKeys.lsn(cold.get(0)[0]) != hi || VersionKeys.lsn(cold.get(cold.size() - 1)[0]) != lo) {
+            report.problem(FsckReport.TIER, "the stub of key " + hex(userKey) + " for lsn " + lo + ".." + hi
+                    + " names versions the tier's segments do not hold", branch, lo);
+        }
+        for (byte[][] c : cold) {
+            if (!VersionKeys.wellFormed(c[0], c[1]) || VersionKeys.isStub(c[1])) {
+                report.problem(FsckReport.TIER, "the compacted version " + hex(c[0]) + " is malformed", branch, lo);
+                continue;
+            }
+            version(c[0]);
+        }
+        return cold.size();
     }
 
     /**

@@ -43,6 +43,10 @@ public final class WalInspector implements VersionSource, AutoCloseable {
         this.lock = lock;
         this.db = db;
         this.images = new LogImages(db, branches, this);
+        if (!TierCatalog.read(db).segments().isEmpty()) {
+            // Compacted history is read from the default tier folder, <data-dir>/objects.
+            db.cold(TierConfig.attach(null, db.dir(), TierCatalog.read(db).segments()));
+        }
         try (RocksIterator it = db.db().newIterator(db.meta())) {
             for (it.seek(BRANCH_PREFIX); it.isValid() && Bytes.startsWith(it.key(), BRANCH_PREFIX); it.next()) {
                 try {
@@ -176,7 +180,7 @@ public final class WalInspector implements VersionSource, AutoCloseable {
     /** The version of userKey that branchId wrote at exactly lsn, or null. */
     public Version version(byte[] userKey, int branchId, long lsn) {
         try {
-            byte[] v = db.db().get(db.versions(), VersionKeys.key(userKey, branchId, lsn));
+            byte[] v = LogImages.exact(db, VersionKeys.key(userKey, branchId, lsn));
             if (v == null || v.length < 1) {
                 return null;
             }

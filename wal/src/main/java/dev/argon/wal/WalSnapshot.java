@@ -98,8 +98,83 @@ public final class WalSnapshot implements AutoCloseable {
     /** One raw entry. */
     public record Entry(byte[] key, byte[] value) {}
 
-    /** Every entry of {@code family} in key order (unsigned bytes). */
+    /**
+     * Every entry of {@code family} in key order (unsigned bytes), as it would be had history never been
+     * compacted: in {@code versions} each stub is replaced by the versions it stands for, read from the tier's
+     * segments (they sort just before the stub's key, after the local entry before it), and the metadata leaves
+     * out the tier catalog, which describes this directory's tier and not a copy's.
+     */
     public java.util.Iterator<Entry> scan(String family) {
+        java.util.Iterator<Entry> raw = rawScan(family);
+        if (family.equals("default")) {
+            return filter(raw);
+        }
+        if (!family.equals("versions")) {
+            return raw;
+        }
+        return new java.util.Iterator<>() {
+            private final java.util.ArrayDeque<Entry> pending = new java.util.ArrayDeque<>();
+
+            @Override
+            public boolean hasNext() {
+                while (pending.isEmpty() && raw.hasNext()) {
+                    Entry e = raw.next();
+                    if (!VersionKeys.isStub(e.value())) {
+                        pending.add(e);
+                        continue;
+                    }
+                    byte[] uk = VersionKeys.userKey(e.key());
+                    byte[] from = VersionKeys.key(uk, VersionKeys.branchId(e.key()), VersionKeys.stubHigh(e.value()));
+                    List<byte[][]> cold = db.cold().range(from, e.key());
+                    if (cold.isEmpty()) {
+                        throw new WalException("the compacted versions a stub names are missing from the tier's segments",
+                                VersionKeys.branchId(e.key()), VersionKeys.lsn(e.key()), null);
+                    }
+                    for (byte[][] c : cold) {
+                        pending.add(new Entry(c[0], c[1]));
+                    }
+                }
+                return !pending.isEmpty();
+            }
+
+            @Override
+            public Entry next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                return pending.poll();
+            }
+        };
+    }
+
+    private static java.util.Iterator<Entry> filter(java.util.Iterator<Entry> raw) {
+        return new java.util.Iterator<>() {
+            private Entry next;
+
+            @Override
+            public boolean hasNext() {
+                while (next == null && raw.hasNext()) {
+                    Entry e = raw.next();
+                    if (!java.util.Arrays.equals(e.key(), TierCatalog.KEY)) {
+                        next = e;
+                    }
+                }
+                return next != null;
+            }
+
+            @Override
+            public Entry next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                Entry e = next;
+                next = null;
+                return e;
+            }
+        };
+    }
+
+    private java.util.Iterator<Entry> rawScan(String family) {
         ColumnFamilyHandle h = db.archivedFamily(family);
         ReadOptions ro = new ReadOptions().setSnapshot(snapshot).setFillCache(false).setReadaheadSize(2L << 20);
         RocksIterator it = db.db().newIterator(h, ro);

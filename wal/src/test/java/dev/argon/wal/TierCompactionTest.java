@@ -174,15 +174,20 @@ class TierCompactionTest extends WalFixture {
         return new long[] {versions, stubs};
     }
 
+    /** Small segments, so that a pass cuts several and a group's runs spread over more than one. */
+    private long segmentBytes = 16_384;
+
     private TierReport compactAll() {
-        return wal.compactHistory(new TierRequest(0, System.currentTimeMillis() + 60_000, null, 16_384));
+        return wal.compactHistory(new TierRequest(0, System.currentTimeMillis() + 60_000, null, segmentBytes));
     }
 
     @Test
     void readsAreTheSameBeforeAndAfterCompaction() {
         long seed = Long.getLong("argon.tier.seed", 20261201L);
         Random rnd = new Random(seed);
-        history(rnd, Integer.getInteger("argon.tier.ops", 2_000));
+        int ops = Integer.getInteger("argon.tier.ops", 2_000);
+        segmentBytes = ops * 8L;
+        history(rnd, ops);
         long t0 = System.nanoTime();
         List<String> before = everyRead(true);
         System.out.println("history and first reads: " + (System.nanoTime() - t0) / 1_000_000 + " ms, " + before.size() + " lines");
@@ -204,7 +209,70 @@ class TierCompactionTest extends WalFixture {
         assertEquals(0, compactAll().versions(), "a pass right after another moves nothing");
 
         wal.close();
+        assertEquals(List.of(), fsck(dir).problems(), "seed " + seed + ": fsck of the compacted directory");
         wal = Wal.open(dir);
         assertEquals(more, everyRead(true), "seed " + seed + ": reads after reopening");
+
+        // A backup holds every version, compacted ones included, and restores to a directory without a tier.
+        java.nio.file.Path root = dir.resolveSibling(dir.getFileName() + "-archive");
+        try (dev.argon.storage.object.ObjectStore store = new dev.argon.storage.object.MemoryStore()) {
+            dev.argon.wal.archive.Backup.run(wal::snapshot, store, root.resolve("tmp"), java.util.Map.of(),
+                    dev.argon.wal.archive.ArchiveProgress.NONE);
+            long mid = wal.lastLsn() / 2;
+            wal.close();
+            java.nio.file.Path restored = root.resolve("restored");
+            dev.argon.wal.archive.Restore.run(store, restored, null, null, dev.argon.wal.archive.ArchiveProgress.NONE);
+            assertEquals(List.of(), fsck(restored).problems(), "seed " + seed + ": fsck of the restored directory");
+            wal = Wal.open(restored);
+            assertEquals(0, localVersionsAndStubs()[1], "a restore writes versions, not stubs");
+            assertEquals(more, everyRead(true), "seed " + seed + ": reads after backup and restore");
+            wal.close();
+            java.nio.file.Path cut = root.resolve("cut");
+            long at = dev.argon.wal.archive.Restore.run(store, cut, Long.toString(mid), null,
+                    dev.argon.wal.archive.ArchiveProgress.NONE).restoredLsn();
+            wal = Wal.open(cut);
+            List<String> cutReads = readsUpTo(everyRead(false), at);
+            wal.close();
+            wal = Wal.open(dir);
+            List<String> original = new ArrayList<>();
+            for (String line : cutReads) {
+                int id = Integer.parseInt(line.substring(0, line.indexOf('@')));
+                long lsn = Long.parseLong(line.substring(line.indexOf('@') + 1, line.indexOf(':')));
+                original.add(pointLine(wal.registry().view(id, lsn), id, lsn));
+            }
+            assertTrue(cutReads.size() > 10);
+            assertEquals(original, cutReads, "seed " + seed + ": reads of a restore --at " + at + " and of the compacted original");
+        }
+    }
+
+    /** The point reads at LSNs up to lsn on ids that a restore cut there keeps (those created by then). */
+    private static List<String> readsUpTo(List<String> reads, long lsn) {
+        List<String> out = new ArrayList<>();
+        for (String line : reads) {
+            if (line.startsWith("log ")) {
+                continue;
+            }
+            String point = line.substring(line.indexOf('@') + 1, line.indexOf(':'));
+            if (Long.parseLong(point) <= lsn) {
+                out.add(line.contains(" |") ? line.substring(0, line.indexOf(" |")) : line);
+            }
+        }
+        return out;
+    }
+
+    private String pointLine(ReadView view, int id, long lsn) {
+        StringBuilder line = new StringBuilder(id + "@" + lsn + ":");
+        for (String key : KEYS) {
+            line.append(' ').append(text(wal.get(view, k(key))));
+        }
+        return line.toString();
+    }
+
+    private static FsckReport fsck(java.nio.file.Path d) {
+        FsckReport report = new FsckReport();
+        try (WalInspector in = WalInspector.open(d)) {
+            new WalChecker(in, report).run();
+        }
+        return report;
     }
 }

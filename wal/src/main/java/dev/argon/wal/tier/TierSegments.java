@@ -58,6 +58,26 @@ public final class TierSegments implements ColdVersions {
         return best;
     }
 
+    @Override
+    public List<byte[][]> range(byte[] from, byte[] toInclusive) {
+        java.util.TreeMap<byte[], byte[]> found = new java.util.TreeMap<>(Arrays::compareUnsigned);
+        for (TierSegment s : segments) {
+            if (Arrays.compareUnsigned(s.maxKey(), from) < 0 || Arrays.compareUnsigned(s.minKey(), toInclusive) > 0) {
+                continue;
+            }
+            for (Iterator<SegmentEntry> it = reader(s).scan(from, null); it.hasNext(); ) {
+                SegmentEntry e = it.next();
+                if (Arrays.compareUnsigned(e.key(), toInclusive) > 0) {
+                    break;
+                }
+                found.putIfAbsent(e.key(), e.value());
+            }
+        }
+        List<byte[][]> out = new java.util.ArrayList<>(found.size());
+        found.forEach((k, v) -> out.add(new byte[][] {k, v}));
+        return out;
+    }
+
     private SegmentReader reader(TierSegment s) {
         return readers.computeIfAbsent(s.name(), n -> SegmentReader.open(cached, s.objectKey(), s.size()));
     }
