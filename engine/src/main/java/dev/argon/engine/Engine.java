@@ -8,7 +8,9 @@ import dev.argon.engine.command.ReadOnlyGate;
 import dev.argon.engine.cursor.CursorManager;
 import dev.argon.engine.failpoint.FailPoints;
 import dev.argon.engine.gc.GcSettings;
+import dev.argon.engine.gc.HistoryCompaction;
 import dev.argon.engine.gc.HistoryGc;
+import dev.argon.engine.gc.TierSettings;
 import dev.argon.engine.session.ClusterTime;
 import dev.argon.engine.session.LocalSessions;
 import dev.argon.engine.session.SessionCatalog;
@@ -45,6 +47,7 @@ public final class Engine implements AutoCloseable {
     private final ClusterTime clusterTime;
     private final boolean testCommands;
     private final HistoryGc gc;
+    private final HistoryCompaction compaction;
     private final SpillSettings spill;
     private final TtlMonitor ttl;
     /** Non-null on a read-only node serving an archive: writes are refused, hello reports a secondary. */
@@ -69,8 +72,13 @@ public final class Engine implements AutoCloseable {
 
     /** @param readOnly null for a writable primary, else what a read-only node serves (writes refused) */
     public Engine(Path dataDir, ServerStats stats, boolean testCommands, GcSettings gc, ReadOnlyGate readOnly) {
+        this(dataDir, stats, testCommands, gc, readOnly, TierSettings.DEFAULTS);
+    }
+
+    /** @param tier the hot window, the background compaction interval and the segment cache's size */
+    public Engine(Path dataDir, ServerStats stats, boolean testCommands, GcSettings gc, ReadOnlyGate readOnly, TierSettings tier) {
         this.readOnly = readOnly;
-        this.store = new Store(dataDir, gate::closing);
+        this.store = new Store(dataDir, gate::closing, new dev.argon.wal.TierConfig(null, tier.cacheBytes()));
         this.stats = stats;
         this.testCommands = testCommands;
         this.clusterTime = new ClusterTime(store.versions());
@@ -92,6 +100,8 @@ public final class Engine implements AutoCloseable {
             sessions.abortTransactions(ids);
         });
         this.gc = new HistoryGc(store, gc);
+        // A read-only node's directory stays as the restore made it: no background compaction either.
+        this.compaction = new HistoryCompaction(store, readOnly != null ? tier.withoutBackground() : tier);
         this.ttl = new TtlMonitor(store);
         if (readOnly != null) {
             // A read-only node serves the archive as the primary had it; expiring documents is the primary's job
@@ -142,6 +152,11 @@ public final class Engine implements AutoCloseable {
         return gc;
     }
 
+    /** History compaction into the tier: the background pass and the {@code compactHistory} command. */
+    public HistoryCompaction compaction() {
+        return compaction;
+    }
+
     /** Memory limits of blocking query stages and their temporary folder ({@code setParameter}). */
     public SpillSettings spill() {
         return spill;
@@ -186,6 +201,7 @@ public final class Engine implements AutoCloseable {
     @Override
     public void close() {
         ttl.close();
+        compaction.close();
         gc.close();
         cursors.close();
         store.close();

@@ -4,6 +4,7 @@ import dev.argon.engine.Engine;
 import dev.argon.engine.ServerStats;
 import dev.argon.engine.command.ReadOnlyGate;
 import dev.argon.engine.gc.GcSettings;
+import dev.argon.engine.gc.TierSettings;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -48,8 +49,14 @@ public final class ArgonServer implements AutoCloseable {
 
     /** As above, with history GC settings (retention, reflog window, background interval). */
     public static ArgonServer start(Path dataDir, String bind, int port, String advertise, boolean enableTestCommands, GcSettings gc) {
+        return start(dataDir, bind, port, advertise, enableTestCommands, gc, TierSettings.DEFAULTS);
+    }
+
+    /** As above, with history compaction settings (hot window, background interval, segment cache size). */
+    public static ArgonServer start(Path dataDir, String bind, int port, String advertise, boolean enableTestCommands, GcSettings gc,
+            TierSettings tier) {
         ServerStats stats = new ServerStats();
-        Engine engine = new Engine(dataDir, stats, enableTestCommands, gc);
+        Engine engine = new Engine(dataDir, stats, enableTestCommands, gc, null, tier);
         WireServer wire = new WireServer(bind, port, advertise, engine.commands(), engine.failPoints(), stats);
         try {
             wire.start();

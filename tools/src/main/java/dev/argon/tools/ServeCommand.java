@@ -1,6 +1,7 @@
 package dev.argon.tools;
 
 import dev.argon.engine.gc.GcSettings;
+import dev.argon.engine.gc.TierSettings;
 import dev.argon.proxy.ArgonServer;
 import dev.argon.proxy.ReadOnlyNode;
 import dev.argon.storage.manifest.ManifestFormatException;
@@ -51,6 +52,18 @@ public final class ServeCommand implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE}; argon gc runs one now)", defaultValue = "10m")
     String gcInterval;
 
+    @Option(names = "--hot-window", description = "history younger than this stays in RocksDB; older history that no head, "
+            + "fork point or tag reads moves into segments under <data>/objects (default: ${DEFAULT-VALUE})", defaultValue = "1h")
+    String hotWindow;
+
+    @Option(names = "--compact-interval", description = "how often the background history compaction runs; 0 turns it off "
+            + "(default: ${DEFAULT-VALUE}; the compactHistory command runs one now)", defaultValue = "10m")
+    String compactInterval;
+
+    @Option(names = "--cache-size", description = "bytes of compacted history segments cached in memory (default: ${DEFAULT-VALUE})",
+            defaultValue = "268435456")
+    long cacheSize;
+
     @Option(names = "--from", description = "serve an archive read-only: s3://bucket/prefix, file:///path or a folder path "
             + "(needs --read-only; --data is then the cache directory its newest backup is restored into)")
     String from;
@@ -77,7 +90,12 @@ public final class ServeCommand implements Callable<Integer> {
         }
         GcSettings gc = new GcSettings("forever".equals(historyRetention) ? -1 : Durations.millis("--history-retention", historyRetention),
                 Durations.millis("--reflog-window", reflogWindow), Durations.millis("--gc-interval", gcInterval), GcSettings.DEFAULTS.waitMillis());
-        ArgonServer server = ArgonServer.start(data, bind, port, advertise, enableTestCommands, gc);
+        if (cacheSize < 0) {
+            throw new CliException(CliException.USAGE, "--cache-size must not be negative");
+        }
+        TierSettings tier = new TierSettings(Durations.millis("--hot-window", hotWindow),
+                Durations.millis("--compact-interval", compactInterval), cacheSize);
+        ArgonServer server = ArgonServer.start(data, bind, port, advertise, enableTestCommands, gc, tier);
         CountDownLatch stopped = server.closeOnShutdown();
         System.out.println("argon: listening on " + bind + ":" + server.port() + " (data in " + data + "); Ctrl-C stops");
         stopped.await();

@@ -96,6 +96,11 @@
  * refuse points the marks gave up ({@code BranchException.Kind.HISTORY_GONE}). Collections and indexes are the
  * engine's: it says which keys they own through {@link dev.argon.wal.KeyOwners}.
  *
+ * <p>History compaction: {@code TierCompactor} moves versions older than the hot window that no head, fork point,
+ * tag or GC pin reads into segments of the tier's object store and leaves a stub ({@code VersionKeys}
+ * flag 2) per run of moved versions; {@code VersionCursor} and {@code LogImages} read behind a stub through
+ * {@link dev.argon.wal.ColdVersions} (the {@code tier} subpackage). GC and compaction passes exclude each other.
+ *
  * <p>History is read lazily: {@link dev.argon.wal.CommitScan} walks one branch's commit records newest first and
  * {@link dev.argon.wal.LogScan} an LSN range of the log, one record at a time.
  *

@@ -185,7 +185,7 @@ class TierCompactionTest extends WalFixture {
     void readsAreTheSameBeforeAndAfterCompaction() {
         long seed = Long.getLong("argon.tier.seed", 20261201L);
         Random rnd = new Random(seed);
-        int ops = Integer.getInteger("argon.tier.ops", 2_000);
+        int ops = Integer.getInteger("argon.tier.ops", 1_500);
         segmentBytes = ops * 8L;
         history(rnd, ops);
         long t0 = System.nanoTime();
@@ -201,7 +201,7 @@ class TierCompactionTest extends WalFixture {
         assertEquals(before, everyRead(true), "seed " + seed + ": reads after the first pass");
         assertTrue(wal.tier().readsAndMisses()[1] > 0, "reads went to the segments");
 
-        history(rnd, 1_000);
+        history(rnd, ops / 2);
         List<String> more = everyRead(true);
         TierReport second = compactAll();
         assertTrue(second.versions() > 0, "seed " + seed + ": second pass " + second);

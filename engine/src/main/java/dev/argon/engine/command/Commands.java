@@ -3,6 +3,7 @@ package dev.argon.engine.command;
 import dev.argon.engine.command.admin.ArgonBackupHandler;
 import dev.argon.engine.command.admin.ArgonStorageHandler;
 import dev.argon.engine.command.admin.BuildInfoHandler;
+import dev.argon.engine.command.admin.CompactHistoryHandler;
 import dev.argon.engine.command.admin.ConfigureFailPointHandler;
 import dev.argon.engine.command.admin.ConnectionStatusHandler;
 import dev.argon.engine.command.admin.EndSessionsHandler;
@@ -88,6 +89,7 @@ public final class Commands {
                 .add("collMod", new CollModHandler(), true, "change a collection's validator or an index option")
                 .add("collStats", new CollStatsHandler(), false, "count, sizes and indexes of a collection on the branch")
                 .add("commitTransaction", new CommitTransactionHandler(), false, "commit the session's transaction as one commit")
+                .add("compactHistory", new CompactHistoryHandler(), true, "Argon: move history older than the hot window into the tier's segments")
                 .add("connectionStatus", new ConnectionStatusHandler(), false, "who this connection is authenticated as")
                 .add("count", new CountHandler(), false, "count documents matching a query")
                 .add("create", new CreateHandler(), true, "create a collection")

@@ -31,7 +31,12 @@ public final class Store implements AutoCloseable {
 
     /** @param closing true once the server is stopping: writes still waiting for a branch lock are then refused */
     public Store(Path dataDir, BooleanSupplier closing) {
-        this.wal = Wal.open(dataDir);
+        this(dataDir, closing, null);
+    }
+
+    /** @param tier where compacted history lives and the segment cache's size (null: the defaults) */
+    public Store(Path dataDir, BooleanSupplier closing, dev.argon.wal.TierConfig tier) {
+        this.wal = Wal.open(dataDir, tier);
         this.closing = closing;
     }
 

@@ -1,0 +1,15 @@
+/**
+ * The read side of compacted history (docs/ARCHITECTURE.md, "History compaction and the tier"): the segments that
+ * {@code dev.argon.wal.TierCompactor} wrote to the tier's object store ({@code tier/segments/<sha256>}, by default
+ * in {@code <data-dir>/objects}), read through a bounded cache.
+ *
+ * <p>{@link dev.argon.wal.tier.TierSegments} implements {@link dev.argon.wal.ColdVersions}, which the WAL's read
+ * path asks only after a seek in {@code versions} landed on a stub: it looks the wanted key range up in every
+ * segment whose key range covers it and takes the smallest key found. {@link dev.argon.wal.tier.SegmentCache}
+ * keeps the ranged reads a segment reader makes (tails with block indexes, compressed blocks) in an LRU bounded by
+ * bytes ({@code argon serve --cache-size}). Segments are immutable and content-addressed, so nothing cached goes
+ * stale. Both classes are thread-safe; store failures surface as the store's
+ * {@link dev.argon.storage.object.ObjectStoreException}, damaged segments as
+ * {@link dev.argon.storage.segment.SegmentCorruptException}, never as a wrong answer.
+ */
+package dev.argon.wal.tier;
