@@ -40,6 +40,11 @@ import org.rocksdb.WriteBatch;
  * lock), since both rewrite old versions. Thread-safe: passes run one at a time.
  */
 final class TierCompactor {
+    /**
+     * Test hook (a JVM system property): milliseconds to wait after a segment is stored and before the batch that
+     * makes its stubs visible, so that a crash test can kill the process exactly there. 0 (the default) in production.
+     */
+    static final String PAUSE_PROPERTY = "argon.wal.tierPauseBeforeBatchMillis";
     private final WalDb db;
     private final CommitWriter writer;
     private final BranchRegistry branches;
@@ -248,6 +253,7 @@ final class TierCompactor {
             }
             discardFile();
             cold.add(List.of(seg));
+            pauseForTests();
             writer.underCommitLock(() -> {
                 try (WriteBatch batch = new WriteBatch()) {
                     for (byte[] k : deletes) {
@@ -272,6 +278,17 @@ final class TierCompactor {
             chunkRaw = 0;
             chunkMinLsn = Long.MAX_VALUE;
             chunkMaxLsn = Long.MIN_VALUE;
+        }
+
+        private void pauseForTests() {
+            long pause = Long.getLong(PAUSE_PROPERTY, 0);
+            if (pause > 0) {
+                try {
+                    Thread.sleep(pause);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
         }
 
         private void discardFile() {
