@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 @Command(name = "argon", mixinStandardHelpOptions = true, version = "argon " + dev.argon.engine.Engine.VERSION,
         description = "Git for MongoDB data: a MongoDB-compatible server with branches, history and time travel.",
         subcommands = {ServeCommand.class, BenchCommand.class, BranchCommand.class, StatusCommand.class, LogCommand.class, DiffCommand.class,
-                MergeCommand.class, TagCommand.class, ResetCommand.class, RevertCommand.class, FsckCommand.class, GcCommand.class, BackupCommand.class,
+                MergeCommand.class, TagCommand.class, ResetCommand.class, RevertCommand.class, FsckCommand.class, GcCommand.class, CompactCommand.class, BackupCommand.class,
                 RestoreCommand.class, CloneCommand.class, CommandLine.HelpCommand.class})
 public final class ArgonCli implements Runnable {
     @CommandLine.Spec
