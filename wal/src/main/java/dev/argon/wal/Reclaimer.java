@@ -224,18 +224,8 @@ final class Reclaimer {
                     lsns[i] = vs.get(i).lsn();
                 }
                 keep = plan.keep(e.getKey(), lsns);
-                if (vs.stream().anyMatch(Version::stub)) {
-                    // Compacted history: a stub stands for a run of versions this pass cannot weigh one by one, so
-                    // the group goes whole when nothing of it is needed, or stays whole (GC of compacted history
-                    // is coarser than of local history, never wrong).
-                    boolean any = false;
-                    for (boolean k : keep) {
-                        any |= k;
-                    }
-                    java.util.Arrays.fill(keep, any);
-                } else {
-                    dropBaseTombstones(plan, e.getKey(), vs, keep);
-                }
+                keepStubs(vs, keep);
+                dropBaseTombstones(plan, e.getKey(), vs, keep);
             }
             for (int i = 0; i < vs.size(); i++) {
                 if (keep[i]) {
@@ -251,10 +241,49 @@ final class Reclaimer {
                     j++;
                 }
                 byte[] latestKey = LatestKeys.key(VersionKeys.userKey(vs.get(0).key()), e.getKey());
-                d.fixLatest(latestKey, vs.get(0).lsn(), j < vs.size() ? Bytes.concat(Bytes.longKey(vs.get(j).lsn()), vs.get(j).value()) : null);
+                byte[] newest = j < vs.size() ? (vs.get(j).stub() ? untier(vs.get(j), d) : Bytes.concat(Bytes.longKey(vs.get(j).lsn()), vs.get(j).value())) : null;
+                d.fixLatest(latestKey, vs.get(0).lsn(), newest);
             }
         }
         return kept;
+    }
+
+    /**
+     * Compacted history: a stub stands for a run of versions this pass cannot weigh one by one, so a branch's stubs
+     * stay while anything of its group stays, and go with the rest when nothing does (coarser than for local
+     * versions, never wrong: what a kept point reads is the newest version at or below it, local or in a kept stub).
+     */
+    private static void keepStubs(List<Version> vs, boolean[] keep) {
+        boolean any = false;
+        for (boolean k : keep) {
+            any |= k;
+        }
+        for (int i = 0; i < vs.size(); i++) {
+            if (vs.get(i).stub()) {
+                keep[i] = any;
+            }
+        }
+    }
+
+    /**
+     * The branch's newest version goes and the newest kept entry is a stub: its newest cold version comes back into
+     * {@code versions} (the stub shrinks by it), so that {@code latest} copies a local version as it always does.
+     * Returns that version as a {@code latest} value.
+     */
+    private byte[] untier(Version stub, Deleter d) {
+        byte[] userKey = VersionKeys.userKey(stub.key());
+        List<byte[][]> cold = db.cold().range(VersionKeys.key(userKey, stub.branchId(), VersionKeys.stubHigh(stub.value())), stub.key());
+        if (cold.isEmpty()) {
+            throw new WalException("the compacted versions a stub names are missing from the tier's segments", stub.branchId(), stub.lsn(), null);
+        }
+        byte[][] top = cold.get(0);
+        d.put(db.versions(), top[0], top[1]);
+        if (cold.size() > 1) {
+            d.put(db.versions(), stub.key(), VersionKeys.stub(VersionKeys.lsn(cold.get(1)[0])));
+        } else if (!java.util.Arrays.equals(top[0], stub.key())) {
+            d.delete(db.versions(), stub.key(), stub.size());
+        }
+        return Bytes.concat(Bytes.longKey(VersionKeys.lsn(top[0])), top[1]);
     }
 
     /**
@@ -396,6 +425,20 @@ final class Reclaimer {
             }
             try {
                 batch.delete(cf, key);
+            } catch (RocksDBException e) {
+                throw new WalException("cannot build a GC batch: " + e.getMessage(), -1, -1, e);
+            }
+            if (++ops >= BATCH_OPS) {
+                flush();
+            }
+        }
+
+        void put(ColumnFamilyHandle cf, byte[] key, byte[] value) {
+            if (dryRun) {
+                return;
+            }
+            try {
+                batch.put(cf, key, value);
             } catch (RocksDBException e) {
                 throw new WalException("cannot build a GC batch: " + e.getMessage(), -1, -1, e);
             }

@@ -99,6 +99,7 @@ public final class TieredHistory {
             MongoCollection<BsonDocument> head = client.getDatabase("bs~agent-0").getCollection("docs", BsonDocument.class);
             MongoCollection<BsonDocument> old = client.getDatabase("bs~agent-0@" + oldPoint).getCollection("docs", BsonDocument.class);
             long before = versionsBytes(server, client);
+            settle(server, head, old, ids);
             long[][] local = new long[2][reads];
             List<BsonDocument> answers = new ArrayList<>();
             for (int i = 0; i < reads; i++) {
@@ -111,6 +112,7 @@ public final class TieredHistory {
             long after = versionsBytes(server, client);
             long tier = WriteAmplification.dirBytes(dir.resolve("objects"));
             TierSegments segments = (TierSegments) server.engine().store().walForTests().tier();
+            settle(server, head, old, ids);
             long[][] tiered = new long[3][reads];
             List<BsonDocument> again = new ArrayList<>();
             for (int i = 0; i < reads; i++) {
@@ -144,6 +146,18 @@ public final class TieredHistory {
                     Runtime.getRuntime().availableProcessors());
         } finally {
             BenchData.deleteTree(dir);
+        }
+    }
+
+    /** Waits for RocksDB's background work and warms the JIT and the driver, so phases start alike. */
+    private static void settle(ArgonServer server, MongoCollection<BsonDocument> head, MongoCollection<BsonDocument> old, long[] ids)
+            throws InterruptedException {
+        while (server.engine().store().walForTests().backgroundWorkPending()) {
+            Thread.sleep(100);
+        }
+        for (int i = 0; i < Math.min(500, ids.length); i++) {
+            time(head, ids[i], null);
+            time(old, ids[ids.length - 1 - i], null);
         }
     }
 
