@@ -117,6 +117,12 @@ public enum MongoErrorCode {
     UNKNOWN_ERROR(8, "UnknownError"),
     CANNOT_BACKFILL_ARRAY(34, "CannotBackfillArray"),
     EXCEEDED_MEMORY_LIMIT(146, "ExceededMemoryLimit"),
+    /** $lookup: one document's matches past internalLookupStageIntermediateDocumentMaxSizeBytes. */
+    LOCATION_4568(4568, "Location4568"),
+    /** $facet: the document it builds past internalQueryFacetMaxOutputDocSizeBytes. */
+    LOCATION_4031700(4031700, "Location4031700"),
+    /** distinct: its values past 16 MiB ("distinct too big, 16mb cap"). */
+    LOCATION_17217(17217, "Location17217"),
     CONVERSION_FAILURE(241, "ConversionFailure"),
     LOCATION_15947(15947, "Location15947"),
     LOCATION_15952(15952, "Location15952"),

@@ -3,10 +3,12 @@ package dev.argon.engine.aggregate;
 import static dev.argon.engine.aggregate.Args.error;
 
 import dev.argon.engine.MongoErrorCode;
+import dev.argon.engine.ArgonException;
 import dev.argon.engine.bson.BsonSize;
+import dev.argon.engine.spill.StageLimits;
 import java.util.LinkedHashSet;
 import java.util.Set;
-import java.util.function.Supplier;
+import java.util.function.Function;
 import org.bson.BsonArray;
 import org.bson.BsonDocument;
 import org.bson.BsonDouble;
@@ -56,25 +58,28 @@ final class Accumulators {
 
     private Accumulators() {}
 
-    /** The factory for an accumulator operator, validating its argument. */
-    static Supplier<Accumulator> factory(String op, BsonValue arg) {
+    /**
+     * The factory for an accumulator operator, validating its argument; it makes an accumulator under the run's
+     * limits ($push and $addToSet arrays).
+     */
+    static Function<StageLimits, Accumulator> factory(String op, BsonValue arg) {
         switch (op) {
-            case "$sum": return SumAcc::new;
-            case "$avg": return AvgAcc::new;
-            case "$min": return () -> new MinMaxAcc(-1);
-            case "$max": return () -> new MinMaxAcc(1);
-            case "$first": return FirstAcc::new;
-            case "$last": return LastAcc::new;
-            case "$push": return PushAcc::new;
-            case "$addToSet": return AddToSetAcc::new;
-            case "$mergeObjects": return MergeAcc::new;
-            case "$stdDevPop": return () -> new StdDevAcc(false);
-            case "$stdDevSamp": return () -> new StdDevAcc(true);
+            case "$sum": return l -> new SumAcc();
+            case "$avg": return l -> new AvgAcc();
+            case "$min": return l -> new MinMaxAcc(-1);
+            case "$max": return l -> new MinMaxAcc(1);
+            case "$first": return l -> new FirstAcc();
+            case "$last": return l -> new LastAcc();
+            case "$push": return l -> new PushAcc(l.pushBytes());
+            case "$addToSet": return l -> new AddToSetAcc(l.addToSetBytes());
+            case "$mergeObjects": return l -> new MergeAcc();
+            case "$stdDevPop": return l -> new StdDevAcc(false);
+            case "$stdDevSamp": return l -> new StdDevAcc(true);
             case "$count":
                 if (!arg.isDocument() || !arg.asDocument().isEmpty()) {
                     throw error(MongoErrorCode.TYPE_MISMATCH, "$count takes no arguments, i.e. $count:{}");
                 }
-                return SumAcc::new;
+                return l -> new SumAcc();
             default:
                 throw error(MongoErrorCode.LOCATION_15952, "unknown group operator '" + op + "'");
         }
@@ -249,15 +254,32 @@ final class Accumulators {
         }
     }
 
+    /**
+     * $push: the values in input order. Its array cannot spill (it is one value of one output document), so past
+     * {@code internalQueryMaxPushBytes} of its values' BSON the query fails with 146, as on mongod, when adding and
+     * when a spilled $group merges partial arrays.
+     */
     private static final class PushAcc implements Accumulator {
         private final BsonArray values = new BsonArray();
+        private final long limitBytes;
         private long bytes = 16;
+        private long valueBytes;
+
+        PushAcc(long limitBytes) {
+            this.limitBytes = limitBytes;
+        }
 
         @Override
         public void add(BsonValue v) {
             if (v != null) {
+                long n = size(v);
+                valueBytes += n;
+                if (valueBytes > limitBytes) {
+                    throw new ArgonException(MongoErrorCode.EXCEEDED_MEMORY_LIMIT,
+                            "$push used too much memory and cannot spill to disk. Memory limit: " + limitBytes + " bytes");
+                }
                 values.add(v);
-                bytes += 8 + size(v);
+                bytes += 8 + n;
             }
         }
 
@@ -284,14 +306,27 @@ final class Accumulators {
         }
     }
 
+    /** $addToSet: distinct values in first-seen order; bounded by {@code internalQueryMaxAddToSetBytes} as $push is. */
     private static final class AddToSetAcc implements Accumulator {
         private final Set<ValueKey> values = new LinkedHashSet<>();
+        private final long limitBytes;
         private long bytes = 16;
+        private long valueBytes;
+
+        AddToSetAcc(long limitBytes) {
+            this.limitBytes = limitBytes;
+        }
 
         @Override
         public void add(BsonValue v) {
             if (v != null && values.add(new ValueKey(v))) {
-                bytes += 8 + size(v);
+                long n = size(v);
+                valueBytes += n;
+                if (valueBytes > limitBytes) {
+                    throw new ArgonException(MongoErrorCode.EXCEEDED_MEMORY_LIMIT, "$addToSet used too much memory and cannot "
+                            + "spill to disk. Used: " + valueBytes + " bytes. Memory limit: " + limitBytes + " bytes");
+                }
+                bytes += 8 + n;
             }
         }
 

@@ -3,6 +3,7 @@ package dev.argon.engine.aggregate;
 import static dev.argon.engine.aggregate.Args.error;
 
 import dev.argon.engine.MongoErrorCode;
+import dev.argon.engine.bson.BsonSize;
 import dev.argon.engine.spill.Spill;
 import dev.argon.engine.spill.Spool;
 import java.util.Iterator;
@@ -14,7 +15,9 @@ import org.bson.BsonValue;
 
 /**
  * $facet: keeps its input once and runs every sub-pipeline over it, producing one document. The input is held up
- * to the command's sort limit and spooled to one run file past it ({@link Spool}; 292 without disk use).
+ * to the command's sort limit and spooled to one run file past it ({@link Spool}; 292 without disk use). The
+ * document it builds cannot spill: its results' BSON past {@code internalQueryFacetMaxOutputDocSizeBytes} is
+ * 4031700, as on mongod 7.0.
  */
 final class FacetStage implements Stage {
     private final Map<String, Pipeline> facets = new LinkedHashMap<>();
@@ -58,9 +61,22 @@ final class FacetStage implements Stage {
                 Spool docs = new Spool(spill, spill.sortLimitBytes(), () -> spill.stageRefused("$facet", spill.sortLimitBytes()));
                 input.forEachRemaining(docs::add);
                 BsonDocument out = new BsonDocument();
+                long limit = spill.stageLimits().facetOutputBytes();
+                long bytes = 0;
                 for (Map.Entry<String, Pipeline> f : facets.entrySet()) {
                     BsonArray results = new BsonArray();
-                    f.getValue().run(docs.replay(), ctx).forEachRemaining(results::add);
+                    Iterator<BsonDocument> it = f.getValue().run(docs.replay(), ctx);
+                    while (it.hasNext()) {
+                        BsonDocument d = it.next();
+                        if (limit != Long.MAX_VALUE) {
+                            bytes += BsonSize.of(d);
+                            if (bytes > limit) {
+                                throw error(MongoErrorCode.LOCATION_4031700, "document constructed by $facet is " + bytes
+                                        + " bytes, which exceeds the limit of " + limit + " bytes");
+                            }
+                        }
+                        results.add(d);
+                    }
                     out.put(f.getKey(), results);
                 }
                 return out;

@@ -5,13 +5,14 @@ import static dev.argon.engine.aggregate.Args.error;
 import dev.argon.engine.MongoErrorCode;
 import dev.argon.engine.spill.ExternalSorter;
 import dev.argon.engine.spill.Spill;
+import dev.argon.engine.spill.StageLimits;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
+import java.util.function.Function;
 import org.bson.BsonArray;
 import org.bson.BsonDocument;
 import org.bson.BsonNull;
@@ -34,7 +35,7 @@ final class GroupStage implements Stage {
     /** With a sorted input: equal under this comparator means "same run" (null: not streaming). */
     private final Comparator<BsonDocument> runs;
     private final List<String> names = new ArrayList<>();
-    private final List<Supplier<Accumulators.Accumulator>> factories = new ArrayList<>();
+    private final List<Function<StageLimits, Accumulators.Accumulator>> factories = new ArrayList<>();
     private final List<Expression> arguments = new ArrayList<>();
 
     GroupStage(BsonValue spec, Scope scope) {
@@ -143,7 +144,7 @@ final class GroupStage implements Stage {
             ValueKey k = new ValueKey(key == null ? BsonNull.VALUE : key);
             Accumulators.Accumulator[] accs = groups.get(k);
             if (accs == null) {
-                accs = newAccumulators();
+                accs = newAccumulators(spill.stageLimits());
                 groups.put(k, accs);
                 bytes += GROUP_OVERHEAD + Accumulators.size(k.value());
                 for (Accumulators.Accumulator a : accs) {
@@ -175,7 +176,7 @@ final class GroupStage implements Stage {
             runs.addSortedRun(sortedStates(groups));
             groups.clear();
         }
-        return merged(runs.sorted());
+        return merged(runs.sorted(), spill.stageLimits());
     }
 
     /** Groups each run of sort-equal documents alone ({@link #group}, limits and all) and emits its groups. */
@@ -288,7 +289,7 @@ final class GroupStage implements Stage {
     }
 
     /** Run records merged by key: consecutive records of one key become one group. */
-    private Iterator<BsonDocument> merged(Iterator<BsonDocument> records) {
+    private Iterator<BsonDocument> merged(Iterator<BsonDocument> records, StageLimits limits) {
         return new Iterator<>() {
             private BsonDocument pending = records.hasNext() ? records.next() : null;
 
@@ -303,7 +304,7 @@ final class GroupStage implements Stage {
                     throw new java.util.NoSuchElementException();
                 }
                 BsonValue key = pending.get("k");
-                Accumulators.Accumulator[] accs = newAccumulators();
+                Accumulators.Accumulator[] accs = newAccumulators(limits);
                 while (pending != null && Values.compare(pending.get("k"), key) == 0) {
                     BsonArray states = pending.getArray("s");
                     for (int i = 0; i < accs.length; i++) {
@@ -316,10 +317,10 @@ final class GroupStage implements Stage {
         };
     }
 
-    private Accumulators.Accumulator[] newAccumulators() {
+    private Accumulators.Accumulator[] newAccumulators(StageLimits limits) {
         Accumulators.Accumulator[] accs = new Accumulators.Accumulator[factories.size()];
         for (int i = 0; i < accs.length; i++) {
-            accs[i] = factories.get(i).get();
+            accs[i] = factories.get(i).apply(limits);
         }
         return accs;
     }

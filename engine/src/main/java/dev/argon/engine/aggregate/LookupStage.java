@@ -4,8 +4,6 @@ import static dev.argon.engine.aggregate.Args.error;
 
 import dev.argon.engine.MongoErrorCode;
 import java.util.ArrayList;
-import java.util.BitSet;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,27 +14,50 @@ import org.bson.BsonNull;
 import org.bson.BsonValue;
 
 /**
- * $lookup, equality form (localField/foreignField), pipeline form (let/pipeline) or both. With the equality form,
- * when the foreign collection has an index on foreignField, each input document's matches are read through it
- * ({@link Pipeline.CollectionResolver#lookup}) and re-checked here; otherwise (or from the first local value an
- * index cannot look up, such as null or a regex) the foreign collection is read once per run and indexed in
- * memory by foreignField value, so a run costs O(local + foreign) rather than O(local x foreign). The pipeline form
- * whose first stage is {@code {$match: {$expr: {$eq: ["$field", "$$var"]}}}} reads its candidates the same way, through
- * an index on that field with the variable's value, and lets its pipeline re-check them. In an explained run it
- * counts what it read ({@link Pipeline.StageStats}).
+ * $lookup, equality form (localField/foreignField), pipeline form (let/pipeline) or both: parsing, and what a run
+ * does ({@link LookupRun}). With the equality form, when the foreign collection has an index on foreignField, each
+ * input document's matches are read through it ({@link Pipeline.CollectionResolver#lookup}) and re-checked; otherwise
+ * (or from the first local value an index cannot look up, such as null or a regex) the foreign collection is read
+ * once per run into an in-memory table by foreignField value, O(local + foreign), while it fits the table's memory
+ * limit, and past it once per input document (a streamed nested loop, O(local x foreign) in bounded memory). The
+ * pipeline form whose first stage is {@code {$match: {$expr: {$eq: ["$field", "$$var"]}}}} reads its candidates the
+ * same way, through an index on that field with the variable's value, and lets its pipeline re-check them. An
+ * {@code $unwind} of the {@code as} field right after the stage is absorbed into it ({@link #absorbing}). In an
+ * explained run it counts what it read ({@link Pipeline.StageStats}). Immutable once built.
  */
 final class LookupStage implements Stage {
-    private final String from;
-    private final String[] as;
-    private final String[] localField;
-    private final String[] foreignField;
-    private final String foreignPath;
-    private final Map<String, Expression> let = new LinkedHashMap<>();
-    private final Pipeline pipeline;
+    final String from;
+    final String[] as;
+    final String[] localField;
+    final String[] foreignField;
+    final String foreignPath;
+    final Map<String, Expression> let;
+    final Pipeline pipeline;
     /** Pipeline form: the foreign field its leading $match equates to the let variable exprVar, or null. */
-    private final String exprField;
-    private final String[] exprFieldParts;
-    private final String exprVar;
+    final String exprField;
+    final String[] exprFieldParts;
+    final String exprVar;
+    /** Whether the $unwind of {@code as} that followed is part of this stage, with its options. */
+    final boolean absorbed;
+    final String[] unwindIndex;
+    final boolean unwindPreserve;
+
+    /** A copy of the stage with an absorbed $unwind. */
+    private LookupStage(LookupStage s, String[] unwindIndex, boolean unwindPreserve) {
+        this.from = s.from;
+        this.as = s.as;
+        this.localField = s.localField;
+        this.foreignField = s.foreignField;
+        this.foreignPath = s.foreignPath;
+        this.let = s.let;
+        this.pipeline = s.pipeline;
+        this.exprField = s.exprField;
+        this.exprFieldParts = s.exprFieldParts;
+        this.exprVar = s.exprVar;
+        this.absorbed = true;
+        this.unwindIndex = unwindIndex;
+        this.unwindPreserve = unwindPreserve;
+    }
 
     LookupStage(BsonValue spec, Scope scope, Pipeline.CollectionResolver resolver) {
         if (!spec.isDocument()) {
@@ -101,6 +122,10 @@ final class LookupStage implements Stage {
         this.localField = local == null ? null : FieldPaths.parse(local);
         this.foreignField = foreign == null ? null : FieldPaths.parse(foreign);
         this.foreignPath = foreign;
+        this.let = new LinkedHashMap<>();
+        this.absorbed = false;
+        this.unwindIndex = null;
+        this.unwindPreserve = false;
         Scope inner = scope;
         if (letSpec != null) {
             for (Map.Entry<String, BsonValue> e : letSpec.entrySet()) {
@@ -124,114 +149,47 @@ final class LookupStage implements Stage {
         return v.asString().getValue();
     }
 
+    /**
+     * This stage with the {@code $unwind} that follows it absorbed, as mongod does when the $unwind's path is this
+     * stage's {@code as} field: each match becomes its own document, so no array of matches is held or capped.
+     */
+    LookupStage absorbing(UnwindStage unwind) {
+        return new LookupStage(this, unwind.indexPath, unwind.preserve);
+    }
+
+    /** Whether an $unwind of this path can be absorbed (it unwinds exactly the {@code as} field, not yet absorbed). */
+    boolean canAbsorb(UnwindStage unwind) {
+        return !absorbed && java.util.Arrays.equals(unwind.path, as);
+    }
+
     @Override
     public Iterator<BsonDocument> apply(Iterator<BsonDocument> input, RunContext ctx) {
-        Pipeline.StageStats stats = ctx.counters(this);
-        if (stats != null) {
-            stats.lookup = true;
+        LookupRun run = new LookupRun(this, ctx);
+        if (!absorbed) {
+            return new MappingIterator(input) {
+                @Override
+                BsonDocument map(BsonDocument doc) {
+                    return run.joined(doc);
+                }
+            };
         }
-        return new MappingIterator(input) {
-            private List<BsonDocument> foreignDocs;
-            private Map<ValueKey, List<Integer>> index;
+        return new Iterator<>() {
+            private Iterator<BsonDocument> current = java.util.Collections.emptyIterator();
 
             @Override
-            BsonDocument map(BsonDocument doc) {
-                Variables bound = null;
-                BsonValue exprValue = null;
-                if (pipeline != null) {
-                    Variables vars = ctx.vars(doc);
-                    bound = ctx.base();
-                    for (Map.Entry<String, Expression> e : let.entrySet()) {
-                        BsonValue v = e.getValue().evaluate(vars);
-                        bound = bound.bind(e.getKey(), v);
-                        if (e.getKey().equals(exprVar)) {
-                            exprValue = v;
-                        }
-                    }
+            public boolean hasNext() {
+                while (!current.hasNext() && input.hasNext()) {
+                    current = run.unwound(input.next());
                 }
-                List<BsonDocument> viaIndex = null;
-                if (foreignDocs == null && ctx.resolver() != null) {
-                    if (localField != null) {
-                        viaIndex = viaIndex(localValues(doc), foreignField, foreignPath, false);
-                    } else if (exprField != null && exprValue != null) {
-                        // The pipeline's own $match re-checks each candidate with $expr's equality.
-                        viaIndex = viaIndex(List.of(exprValue), exprFieldParts, exprField, true);
-                    }
-                }
-                if (viaIndex == null && foreignDocs == null) {
-                    foreignDocs = new ArrayList<>();
-                    if (ctx.resolver() != null) {
-                        ctx.resolver().scan(from).forEachRemaining(foreignDocs::add);
-                    }
-                    if (stats != null) {
-                        stats.collectionScans++;
-                        stats.docsExamined += foreignDocs.size();
-                    }
-                    if (foreignField != null) {
-                        index = buildIndex(foreignDocs);
-                    }
-                }
-                List<BsonDocument> candidates = viaIndex != null ? viaIndex : localField == null ? foreignDocs : probe(doc);
-                BsonArray joined = new BsonArray();
-                if (pipeline == null) {
-                    joined.addAll(candidates);
-                } else {
-                    pipeline.run(candidates.iterator(), ctx.withBase(bound)).forEachRemaining(joined::add);
-                }
-                return FieldPaths.setNested(doc, as, 0, joined);
+                return current.hasNext();
             }
 
-            /**
-             * The foreign documents whose field equals one of the values, read through an index on it, or null when
-             * none serves them. superset: leave candidates that only find's equality matches to the pipeline.
-             */
-            private List<BsonDocument> viaIndex(List<BsonValue> locals, String[] parts, String path, boolean superset) {
-                Pipeline.IndexedLookup hits = ctx.resolver().lookup(from, path, locals);
-                if (hits == null) {
-                    return null;
+            @Override
+            public BsonDocument next() {
+                if (!hasNext()) {
+                    throw new java.util.NoSuchElementException();
                 }
-                if (stats != null) {
-                    stats.indexesUsed.add(hits.index());
-                    stats.keysExamined += hits.keysExamined();
-                    stats.docsExamined += hits.docsExamined();
-                }
-                java.util.Set<ValueKey> wanted = new java.util.HashSet<>();
-                for (BsonValue v : locals) {
-                    wanted.add(new ValueKey(v));
-                }
-                List<BsonDocument> out = new ArrayList<>();
-                List<BsonValue> values = new ArrayList<>();
-                for (BsonDocument f : hits.docs()) {
-                    values.clear();
-                    collect(f, parts, 0, values, true);
-                    if (values.isEmpty()) {
-                        values.add(BsonNull.VALUE);
-                    }
-                    if (superset || values.stream().anyMatch(v -> wanted.contains(new ValueKey(v)))) {
-                        out.add(f);
-                    }
-                }
-                // The order a scan of the foreign collection gives: _id order.
-                out.sort((a, b) -> dev.argon.engine.bson.BsonOrder.compare(a.get("_id"), b.get("_id")));
-                return out;
-            }
-
-            private List<BsonDocument> probe(BsonDocument doc) {
-                List<BsonValue> locals = localValues(doc);
-                BitSet hits = new BitSet(foreignDocs.size());
-                for (BsonValue v : locals) {
-                    List<Integer> ids = index.get(new ValueKey(v));
-                    if (ids != null) {
-                        for (int i : ids) {
-                            hits.set(i);
-                        }
-                    }
-                }
-                List<BsonDocument> out = new ArrayList<>(hits.cardinality());
-                for (int i = hits.nextSetBit(0); i >= 0; i = hits.nextSetBit(i + 1)) {
-                    out.add(foreignDocs.get(i));
-                }
-                return out;
+                return current.next();
             }
         };
     }
@@ -290,34 +248,6 @@ final class LookupStage implements Stage {
         }
         String s = v.asString().getValue();
         return s.startsWith("$$") && s.indexOf('.') < 0 ? s.substring(2) : null;
-    }
-
-    private List<BsonValue> localValues(BsonDocument doc) {
-        List<BsonValue> locals = new ArrayList<>();
-        collect(doc, localField, 0, locals, false);
-        if (locals.isEmpty() && FieldPaths.get(doc, localField, 0) == null) {
-            locals.add(BsonNull.VALUE);
-        }
-        return locals;
-    }
-
-    private Map<ValueKey, List<Integer>> buildIndex(List<BsonDocument> docs) {
-        Map<ValueKey, List<Integer>> idx = new HashMap<>();
-        List<BsonValue> values = new ArrayList<>();
-        for (int i = 0; i < docs.size(); i++) {
-            values.clear();
-            collect(docs.get(i), foreignField, 0, values, true);
-            if (values.isEmpty()) {
-                values.add(BsonNull.VALUE);
-            }
-            for (BsonValue v : values) {
-                List<Integer> ids = idx.computeIfAbsent(new ValueKey(v), k -> new ArrayList<>());
-                if (ids.isEmpty() || ids.get(ids.size() - 1) != i) {
-                    ids.add(i);
-                }
-            }
-        }
-        return idx;
     }
 
     /**

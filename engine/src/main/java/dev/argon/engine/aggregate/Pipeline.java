@@ -147,13 +147,18 @@ public final class Pipeline {
     /** Gives read access to a sibling collection's documents (empty if it does not exist). */
     @FunctionalInterface
     public interface CollectionResolver {
+        /**
+         * A streamed scan in {@code _id} order. If it is also {@link AutoCloseable}, a stage that stops reading it
+         * early closes it ($lookup scans once per input document once the foreign collection passes its limit).
+         */
         Iterator<BsonDocument> scan(String collectionName);
 
         /**
          * The documents whose {@code field} equals one of {@code values} (find semantics, a superset is fine), read
-         * through an index on that field; null when no index serves it, and the caller scans instead.
+         * through an index on that field; null when no index serves it or the documents pass {@code maxBytes} of
+         * BSON, and the caller scans instead.
          */
-        default IndexedLookup lookup(String collectionName, String field, List<BsonValue> values) {
+        default IndexedLookup lookup(String collectionName, String field, List<BsonValue> values, long maxBytes) {
             return null;
         }
     }

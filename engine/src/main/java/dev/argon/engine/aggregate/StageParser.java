@@ -112,11 +112,22 @@ final class StageParser {
         return (Stage) (input, ctx) -> s.apply(g.apply(input, ctx), ctx);
     }
 
-    /** Replaces $sort [$skip] $limit by a bounded top-k sort and turns limit/skip holders into stages. */
+    /**
+     * Replaces $sort [$skip] $limit by a bounded top-k sort, lets a $lookup absorb the $unwind of its {@code as}
+     * field that follows it (the $unwind's place keeps a stage that passes documents through, so stages still match
+     * the pipeline's specs one to one, as explain reports them), and turns limit/skip holders into stages.
+     */
     private static List<Stage> fuse(List<Object> parsed) {
         List<Stage> out = new ArrayList<>(parsed.size());
         for (int i = 0; i < parsed.size(); i++) {
             Object o = parsed.get(i);
+            if (o instanceof LookupStage lookup && i + 1 < parsed.size() && parsed.get(i + 1) instanceof UnwindStage unwind
+                    && lookup.canAbsorb(unwind)) {
+                out.add(lookup.absorbing(unwind));
+                out.add((input, ctx) -> input);
+                i++;
+                continue;
+            }
             if (o instanceof SortStage) {
                 long skip = 0;
                 int j = i + 1;

@@ -17,9 +17,9 @@ import org.bson.BsonValue;
  * document is expanded lazily. The path follows documents only, as in MongoDB.
  */
 final class UnwindStage implements Stage {
-    private final String[] path;
-    private final String[] indexPath;
-    private final boolean preserve;
+    final String[] path;
+    final String[] indexPath;
+    final boolean preserve;
 
     UnwindStage(BsonValue spec) {
         String pathSpec;

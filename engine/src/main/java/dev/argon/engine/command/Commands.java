@@ -139,7 +139,7 @@ public final class Commands {
                 .add("revert", new RevertHandler(), true, "Argon: append the inverse of commits")
                 .add("replSetGetStatus", new NotImplementedHandler("replica-set status (Argon is a single member)"), false, "not yet")
                 .add("serverStatus", new ServerStatusHandler(), false, "live server figures")
-                .add("setParameter", new SetParameterHandler(), false, "change server parameters (cursors, transaction lifetime, sort and group memory limits, allowDiskUseByDefault, the TTL monitor)")
+                .add("setParameter", new SetParameterHandler(), false, "change server parameters (cursors, transaction lifetime, sort, group, $push, $addToSet, $lookup and $facet memory limits, allowDiskUseByDefault, the TTL monitor)")
                 .add("startSession", new StartSessionHandler(), false, "a new session id")
                 .add("update", new UpdateHandler(), true, "update documents")
                 .add("updateSearchIndex", search, false, "Atlas Search only: answers SearchNotEnabled")

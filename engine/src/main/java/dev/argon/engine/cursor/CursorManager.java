@@ -49,6 +49,8 @@ public final class CursorManager implements AutoCloseable {
     public static final int DEFAULT_MAX_OPEN = 100_000;
     /** Replies stay under the 16 MiB document limit with room for the envelope. */
     static final int MAX_BATCH_BYTES = 16 * 1024 * 1024 - 64 * 1024;
+    /** mongod's largest document in a reply (BSONObjMaxInternalSize, 16 MiB + 16 KiB). */
+    static final int MAX_DOCUMENT_BYTES = 16 * 1024 * 1024 + 16 * 1024;
     /** The reaper runs at least this often, so a tiny timeout (tests) or an ended session is acted on soon. */
     private static final long MAX_REAP_INTERVAL_MILLIS = 1000;
 
@@ -302,9 +304,16 @@ public final class CursorManager implements AutoCloseable {
         long bytes = 0;
         while (batch.size() < max && source.hasNext()) {
             BsonDocument d = source.next();
+            int size = DocSize.estimate(d);
+            if (size > MAX_DOCUMENT_BYTES) {
+                // A pipeline can build a bigger one ($push, $lookup, $facet): mongod refuses it as it serialises it.
+                throw new ArgonException(MongoErrorCode.BSON_OBJECT_TOO_LARGE, "BSONObj size: " + size + " (0x"
+                        + Integer.toHexString(size).toUpperCase(java.util.Locale.ROOT) + ") is invalid. Size must be between 0 and "
+                        + MAX_DOCUMENT_BYTES + "(16MB)");
+            }
             batch.add(d);
             // An estimate is enough: documents are at most 16 MiB and we leave a margin.
-            bytes += DocSize.estimate(d);
+            bytes += size;
             if (bytes >= MAX_BATCH_BYTES / 2) {
                 break;
             }

@@ -21,17 +21,24 @@ public final class Spill implements AutoCloseable {
     private final Path folder;
     private final long sortLimitBytes;
     private final long groupLimitBytes;
+    private final StageLimits stageLimits;
     private final String prefix = UUID.randomUUID().toString();
     private final List<Path> files = new ArrayList<>();
-    private final List<AutoCloseable> open = new ArrayList<>();
+    /** By identity: a scan is released (closed early) by the stage that opened it, one per input document. */
+    private final java.util.Set<AutoCloseable> open = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     private int spills;
     private long spilledBytes;
     private boolean closed;
 
     Spill(Path folder, long sortLimitBytes, long groupLimitBytes) {
+        this(folder, sortLimitBytes, groupLimitBytes, StageLimits.NONE);
+    }
+
+    Spill(Path folder, long sortLimitBytes, long groupLimitBytes, StageLimits stageLimits) {
         this.folder = folder;
         this.sortLimitBytes = sortLimitBytes;
         this.groupLimitBytes = groupLimitBytes;
+        this.stageLimits = stageLimits;
     }
 
     /**
@@ -48,6 +55,11 @@ public final class Spill implements AutoCloseable {
 
     public long groupLimitBytes() {
         return groupLimitBytes;
+    }
+
+    /** The limits of what the command's stages build and cannot spill ($push arrays, $lookup matches, ...). */
+    public StageLimits stageLimits() {
+        return stageLimits;
     }
 
     public boolean allowsDisk() {
@@ -123,6 +135,14 @@ public final class Spill implements AutoCloseable {
         if (this != IN_MEMORY) {
             open.add(resource);
         }
+    }
+
+    /**
+     * Forgets a resource given to {@link #closeWith} that its stage closed itself: a $lookup that scans the foreign
+     * collection once per input document must not keep one entry per document until the command ends.
+     */
+    public void release(AutoCloseable resource) {
+        open.remove(resource);
     }
 
     /** A reader to close with this, if it is still open then. */

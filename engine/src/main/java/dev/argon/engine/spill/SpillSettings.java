@@ -10,7 +10,8 @@ import java.util.stream.Stream;
 /**
  * The server-wide memory limits of blocking stages and where they spill. The limits are mongod's parameters of
  * the same names ({@code internalQueryMaxBlockingSortMemoryUsageBytes}, {@code internalDocumentSourceGroupMaxMemoryBytes},
- * both 100 MiB, and {@code allowDiskUseByDefault}, true), changed at runtime with {@code setParameter} (tests set a
+ * both 100 MiB, and {@code allowDiskUseByDefault}, true) and those of what stages build without spilling
+ * ({@link StageLimits}), changed at runtime with {@code setParameter} (tests set a
  * small limit instead of building 100 MB). Thread-safe: a command reads the values once, when it starts.
  */
 public final class SpillSettings {
@@ -23,6 +24,11 @@ public final class SpillSettings {
     private volatile long sortLimitBytes = DEFAULT_LIMIT_BYTES;
     private volatile long groupLimitBytes = DEFAULT_LIMIT_BYTES;
     private volatile boolean allowDiskUseByDefault = true;
+    private volatile long pushLimitBytes = DEFAULT_LIMIT_BYTES;
+    private volatile long addToSetLimitBytes = DEFAULT_LIMIT_BYTES;
+    private volatile long lookupResultLimitBytes = DEFAULT_LIMIT_BYTES;
+    private volatile long facetOutputLimitBytes = DEFAULT_LIMIT_BYTES;
+    private volatile long lookupHashLimitBytes = DEFAULT_LIMIT_BYTES;
 
     /** @param folder where runs are written; null: nowhere (a stage past its limit always fails with 292) */
     public SpillSettings(Path folder) {
@@ -56,6 +62,51 @@ public final class SpillSettings {
         this.groupLimitBytes = positive("internalDocumentSourceGroupMaxMemoryBytes", bytes);
     }
 
+    /** {@code internalQueryMaxPushBytes}: one {@code $push} array. */
+    public long pushLimitBytes() {
+        return pushLimitBytes;
+    }
+
+    public void pushLimitBytes(long bytes) {
+        this.pushLimitBytes = positive("internalQueryMaxPushBytes", bytes);
+    }
+
+    /** {@code internalQueryMaxAddToSetBytes}: one {@code $addToSet} set. */
+    public long addToSetLimitBytes() {
+        return addToSetLimitBytes;
+    }
+
+    public void addToSetLimitBytes(long bytes) {
+        this.addToSetLimitBytes = positive("internalQueryMaxAddToSetBytes", bytes);
+    }
+
+    /** {@code internalLookupStageIntermediateDocumentMaxSizeBytes}: one {@code $lookup}'s matches of one document. */
+    public long lookupResultLimitBytes() {
+        return lookupResultLimitBytes;
+    }
+
+    public void lookupResultLimitBytes(long bytes) {
+        this.lookupResultLimitBytes = positive("internalLookupStageIntermediateDocumentMaxSizeBytes", bytes);
+    }
+
+    /** {@code internalQueryFacetMaxOutputDocSizeBytes}: the document {@code $facet} builds. */
+    public long facetOutputLimitBytes() {
+        return facetOutputLimitBytes;
+    }
+
+    public void facetOutputLimitBytes(long bytes) {
+        this.facetOutputLimitBytes = positive("internalQueryFacetMaxOutputDocSizeBytes", bytes);
+    }
+
+    /** {@code internalQuerySBELookupApproxMemoryUseInBytesBeforeSpill}: a {@code $lookup}'s in-memory foreign table. */
+    public long lookupHashLimitBytes() {
+        return lookupHashLimitBytes;
+    }
+
+    public void lookupHashLimitBytes(long bytes) {
+        this.lookupHashLimitBytes = positive("internalQuerySBELookupApproxMemoryUseInBytesBeforeSpill", bytes);
+    }
+
     public boolean allowDiskUseByDefault() {
         return allowDiskUseByDefault;
     }
@@ -70,7 +121,8 @@ public final class SpillSettings {
      */
     public Spill begin(Boolean allowDiskUse) {
         boolean disk = allowDiskUse == null ? allowDiskUseByDefault : allowDiskUse;
-        return new Spill(disk && folder != null ? folder : null, sortLimitBytes, groupLimitBytes);
+        return new Spill(disk && folder != null ? folder : null, sortLimitBytes, groupLimitBytes, new StageLimits(pushLimitBytes,
+                addToSetLimitBytes, lookupResultLimitBytes, facetOutputLimitBytes, lookupHashLimitBytes));
     }
 
     /** Deletes every file in the folder (at startup, when no query can own one). */

@@ -31,7 +31,12 @@ public final class GetParameterHandler implements CommandHandler {
                 .append("quiet", org.bson.BsonBoolean.FALSE)
                 .append("internalQueryMaxBlockingSortMemoryUsageBytes", new BsonInt64(engine.spill().sortLimitBytes()))
                 .append("internalDocumentSourceGroupMaxMemoryBytes", new BsonInt64(engine.spill().groupLimitBytes()))
-                .append("allowDiskUseByDefault", org.bson.BsonBoolean.valueOf(engine.spill().allowDiskUseByDefault()));
+                .append("allowDiskUseByDefault", org.bson.BsonBoolean.valueOf(engine.spill().allowDiskUseByDefault()))
+                .append("internalQueryMaxPushBytes", new BsonInt64(engine.spill().pushLimitBytes()))
+                .append("internalQueryMaxAddToSetBytes", new BsonInt64(engine.spill().addToSetLimitBytes()))
+                .append("internalLookupStageIntermediateDocumentMaxSizeBytes", new BsonInt64(engine.spill().lookupResultLimitBytes()))
+                .append("internalQueryFacetMaxOutputDocSizeBytes", new BsonInt64(engine.spill().facetOutputLimitBytes()))
+                .append("internalQuerySBELookupApproxMemoryUseInBytesBeforeSpill", new BsonInt64(engine.spill().lookupHashLimitBytes()));
     }
 
     @Override

@@ -15,7 +15,10 @@ import org.bson.BsonValue;
  * value as {@code was}, as mongod does. Settable: {@code cursorTimeoutMillis},
  * {@code transactionLifetimeLimitSeconds}, {@code ttlMonitorSleepSecs}, {@code ttlMonitorEnabled}, Argon's {@code maxOpenCursors} (the per-server cap on open cursors), and the
  * memory limits of blocking stages: {@code internalQueryMaxBlockingSortMemoryUsageBytes},
- * {@code internalDocumentSourceGroupMaxMemoryBytes} (bytes, 100 MiB by default) and {@code allowDiskUseByDefault}. Other parameters are refused with 72.
+ * {@code internalDocumentSourceGroupMaxMemoryBytes} (bytes, 100 MiB by default) and {@code allowDiskUseByDefault}, and the limits of
+ * what stages build without spilling: {@code internalQueryMaxPushBytes}, {@code internalQueryMaxAddToSetBytes},
+ * {@code internalLookupStageIntermediateDocumentMaxSizeBytes}, {@code internalQueryFacetMaxOutputDocSizeBytes},
+ * {@code internalQuerySBELookupApproxMemoryUseInBytesBeforeSpill} (all 100 MiB). Other parameters are refused with 72.
  */
 public final class SetParameterHandler implements CommandHandler {
     private static final Set<String> IGNORED = Set.of("lsid", "comment", "txnNumber", "autocommit", "apiVersion", "apiStrict",
@@ -44,6 +47,11 @@ public final class SetParameterHandler implements CommandHandler {
                 }
                 case "internalQueryMaxBlockingSortMemoryUsageBytes" -> engine.spill().sortLimitBytes(number(k, e.getValue()));
                 case "internalDocumentSourceGroupMaxMemoryBytes" -> engine.spill().groupLimitBytes(number(k, e.getValue()));
+                case "internalQueryMaxPushBytes" -> engine.spill().pushLimitBytes(number(k, e.getValue()));
+                case "internalQueryMaxAddToSetBytes" -> engine.spill().addToSetLimitBytes(number(k, e.getValue()));
+                case "internalLookupStageIntermediateDocumentMaxSizeBytes" -> engine.spill().lookupResultLimitBytes(number(k, e.getValue()));
+                case "internalQueryFacetMaxOutputDocSizeBytes" -> engine.spill().facetOutputLimitBytes(number(k, e.getValue()));
+                case "internalQuerySBELookupApproxMemoryUseInBytesBeforeSpill" -> engine.spill().lookupHashLimitBytes(number(k, e.getValue()));
                 case "allowDiskUseByDefault" -> {
                     if (!e.getValue().isBoolean()) {
                         throw ArgonException.typeMismatch("parameter 'allowDiskUseByDefault' must be a boolean, not '"

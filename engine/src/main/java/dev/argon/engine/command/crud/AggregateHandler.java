@@ -24,8 +24,12 @@ import org.bson.BsonValue;
  * $group past their memory limits spill to the temporary folder or fail with 292.
  */
 public final class AggregateHandler implements CommandHandler {
-    /** $lookup's per-document read: {@code {field: {$in: values}}} through an index on field, or null. */
-    static Pipeline.IndexedLookup lookupThroughIndex(DataView view, String db, String name, String field, List<BsonValue> values) {
+    /**
+     * $lookup's per-document read: {@code {field: {$in: values}}} through an index on field, or null (no such index,
+     * or the documents pass {@code maxBytes} of BSON: the caller then streams a scan rather than hold them).
+     */
+    static Pipeline.IndexedLookup lookupThroughIndex(DataView view, String db, String name, String field, List<BsonValue> values,
+                                                     long maxBytes) {
         CollectionInfo c = view.collection(db, name);
         String index = QueryPlan.indexLeadingOn(c, field);
         if (index == null || values.isEmpty() || !values.stream().allMatch(QueryPlan::indexable)) {
@@ -34,7 +38,17 @@ public final class AggregateHandler implements CommandHandler {
         BsonDocument filter = new BsonDocument(field, new BsonDocument("$in", new BsonArray(values)));
         List<BsonDocument> docs = new ArrayList<>();
         try (QueryPlan.Result r = QueryPlan.find(view, c, new QueryPlan.Query(filter, null, 0, 0, null, null, new BsonString(index)))) {
-            r.forEachRemaining(docs::add);
+            long bytes = 0;
+            while (r.hasNext()) {
+                BsonDocument d = r.next();
+                if (maxBytes != Long.MAX_VALUE) {
+                    bytes += dev.argon.engine.bson.BsonSize.of(d);
+                    if (bytes > maxBytes) {
+                        return null;
+                    }
+                }
+                docs.add(d);
+            }
             return new Pipeline.IndexedLookup(docs, index, r.stats().keysExamined(), r.stats().docsExamined());
         }
     }
@@ -52,7 +66,7 @@ public final class AggregateHandler implements CommandHandler {
 
     /**
      * Sibling collections of the view for $lookup and $unionWith. A scan streams: it holds its storage iterator
-     * until read to the end or until the spill (the command's cursor) closes.
+     * until read to the end, closed by its stage, or until the spill (the command's cursor) closes.
      */
     static Pipeline.CollectionResolver resolver(DataView view, String db, Spill spill) {
         return new Pipeline.CollectionResolver() {
@@ -60,12 +74,12 @@ public final class AggregateHandler implements CommandHandler {
             public Iterator<BsonDocument> scan(String name) {
                 QueryPlan.Result r = QueryPlan.matching(view, view.collection(db, name), null);
                 spill.closeWith(r);
-                return r;
+                return new ReleasingScan(r, spill);
             }
 
             @Override
-            public Pipeline.IndexedLookup lookup(String name, String field, List<BsonValue> values) {
-                return lookupThroughIndex(view, db, name, field, values);
+            public Pipeline.IndexedLookup lookup(String name, String field, List<BsonValue> values, long maxBytes) {
+                return lookupThroughIndex(view, db, name, field, values, maxBytes);
             }
         };
     }
@@ -188,5 +202,49 @@ public final class AggregateHandler implements CommandHandler {
         BsonDocument cursor = ctx.document("cursor");
         long batchSize = cursor == null ? -1 : (cursor.containsKey("batchSize") ? cursor.get("batchSize").asNumber().longValue() : -1);
         return ctx.engine().cursors().firstBatch(db + "." + collName, out, resources, batchSize, false, ctx.sessionId());
+    }
+
+    /**
+     * A scan of another collection that closes its storage iterator, and lets the command's spill forget it, once read
+     * to the end or closed by the stage that stopped early. Not thread-safe.
+     */
+    private static final class ReleasingScan implements Iterator<BsonDocument>, AutoCloseable {
+        private final QueryPlan.Result scan;
+        private final Spill spill;
+        private boolean closed;
+
+        ReleasingScan(QueryPlan.Result scan, Spill spill) {
+            this.scan = scan;
+            this.spill = spill;
+        }
+
+        @Override
+        public boolean hasNext() {
+            if (closed) {
+                return false;
+            }
+            if (scan.hasNext()) {
+                return true;
+            }
+            close();
+            return false;
+        }
+
+        @Override
+        public BsonDocument next() {
+            if (closed) {
+                throw new java.util.NoSuchElementException();
+            }
+            return scan.next();
+        }
+
+        @Override
+        public void close() {
+            if (!closed) {
+                closed = true;
+                spill.release(scan);
+                scan.close();
+            }
+        }
     }
 }

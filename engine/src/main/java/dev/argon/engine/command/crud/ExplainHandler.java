@@ -190,7 +190,12 @@ public final class ExplainHandler implements CommandHandler {
                         .append("internalQueryMaxBlockingSortMemoryUsageBytes",
                                 new org.bson.BsonInt64(inner.engine().spill().sortLimitBytes()))
                         .append("internalDocumentSourceGroupMaxMemoryBytes",
-                                new org.bson.BsonInt64(inner.engine().spill().groupLimitBytes())));
+                                new org.bson.BsonInt64(inner.engine().spill().groupLimitBytes()))
+                        .append("internalQueryFacetMaxOutputDocSizeBytes",
+                                new org.bson.BsonInt64(inner.engine().spill().facetOutputLimitBytes()))
+                        .append("internalLookupStageIntermediateDocumentMaxSizeBytes",
+                                new org.bson.BsonInt64(inner.engine().spill().lookupResultLimitBytes()))
+                        .append("internalQueryMaxAddToSetBytes", new org.bson.BsonInt64(inner.engine().spill().addToSetLimitBytes())));
         return out;
     }
 
