@@ -24,7 +24,9 @@ import org.junit.jupiter.api.Test;
  * A sort and a $group over more documents than the server's heap can hold succeed by spilling: the server runs in
  * a child JVM with {@code -Xmx64m} (property {@code argon.spill.javaOpts}), the collection holds 25,000 documents of
  * 4 KB (100 MB as BSON), and the limits are set to 4 MiB with {@code setParameter}. A sort with a large limit (a
- * top-k heap past the limit) spills as well, and a sorted findAndModify holds one candidate. With
+ * top-k heap past the limit) spills as well, and a sorted findAndModify holds one candidate; a {@code $lookup} into
+ * the collection without an index on its field reads it once per input document instead of holding it
+ * ({@code -Dargon.spill.lookupLimitBytes=1073741824}: it holds the collection and the server runs out of memory). With
  * {@code -Dargon.spill.limitBytes=1073741824} (nothing spills) the same queries run the server out of memory.
  */
 class SpillHeapIT {
@@ -32,6 +34,8 @@ class SpillHeapIT {
     private static final int DOCS = Integer.getInteger("argon.spill.docs", 25_000);
     /** The limits set for the run; a large value (1 GiB) shows the same queries failing when they cannot spill. */
     private static final long LIMIT = Long.getLong("argon.spill.limitBytes", 4L << 20);
+    /** The $lookup table's limit; a large value (1 GiB) shows the lookups failing when the table holds everything. */
+    private static final long LOOKUP_LIMIT = Long.getLong("argon.spill.lookupLimitBytes", LIMIT);
 
     @Test
     void sortAndGroupSpillOnASmallHeap() throws Exception {
@@ -61,8 +65,10 @@ class SpillHeapIT {
                 MongoCollection<Document> c = client.getDatabase("big").getCollection("c");
                 Random rnd = new Random(7);
                 List<Document> batch = new ArrayList<>();
+                int[] ks = new int[DOCS];
                 for (int i = 0; i < DOCS; i++) {
-                    batch.add(new Document("_id", i).append("k", rnd.nextInt(1_000_000)).append("pad", "p".repeat(4000)));
+                    ks[i] = rnd.nextInt(1_000_000);
+                    batch.add(new Document("_id", i).append("k", ks[i]).append("pad", "p".repeat(4000)));
                     if (batch.size() == 1_000) {
                         c.insertMany(batch);
                         batch.clear();
@@ -70,7 +76,8 @@ class SpillHeapIT {
                 }
                 client.getDatabase("admin").runCommand(new Document("setParameter", 1)
                         .append("internalQueryMaxBlockingSortMemoryUsageBytes", LIMIT)
-                        .append("internalDocumentSourceGroupMaxMemoryBytes", LIMIT));
+                        .append("internalDocumentSourceGroupMaxMemoryBytes", LIMIT)
+                        .append("internalQuerySBELookupApproxMemoryUseInBytesBeforeSpill", LOOKUP_LIMIT));
                 long n = 0;
                 int last = Integer.MIN_VALUE;
                 try (MongoCursor<Document> it = c.find().sort(Sorts.ascending("k")).batchSize(500).iterator()) {
@@ -110,6 +117,38 @@ class SpillHeapIT {
                     }
                 }
                 assertEquals(DOCS - 1, groups);
+                // A $lookup into c without an index on k: c (100 MB) passes the table limit, so each of the few local
+                // documents reads it afresh instead of the server holding it; equality and pipeline forms.
+                MongoCollection<Document> local = client.getDatabase("big").getCollection("local");
+                List<Integer> picks = new ArrayList<>();
+                for (int j = 0; j < 5; j++) {
+                    int i = (int) ((long) j * DOCS / 5) + 1;
+                    picks.add(i);
+                    local.insertOne(new Document("_id", j).append("k", ks[i]));
+                }
+                int removedId = removed.getInteger("_id");
+                for (List<Document> pipeline : List.of(
+                        List.of(new Document("$lookup", new Document("from", "c").append("localField", "k").append("foreignField", "k")
+                                .append("as", "m"))),
+                        List.of(new Document("$lookup", new Document("from", "c").append("let", new Document("v", "$k"))
+                                .append("pipeline", List.of(new Document("$match", new Document("$expr",
+                                        new Document("$eq", List.of("$k", "$$v"))))))
+                                .append("as", "m"))))) {
+                    List<Document> joined = local.aggregate(pipeline).into(new ArrayList<>());
+                    assertEquals(picks.size(), joined.size());
+                    for (Document d : joined) {
+                        int want = d.getInteger("k");
+                        List<Integer> expected = new ArrayList<>();
+                        for (int i = 0; i < DOCS; i++) {
+                            if (ks[i] == want && i != removedId) {
+                                expected.add(i);
+                            }
+                        }
+                        List<Integer> got = new ArrayList<>();
+                        d.getList("m", Document.class).forEach(m -> got.add(m.getInteger("_id")));
+                        assertEquals(expected, got, "matches of local document " + d.get("_id"));
+                    }
+                }
                 try (Stream<Path> files = Files.list(data.resolve("_tmp"))) {
                     assertEquals(0, files.count(), "run files left in the temporary folder");
                 }
