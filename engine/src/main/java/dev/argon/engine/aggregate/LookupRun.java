@@ -2,6 +2,7 @@ package dev.argon.engine.aggregate;
 
 import static dev.argon.engine.aggregate.Args.error;
 
+import dev.argon.engine.ArgonException;
 import dev.argon.engine.MongoErrorCode;
 import dev.argon.engine.bson.BsonOrder;
 import dev.argon.engine.bson.BsonSize;
@@ -59,23 +60,149 @@ final class LookupRun {
 
     /** The input document with its matches as the {@code as} array (the stage without an absorbed $unwind). */
     BsonDocument joined(BsonDocument doc) {
+        try (Matches m = matches(doc)) {
+            return withMatches(doc, m);
+        }
+    }
+
+    private BsonDocument withMatches(BsonDocument doc, Iterator<BsonDocument> matches) {
         long limit = limits.lookupResultBytes();
         BsonArray out = new BsonArray();
         long bytes = 0;
-        try (Matches m = matches(doc)) {
-            while (m.hasNext()) {
-                BsonDocument d = m.next();
-                if (limit != Long.MAX_VALUE) {
-                    bytes += BsonSize.of(d);
-                    if (bytes > limit) {
-                        throw error(MongoErrorCode.LOCATION_4568, "Total size of documents in " + stage.from
-                                + " matching pipeline's $lookup stage exceeds " + limit + " bytes");
-                    }
+        while (matches.hasNext()) {
+            BsonDocument d = matches.next();
+            if (limit != Long.MAX_VALUE) {
+                bytes += BsonSize.of(d);
+                if (bytes > limit) {
+                    throw tooManyMatches(limit);
                 }
-                out.add(d);
             }
+            out.add(d);
         }
         return FieldPaths.setNested(doc, stage.as, 0, out);
+    }
+
+    private ArgonException tooManyMatches(long limit) {
+        return error(MongoErrorCode.LOCATION_4568, "Total size of documents in " + stage.from
+                + " matching pipeline's $lookup stage exceeds " + limit + " bytes");
+    }
+
+    /**
+     * Whether the next input documents are joined a block at a time ({@link #joinedBlock}): the equality form, once
+     * the foreign collection did not fit the table.
+     */
+    boolean joinsInBlocks() {
+        return tooBig && stage.pipeline == null && stage.localField != null && ctx.resolver() != null;
+    }
+
+    /**
+     * The next input documents joined with one scan of the foreign collection between them (a block nested loop):
+     * documents are taken while they fill at most half the table's limit, and the scan gives each foreign document
+     * to every document of the block whose local values it equals. Documents an index serves take their matches
+     * from it. If the block's matches pass the table's limit the scan stops and the block's documents are joined one
+     * by one instead ({@link #joined}, a scan each), and later blocks are half as long, so memory stays bounded
+     * whatever the matches. The outputs are in input order, as one document at a time gives them.
+     */
+    Iterator<BsonDocument> joinedBlock(Iterator<BsonDocument> input) {
+        long budget = limits.lookupHashBytes();
+        List<BsonDocument> docs = new ArrayList<>();
+        List<List<BsonDocument>> found = new ArrayList<>();
+        Map<ValueKey, List<Integer>> wanted = new HashMap<>();
+        long bytes = 0;
+        while (input.hasNext() && docs.size() < blockDocs && bytes <= budget / 2) {
+            BsonDocument doc = input.next();
+            List<BsonValue> locals = localValues(doc);
+            List<BsonDocument> viaIndex = viaIndex(locals, stage.foreignField, stage.foreignPath, false);
+            int pos = docs.size();
+            docs.add(doc);
+            bytes += size(doc);
+            if (viaIndex != null) {
+                found.add(viaIndex);
+                for (BsonDocument d : viaIndex) {
+                    bytes += size(d);
+                }
+            } else {
+                found.add(new ArrayList<>());
+                for (BsonValue v : locals) {
+                    List<Integer> at = wanted.computeIfAbsent(new ValueKey(v), k -> new ArrayList<>());
+                    if (at.isEmpty() || at.get(at.size() - 1) != pos) {
+                        at.add(pos);
+                    }
+                }
+            }
+        }
+        if (!wanted.isEmpty() && !scanInto(wanted, found, bytes, budget)) {
+            // Too many matches to hold for the block: one document at a time, and shorter blocks from now on.
+            blockDocs = Math.max(1, docs.size() / 2);
+            Iterator<BsonDocument> each = docs.iterator();
+            return new MappingIterator(each) {
+                @Override
+                BsonDocument map(BsonDocument doc) {
+                    return joined(doc);
+                }
+            };
+        }
+        List<BsonDocument> out = new ArrayList<>(docs.size());
+        for (int i = 0; i < docs.size(); i++) {
+            out.add(withMatches(docs.get(i), found.get(i).iterator()));
+        }
+        return out.iterator();
+    }
+
+    /** How many documents a block may take; halved when a block's matches did not fit. */
+    private int blockDocs = 100_000;
+
+    /**
+     * One scan of the foreign collection, each document added to the matches of the block's documents it equals;
+     * false (the scan stopped) when the block's documents and matches pass the budget.
+     */
+    private boolean scanInto(Map<ValueKey, List<Integer>> wanted, List<List<BsonDocument>> found, long bytes, long budget) {
+        long resultLimit = limits.lookupResultBytes();
+        long[] matchBytes = new long[found.size()];
+        Iterator<BsonDocument> s = ctx.resolver().scan(stage.from);
+        if (stats != null) {
+            stats.collectionScans++;
+        }
+        try {
+            Iterator<BsonDocument> scan = counted(s);
+            List<BsonValue> values = new ArrayList<>();
+            Set<Integer> hit = new java.util.TreeSet<>();
+            while (scan.hasNext()) {
+                BsonDocument f = scan.next();
+                values.clear();
+                foreignValues(f, stage.foreignField, values);
+                hit.clear();
+                for (BsonValue v : values) {
+                    List<Integer> at = wanted.get(new ValueKey(v));
+                    if (at != null) {
+                        hit.addAll(at);
+                    }
+                }
+                if (hit.isEmpty()) {
+                    continue;
+                }
+                long n = size(f);
+                for (int pos : hit) {
+                    found.get(pos).add(f);
+                    matchBytes[pos] += n;
+                    if (matchBytes[pos] > resultLimit) {
+                        throw tooManyMatches(resultLimit);
+                    }
+                    bytes += n;
+                }
+                if (bytes > budget) {
+                    return false;
+                }
+            }
+            return true;
+        } finally {
+            close(s instanceof AutoCloseable c ? c : null);
+        }
+    }
+
+    /** BSON bytes counted against a limit; nothing to count without one (internal runs). */
+    private long size(BsonDocument d) {
+        return limits.lookupHashBytes() == Long.MAX_VALUE ? 0 : BsonSize.of(d);
     }
 
     /**

@@ -165,21 +165,19 @@ final class LookupStage implements Stage {
     @Override
     public Iterator<BsonDocument> apply(Iterator<BsonDocument> input, RunContext ctx) {
         LookupRun run = new LookupRun(this, ctx);
-        if (!absorbed) {
-            return new MappingIterator(input) {
-                @Override
-                BsonDocument map(BsonDocument doc) {
-                    return run.joined(doc);
-                }
-            };
-        }
         return new Iterator<>() {
             private Iterator<BsonDocument> current = java.util.Collections.emptyIterator();
 
             @Override
             public boolean hasNext() {
                 while (!current.hasNext() && input.hasNext()) {
-                    current = run.unwound(input.next());
+                    if (absorbed) {
+                        current = run.unwound(input.next());
+                    } else if (run.joinsInBlocks()) {
+                        current = run.joinedBlock(input);
+                    } else {
+                        current = java.util.Collections.singletonList(run.joined(input.next())).iterator();
+                    }
                 }
                 return current.hasNext();
             }

@@ -18,8 +18,8 @@ import org.bson.BsonValue;
 import org.junit.jupiter.api.Test;
 
 /**
- * $lookup's three ways of finding matches give one answer: the in-memory table, the per-document scan once the
- * foreign collection passes the table limit, and either of them with the following $unwind absorbed (compared with
+ * $lookup's ways of finding matches give one answer: the in-memory table, once the foreign collection passes the
+ * table limit a scan per block of documents or per document, and each of them with the following $unwind absorbed (compared with
  * the same $unwind kept apart by an empty $match). Random local and foreign documents with scalars, arrays, nulls
  * and missing fields, a top-level and a dotted {@code as}, every $unwind option.
  */
@@ -85,10 +85,14 @@ class LookupRunTest {
             String what = "round " + round + ": " + lookup.toJson() + " " + unwind.toJson();
 
             List<BsonDocument> joined = run(List.of(lookup), local, foreign, BIG, BIG);
-            assertEquals(joined, run(List.of(lookup), local, foreign, 1, BIG), what);
             List<BsonDocument> apart = run(List.of(lookup, BsonDocument.parse("{$match: {}}"), unwind), local, foreign, BIG, BIG);
             assertEquals(apart, run(List.of(lookup, unwind), local, foreign, BIG, BIG), what);
-            assertEquals(apart, run(List.of(lookup, unwind), local, foreign, 1, BIG), what);
+            // Table limits from one byte (a scan per document) to blocks of documents sharing a scan, some of whose
+            // matches pass the limit (the block falls back to a scan per document).
+            for (long table : List.of(1L, 200L, 500L, 1000L, 2000L)) {
+                assertEquals(joined, run(List.of(lookup), local, foreign, table, BIG), what + " table " + table);
+                assertEquals(apart, run(List.of(lookup, unwind), local, foreign, table, BIG), what + " table " + table);
+            }
             // Absorbed, a one-byte cap on the matches does not apply: no array is built.
             assertEquals(apart, run(List.of(lookup, unwind), local, foreign, 1, 1), what);
         }
