@@ -5,7 +5,10 @@
  * files; {@link dev.argon.engine.spill.ExternalSorter} keeps documents in memory up to the limit and writes sorted
  * runs ({@link dev.argon.engine.spill.RunFile}) past it, merged back by {@link dev.argon.engine.spill.MergeIterator}
  * (a k-way merge holding one document per run); {@link dev.argon.engine.spill.TopK} is a sort under a limit (a
- * bounded heap, moved into an external sort when the heap itself passes the limit; a top-1 holds one candidate).
+ * bounded heap, moved into an external sort when the heap itself passes the limit; a top-1 holds one candidate);
+ * {@link dev.argon.engine.spill.Spool} keeps a $facet's input for several passes; {@link dev.argon.engine.spill.StageLimits}
+ * are the limits of what stages build and cannot spill ($push/$addToSet arrays, $lookup's matches and table, the
+ * $facet document), read with the others when a command begins.
  *
  * <p>Invariants: memory is counted as the BSON size of what a stage holds; past the limit a stage either spills
  * (the command allows disk use, MongoDB 6's default) or fails with 292 QueryExceededMemoryLimitNoDiskUseAllowed.
