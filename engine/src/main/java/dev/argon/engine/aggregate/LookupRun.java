@@ -47,6 +47,8 @@ final class LookupRun {
     private Map<ValueKey, List<Integer>> table;
     /** The foreign collection passed the table's limit: every later document without an index reads it afresh. */
     private boolean tooBig;
+    /** How many documents a block may take (a cap on the block's key map); halved when a block's matches did not fit. */
+    private int blockDocs = 100_000;
 
     LookupRun(LookupStage stage, RunContext ctx) {
         this.stage = stage;
@@ -148,9 +150,6 @@ final class LookupRun {
         }
         return out.iterator();
     }
-
-    /** How many documents a block may take; halved when a block's matches did not fit. */
-    private int blockDocs = 100_000;
 
     /**
      * One scan of the foreign collection, each document added to the matches of the block's documents it equals;

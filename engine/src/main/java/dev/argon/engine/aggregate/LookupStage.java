@@ -19,7 +19,8 @@ import org.bson.BsonValue;
  * input document's matches are read through it ({@link Pipeline.CollectionResolver#lookup}) and re-checked; otherwise
  * (or from the first local value an index cannot look up, such as null or a regex) the foreign collection is read
  * once per run into an in-memory table by foreignField value, O(local + foreign), while it fits the table's memory
- * limit, and past it once per input document (a streamed nested loop, O(local x foreign) in bounded memory). The
+ * limit, and past it again per block of input documents or per document (a nested loop, O(local x foreign) reads in
+ * bounded memory). The
  * pipeline form whose first stage is {@code {$match: {$expr: {$eq: ["$field", "$$var"]}}}} reads its candidates the
  * same way, through an index on that field with the variable's value, and lets its pipeline re-check them. An
  * {@code $unwind} of the {@code as} field right after the stage is absorbed into it ({@link #absorbing}). In an
