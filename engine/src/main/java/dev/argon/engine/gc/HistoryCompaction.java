@@ -6,9 +6,6 @@ import dev.argon.wal.TierReport;
 import dev.argon.wal.TierRequest;
 import dev.argon.wal.VersionStore;
 import dev.argon.wal.WalException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,21 +19,12 @@ public final class HistoryCompaction implements AutoCloseable {
 
     private final VersionStore wal;
     private final TierSettings settings;
-    private final ScheduledExecutorService timer;
+    private final BackgroundPass timer;
 
     public HistoryCompaction(Store store, TierSettings settings) {
         this.wal = store.versions();
         this.settings = settings;
-        if (settings.intervalMillis() > 0) {
-            timer = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "argon-compact");
-                t.setDaemon(true);
-                return t;
-            });
-            timer.scheduleWithFixedDelay(this::background, settings.intervalMillis(), settings.intervalMillis(), TimeUnit.MILLISECONDS);
-        } else {
-            timer = null;
-        }
+        this.timer = new BackgroundPass("argon-compact", settings.intervalMillis(), this::background);
     }
 
     public TierSettings settings() {
@@ -65,13 +53,6 @@ public final class HistoryCompaction implements AutoCloseable {
 
     @Override
     public void close() {
-        if (timer != null) {
-            timer.shutdownNow();
-            try {
-                timer.awaitTermination(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        timer.close();
     }
 }

@@ -7,9 +7,6 @@ import dev.argon.wal.GcReport;
 import dev.argon.wal.GcRequest;
 import dev.argon.wal.VersionStore;
 import dev.argon.wal.WalException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,21 +21,12 @@ public final class HistoryGc implements AutoCloseable {
 
     private final VersionStore wal;
     private final GcSettings settings;
-    private final ScheduledExecutorService timer;
+    private final BackgroundPass timer;
 
     public HistoryGc(Store store, GcSettings settings) {
         this.wal = store.versions();
         this.settings = settings;
-        if (settings.intervalMillis() > 0) {
-            timer = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "argon-gc");
-                t.setDaemon(true);
-                return t;
-            });
-            timer.scheduleWithFixedDelay(this::background, settings.intervalMillis(), settings.intervalMillis(), TimeUnit.MILLISECONDS);
-        } else {
-            timer = null;
-        }
+        this.timer = new BackgroundPass("argon-gc", settings.intervalMillis(), this::background);
     }
 
     public GcSettings settings() {
@@ -74,14 +62,6 @@ public final class HistoryGc implements AutoCloseable {
 
     @Override
     public void close() {
-        if (timer != null) {
-            timer.shutdownNow();
-            try {
-                // A pass in progress stops at its next batch once the store closes; do not close under it.
-                timer.awaitTermination(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        timer.close();
     }
 }
