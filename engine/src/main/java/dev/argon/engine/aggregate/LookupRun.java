@@ -163,7 +163,7 @@ final class LookupRun {
             stats.collectionScans++;
         }
         try {
-            Iterator<BsonDocument> scan = counted(s);
+            Iterator<BsonDocument> scan = Pipeline.StageStats.counted(s, stats);
             List<BsonValue> values = new ArrayList<>();
             Set<Integer> hit = new java.util.TreeSet<>();
             while (scan.hasNext()) {
@@ -280,7 +280,7 @@ final class LookupRun {
                 if (stats != null) {
                     stats.collectionScans++;
                 }
-                candidates = counted(s);
+                candidates = Pipeline.StageStats.counted(s, stats);
                 if (stage.localField != null) {
                     candidates = equalTo(candidates, keys(localValues(doc)));
                 }
@@ -420,24 +420,6 @@ final class LookupRun {
         };
     }
 
-    private Iterator<BsonDocument> counted(Iterator<BsonDocument> scan) {
-        if (stats == null) {
-            return scan;
-        }
-        return new Iterator<>() {
-            @Override
-            public boolean hasNext() {
-                return scan.hasNext();
-            }
-
-            @Override
-            public BsonDocument next() {
-                BsonDocument d = scan.next();
-                stats.docsExamined++;
-                return d;
-            }
-        };
-    }
 
     private static boolean matchesAny(BsonDocument f, String[] parts, Set<ValueKey> wanted) {
         List<BsonValue> values = new ArrayList<>();

@@ -124,6 +124,29 @@ public final class Pipeline {
         boolean lookup;
         boolean unionWith;
 
+        /**
+         * The documents of a scan as they are read (streamed, never held), each counted as examined when stats is
+         * not null (an explained run).
+         */
+        static java.util.Iterator<BsonDocument> counted(java.util.Iterator<BsonDocument> scan, StageStats stats) {
+            if (stats == null) {
+                return scan;
+            }
+            return new java.util.Iterator<>() {
+                @Override
+                public boolean hasNext() {
+                    return scan.hasNext();
+                }
+
+                @Override
+                public BsonDocument next() {
+                    BsonDocument d = scan.next();
+                    stats.docsExamined++;
+                    return d;
+                }
+            };
+        }
+
         /** The fields mongod's executionStats adds to the stage's document. */
         public BsonDocument toBson() {
             BsonDocument d = new BsonDocument("nReturned", new org.bson.BsonInt64(returned));

@@ -64,7 +64,7 @@ final class UnionWithStage implements Stage {
                 }
                 if (other == null) {
                     Iterator<BsonDocument> scan = ctx.resolver() == null ? Collections.emptyIterator()
-                            : counted(ctx.resolver().scan(coll), stats);
+                            : Pipeline.StageStats.counted(ctx.resolver().scan(coll), stats);
                     other = pipeline == null ? scan : pipeline.run(scan, ctx.withBase(ctx.base()));
                 }
                 return other.hasNext();
@@ -80,23 +80,4 @@ final class UnionWithStage implements Stage {
         };
     }
 
-    /** The other collection's documents as they are read (streamed, never held), counted in an explained run. */
-    private static Iterator<BsonDocument> counted(Iterator<BsonDocument> scan, Pipeline.StageStats stats) {
-        if (stats == null) {
-            return scan;
-        }
-        return new Iterator<>() {
-            @Override
-            public boolean hasNext() {
-                return scan.hasNext();
-            }
-
-            @Override
-            public BsonDocument next() {
-                BsonDocument d = scan.next();
-                stats.docsExamined++;
-                return d;
-            }
-        };
-    }
 }
