@@ -78,7 +78,15 @@ public final class Engine implements AutoCloseable {
     /** @param tier the hot window, the background compaction interval and the segment cache's size */
     public Engine(Path dataDir, ServerStats stats, boolean testCommands, GcSettings gc, ReadOnlyGate readOnly, TierSettings tier) {
         this.readOnly = readOnly;
-        this.store = new Store(dataDir, gate::closing, new dev.argon.wal.TierConfig(null, tier.cacheBytes()));
+        dev.argon.wal.TierConfig tierConfig = tier.walConfig(dataDir);
+        try {
+            this.store = new Store(dataDir, gate::closing, tierConfig);
+        } catch (RuntimeException e) {
+            if (tierConfig.ownsStore()) {
+                tierConfig.store().close();
+            }
+            throw e;
+        }
         this.stats = stats;
         this.testCommands = testCommands;
         this.clusterTime = new ClusterTime(store.versions());

@@ -7,6 +7,7 @@ import dev.argon.proxy.ReadOnlyNode;
 import dev.argon.storage.manifest.ManifestFormatException;
 import dev.argon.storage.object.ObjectStoreException;
 import dev.argon.storage.segment.SegmentCorruptException;
+import dev.argon.wal.TierMismatchException;
 import dev.argon.wal.archive.ArchiveLocation;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -53,12 +54,17 @@ public final class ServeCommand implements Callable<Integer> {
     String gcInterval;
 
     @Option(names = "--hot-window", description = "history younger than this stays in RocksDB; older history that no head, "
-            + "fork point or tag reads moves into segments under <data>/objects (default: ${DEFAULT-VALUE})", defaultValue = "1h")
+            + "fork point or tag reads moves into segments in the tier (--tier; default: ${DEFAULT-VALUE})", defaultValue = "1h")
     String hotWindow;
 
     @Option(names = "--compact-interval", description = "how often the background history compaction runs; 0 turns it off "
             + "(default: ${DEFAULT-VALUE}; the compactHistory command runs one now)", defaultValue = "10m")
     String compactInterval;
+
+    @Option(names = "--tier", description = "where compacted history segments live: s3://bucket/prefix (objects under "
+            + "<prefix>/tier/, with --endpoint, --region and the keys or AWS_* variables), file:///path or a folder path "
+            + "(default: <data>/objects); a directory whose history is already in one tier refuses another")
+    String tierUrl;
 
     @Option(names = "--cache-size", description = "bytes of compacted history segments cached in memory (default: ${DEFAULT-VALUE})",
             defaultValue = "268435456")
@@ -95,9 +101,20 @@ public final class ServeCommand implements Callable<Integer> {
         }
         TierSettings tier = new TierSettings(Durations.millis("--hot-window", hotWindow),
                 Durations.millis("--compact-interval", compactInterval), cacheSize);
-        ArgonServer server = ArgonServer.start(data, bind, port, advertise, enableTestCommands, gc, tier);
+        if (tierUrl != null) {
+            tier = tier.withTier(archive.location(tierUrl));
+        }
+        ArgonServer server;
+        try {
+            server = ArgonServer.start(data, bind, port, advertise, enableTestCommands, gc, tier);
+        } catch (TierMismatchException e) {
+            throw new CliException(CliException.USAGE, e.getMessage());
+        } catch (ObjectStoreException e) {
+            throw new CliException(CliException.SERVER, "cannot reach the tier " + tierUrl + ": " + e.getMessage());
+        }
         CountDownLatch stopped = server.closeOnShutdown();
-        System.out.println("argon: listening on " + bind + ":" + server.port() + " (data in " + data + "); Ctrl-C stops");
+        System.out.println("argon: listening on " + bind + ":" + server.port() + " (data in " + data
+                + (tierUrl == null ? "" : ", history tier " + tier.tier()) + "); Ctrl-C stops");
         stopped.await();
         return 0;
     }

@@ -30,6 +30,11 @@ public interface ColdVersions {
     /** The object store its segments live in, where a compaction pass stores new ones. */
     dev.argon.storage.object.ObjectStore store();
 
+    /** The tier's name as the tier catalog records it ({@link TierConfig#location()}), or null. */
+    default String location() {
+        return null;
+    }
+
     /** Bytes of segment data held in its local cache now. */
     long cachedBytes();
 

@@ -13,11 +13,13 @@ import org.bson.BsonValue;
 /**
  * The tier catalog, metadata key {@code tierCatalog}: the segments holding this directory's compacted history
  * and the last pass's cutoff. Written in the same RocksDB batch as the stubs that point into the segments it
- * adds, so a stub never names history the catalog does not list (docs/FORMATS.md, "Tier catalog"). Immutable.
+ * adds, so a stub never names history the catalog does not list (docs/FORMATS.md, "Tier catalog"). {@code location}
+ * names the tier's store ({@link TierConfig#location()}); null in catalogs written before it was recorded, which
+ * means the default folder. Immutable.
  */
-record TierCatalog(long cutoffLsn, List<TierSegment> segments) {
+record TierCatalog(long cutoffLsn, List<TierSegment> segments, String location) {
     static final byte[] KEY = "tierCatalog".getBytes(StandardCharsets.US_ASCII);
-    static final TierCatalog EMPTY = new TierCatalog(0, List.of());
+    static final TierCatalog EMPTY = new TierCatalog(0, List.of(), null);
 
     static TierCatalog read(WalDb db) {
         byte[] v;
@@ -38,7 +40,8 @@ record TierCatalog(long cutoffLsn, List<TierSegment> segments) {
                     s.getInt64("entries").getValue(), s.getInt64("minLsn").getValue(), s.getInt64("maxLsn").getValue(),
                     s.getBinary("minKey").getData(), s.getBinary("maxKey").getData()));
         }
-        return new TierCatalog(d.getInt64("cutoffLsn").getValue(), List.copyOf(segs));
+        return new TierCatalog(d.getInt64("cutoffLsn").getValue(), List.copyOf(segs),
+                d.containsKey("tier") ? d.getString("tier").getValue() : null);
     }
 
     byte[] encode() {
@@ -49,13 +52,18 @@ record TierCatalog(long cutoffLsn, List<TierSegment> segments) {
                     .append("maxLsn", new BsonInt64(s.maxLsn())).append("minKey", new BsonBinary(s.minKey()))
                     .append("maxKey", new BsonBinary(s.maxKey())));
         }
-        return Bson.bytes(new BsonDocument("cutoffLsn", new BsonInt64(cutoffLsn)).append("segments", a));
+        BsonDocument d = new BsonDocument("cutoffLsn", new BsonInt64(cutoffLsn));
+        if (location != null) {
+            d.append("tier", new BsonString(location));
+        }
+        return Bson.bytes(d.append("segments", a));
     }
 
-    TierCatalog with(long cutoff, TierSegment added) {
+    /** With one more segment, stored in the tier named {@code where} (null: keep the recorded name). */
+    TierCatalog with(long cutoff, TierSegment added, String where) {
         List<TierSegment> s = new ArrayList<>(segments);
         s.add(added);
-        return new TierCatalog(Math.max(cutoffLsn, cutoff), List.copyOf(s));
+        return new TierCatalog(Math.max(cutoffLsn, cutoff), List.copyOf(s), where == null ? location : where);
     }
 
     long bytes() {

@@ -262,7 +262,7 @@ final class TierCompactor {
                     for (byte[][] s : stubPuts) {
                         batch.put(db.versions(), s[0], s[1]);
                     }
-                    batch.put(db.meta(), TierCatalog.KEY, TierCatalog.read(db).with(cutoff, seg).encode());
+                    batch.put(db.meta(), TierCatalog.KEY, TierCatalog.read(db).with(cutoff, seg, cold.location()).encode());
                     writer.write(batch, "compacting history", -1, -1);
                 } catch (RocksDBException e) {
                     throw new WalException("cannot build a compaction batch: " + e.getMessage(), -1, -1, e);

@@ -61,6 +61,12 @@ public final class Wal implements VersionStore {
         writer.start();
         reclaimer = new Reclaimer(db, writer, gc, branches, tags, history, this);
         compactor = new TierCompactor(db, writer, branches, tags, gc, history, reclaimer.passLock());
+        try {
+            TierConfig.check(tierConfig, TierCatalog.read(db));
+        } catch (TierMismatchException e) {
+            close();
+            throw e;
+        }
         if (tierConfig != null || !TierCatalog.read(db).segments().isEmpty()) {
             attachTier();
         }

@@ -43,9 +43,17 @@ public final class WalInspector implements VersionSource, AutoCloseable {
         this.lock = lock;
         this.db = db;
         this.images = new LogImages(db, branches, this);
-        if (!TierCatalog.read(db).segments().isEmpty()) {
-            // Compacted history is read from the default tier folder, <data-dir>/objects.
-            db.cold(TierConfig.attach(null, db.dir(), TierCatalog.read(db).segments()));
+        TierCatalog catalog = TierCatalog.read(db);
+        if (!catalog.segments().isEmpty()) {
+            // Compacted history is read from the default tier folder, <data-dir>/objects; a directory whose tier is
+            // elsewhere (argon serve --tier s3://...) is refused by the check rather than reported as missing data.
+            try {
+                TierConfig.check(TierConfig.DEFAULT, catalog);
+            } catch (TierMismatchException e) {
+                db.close();
+                throw e;
+            }
+            db.cold(TierConfig.attach(null, db.dir(), catalog.segments()));
         }
         try (RocksIterator it = db.db().newIterator(db.meta())) {
             for (it.seek(BRANCH_PREFIX); it.isValid() && Bytes.startsWith(it.key(), BRANCH_PREFIX); it.next()) {

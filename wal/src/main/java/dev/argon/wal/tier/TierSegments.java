@@ -25,7 +25,15 @@ public final class TierSegments implements ColdVersions {
     private final List<TierSegment> segments = new CopyOnWriteArrayList<>();
     private final ConcurrentHashMap<String, SegmentReader> readers = new ConcurrentHashMap<>();
 
+    private final String location;
+
     public TierSegments(ObjectStore store, SegmentCache cache, List<TierSegment> initial) {
+        this(store, cache, initial, null);
+    }
+
+    /** @param location the tier's name for the catalog, or null */
+    public TierSegments(ObjectStore store, SegmentCache cache, List<TierSegment> initial, String location) {
+        this.location = location;
         this.store = store;
         this.cache = cache;
         this.cached = cache.over(store);
@@ -95,6 +103,11 @@ public final class TierSegments implements ColdVersions {
     @Override
     public ObjectStore store() {
         return store;
+    }
+
+    @Override
+    public String location() {
+        return location;
     }
 
     @Override

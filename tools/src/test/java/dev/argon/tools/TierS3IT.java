@@ -1,0 +1,200 @@
+package dev.argon.tools;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Updates;
+import dev.argon.engine.gc.GcSettings;
+import dev.argon.engine.gc.TierSettings;
+import dev.argon.proxy.ArgonServer;
+import dev.argon.storage.object.ObjectInfo;
+import dev.argon.storage.object.ObjectStore;
+import dev.argon.wal.TierMismatchException;
+import dev.argon.wal.archive.ArchiveLocation;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.bson.Document;
+import org.eclipse.jetty.util.component.AbstractLifeCycle;
+import org.gaul.s3proxy.BlobStores;
+import org.gaul.s3proxy.S3Proxy;
+import org.gaul.s3proxy.auth.AuthenticationType;
+import org.gaul.s3proxy.blobstore.BlobStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The history tier in a bucket ({@code argon serve --tier s3://bucket/prefix}) on a real S3 API (S3Proxy, in
+ * memory, on a loopback port, with signature checks): a compaction pass stores its segments under
+ * {@code prefix/tier/segments/} and none in {@code <data>/objects}, the versions family shrinks locally, and every
+ * time-travel read answers as before the pass, also after a restart. A restart with another tier is refused with a
+ * message naming the recorded one; a directory whose catalog is empty may change its tier.
+ */
+class TierS3IT {
+    private static final String KEY = "argon-tier-access";
+    private static final String SECRET = "argon-tier-secret";
+    private static final GcSettings NO_BACKGROUND_GC = new GcSettings(-1, GcSettings.DEFAULTS.reflogWindowMillis(), 0, 5000);
+
+    private BlobStore blobs;
+    private S3Proxy proxy;
+    private String endpoint;
+    private Path root;
+
+    @BeforeEach
+    void startS3() throws Exception {
+        Properties props = new Properties();
+        props.setProperty("jclouds.identity", KEY);
+        props.setProperty("jclouds.credential", SECRET);
+        blobs = BlobStores.create("transient", props);
+        proxy = S3Proxy.builder().blobStore(blobs).endpoint(URI.create("http://127.0.0.1:0"))
+                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, KEY, SECRET).stopTimeout(0).build();
+        proxy.start();
+        while (!AbstractLifeCycle.STARTED.equals(proxy.getState())) {
+            Thread.sleep(10);
+        }
+        endpoint = "http://127.0.0.1:" + proxy.getPort();
+        root = Files.createTempDirectory("argon-tier-s3-");
+    }
+
+    @AfterEach
+    void stopS3() throws Exception {
+        proxy.stop();
+        blobs.close();
+        BackupCommandIT.deleteTree(root);
+    }
+
+    private ArchiveLocation bucket(String url) {
+        return new ArchiveLocation(url, endpoint, null, KEY, SECRET, true);
+    }
+
+    private static TierSettings tier(ArchiveLocation where) {
+        // No background pass: the test runs the pass it measures.
+        return new TierSettings(TierSettings.DEFAULTS.hotWindowMillis(), 0, TierSettings.DEFAULTS.cacheBytes(), where);
+    }
+
+    private static ArgonServer start(Path data, TierSettings tier) {
+        return ArgonServer.start(data, "127.0.0.1", 0, null, false, NO_BACKGROUND_GC, tier);
+    }
+
+    private static List<Document> read(MongoClient c, String ref) {
+        return c.getDatabase("shop~" + ref).getCollection("items").find().sort(new Document("_id", 1)).into(new ArrayList<>());
+    }
+
+    private static Map<String, List<Document>> timeTravel(MongoClient c, List<Long> points) {
+        Map<String, List<Document>> out = new LinkedHashMap<>();
+        for (String ref : List.of("main", "exp", "v1")) {
+            out.put(ref, read(c, ref));
+        }
+        for (long p : points) {
+            out.put("main@" + p, read(c, "main@" + p));
+            out.put("exp@" + p, read(c, "exp@" + p));
+        }
+        return out;
+    }
+
+    private static long versionsBytes(ArgonServer server, MongoClient c) {
+        server.engine().store().walForTests().flush(true);
+        Document s = BackupCommandIT.admin(c, new Document("argonStorage", 1).append("flush", true));
+        Document fam = s.get("rocksdb", Document.class).get("families", Document.class).get("versions", Document.class);
+        return ((Number) fam.get("sstBytes")).longValue() + ((Number) fam.get("memtableBytes")).longValue();
+    }
+
+    private static List<ObjectInfo> segmentsIn(ObjectStore store) {
+        return store.list("tier/segments/");
+    }
+
+    @Test
+    void compactedHistoryLivesInTheBucketAndReadsAsBeforeAcrossARestart() {
+        Path data = root.resolve("data");
+        ArchiveLocation where = bucket("s3://argon-tier/prod");
+        List<Long> points = new ArrayList<>();
+        Map<String, List<Document>> before;
+        try (ArgonServer server = start(data, tier(where));
+             MongoClient c = MongoClients.create(BackupCommandIT.uri(server))) {
+            MongoCollection<Document> items = c.getDatabase("shop").getCollection("items");
+            for (int i = 1; i <= 50; i++) {
+                items.insertOne(new Document("_id", i).append("v", 0).append("pad", "x".repeat(200)));
+            }
+            BackupCommandIT.admin(c, new Document("createBranch", "exp"));
+            MongoCollection<Document> exp = c.getDatabase("shop~exp").getCollection("items");
+            for (int round = 1; round <= 30; round++) {
+                exp.updateMany(Filters.lte("_id", 25), Updates.set("v", "exp-" + round));
+                items.updateMany(Filters.gt("_id", 40), Updates.set("v", "main-" + round));
+                if (round % 5 == 0) {
+                    points.add(BackupCommandIT.lsn(c));
+                }
+                if (round == 10) {
+                    BackupCommandIT.admin(c, new Document("createTag", "v1").append("ref", "exp"));
+                }
+            }
+            before = timeTravel(c, points);
+            long bytesBefore = versionsBytes(server, c);
+
+            Document r = BackupCommandIT.admin(c, new Document("compactHistory", 1).append("hotWindowSeconds", 0));
+            assertTrue(((Number) r.get("versions")).longValue() > 900, r.toJson());
+            long stored = ((Number) r.get("segments")).longValue();
+            assertTrue(stored >= 1, r.toJson());
+            long bytesAfter = versionsBytes(server, c);
+            assertTrue(bytesAfter < bytesBefore, "versions bytes " + bytesBefore + " -> " + bytesAfter);
+            assertEquals(before, timeTravel(c, points), "reads after compaction");
+            try (ObjectStore s3 = where.open(false)) {
+                assertEquals(stored, segmentsIn(s3).size(), "segments in the bucket under prod/tier/segments/");
+            }
+            assertTrue(!Files.exists(data.resolve("objects").resolve("tier")), "no segment in <data>/objects");
+        }
+
+        try (ArgonServer server = start(data, tier(where));
+             MongoClient c = MongoClients.create(BackupCommandIT.uri(server))) {
+            assertEquals(before, timeTravel(c, points), "reads after a restart");
+        }
+
+        TierMismatchException local = assertThrows(TierMismatchException.class, () -> start(data, tier(null)).close());
+        assertTrue(local.getMessage().contains("--tier s3://argon-tier/prod"), local.getMessage());
+        TierMismatchException other = assertThrows(TierMismatchException.class,
+                () -> start(data, tier(bucket("s3://argon-tier/other"))).close());
+        assertTrue(other.getMessage().contains("s3://argon-tier/prod"), other.getMessage());
+
+        // The refused starts left the directory as it was: it opens with its own tier and reads the same.
+        try (ArgonServer server = start(data, tier(where));
+             MongoClient c = MongoClients.create(BackupCommandIT.uri(server))) {
+            assertEquals(before, timeTravel(c, points), "reads after the refused starts");
+        }
+    }
+
+    @Test
+    void anEmptyCatalogMayChangeItsTierAndAFolderTierTakesAPlainPath() throws Exception {
+        Path data = root.resolve("data");
+        try (ArgonServer server = start(data, tier(bucket("s3://argon-tier/first")));
+             MongoClient c = MongoClients.create(BackupCommandIT.uri(server))) {
+            c.getDatabase("shop").getCollection("items").insertOne(new Document("_id", 1));
+        }
+        Path folder = root.resolve("tier-folder");
+        ArchiveLocation folderTier = ArchiveLocation.of(ArchiveOptions.url(folder.toString()));
+        try (ArgonServer server = start(data, tier(folderTier));
+             MongoClient c = MongoClients.create(BackupCommandIT.uri(server))) {
+            MongoCollection<Document> items = c.getDatabase("shop").getCollection("items");
+            for (int round = 1; round <= 20; round++) {
+                items.updateOne(Filters.eq("_id", 1), Updates.set("v", round));
+            }
+            Document r = BackupCommandIT.admin(c, new Document("compactHistory", 1).append("hotWindowSeconds", 0));
+            assertTrue(((Number) r.get("segments")).longValue() >= 1, r.toJson());
+            try (ObjectStore f = folderTier.open(false)) {
+                assertEquals(((Number) r.get("segments")).longValue(), segmentsIn(f).size());
+            }
+        }
+        TierMismatchException e = assertThrows(TierMismatchException.class,
+                () -> start(data, tier(bucket("s3://argon-tier/first"))).close());
+        assertTrue(e.getMessage().contains(folder.toUri().toString().replaceAll("/$", "")), e.getMessage());
+    }
+}
