@@ -54,6 +54,19 @@ public final class StatusCommand implements Callable<Integer> {
                             Boolean.TRUE.equals(bucket.getBoolean("configured")) ? bytes(bucket.get("bytes")) : "none",
                             bytes(versions.get("rawBytes")),
                             String.format("%.2fx", versions.get("compressionRatio", Number.class).doubleValue()))));
+            Document tier = s.get("tier", Document.class);
+            if (tier != null) {
+                Document cache = tier.get("cache", Document.class);
+                Document last = tier.get("lastPass", Document.class);
+                System.out.println();
+                Output.table(System.out, List.of("TIER", "SEGMENTS", "IN STORE", "CACHE", "STUBS", "CUTOFF LSN", "LAST PASS"),
+                        List.of(List.of(tier.getString("location").equals("local") ? "<data>/objects" : tier.getString("location"),
+                                Output.str(tier.get("segments")), bytes(tier.get("storeBytes")),
+                                bytes(cache.get("bytes")) + " of " + bytes(cache.get("limit")),
+                                Output.str(tier.get("stubs")), Output.str(tier.get("cutoffLsn")),
+                                last == null ? "none since start" : Output.str(last.get("at")) + " (" + Output.str(last.get("versions"))
+                                        + " versions moved)")));
+            }
             List<List<String>> rows = new ArrayList<>();
             for (Document b : s.getList("branches", Document.class)) {
                 rows.add(List.of(b.getString("name"), Output.str(b.get("versions")), bytes(b.get("bytes")), bytes(b.get("uniqueBytes"))));

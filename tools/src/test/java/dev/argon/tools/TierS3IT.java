@@ -110,6 +110,14 @@ class TierS3IT {
         return ((Number) fam.get("sstBytes")).longValue() + ((Number) fam.get("memtableBytes")).longValue();
     }
 
+    private static Document tierFigures(MongoClient c) {
+        return BackupCommandIT.admin(c, new Document("argonStorage", 1)).get("tier", Document.class);
+    }
+
+    private static long number(Document d, String field) {
+        return ((Number) d.get(field)).longValue();
+    }
+
     private static List<ObjectInfo> segmentsIn(ObjectStore store) {
         return store.list("tier/segments/");
     }
@@ -140,6 +148,12 @@ class TierS3IT {
             }
             before = timeTravel(c, points);
             long bytesBefore = versionsBytes(server, c);
+            Document t0 = tierFigures(c);
+            assertEquals("s3://argon-tier/prod", t0.getString("location"), t0.toJson());
+            assertEquals(0L, number(t0, "segments"), t0.toJson());
+            assertEquals(0L, number(t0, "stubs"), t0.toJson());
+            assertEquals(0L, number(t0, "storeBytes"), t0.toJson());
+            assertEquals(null, t0.get("lastPass"), t0.toJson());
 
             Document r = BackupCommandIT.admin(c, new Document("compactHistory", 1).append("hotWindowSeconds", 0));
             assertTrue(((Number) r.get("versions")).longValue() > 900, r.toJson());
@@ -147,10 +161,34 @@ class TierS3IT {
             assertTrue(stored >= 1, r.toJson());
             long bytesAfter = versionsBytes(server, c);
             assertTrue(bytesAfter < bytesBefore, "versions bytes " + bytesBefore + " -> " + bytesAfter);
-            assertEquals(before, timeTravel(c, points), "reads after compaction");
+            Document t1 = tierFigures(c);
+            assertEquals(stored, number(t1, "segments"), t1.toJson());
+            assertEquals(r.get("stubs", Number.class).longValue(), number(t1, "stubs"), t1.toJson());
+            assertTrue(number(t1, "stubs") > 0, t1.toJson());
+            assertEquals(r.get("cutoffLsn", Number.class).longValue(), number(t1, "cutoffLsn"), t1.toJson());
+            assertEquals(r.get("versions", Number.class).longValue(), number(t1.get("lastPass", Document.class), "versions"));
+            long inStore;
             try (ObjectStore s3 = where.open(false)) {
-                assertEquals(stored, segmentsIn(s3).size(), "segments in the bucket under prod/tier/segments/");
+                List<ObjectInfo> segs = segmentsIn(s3);
+                assertEquals(stored, segs.size(), "segments in the bucket under prod/tier/segments/");
+                inStore = segs.stream().mapToLong(ObjectInfo::size).sum();
             }
+            assertEquals(inStore, number(t1, "storeBytes"), t1.toJson());
+            assertEquals(inStore, number(t1, "segmentBytes"), t1.toJson());
+            Document storage = BackupCommandIT.admin(c, new Document("argonStorage", 1));
+            assertEquals(true, storage.get("bucket", Document.class).getBoolean("configured"));
+            assertEquals(inStore, number(storage.get("bucket", Document.class), "bytes"));
+
+            // Time travel read the segments through the cache: it now holds some of them, within its limit.
+            assertEquals(before, timeTravel(c, points), "reads after compaction");
+            Document cache = tierFigures(c).get("cache", Document.class);
+            assertEquals(TierSettings.DEFAULTS.cacheBytes(), number(cache, "limit"));
+            assertTrue(number(cache, "bytes") > 0 && number(cache, "bytes") <= number(cache, "limit"), cache.toJson());
+            assertTrue(number(cache, "misses") > 0 && number(cache, "reads") >= number(cache, "misses"), cache.toJson());
+
+            CliRun status = BackupCommandIT.run("status", "--uri", BackupCommandIT.uri(server));
+            assertEquals(0, status.code(), status.err());
+            assertTrue(status.out().contains("s3://argon-tier/prod") && status.out().contains("versions moved"), status.out());
             assertTrue(!Files.exists(data.resolve("objects").resolve("tier")), "no segment in <data>/objects");
         }
 

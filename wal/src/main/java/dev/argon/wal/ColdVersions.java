@@ -35,6 +35,11 @@ public interface ColdVersions {
         return null;
     }
 
+    /** The local cache's budget in bytes. */
+    default long cacheLimit() {
+        return 0;
+    }
+
     /** Bytes of segment data held in its local cache now. */
     long cachedBytes();
 

@@ -87,6 +87,7 @@ final class StorageCensus {
         long count = 0;
         long raw = 0;
         long unowned = 0;
+        long stubs = 0;
         try (ReadOptions ro = new ReadOptions().setFillCache(false);
              RocksIterator it = db.db().newIterator(db.versions(), ro)) {
             byte[] groupKey = null;
@@ -97,7 +98,11 @@ final class StorageCensus {
             for (it.seekToFirst(); it.isValid(); it.next()) {
                 byte[] k = it.key();
                 probe.clear();
-                int size = k.length + it.value(probe);
+                int valueLength = it.value(probe);
+                int size = k.length + valueLength;
+                if (valueLength == VersionKeys.STUB_LENGTH && probe.get(0) == VersionKeys.STUB) {
+                    stubs++;
+                }
                 int id = VersionKeys.branchId(k);
                 long lsn = VersionKeys.lsn(k);
                 if (groupKey == null || id != groupId || !VersionKeys.sameUserKey(groupKey, k)) {
@@ -129,7 +134,7 @@ final class StorageCensus {
                 branches.put(b.name(), new StorageUsage.BranchBytes(acc[0], acc[1], acc[2], acc[3]));
             }
         }
-        return new StorageUsage(families, all - objects[0], objects[0], objects[1], count, raw, branches, unowned);
+        return new StorageUsage(families, all - objects[0], objects[0], objects[1], count, raw, branches, unowned, stubs);
     }
 
     /**

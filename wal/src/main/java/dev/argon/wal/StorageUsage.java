@@ -13,6 +13,7 @@ import java.util.Map;
  * @param objectFolderBytes bytes of the files under {@code <data-dir>/objects} (segments, their local cache); 0
  *                        when the folder does not exist
  * @param objectFolderFiles files under it
+ * @param stubs             stub entries among the versions (compacted history, counted in versionCount)
  * @param versionCount    stored versions (documents, index entries, catalog entries, tombstones), every branch
  * @param rawVersionBytes their keys and values as written, before compression
  * @param branches        per live branch name: see {@link BranchBytes}
@@ -21,7 +22,7 @@ import java.util.Map;
  */
 public record StorageUsage(Map<String, FamilyBytes> families, long rocksdbFileBytes, long objectFolderBytes,
                            long objectFolderFiles, long versionCount, long rawVersionBytes,
-                           Map<String, BranchBytes> branches, long unownedBytes) {
+                           Map<String, BranchBytes> branches, long unownedBytes, long stubs) {
     /** The local object folder's name inside the data directory (LocalFolderStore's default root). */
     public static final String OBJECT_FOLDER = "objects";
 

@@ -52,6 +52,9 @@ final class TierCompactor {
     private final GcGuard gc;
     private final HistoryReader history;
     private final Object passLock;
+    /** The last pass since open and when it ended (epoch millis), for the storage figures. */
+    private volatile TierReport lastPass;
+    private volatile long lastPassMillis;
 
     TierCompactor(WalDb db, CommitWriter writer, BranchRegistry branches, TagBook tags, GcGuard gc, HistoryReader history,
             Object passLock) {
@@ -75,9 +78,21 @@ final class TierCompactor {
                 pass.scan();
             }
             TierCatalog catalog = TierCatalog.read(db);
-            return new TierReport(cutoff, pass.moved, pass.movedBytes, pass.stubs, pass.segments, pass.segmentBytes,
-                    catalog.segments().size(), System.currentTimeMillis() - started);
+            long ended = System.currentTimeMillis();
+            TierReport r = new TierReport(cutoff, pass.moved, pass.movedBytes, pass.stubs, pass.segments, pass.segmentBytes,
+                    catalog.segments().size(), ended - started);
+            lastPass = r;
+            lastPassMillis = ended;
+            return r;
         }
+    }
+
+    TierReport lastPass() {
+        return lastPass;
+    }
+
+    long lastPassMillis() {
+        return lastPassMillis;
     }
 
     /** Per branch id, the points whose newest version stays local. */

@@ -211,6 +211,12 @@ public interface VersionStore extends VersionSource, AutoCloseable {
     /** The tier's segments and cache as reads see them ({@link ColdVersions#NONE} before anything was compacted). */
     ColdVersions tier();
 
+    /**
+     * The tier's figures: catalog, objects under {@code tier/} in its store (one listing), cache, cutoff and the last
+     * pass; {@code stubs} is -1 here ({@link StorageUsage#stubs()} counts them in its scan).
+     */
+    TierUsage tierUsage();
+
     // ---- health and statistics ----
 
     /** False once the store refuses writes until restart (see {@link WalHealth}). */

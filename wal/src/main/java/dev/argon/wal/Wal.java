@@ -324,6 +324,25 @@ public final class Wal implements VersionStore {
         return db.cold();
     }
 
+    @Override
+    public TierUsage tierUsage() {
+        TierCatalog catalog = TierCatalog.read(db);
+        ColdVersions cold = db.cold();
+        long objects = 0;
+        long bytes = 0;
+        if (cold != ColdVersions.NONE) {
+            for (dev.argon.storage.object.ObjectInfo o : cold.store().list("tier/")) {
+                objects++;
+                bytes += o.size();
+            }
+        }
+        String location = catalog.location() != null ? catalog.location()
+                : cold.location() != null ? cold.location() : TierConfig.LOCAL;
+        long[] rm = cold.readsAndMisses();
+        return new TierUsage(location, catalog.segments().size(), catalog.bytes(), objects, bytes, cold.cachedBytes(),
+                cold.cacheLimit(), rm[0], rm[1], -1, catalog.cutoffLsn(), compactor.lastPassMillis(), compactor.lastPass());
+    }
+
     // ---- health and statistics ----
 
     @Override

@@ -111,6 +111,11 @@ public final class TierSegments implements ColdVersions {
     }
 
     @Override
+    public long cacheLimit() {
+        return cache.capacity();
+    }
+
+    @Override
     public long cachedBytes() {
         return cache.heldBytes();
     }
