@@ -13,9 +13,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The compacted history of one data directory: the segments the tier catalog names, read through a
- * {@link SegmentCache}. A lookup asks every segment whose key range covers the wanted range (one key's group of
- * one branch, normally one or two segments: one per compaction pass that moved versions of it) and takes the
- * smallest key found, so versions of one group spread over several passes' segments read as one sorted run.
+ * {@link SegmentCache}. A lookup finds, through a {@link SegmentIndex} (O(log n) in the number of segments), every
+ * segment whose key range covers the wanted range (one key's group of one branch, normally one or two segments: one
+ * per compaction pass that moved versions of it) and takes the smallest key found in them, so versions of one group
+ * spread over several passes' segments read as one sorted run.
  * Readers (a segment's parsed block index) are opened on first need and kept. Thread-safe.
  */
 public final class TierSegments implements ColdVersions {
@@ -23,6 +24,8 @@ public final class TierSegments implements ColdVersions {
     private final SegmentCache cache;
     private final ObjectStore cached;
     private final List<TierSegment> segments = new CopyOnWriteArrayList<>();
+    /** The same segments by key range; replaced whole when segments are added. */
+    private volatile SegmentIndex index = SegmentIndex.EMPTY;
     private final ConcurrentHashMap<String, SegmentReader> readers = new ConcurrentHashMap<>();
 
     private final String location;
@@ -38,6 +41,7 @@ public final class TierSegments implements ColdVersions {
         this.cache = cache;
         this.cached = cache.over(store);
         this.segments.addAll(initial);
+        this.index = new SegmentIndex(this.segments);
     }
 
     public SegmentCache cache() {
@@ -47,10 +51,7 @@ public final class TierSegments implements ColdVersions {
     @Override
     public byte[][] ceiling(byte[] from, byte[] lastInclusive) {
         byte[][] best = null;
-        for (TierSegment s : segments) {
-            if (Arrays.compareUnsigned(s.maxKey(), from) < 0 || Arrays.compareUnsigned(s.minKey(), lastInclusive) > 0) {
-                continue;
-            }
+        for (TierSegment s : index.overlapping(from, lastInclusive)) {
             Iterator<SegmentEntry> it = reader(s).scan(from, null);
             if (!it.hasNext()) {
                 continue;
@@ -69,10 +70,7 @@ public final class TierSegments implements ColdVersions {
     @Override
     public List<byte[][]> range(byte[] from, byte[] toInclusive) {
         java.util.TreeMap<byte[], byte[]> found = new java.util.TreeMap<>(Arrays::compareUnsigned);
-        for (TierSegment s : segments) {
-            if (Arrays.compareUnsigned(s.maxKey(), from) < 0 || Arrays.compareUnsigned(s.minKey(), toInclusive) > 0) {
-                continue;
-            }
+        for (TierSegment s : index.overlapping(from, toInclusive)) {
             for (Iterator<SegmentEntry> it = reader(s).scan(from, null); it.hasNext(); ) {
                 SegmentEntry e = it.next();
                 if (Arrays.compareUnsigned(e.key(), toInclusive) > 0) {
@@ -91,8 +89,9 @@ public final class TierSegments implements ColdVersions {
     }
 
     @Override
-    public void add(List<TierSegment> added) {
+    public synchronized void add(List<TierSegment> added) {
         segments.addAll(added);
+        index = new SegmentIndex(segments);
     }
 
     @Override
