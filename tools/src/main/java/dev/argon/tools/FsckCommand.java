@@ -7,7 +7,11 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.bson.Document;
+import dev.argon.engine.gc.TierSettings;
+import dev.argon.wal.archive.ArchiveLocation;
+import dev.argon.storage.object.ObjectStoreException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -24,13 +28,22 @@ public final class FsckCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print the report as JSON")
     boolean json;
 
+    @Option(names = "--tier", description = "where the directory's compacted history lives, as given to argon serve --tier "
+            + "(s3://bucket/prefix with --endpoint and the keys or AWS_* variables, file:///path or a folder; default: <data>/objects)")
+    String tierUrl;
+
+    @Mixin
+    ArchiveOptions archive;
+
     @Override
     public Integer call() {
         FsckReport report;
         try {
-            report = StoreChecker.check(data);
+            report = tierUrl == null ? StoreChecker.check(data) : StoreChecker.check(data, tier());
         } catch (DataDirInUseException | IllegalArgumentException e) {
             throw new CliException(CliException.CANNOT_CHECK, e.getMessage());
+        } catch (ObjectStoreException e) {
+            throw new CliException(CliException.CANNOT_CHECK, "cannot reach the tier " + tierUrl + ": " + e.getMessage());
         }
         if (json) {
             Output.json(System.out, Document.parse(report.toBson().toJson()));
@@ -38,6 +51,13 @@ public final class FsckCommand implements Callable<Integer> {
             human(report);
         }
         return report.clean() ? 0 : CliException.DAMAGE;
+    }
+
+    /** The tier as given, never creating a bucket (a check only reads). */
+    private dev.argon.wal.TierConfig tier() {
+        ArchiveLocation l = archive.location(tierUrl);
+        l = new ArchiveLocation(l.url(), l.endpoint(), l.region(), l.accessKeyId(), l.secretAccessKey(), false);
+        return TierSettings.DEFAULTS.withTier(l).walConfig(data);
     }
 
     private void human(FsckReport report) {

@@ -203,6 +203,15 @@ class TierS3IT {
                 () -> start(data, tier(bucket("s3://argon-tier/other"))).close());
         assertTrue(other.getMessage().contains("s3://argon-tier/prod"), other.getMessage());
 
+        // Offline fsck reads the tier it is given, and refuses to check without it.
+        CliRun fsck = BackupCommandIT.run("fsck", "--data", data.toString(), "--tier", "s3://argon-tier/prod", "--endpoint", endpoint,
+                "--access-key-id", KEY, "--secret-access-key", SECRET);
+        assertEquals(0, fsck.code(), fsck.out() + fsck.err());
+        assertTrue(fsck.out().contains("clean"), fsck.out());
+        CliRun noTier = BackupCommandIT.run("fsck", "--data", data.toString());
+        assertEquals(CliException.CANNOT_CHECK, noTier.code(), noTier.out() + noTier.err());
+        assertTrue(noTier.err().contains("--tier s3://argon-tier/prod"), noTier.err());
+
         // The refused starts left the directory as it was: it opens with its own tier and reads the same.
         try (ArgonServer server = start(data, tier(where));
              MongoClient c = MongoClients.create(BackupCommandIT.uri(server))) {

@@ -37,23 +37,26 @@ public final class WalInspector implements VersionSource, AutoCloseable {
     private final BranchRegistry branches = new BranchRegistry();
     private final LogImages images;
 
-    private WalInspector(Path dir, FileChannel lockChannel, FileLock lock, WalDb db) {
+    private final TierConfig tier;
+
+    private WalInspector(Path dir, FileChannel lockChannel, FileLock lock, WalDb db, TierConfig tier) {
         this.dir = dir;
+        this.tier = tier;
         this.lockChannel = lockChannel;
         this.lock = lock;
         this.db = db;
         this.images = new LogImages(db, branches, this);
         TierCatalog catalog = TierCatalog.read(db);
         if (!catalog.segments().isEmpty()) {
-            // Compacted history is read from the default tier folder, <data-dir>/objects; a directory whose tier is
-            // elsewhere (argon serve --tier s3://...) is refused by the check rather than reported as missing data.
+            // Compacted history is read from the tier given (by default the folder <data-dir>/objects); a directory
+            // whose tier is elsewhere is refused by the check rather than reported as missing data.
             try {
-                TierConfig.check(TierConfig.DEFAULT, catalog);
+                TierConfig.check(tier, catalog);
             } catch (TierMismatchException e) {
                 db.close();
                 throw e;
             }
-            db.cold(TierConfig.attach(null, db.dir(), catalog.segments()));
+            db.cold(TierConfig.attach(tier, db.dir(), catalog.segments()));
         }
         try (RocksIterator it = db.db().newIterator(db.meta())) {
             for (it.seek(BRANCH_PREFIX); it.isValid() && Bytes.startsWith(it.key(), BRANCH_PREFIX); it.next()) {
@@ -74,6 +77,16 @@ public final class WalInspector implements VersionSource, AutoCloseable {
      * @throws WalException if RocksDB cannot open it (a damaged directory)
      */
     public static WalInspector open(Path dir) {
+        return open(dir, TierConfig.DEFAULT);
+    }
+
+    /**
+     * As {@link #open(Path)}, reading compacted history from the given tier ({@code argon fsck --tier}); an owned
+     * store is closed with the inspector (and left to the caller when opening fails).
+     *
+     * @throws TierMismatchException if the tier catalog lists segments of another tier
+     */
+    public static WalInspector open(Path dir, TierConfig tier) {
         if (!Files.isDirectory(dir)) {
             throw new IllegalArgumentException("no data directory at " + dir);
         }
@@ -99,7 +112,7 @@ public final class WalInspector implements VersionSource, AutoCloseable {
                     throw new DataDirInUseException(dir, "another process holds its LOCK file");
                 }
             }
-            return new WalInspector(dir, channel, lock, new WalDb(dir, true));
+            return new WalInspector(dir, channel, lock, new WalDb(dir, true), tier);
         } catch (IOException e) {
             closeQuietly(channel);
             throw new WalException("cannot lock the data directory " + dir + ": " + e.getMessage(), -1, -1, e);
@@ -253,6 +266,11 @@ public final class WalInspector implements VersionSource, AutoCloseable {
     @Override
     public void close() {
         reads.close();
+        if (db.cold() != ColdVersions.NONE) {
+            TierConfig.close(db.cold(), tier);
+        } else if (tier != null && tier.ownsStore()) {
+            tier.store().close();
+        }
         db.close();
         try {
             if (lock != null) {

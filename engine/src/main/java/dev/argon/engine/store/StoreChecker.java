@@ -64,13 +64,26 @@ public final class StoreChecker {
      * @throws DataDirInUseException if a server or another tool has it open
      */
     public static FsckReport check(Path dir) {
+        return check(dir, dev.argon.wal.TierConfig.DEFAULT);
+    }
+
+    /**
+     * As {@link #check(Path)}, reading compacted history from the given tier ({@code argon fsck --tier}).
+     *
+     * @throws dev.argon.wal.TierMismatchException if the directory's history lives in another tier
+     */
+    public static FsckReport check(Path dir, dev.argon.wal.TierConfig tier) {
         FsckReport report = new FsckReport();
         WalInspector in;
         try {
-            in = WalInspector.open(dir);
+            in = WalInspector.open(dir, tier);
         } catch (WalException e) {
+            closeOwned(tier);
             report.problem(FsckReport.UNREADABLE, "RocksDB cannot open the directory: " + e.getMessage(), -1, -1);
             return report;
+        } catch (RuntimeException e) {
+            closeOwned(tier);
+            throw e;
         }
         try (in) {
             WalChecker walChecker = new WalChecker(in, report);
@@ -339,6 +352,12 @@ public final class StoreChecker {
                 report.problem(FsckReport.INDEX_MISSING, "the document _id " + show(id) + " of " + where + " lacks an entry in index '"
                         + index.name() + "'", b.id(), b.headLsn());
             }
+        }
+    }
+
+    private static void closeOwned(dev.argon.wal.TierConfig tier) {
+        if (tier.ownsStore() && tier.store() != null) {
+            tier.store().close();
         }
     }
 }
