@@ -24,7 +24,8 @@ import org.bson.Document;
  * {@code compactHistory} pass with a hot window of 0. Reports the versions family's bytes in RocksDB before and after
  * (flushed and compacted), the tier's bytes under {@code <data>/objects}, and the latency through the Java driver of
  * point reads by {@code _id}: at a branch head, at an old point of the branch before compaction (local history),
- * and after compaction from a segment with the cache emptied before each read (cold) and again right after (warm).
+ * and after compaction from a segment with the cache emptied before each read (cold) and again right after (warm),
+ * once with the cache keeping decoded blocks (the default) and once keeping compressed ranges only.
  * The kinds are measured alternately, key by key, so that a change in machine load hits them alike.
  *
  * <p>Usage: {@code TieredHistory [--docs 100000] [--size 1000] [--branches 10] [--share 0.1] [--rewrites 5] [--reads 2000]}.
@@ -113,15 +114,23 @@ public final class TieredHistory {
             long tier = WriteAmplification.dirBytes(dir.resolve("objects"));
             TierSegments segments = (TierSegments) server.engine().store().walForTests().tier();
             settle(server, head, old, ids);
-            long[][] tiered = new long[3][reads];
+            long[][] tiered = new long[5][reads];
             List<BsonDocument> again = new ArrayList<>();
+            List<BsonDocument> compressed = new ArrayList<>();
             for (int i = 0; i < reads; i++) {
+                // The cache keeping decoded blocks (the server's default), then keeping compressed ranges only.
+                segments.cache().decodeBlocks(true);
                 segments.cache().clear();
                 tiered[0][i] = time(old, ids[i], i < 100 ? again : null);
                 tiered[1][i] = time(old, ids[i], null);
                 tiered[2][i] = time(head, ids[i], null);
+                segments.cache().decodeBlocks(false);
+                segments.cache().clear();
+                tiered[3][i] = time(old, ids[i], i < 100 ? compressed : null);
+                tiered[4][i] = time(old, ids[i], null);
             }
-            if (!answers.equals(again)) {
+            segments.cache().decodeBlocks(true);
+            if (!answers.equals(again) || !answers.equals(compressed)) {
                 throw new IllegalStateException("a time-travel read answered differently after compaction");
             }
             System.out.printf(Locale.ROOT, "compactHistory: %s versions (%.1f MB raw) into %s segments in %.1f s%n",
@@ -140,7 +149,9 @@ public final class TieredHistory {
             lat("agent-0@old, local history (before compaction)", local[1]);
             lat("head of agent-0, after compaction", tiered[2]);
             lat("agent-0@old from a segment, cache emptied (cold)", tiered[0]);
-            lat("agent-0@old from a segment, cached (warm)", tiered[1]);
+            lat("agent-0@old from a segment, cached decoded block (warm)", tiered[1]);
+            lat("agent-0@old from a segment, compressed-range cache, emptied (cold)", tiered[3]);
+            lat("agent-0@old from a segment, cached compressed block (warm, decompressed per read)", tiered[4]);
             System.out.printf(Locale.ROOT, "%nload average at the end: %.1f on %d cores%n",
                     java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
                     Runtime.getRuntime().availableProcessors());

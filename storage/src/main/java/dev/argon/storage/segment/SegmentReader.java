@@ -16,7 +16,7 @@ import java.util.zip.CRC32C;
  * Reads one segment from an object store. Opening fetches the tail (trailer and, usually, the whole index)
  * in one ranged read, plus a HEAD unless the caller knows the size; after that a point read or the start
  * of a range costs one ranged read of one block, and a range scan one read per further block, holding one
- * decoded block at a time. Every block's checksum is checked before it is decompressed; damage is a
+ * decoded block at a time (a {@link BlockCache} given at open keeps decoded blocks between reads). Every block's checksum is checked before it is decompressed; damage is a
  * {@link SegmentCorruptException} naming the block.
  *
  * <p>Thread-safe: the index is immutable after open and each read or iterator has its own state.
@@ -27,8 +27,11 @@ public final class SegmentReader {
     private final String key;
     private final SegmentFooter footer;
     private final List<BlockHandle> blocks;
+    /** Decoded blocks shared between reads, or null: each read decodes its block. */
+    private final BlockCache cache;
 
-    private SegmentReader(ObjectStore store, String key, SegmentFooter footer, List<BlockHandle> blocks) {
+    private SegmentReader(ObjectStore store, String key, SegmentFooter footer, List<BlockHandle> blocks, BlockCache cache) {
+        this.cache = cache;
         this.store = store;
         this.key = key;
         this.footer = footer;
@@ -40,6 +43,16 @@ public final class SegmentReader {
         ObjectInfo info = store.head(key).orElseThrow(() -> new ObjectStoreException(
                 ObjectStoreException.Kind.NOT_FOUND, key, "no segment " + key + " in " + store.describe()));
         return open(store, key, info.size());
+    }
+
+    /**
+     * As {@link #open(ObjectStore, String, long)}, with point reads and scans without readahead served from
+     * {@code cache}'s decoded blocks where it has them (entries then share the cached arrays: callers must not
+     * modify a returned key or value).
+     */
+    public static SegmentReader open(ObjectStore store, String key, long size, BlockCache cache) {
+        SegmentReader r = open(store, key, size);
+        return new SegmentReader(r.store, r.key, r.footer, r.blocks, cache);
     }
 
     /** Opens the segment stored under {@code key} whose size is known (from a manifest, say). */
@@ -122,7 +135,7 @@ public final class SegmentReader {
             }
             SegmentFooter footer = new SegmentFooter(version, entryCount, blockCount, minKey, maxKey,
                     t.getLong(SegmentFormat.T_MIN_LSN), t.getLong(SegmentFormat.T_MAX_LSN));
-            return new SegmentReader(store, key, footer, List.of(handles));
+            return new SegmentReader(store, key, footer, List.of(handles), null);
         } catch (IllegalArgumentException | BufferUnderflowException | IndexOutOfBoundsException e) {
             throw new SegmentCorruptException(key, -1, indexOffset, "segment " + key + ": malformed index: " + e.getMessage());
         }
@@ -141,7 +154,7 @@ public final class SegmentReader {
         if (outside(k)) {
             return Optional.empty();
         }
-        Block b = block(findBlock(k));
+        DecodedBlock b = block(findBlock(k));
         int i = b.lowerBound(k);
         return i < b.keys.length && Arrays.equals(b.keys[i], k) ? Optional.of(b.values[i].clone()) : Optional.empty();
     }
@@ -182,15 +195,25 @@ public final class SegmentReader {
         return lo;
     }
 
-    /** Fetches, checks, decompresses and decodes block {@code n}. */
-    private Block block(int n) {
+    /** Block {@code n} from the block cache, else fetched, checked, decompressed, decoded (and offered to the cache). */
+    private DecodedBlock block(int n) {
+        if (cache != null) {
+            DecodedBlock b = cache.get(key, n);
+            if (b != null) {
+                return b;
+            }
+        }
         BlockHandle h = blocks.get(n);
         byte[] stored = store.getRange(key, h.offset(), h.storedLength());
-        return decode(n, stored, 0, stored.length);
+        DecodedBlock b = decode(n, stored, 0, stored.length);
+        if (cache != null) {
+            cache.put(key, n, b);
+        }
+        return b;
     }
 
     /** Checks, decompresses and decodes block {@code n}, whose stored bytes were fetched into {@code window}. */
-    private Block decode(int n, byte[] window, int at, int got) {
+    private DecodedBlock decode(int n, byte[] window, int at, int got) {
         BlockHandle h = blocks.get(n);
         String where = "segment " + key + ": block " + n + " at offset " + h.offset();
         int length = Math.min(h.storedLength(), Math.max(0, got));
@@ -230,7 +253,7 @@ public final class SegmentReader {
             if (in.hasRemaining()) {
                 throw new IllegalArgumentException(in.remaining() + " bytes after the last entry");
             }
-            return new Block(n, keys, values);
+            return new DecodedBlock(n, keys, values);
         } catch (RuntimeException e) {
             if (e instanceof SegmentCorruptException sce) {
                 throw sce;
@@ -252,30 +275,11 @@ public final class SegmentReader {
         return (int) crc.getValue();
     }
 
-    /** One decoded block. */
-    private record Block(int number, byte[][] keys, byte[][] values) {
-
-        /** The first index whose key is at least {@code k}. */
-        int lowerBound(byte[] k) {
-            int lo = 0;
-            int hi = keys.length;
-            while (lo < hi) {
-                int mid = (lo + hi) >>> 1;
-                if (Arrays.compareUnsigned(keys[mid], k) < 0) {
-                    lo = mid + 1;
-                } else {
-                    hi = mid;
-                }
-            }
-            return lo;
-        }
-    }
-
     private final class RangeIterator implements Iterator<SegmentEntry> {
         private final byte[] from;
         private final byte[] to;
         private final int readahead;
-        private Block current;
+        private DecodedBlock current;
         private int pos;
         private SegmentEntry next;
         private boolean done;
@@ -294,7 +298,7 @@ public final class SegmentReader {
         }
 
         /** Block {@code n}, from the fetched window, fetching the next window first when it lies outside it. */
-        private Block load(int n) {
+        private DecodedBlock load(int n) {
             if (readahead <= 0) {
                 return block(n);
             }
@@ -342,7 +346,7 @@ public final class SegmentReader {
                 done = true;
                 return false;
             }
-            // No copies: the decoded block belongs to this iterator alone and is dropped once passed.
+            // No copies: the decoded block belongs to this iterator alone (or, cached, is never written again).
             next = new SegmentEntry(k, current.values[pos]);
             pos++;
             return true;

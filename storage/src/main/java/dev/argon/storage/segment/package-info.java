@@ -7,7 +7,8 @@
  *
  * <p>{@link dev.argon.storage.segment.SegmentWriter} streams a segment out (not thread-safe; memory bounded by
  * one block and the index); {@link dev.argon.storage.segment.SegmentReader} reads one from an object store with
- * ranged reads (thread-safe). Damage is reported as {@link dev.argon.storage.segment.SegmentCorruptException},
+ * ranged reads (thread-safe), optionally keeping {@link dev.argon.storage.segment.DecodedBlock}s in a caller's
+ * {@link dev.argon.storage.segment.BlockCache} so that a warm read decodes nothing. Damage is reported as {@link dev.argon.storage.segment.SegmentCorruptException},
  * never answered as data. A change of the layout is a new format version with its own golden test.
  */
 package dev.argon.storage.segment;

@@ -2,6 +2,8 @@ package dev.argon.wal.tier;
 
 import dev.argon.storage.object.ObjectInfo;
 import dev.argon.storage.object.ObjectStore;
+import dev.argon.storage.segment.BlockCache;
+import dev.argon.storage.segment.DecodedBlock;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -11,22 +13,27 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A bounded local cache of segment bytes: the ranged reads a {@link dev.argon.storage.segment.SegmentReader} makes
- * (a segment's tail with its block index, and its blocks, compressed as stored), least recently used first out
- * once the bytes held pass the budget. Segments are immutable and named by their content, so a cached range
- * never goes stale. Caching the stored (compressed) bytes rather than decoded blocks keeps about 3 to 5 times
- * more history in the same budget, at the price of one zstd decompression of a block (tens of microseconds)
- * per cold read. A range larger than the whole budget is read through without being kept. Thread-safe.
+ * A bounded local cache of segment data, least recently used first out once the bytes held pass the budget. It
+ * keeps decoded blocks ({@link BlockCache}: a warm read pays neither a fetch nor a zstd decompression) and the
+ * ranged reads a {@link dev.argon.storage.segment.SegmentReader} makes through {@link #over} (compressed as stored).
+ * A decoded block is charged its heap size (about 3 to 5 times its stored bytes), so the same budget holds less
+ * history than compressed ranges would; {@link #decodeBlocks(boolean)} off (benchmarks comparing the two) makes
+ * readers keep only the compressed ranges, one decompression per read. Segments are immutable and named by their
+ * content, so nothing kept goes stale. An item larger than the whole budget is used without being kept. Thread-safe.
  */
-public final class SegmentCache {
+public final class SegmentCache implements BlockCache {
     /** Default budget, as {@code argon serve --cache-size}. */
     public static final long DEFAULT_BYTES = 256L << 20;
 
     private record Range(String key, long offset, int length) {}
 
+    private record BlockId(String key, int number) {}
+
     private final long capacity;
-    private final Map<Range, byte[]> ranges = new LinkedHashMap<>(64, 0.75f, true);
+    /** Ranges ({@code byte[]}) and decoded blocks ({@link DecodedBlock}) in one LRU order. */
+    private final Map<Object, Object> items = new LinkedHashMap<>(64, 0.75f, true);
     private long held;
+    private volatile boolean decodeBlocks = true;
     private final AtomicLong reads = new AtomicLong();
     private final AtomicLong misses = new AtomicLong();
 
@@ -53,34 +60,75 @@ public final class SegmentCache {
 
     /** Empties the cache (tests and benchmarks measuring a cold read). */
     public synchronized void clear() {
-        ranges.clear();
+        items.clear();
         held = 0;
+    }
+
+    /** Whether readers keep decoded blocks (the default) or only compressed ranges; takes effect for later reads. */
+    public void decodeBlocks(boolean on) {
+        decodeBlocks = on;
+    }
+
+    public boolean decodesBlocks() {
+        return decodeBlocks;
+    }
+
+    private static long weight(Object item) {
+        return item instanceof byte[] b ? b.length : ((DecodedBlock) item).weight();
+    }
+
+    private synchronized Object lookup(Object id) {
+        return items.get(id);
+    }
+
+    private synchronized void keep(Object id, Object item) {
+        long w = weight(item);
+        if (w > capacity) {
+            return;
+        }
+        Object old = items.put(id, item);
+        if (old != null) {
+            held -= weight(old);
+        }
+        held += w;
+        var it = items.entrySet().iterator();
+        while (held > capacity && it.hasNext()) {
+            held -= weight(it.next().getValue());
+            it.remove();
+        }
+    }
+
+    @Override
+    public DecodedBlock get(String segmentKey, int number) {
+        if (!decodeBlocks) {
+            return null;
+        }
+        reads.incrementAndGet();
+        DecodedBlock b = (DecodedBlock) lookup(new BlockId(segmentKey, number));
+        if (b == null) {
+            misses.incrementAndGet();
+        }
+        return b;
+    }
+
+    @Override
+    public void put(String segmentKey, int number, DecodedBlock block) {
+        if (decodeBlocks) {
+            keep(new BlockId(segmentKey, number), block);
+        }
     }
 
     private byte[] getRange(ObjectStore store, String key, long offset, int length) {
         reads.incrementAndGet();
         Range r = new Range(key, offset, length);
-        synchronized (this) {
-            byte[] b = ranges.get(r);
-            if (b != null) {
-                return b;
-            }
+        byte[] b = (byte[]) lookup(r);
+        if (b != null) {
+            return b;
         }
         misses.incrementAndGet();
         // Fetched outside the lock: two readers missing the same range both fetch it, which is harmless.
-        byte[] b = store.getRange(key, offset, length);
-        if (b.length <= capacity) {
-            synchronized (this) {
-                if (ranges.put(r, b) == null) {
-                    held += b.length;
-                }
-                var it = ranges.entrySet().iterator();
-                while (held > capacity && it.hasNext()) {
-                    held -= it.next().getValue().length;
-                    it.remove();
-                }
-            }
-        }
+        b = store.getRange(key, offset, length);
+        keep(r, b);
         return b;
     }
 

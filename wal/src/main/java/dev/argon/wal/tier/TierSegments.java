@@ -27,6 +27,7 @@ public final class TierSegments implements ColdVersions {
     /** The same segments by key range; replaced whole when segments are added. */
     private volatile SegmentIndex index = SegmentIndex.EMPTY;
     private final ConcurrentHashMap<String, SegmentReader> readers = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, SegmentReader> decodedReaders = new ConcurrentHashMap<>();
 
     private final String location;
 
@@ -64,7 +65,8 @@ public final class TierSegments implements ColdVersions {
                 best = new byte[][] {e.key(), e.value()};
             }
         }
-        return best;
+        // Copies: the entries may be a cached block's arrays, which nobody may write into.
+        return best == null ? null : new byte[][] {best[0].clone(), best[1].clone()};
     }
 
     @Override
@@ -76,7 +78,7 @@ public final class TierSegments implements ColdVersions {
                 if (Arrays.compareUnsigned(e.key(), toInclusive) > 0) {
                     break;
                 }
-                found.putIfAbsent(e.key(), e.value());
+                found.putIfAbsent(e.key().clone(), e.value().clone());
             }
         }
         List<byte[][]> out = new java.util.ArrayList<>(found.size());
@@ -84,7 +86,14 @@ public final class TierSegments implements ColdVersions {
         return out;
     }
 
+    /**
+     * The segment's reader: with decoded blocks on, over the store itself (a block is fetched once, then kept
+     * decoded; the tail is read once per reader), else over the compressed-range view of the cache.
+     */
     private SegmentReader reader(TierSegment s) {
+        if (cache.decodesBlocks()) {
+            return decodedReaders.computeIfAbsent(s.name(), n -> SegmentReader.open(store, s.objectKey(), s.size(), cache));
+        }
         return readers.computeIfAbsent(s.name(), n -> SegmentReader.open(cached, s.objectKey(), s.size()));
     }
 

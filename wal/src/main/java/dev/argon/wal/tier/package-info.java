@@ -7,8 +7,8 @@
  * path asks only after a seek in {@code versions} landed on a stub: it looks the wanted key range up in every
  * segment whose key range covers it (found by {@link dev.argon.wal.tier.SegmentIndex}, an interval search in
  * O(log n) of the segment count) and takes the smallest key found. {@link dev.argon.wal.tier.SegmentCache}
- * keeps the ranged reads a segment reader makes (tails with block indexes, compressed blocks) in an LRU bounded by
- * bytes ({@code argon serve --cache-size}). Segments are immutable and content-addressed, so nothing cached goes
+ * keeps decoded blocks (a warm read pays no decompression; or, switched off for benchmarks, the compressed ranged
+ * reads a segment reader makes) in an LRU bounded by bytes ({@code argon serve --cache-size}). Segments are immutable and content-addressed, so nothing cached goes
  * stale. The classes are thread-safe; store failures surface as the store's
  * {@link dev.argon.storage.object.ObjectStoreException}, damaged segments as
  * {@link dev.argon.storage.segment.SegmentCorruptException}, never as a wrong answer.
