@@ -34,19 +34,30 @@ class SegmentCacheTest {
         final ObjectStore inner = new MemoryStore();
         final AtomicLong ranged = new AtomicLong();
 
+        @Override
         public void put(String key, byte[] data) { inner.put(key, data); }
+        @Override
         public void put(String key, Path file) { inner.put(key, file); }
+        @Override
         public void put(String key, InputStream data, long length) { inner.put(key, data, length); }
+        @Override
         public boolean putIfAbsent(String key, byte[] data) { return inner.putIfAbsent(key, data); }
+        @Override
         public byte[] get(String key) { return inner.get(key); }
+        @Override
         public byte[] getRange(String key, long offset, int length) {
             ranged.incrementAndGet();
             return inner.getRange(key, offset, length);
         }
+        @Override
         public Optional<ObjectInfo> head(String key) { return inner.head(key); }
+        @Override
         public List<ObjectInfo> list(String prefix) { return inner.list(prefix); }
+        @Override
         public void delete(String key) { inner.delete(key); }
+        @Override
         public String describe() { return "counting " + inner.describe(); }
+        @Override
         public void close() { inner.close(); }
     }
 
