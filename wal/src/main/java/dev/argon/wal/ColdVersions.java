@@ -21,6 +21,12 @@ public interface ColdVersions {
      */
     java.util.List<byte[][]> range(byte[] from, byte[] toInclusive);
 
+    /**
+     * The entries of one segment from the first key at or above {@code from}, in key order, read lazily through
+     * the cache: how the log's segments (which the version lookups above never consult) are read.
+     */
+    java.util.Iterator<byte[][]> scan(TierSegment segment, byte[] from);
+
     /** Adds segments a compaction pass stored, before the batch that makes their stubs visible is written. */
     void add(java.util.List<TierSegment> segments);
 
@@ -58,6 +64,12 @@ public interface ColdVersions {
         public java.util.List<byte[][]> range(byte[] from, byte[] toInclusive) {
             ceiling(from, toInclusive);
             return java.util.List.of();
+        }
+
+        @Override
+        public java.util.Iterator<byte[][]> scan(TierSegment segment, byte[] from) {
+            throw new WalException("log entries live in a history segment, but no tier store is attached", -1,
+                    segment.minLsn(), null);
         }
 
         @Override

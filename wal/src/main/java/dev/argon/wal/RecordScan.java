@@ -33,8 +33,13 @@ abstract class RecordScan<T> implements Iterator<T>, AutoCloseable {
         }
     }
 
+    /** Whether {@link #read} may find more; a scan with records beside the iterator says so too. */
+    protected boolean more() {
+        return it.isValid();
+    }
+
     private void advance() {
-        next = closed || !it.isValid() ? null : read();
+        next = closed || !more() ? null : read();
     }
 
     @Override

@@ -15,16 +15,24 @@ import org.bson.BsonValue;
  * and the last pass's cutoff. Written in the same RocksDB batch as the stubs that point into the segments it
  * adds, so a stub never names history the catalog does not list (docs/FORMATS.md, "Tier catalog"). {@code location}
  * names the tier's store ({@link TierConfig#location()}); null in catalogs written before it was recorded, which
- * means the default folder. Immutable.
+ * means the default folder. The log's segments are listed apart ({@code logSegments}, contiguous LSN ranges in
+ * order): every log entry with LSN at or below {@code logCutoff} lives only in them, each above it only in
+ * RocksDB. Immutable.
  */
-record TierCatalog(long cutoffLsn, List<TierSegment> segments, String location) {
+record TierCatalog(long cutoffLsn, List<TierSegment> segments, String location, long logCutoff,
+                   List<TierSegment> logSegments) {
     static final byte[] KEY = "tierCatalog".getBytes(StandardCharsets.US_ASCII);
-    static final TierCatalog EMPTY = new TierCatalog(0, List.of(), null);
+    static final TierCatalog EMPTY = new TierCatalog(0, List.of(), null, 0, List.of());
 
     static TierCatalog read(WalDb db) {
+        return read(db, null);
+    }
+
+    /** The catalog as of {@code snapshot}'s read options (null: now). */
+    static TierCatalog read(WalDb db, org.rocksdb.ReadOptions snapshot) {
         byte[] v;
         try {
-            v = db.db().get(db.meta(), KEY);
+            v = snapshot == null ? db.db().get(db.meta(), KEY) : db.db().get(db.meta(), snapshot, KEY);
         } catch (org.rocksdb.RocksDBException e) {
             throw new WalException("cannot read the tier catalog: " + e.getMessage(), -1, -1, e);
         }
@@ -33,42 +41,75 @@ record TierCatalog(long cutoffLsn, List<TierSegment> segments, String location) 
 
     static TierCatalog decode(byte[] bytes) {
         BsonDocument d = Bson.document(bytes);
+        // Catalogs written before the log was tiered have no log fields: nothing of the log is cold.
+        long logCutoff = d.containsKey("logCutoff") ? d.getInt64("logCutoff").getValue() : 0;
+        List<TierSegment> logSegs = d.containsKey("logSegments") ? segments(d.getArray("logSegments")) : List.of();
+        return new TierCatalog(d.getInt64("cutoffLsn").getValue(), segments(d.getArray("segments")),
+                d.containsKey("tier") ? d.getString("tier").getValue() : null, logCutoff, logSegs);
+    }
+
+    private static List<TierSegment> segments(BsonArray array) {
         List<TierSegment> segs = new ArrayList<>();
-        for (BsonValue x : d.getArray("segments")) {
+        for (BsonValue x : array) {
             BsonDocument s = x.asDocument();
             segs.add(new TierSegment(s.getString("name").getValue(), s.getInt64("size").getValue(),
                     s.getInt64("entries").getValue(), s.getInt64("minLsn").getValue(), s.getInt64("maxLsn").getValue(),
                     s.getBinary("minKey").getData(), s.getBinary("maxKey").getData()));
         }
-        return new TierCatalog(d.getInt64("cutoffLsn").getValue(), List.copyOf(segs),
-                d.containsKey("tier") ? d.getString("tier").getValue() : null);
+        return List.copyOf(segs);
     }
 
-    byte[] encode() {
+    private static BsonArray array(List<TierSegment> segs) {
         BsonArray a = new BsonArray();
-        for (TierSegment s : segments) {
+        for (TierSegment s : segs) {
             a.add(new BsonDocument("name", new BsonString(s.name())).append("size", new BsonInt64(s.size()))
                     .append("entries", new BsonInt64(s.entries())).append("minLsn", new BsonInt64(s.minLsn()))
                     .append("maxLsn", new BsonInt64(s.maxLsn())).append("minKey", new BsonBinary(s.minKey()))
                     .append("maxKey", new BsonBinary(s.maxKey())));
         }
+        return a;
+    }
+
+    byte[] encode() {
         BsonDocument d = new BsonDocument("cutoffLsn", new BsonInt64(cutoffLsn));
         if (location != null) {
             d.append("tier", new BsonString(location));
         }
-        return Bson.bytes(d.append("segments", a));
+        return Bson.bytes(d.append("segments", array(segments)).append("logCutoff", new BsonInt64(logCutoff))
+                .append("logSegments", array(logSegments)));
     }
 
     /** With one more segment, stored in the tier named {@code where} (null: keep the recorded name). */
     TierCatalog with(long cutoff, TierSegment added, String where) {
         List<TierSegment> s = new ArrayList<>(segments);
         s.add(added);
-        return new TierCatalog(Math.max(cutoffLsn, cutoff), List.copyOf(s), where == null ? location : where);
+        return new TierCatalog(Math.max(cutoffLsn, cutoff), List.copyOf(s), where == null ? location : where, logCutoff,
+                logSegments);
     }
 
+    /**
+     * With a log segment added whose entries are all those with LSN in (logCutoff, newLogCutoff], stored in the
+     * tier named {@code where} (null: keep the recorded name).
+     */
+    TierCatalog withLog(long newLogCutoff, TierSegment added, String where) {
+        List<TierSegment> s = new ArrayList<>(logSegments);
+        s.add(added);
+        return new TierCatalog(cutoffLsn, segments, where == null ? location : where, Math.max(logCutoff, newLogCutoff),
+                List.copyOf(s));
+    }
+
+    /** Whether any history lives in the tier (then opening the directory needs its store). */
+    boolean tiered() {
+        return !segments.isEmpty() || !logSegments.isEmpty();
+    }
+
+    /** Bytes of all its segments, the log's included. */
     long bytes() {
         long n = 0;
         for (TierSegment s : segments) {
+            n += s.size();
+        }
+        for (TierSegment s : logSegments) {
             n += s.size();
         }
         return n;

@@ -35,6 +35,11 @@ import org.rocksdb.WriteBatch;
  * crash before the batch leaves the old local state plus an unreferenced object; after it, the new state. A
  * chunk never splits a group, so each batch is a complete picture of the groups it touches.
  *
+ * <p>The log moves after the versions: every entry with LSN in {@code (logCutoff, cutoff]} (a log entry is
+ * history; none stays local for speed) goes, in LSN order, into log segments of about the same size; each is
+ * stored, then one batch deletes its entries locally and records it in the catalog with {@code logCutoff} raised
+ * to its last LSN. Readers ({@link LogScan}) take entries at or below {@code logCutoff} from the segments.
+ *
  * <p>Concurrent commits only add newer versions, which a pass never touches (it reads a snapshot and moves only
  * versions below the newest it saw). GC passes and compaction passes exclude each other (the reclaimer's pass
  * lock), since both rewrite old versions. Thread-safe: passes run one at a time.
@@ -74,13 +79,15 @@ final class TierCompactor {
             ObjectStore store = cold.store();
             long cutoff = Math.min(history.lsnAtTime(req.nowMillis() - Math.max(0, req.hotWindowMillis())), writer.lastLsn());
             Pass pass = new Pass(req, cutoff, store, cold, protectedPoints());
+            LogPass log = new LogPass(req, cutoff, store);
             if (cutoff > 0) {
                 pass.scan();
+                log.scan();
             }
             TierCatalog catalog = TierCatalog.read(db);
             long ended = System.currentTimeMillis();
             TierReport r = new TierReport(cutoff, pass.moved, pass.movedBytes, pass.stubs, pass.segments, pass.segmentBytes,
-                    catalog.segments().size(), ended - started);
+                    catalog.segments().size(), ended - started, log.moved, log.segments);
             lastPass = r;
             lastPassMillis = ended;
             return r;
@@ -307,6 +314,121 @@ final class TierCompactor {
         }
 
         private void discardFile() {
+            if (file != null) {
+                try {
+                    if (out != null) {
+                        out.close();
+                    }
+                    Files.deleteIfExists(file);
+                } catch (IOException e) {
+                    // A leftover temp file is only litter; the next open does not read it.
+                }
+                file = null;
+                out = null;
+            }
+        }
+    }
+
+    /** One pass's move of the log into log segments. Not thread-safe. */
+    private final class LogPass {
+        private final TierRequest req;
+        private final long cutoff;
+        private final ObjectStore store;
+        private final List<byte[]> keys = new ArrayList<>();
+        private Path file;
+        private OutputStream out;
+        private SegmentWriter segment;
+        private long chunkRaw;
+        long moved;
+        long segments;
+
+        LogPass(TierRequest req, long cutoff, ObjectStore store) {
+            this.req = req;
+            this.cutoff = cutoff;
+            this.store = store;
+        }
+
+        void scan() {
+            long from = TierCatalog.read(db).logCutoff() + 1;
+            if (from > cutoff) {
+                return;
+            }
+            Snapshot snap = db.db().getSnapshot();
+            try (ReadOptions ro = new ReadOptions().setSnapshot(snap);
+                 RocksIterator it = db.db().newIterator(db.log(), ro)) {
+                for (it.seek(Bytes.longKey(from)); it.isValid(); it.next()) {
+                    byte[] k = it.key();
+                    if (k.length != 8 || Bytes.getLong(k, 0) > cutoff) {
+                        break;
+                    }
+                    append(k, it.value());
+                    if (chunkRaw >= req.segmentBytes()) {
+                        flush();
+                    }
+                }
+                WalInspector.status(it);
+                flush();
+            } finally {
+                db.db().releaseSnapshot(snap);
+                discard();
+            }
+        }
+
+        private void append(byte[] key, byte[] value) {
+            if (segment == null) {
+                try {
+                    Path tmp = Files.createDirectories(db.dir().resolve("_tmp"));
+                    file = Files.createTempFile(tmp, "tier-log-", ".segment");
+                    out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot write a log segment in " + db.dir(), e);
+                }
+                segment = new SegmentWriter(out);
+            }
+            segment.add(key, value);
+            keys.add(key);
+            chunkRaw += key.length + value.length;
+            moved++;
+        }
+
+        /** Stores the chunk's segment, then deletes its entries and records it in the catalog in one batch. */
+        private void flush() {
+            if (segment == null) {
+                return;
+            }
+            long min = Bytes.getLong(keys.get(0), 0);
+            long max = Bytes.getLong(keys.get(keys.size() - 1), 0);
+            SealedSegment sealed = segment.finish(min, max);
+            try {
+                out.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write a log segment in " + db.dir(), e);
+            }
+            TierSegment seg = new TierSegment(sealed.name(), sealed.size(), sealed.footer().entryCount(), min, max,
+                    sealed.footer().minKey(), sealed.footer().maxKey());
+            if (store.head(seg.objectKey()).isEmpty()) {
+                store.put(seg.objectKey(), file);
+            }
+            discard();
+            writer.underCommitLock(() -> {
+                try (WriteBatch batch = new WriteBatch()) {
+                    for (byte[] k : keys) {
+                        batch.delete(db.log(), k);
+                    }
+                    batch.put(db.meta(), TierCatalog.KEY, TierCatalog.read(db).withLog(max, seg, db.cold().location()).encode());
+                    writer.write(batch, "compacting the log", -1, -1);
+                } catch (RocksDBException e) {
+                    throw new WalException("cannot build a log compaction batch: " + e.getMessage(), -1, -1, e);
+                }
+                return null;
+            });
+            segments++;
+            keys.clear();
+            segment = null;
+            chunkRaw = 0;
+        }
+
+        private void discard() {
             if (file != null) {
                 try {
                     if (out != null) {

@@ -43,16 +43,16 @@ public record TierConfig(ObjectStore store, long cacheBytes, String location, bo
 
     /**
      * Refuses a tier other than the one the catalog records while the catalog lists segments: the stubs in
-     * {@code versions} stand for versions only that store holds.
+     * {@code versions} stand for versions only that store holds, and the log below its cutoff is only there.
      */
     static void check(TierConfig c, TierCatalog catalog) {
         String wanted = (c == null ? DEFAULT : c).location();
-        if (wanted == null || catalog.segments().isEmpty()) {
+        if (wanted == null || !catalog.tiered()) {
             return;
         }
         String recorded = catalog.location() == null ? LOCAL : catalog.location();
         if (!recorded.equals(wanted)) {
-            throw new TierMismatchException("this data directory's compacted history (" + catalog.segments().size()
+            throw new TierMismatchException("this data directory's compacted history (" + (catalog.segments().size() + catalog.logSegments().size())
                     + " segments) lives in the tier " + describe(recorded) + ", not " + describe(wanted)
                     + ": start it with " + (LOCAL.equals(recorded) ? "no --tier (or --tier <data>/objects)" : "--tier " + recorded)
                     + ", or its old versions would be unreachable");

@@ -11,6 +11,8 @@ package dev.argon.wal;
  * @param segmentBytes  their bytes in the store
  * @param totalSegments segments the tier catalog names after the pass
  * @param millis        wall time of the pass
+ * @param logEntries    log entries moved out of RocksDB into log segments
+ * @param logSegments   log segments stored (not counted in {@code segments} or {@code totalSegments})
  */
 public record TierReport(long cutoffLsn, long versions, long bytes, long stubs, long segments, long segmentBytes,
-                         long totalSegments, long millis) {}
+                         long totalSegments, long millis, long logEntries, long logSegments) {}

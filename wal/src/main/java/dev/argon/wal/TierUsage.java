@@ -5,7 +5,7 @@ package dev.argon.wal;
  * {@code argonStorage}'s {@code tier} section.
  *
  * @param location       the tier's URL as the catalog records it ({@link TierConfig#LOCAL} for {@code <data>/objects})
- * @param segments       segments the tier catalog lists
+ * @param segments       segments the tier catalog lists (versions and log segments)
  * @param segmentBytes   their bytes (what the catalog's stubs read from)
  * @param storeObjects   objects under {@code tier/} in the tier's store (a pass killed before its batch leaves one
  *                       the catalog does not list, so this may exceed {@code segments})

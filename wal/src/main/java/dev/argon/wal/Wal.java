@@ -67,7 +67,7 @@ public final class Wal implements VersionStore {
             close();
             throw e;
         }
-        if (tierConfig != null || !TierCatalog.read(db).segments().isEmpty()) {
+        if (tierConfig != null || TierCatalog.read(db).tiered()) {
             attachTier();
         }
         LOG.info("opened data directory {} at lsn {}", dir, writer.lastLsn());
@@ -339,7 +339,7 @@ public final class Wal implements VersionStore {
         String location = catalog.location() != null ? catalog.location()
                 : cold.location() != null ? cold.location() : TierConfig.LOCAL;
         long[] rm = cold.readsAndMisses();
-        return new TierUsage(location, catalog.segments().size(), catalog.bytes(), objects, bytes, cold.cachedBytes(),
+        return new TierUsage(location, catalog.segments().size() + catalog.logSegments().size(), catalog.bytes(), objects, bytes, cold.cachedBytes(),
                 cold.cacheLimit(), rm[0], rm[1], -1, catalog.cutoffLsn(), compactor.lastPassMillis(), compactor.lastPass());
     }
 

@@ -113,31 +113,22 @@ public final class WalChecker {
 
     private void log() {
         long n = 0;
+        // The cold log first (entries at or below the catalog's logCutoff, in log segments), then the local one.
+        TierCatalog catalog = TierCatalog.read(db);
+        for (ColdLog cold = new ColdLog(db, null, catalog, 0, catalog.logCutoff(), false); cold.hasNext(); ) {
+            byte[][] e = cold.next();
+            n++;
+            logEntry(e[0], e[1]);
+        }
         try (RocksIterator it = db.db().newIterator(db.log())) {
             for (it.seekToFirst(); it.isValid(); it.next()) {
-                byte[] k = it.key();
                 n++;
-                if (k.length != 8 || !LsnTable.fits(Bytes.getLong(k, 0))) {
-                    report.problem(FsckReport.UNREADABLE, "a log key is not an LSN: " + hex(k), -1, -1);
-                    continue;
+                byte[] k = it.key();
+                if (k.length == 8 && Bytes.getLong(k, 0) <= catalog.logCutoff()) {
+                    report.problem(FsckReport.UNREADABLE, "the log entry at lsn " + Bytes.getLong(k, 0)
+                            + " is local but at or below the log's tier cutoff " + catalog.logCutoff(), -1, Bytes.getLong(k, 0));
                 }
-                long lsn = Bytes.getLong(k, 0);
-                logEnd = Math.max(logEnd, lsn);
-                int branch;
-                try {
-                    branch = LogCodec.branchId(Bson.document(it.value()));
-                } catch (RuntimeException e) {
-                    report.problem(FsckReport.UNREADABLE, "the log entry at lsn " + lsn + " does not decode: " + e.getMessage(), -1, lsn);
-                    branch = UNDECODABLE;
-                }
-                if (branch == 0 || branch < UNDECODABLE) {
-                    report.problem(FsckReport.UNREADABLE, "the log entry at lsn " + lsn + " names branch id " + branch, -1, lsn);
-                    branch = UNDECODABLE;
-                }
-                logBranch.set(lsn, branch);
-                if (lsn > lastLsn) {
-                    report.problem(FsckReport.LAST_LSN, "the log entry at lsn " + lsn + " lies above lastLsn " + lastLsn, branch, lsn);
-                }
+                logEntry(k, it.value());
             }
             WalInspector.status(it);
         }
@@ -145,6 +136,30 @@ public final class WalChecker {
         // GC may have reclaimed the last entries (a dropped branch's); then the log ends below lastLsn.
         if (logEnd < lastLsn && lastLsn > marks.reclaimedThrough()) {
             report.problem(FsckReport.LAST_LSN, "lastLsn is " + lastLsn + " but the log ends at " + logEnd, -1, lastLsn);
+        }
+    }
+
+    private void logEntry(byte[] k, byte[] value) {
+        if (k.length != 8 || !LsnTable.fits(Bytes.getLong(k, 0))) {
+            report.problem(FsckReport.UNREADABLE, "a log key is not an LSN: " + hex(k), -1, -1);
+            return;
+        }
+        long lsn = Bytes.getLong(k, 0);
+        logEnd = Math.max(logEnd, lsn);
+        int branch;
+        try {
+            branch = LogCodec.branchId(Bson.document(value));
+        } catch (RuntimeException e) {
+            report.problem(FsckReport.UNREADABLE, "the log entry at lsn " + lsn + " does not decode: " + e.getMessage(), -1, lsn);
+            branch = UNDECODABLE;
+        }
+        if (branch == 0 || branch < UNDECODABLE) {
+            report.problem(FsckReport.UNREADABLE, "the log entry at lsn " + lsn + " names branch id " + branch, -1, lsn);
+            branch = UNDECODABLE;
+        }
+        logBranch.set(lsn, branch);
+        if (lsn > lastLsn) {
+            report.problem(FsckReport.LAST_LSN, "the log entry at lsn " + lsn + " lies above lastLsn " + lastLsn, branch, lsn);
         }
     }
 

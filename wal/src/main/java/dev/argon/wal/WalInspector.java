@@ -47,7 +47,7 @@ public final class WalInspector implements VersionSource, AutoCloseable {
         this.db = db;
         this.images = new LogImages(db, branches, this);
         TierCatalog catalog = TierCatalog.read(db);
-        if (!catalog.segments().isEmpty()) {
+        if (catalog.tiered()) {
             // Compacted history is read from the tier given (by default the folder <data-dir>/objects); a directory
             // whose tier is elsewhere is refused by the check rather than reported as missing data.
             try {
@@ -217,6 +217,18 @@ public final class WalInspector implements VersionSource, AutoCloseable {
      */
     public void forEachLogEntry(Consumer<LogRecord> action) {
         LogImages.Commit commit = null;
+        TierCatalog catalog = TierCatalog.read(db);
+        for (ColdLog cold = new ColdLog(db, null, catalog, 0, catalog.logCutoff(), false); cold.hasNext(); ) {
+            byte[][] e = cold.next();
+            LogRecord r;
+            try {
+                r = LogRecord.decode(Bytes.getLong(e[0], 0), Bson.document(e[1]), images, commit);
+            } catch (RuntimeException x) {
+                continue;
+            }
+            action.accept(r);
+            commit = r.commitIfRead(commit);
+        }
         try (RocksIterator it = db.db().newIterator(db.log())) {
             for (it.seekToFirst(); it.isValid(); it.next()) {
                 byte[] k = it.key();

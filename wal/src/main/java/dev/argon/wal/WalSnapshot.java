@@ -109,6 +109,9 @@ public final class WalSnapshot implements AutoCloseable {
         if (family.equals("default")) {
             return filter(raw);
         }
+        if (family.equals("log")) {
+            return withColdLog(raw);
+        }
         if (!family.equals("versions")) {
             return raw;
         }
@@ -170,6 +173,32 @@ public final class WalSnapshot implements AutoCloseable {
                 Entry e = next;
                 next = null;
                 return e;
+            }
+        };
+    }
+
+    /** The log segments' entries (all at or below the snapshot's logCutoff, below every local one), then raw. */
+    private java.util.Iterator<Entry> withColdLog(java.util.Iterator<Entry> raw) {
+        ReadOptions ro = new ReadOptions().setSnapshot(snapshot);
+        open.add(ro);
+        TierCatalog catalog = TierCatalog.read(db, ro);
+        if (catalog.logCutoff() == 0) {
+            return raw;
+        }
+        ColdLog cold = new ColdLog(db, ro, catalog, 0, catalog.logCutoff(), false);
+        return new java.util.Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return cold.hasNext() || raw.hasNext();
+            }
+
+            @Override
+            public Entry next() {
+                if (cold.hasNext()) {
+                    byte[][] e = cold.next();
+                    return new Entry(e[0], e[1]);
+                }
+                return raw.next();
             }
         };
     }

@@ -19,7 +19,8 @@ import org.rocksdb.RocksIterator;
  * every LSN of every branch id — point reads of every key, forward scans, the images of every log entry —
  * before and after a compaction with a hot window of 0 (everything not protected moves), after more writes and
  * a second pass (whose runs merge with the first pass's stubs), and after reopening the directory; and the
- * point reads agree with the model of visibility too. Seed: {@code -Dargon.tier.seed}.
+ * point reads agree with the model of visibility too. The log moves to log segments as well, so the log reads
+ * (all entries, newest first per branch, ranges across the log's cutoff) compare the cold and the local log. Seed: {@code -Dargon.tier.seed}.
  */
 class TierCompactionTest extends WalFixture {
     private record Version(int branch, long lsn, String key, String value) {}
@@ -148,7 +149,47 @@ class TierCompactionTest extends WalFixture {
                 }
             }
         }
+        // Newest first per branch id, and ranges that start and end inside the history (across logCutoff once
+        // the log is compacted), as branch logs, change streams and diffs read it.
+        long last = wal.lastLsn();
+        for (Branch b : ids) {
+            StringBuilder line = new StringBuilder("back " + b.id() + ":");
+            try (LogScan s = wal.scanLog(b.id(), 1, last, true)) {
+                while (s.hasNext()) {
+                    LogRecord r = s.next();
+                    line.append(' ').append(r.lsn()).append('/').append(r.op());
+                }
+            }
+            out.add(line.toString());
+        }
+        for (long from = 1; from <= last; from += Math.max(1, last / 7)) {
+            long to = Math.min(last, from + last / 3);
+            StringBuilder fwd = new StringBuilder("range " + from + ".." + to + ":");
+            try (LogScan s = wal.scanLog(0, from, to, false)) {
+                while (s.hasNext()) {
+                    fwd.append(' ').append(s.next().lsn());
+                }
+            }
+            StringBuilder back = new StringBuilder("range back " + from + ".." + to + ":");
+            try (LogScan s = wal.scanLog(0, from, to, true)) {
+                while (s.hasNext()) {
+                    back.append(' ').append(s.next().lsn());
+                }
+            }
+            out.add(fwd.toString());
+            out.add(back.toString());
+        }
         return out;
+    }
+
+    private long localLogEntries() {
+        long n = 0;
+        try (RocksIterator it = wal.db().db().newIterator(wal.db().log())) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                n++;
+            }
+        }
+        return n;
     }
 
     private byte[] rawVersion(LogRecord r) {
@@ -192,8 +233,11 @@ class TierCompactionTest extends WalFixture {
         List<String> before = everyRead(true);
         System.out.println("history and first reads: " + (System.nanoTime() - t0) / 1_000_000 + " ms, " + before.size() + " lines");
         long[] localBefore = localVersionsAndStubs();
+        long logBefore = localLogEntries();
 
         TierReport first = compactAll();
+        assertTrue(first.logEntries() > 0 && first.logSegments() > 1, "seed " + seed + ": log moved " + first);
+        assertEquals(logBefore - first.logEntries(), localLogEntries(), "seed " + seed + ": local log entries after " + first);
         long[] localAfter = localVersionsAndStubs();
         assertTrue(first.versions() > 0 && first.segments() > 1, "seed " + seed + ": moved " + first);
         assertEquals(localBefore[0] - first.versions(), localAfter[0], "seed " + seed + ": local versions after " + first);
@@ -205,6 +249,7 @@ class TierCompactionTest extends WalFixture {
         List<String> more = everyRead(true);
         TierReport second = compactAll();
         assertTrue(second.versions() > 0, "seed " + seed + ": second pass " + second);
+        assertTrue(second.logEntries() > 0, "seed " + seed + ": second pass moved the newer log " + second);
         assertEquals(more, everyRead(true), "seed " + seed + ": reads after the second pass");
         assertEquals(0, compactAll().versions(), "a pass right after another moves nothing");
 
@@ -225,6 +270,8 @@ class TierCompactionTest extends WalFixture {
             assertEquals(List.of(), fsck(restored).problems(), "seed " + seed + ": fsck of the restored directory");
             wal = Wal.open(restored);
             assertEquals(0, localVersionsAndStubs()[1], "a restore writes versions, not stubs");
+            assertEquals(more.stream().filter(l -> l.startsWith("log ")).count(), localLogEntries(),
+                    "a restore writes every log entry locally, the compacted ones included");
             assertEquals(more, everyRead(true), "seed " + seed + ": reads after backup and restore");
             wal.close();
             java.nio.file.Path cut = root.resolve("cut");
@@ -261,7 +308,7 @@ class TierCompactionTest extends WalFixture {
     private static List<String> readsUpTo(List<String> reads, long lsn) {
         List<String> out = new ArrayList<>();
         for (String line : reads) {
-            if (line.startsWith("log ")) {
+            if (!isPoint(line)) {
                 continue;
             }
             String point = line.substring(line.indexOf('@') + 1, line.indexOf(':'));
@@ -304,11 +351,16 @@ class TierCompactionTest extends WalFixture {
     private static List<String> liveLines(List<String> reads, java.util.Set<String> live) {
         List<String> out = new ArrayList<>();
         for (String line : reads) {
-            if (!line.startsWith("log ") && live.contains(line.substring(0, line.indexOf('@') + 1))) {
+            if (isPoint(line) && live.contains(line.substring(0, line.indexOf('@') + 1))) {
                 out.add(line);
             }
         }
         return out;
+    }
+
+    /** A line of point reads ({@code id@lsn: ...}), not one of the log's. */
+    private static boolean isPoint(String line) {
+        return !line.startsWith("log ") && !line.startsWith("back ") && !line.startsWith("range ");
     }
 
     private static FsckReport fsck(java.nio.file.Path d) {

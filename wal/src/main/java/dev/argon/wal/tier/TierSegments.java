@@ -86,6 +86,23 @@ public final class TierSegments implements ColdVersions {
         return out;
     }
 
+    @Override
+    public Iterator<byte[][]> scan(TierSegment segment, byte[] from) {
+        Iterator<SegmentEntry> it = reader(segment).scan(from, null);
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return it.hasNext();
+            }
+
+            @Override
+            public byte[][] next() {
+                SegmentEntry e = it.next();
+                return new byte[][] {e.key(), e.value()};
+            }
+        };
+    }
+
     /**
      * The segment's reader: with decoded blocks on, over the store itself (a block is fetched once, then kept
      * decoded; the tail is read once per reader), else over the compressed-range view of the cache.

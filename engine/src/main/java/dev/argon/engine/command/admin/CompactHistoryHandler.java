@@ -36,6 +36,8 @@ public final class CompactHistoryHandler implements CommandHandler {
                 .append("segmentBytes", new BsonInt64(r.segmentBytes()))
                 .append("totalSegments", new BsonInt64(r.totalSegments()))
                 .append("millis", new BsonInt64(r.millis()))
+                .append("logEntries", new BsonInt64(r.logEntries()))
+                .append("logSegments", new BsonInt64(r.logSegments()))
                 .append("hotWindowSeconds", new BsonInt64((window < 0 ? ctx.engine().compaction().settings().hotWindowMillis() : window) / 1000));
     }
 }
