@@ -13,13 +13,19 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import com.mongodb.client.MongoCursor;
+import com.mongodb.client.model.changestream.FullDocument;
+import com.mongodb.client.model.changestream.FullDocumentBeforeChange;
+import java.util.concurrent.TimeUnit;
+import org.bson.BsonDocument;
 import org.bson.Document;
 import org.junit.jupiter.api.Test;
 
 /**
  * History compaction over the wire: a branch, documents rewritten many times on it and on main, then
  * {@code {compactHistory: 1, hotWindowSeconds: 0}}; time-travel reads ({@code db~branch@lsn}) of every commit,
- * {@code diff}, {@code branchLog}, a merge preview's base and {@code revert} answer as before, the versions family
+ * {@code diff}, {@code branchLog}, a merge preview's base, {@code revert} and a change stream resumed from a token
+ * below the cutoff (its log entries now in log segments) answer as before, the versions family
  * holds fewer bytes locally, the segments are under {@code <data>/objects}, fsck is clean, and after a restart
  * everything still reads the same.
  */
@@ -99,9 +105,34 @@ class HistoryTierIT extends ArgonTestBase {
         return out;
     }
 
+    /** Up to n raw events of a change stream on items resumed after token, updateLookup so images are read too. */
+    private static List<BsonDocument> events(MongoCollection<Document> items, BsonDocument token, int n) {
+        List<BsonDocument> out = new ArrayList<>();
+        try (MongoCursor<BsonDocument> c = items.watch().resumeAfter(token).fullDocument(FullDocument.UPDATE_LOOKUP)
+                .fullDocumentBeforeChange(FullDocumentBeforeChange.WHEN_AVAILABLE)
+                .maxAwaitTime(200, TimeUnit.MILLISECONDS).withDocumentClass(BsonDocument.class).cursor()) {
+            int idle = 0;
+            while (out.size() < n && idle < 20) {
+                BsonDocument e = c.tryNext();
+                if (e == null) {
+                    idle++;
+                } else {
+                    out.add(e);
+                }
+            }
+        }
+        return out;
+    }
+
     @Test
     void compactedHistoryReadsAsBefore() throws Exception {
         MongoCollection<Document> items = db("shop").getCollection("items");
+        BsonDocument token;
+        try (MongoCursor<BsonDocument> c = items.watch().maxAwaitTime(200, TimeUnit.MILLISECONDS)
+                .withDocumentClass(BsonDocument.class).cursor()) {
+            items.insertOne(new Document("_id", "token").append("v", 0));
+            token = c.next().getDocument("_id");
+        }
         for (int i = 1; i <= 50; i++) {
             items.insertOne(new Document("_id", i).append("v", 0).append("pad", "x".repeat(200)));
         }
@@ -121,6 +152,8 @@ class HistoryTierIT extends ArgonTestBase {
         exp.deleteOne(Filters.eq("_id", 3));
         long revertLsn = head();
         Map<String, Object> before = everything(points);
+        List<BsonDocument> streamBefore = events(items, token, 120);
+        assertEquals(120, streamBefore.size(), "events after the token before compaction");
         long bytesBefore = versionsBytes();
 
         Document r = admin(new Document("compactHistory", 1).append("hotWindowSeconds", 0));
@@ -129,6 +162,8 @@ class HistoryTierIT extends ArgonTestBase {
         long bytesAfter = versionsBytes();
         assertTrue(bytesAfter < bytesBefore, "versions bytes " + bytesBefore + " -> " + bytesAfter);
         assertEquals(before, everything(points), "reads after compaction");
+        assertTrue(((Number) r.get("logEntries")).longValue() > 300, "the log moved to log segments too: " + r.toJson());
+        assertEquals(streamBefore, events(items, token, 120), "a change stream resumed from a token below the cutoff");
 
         Document reverted = admin(new Document("revert", "exp").append("lsn", revertLsn));
         assertEquals(1, ((Number) reverted.get("reverted")).intValue(), reverted.toJson());
