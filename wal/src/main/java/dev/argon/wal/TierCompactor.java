@@ -86,8 +86,10 @@ final class TierCompactor {
             }
             TierCatalog catalog = TierCatalog.read(db);
             long ended = System.currentTimeMillis();
-            TierReport r = new TierReport(cutoff, pass.moved, pass.movedBytes, pass.stubs, pass.segments, pass.segmentBytes,
-                    catalog.segments().size(), ended - started, log.moved, log.segments);
+            // Segment counts and bytes cover both kinds, as the store holds them; logSegments is the log's share.
+            TierReport r = new TierReport(cutoff, pass.moved, pass.movedBytes, pass.stubs, pass.segments + log.segments,
+                    pass.segmentBytes + log.segmentBytes, catalog.segments().size() + catalog.logSegments().size(),
+                    ended - started, log.moved, log.segments);
             lastPass = r;
             lastPassMillis = ended;
             return r;
@@ -341,6 +343,7 @@ final class TierCompactor {
         private long chunkRaw;
         long moved;
         long segments;
+        long segmentBytes;
 
         LogPass(TierRequest req, long cutoff, ObjectStore store) {
             this.req = req;
@@ -423,6 +426,7 @@ final class TierCompactor {
                 return null;
             });
             segments++;
+            segmentBytes += seg.size();
             keys.clear();
             segment = null;
             chunkRaw = 0;
