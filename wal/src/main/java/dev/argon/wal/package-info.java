@@ -99,7 +99,9 @@
  * <p>History compaction: {@code TierCompactor} moves versions older than the hot window that no head, fork point,
  * tag or GC pin reads into segments of the tier's object store and leaves a stub ({@code VersionKeys}
  * flag 2) per run of moved versions; {@code VersionCursor} and {@code LogImages} read behind a stub through
- * {@link dev.argon.wal.ColdVersions} (the {@code tier} subpackage). GC and compaction passes exclude each other.
+ * {@link dev.argon.wal.ColdVersions} (the {@code tier} subpackage). A pass then moves every log entry at or below
+ * its cutoff into log segments; {@code ColdLog} reads them back for {@code LogScan}, fsck and the backup. GC and
+ * compaction passes exclude each other.
  *
  * <p>History is read lazily: {@link dev.argon.wal.CommitScan} walks one branch's commit records newest first and
  * {@link dev.argon.wal.LogScan} an LSN range of the log, one record at a time.
