@@ -1,14 +1,6 @@
 package dev.argon.wal;
 
 import dev.argon.storage.object.ObjectStore;
-import dev.argon.storage.segment.SealedSegment;
-import dev.argon.storage.segment.SegmentWriter;
-import java.io.BufferedOutputStream;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -128,9 +120,7 @@ final class TierCompactor {
         private final ObjectStore store;
         private final ColdVersions cold;
         private final Map<Integer, List<Long>> points;
-        private Path file;
-        private OutputStream out;
-        private SegmentWriter segment;
+        private final ChunkFile segment = new ChunkFile(db.dir(), "tier-", "history");
         private long chunkRaw;
         private long chunkMinLsn = Long.MAX_VALUE;
         private long chunkMaxLsn = Long.MIN_VALUE;
@@ -173,7 +163,7 @@ final class TierCompactor {
                 flush();
             } finally {
                 db.db().releaseSnapshot(snap);
-                discardFile();
+                segment.discard();
             }
         }
 
@@ -240,16 +230,6 @@ final class TierCompactor {
         }
 
         private void append(byte[] key, byte[] value) {
-            if (segment == null) {
-                try {
-                    Path tmp = Files.createDirectories(db.dir().resolve("_tmp"));
-                    file = Files.createTempFile(tmp, "tier-", ".segment");
-                    out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16);
-                } catch (IOException e) {
-                    throw new UncheckedIOException("cannot write a history segment in " + db.dir(), e);
-                }
-                segment = new SegmentWriter(out);
-            }
             segment.add(key, value);
             long lsn = VersionKeys.lsn(key);
             chunkMinLsn = Math.min(chunkMinLsn, lsn);
@@ -261,21 +241,10 @@ final class TierCompactor {
 
         /** Stores the chunk's segment, then writes its stubs, deletes and the catalog in one batch. */
         private void flush() {
-            if (segment == null) {
+            if (segment.isEmpty()) {
                 return;
             }
-            SealedSegment sealed = segment.finish(chunkMinLsn, chunkMaxLsn);
-            try {
-                out.close();
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot write a history segment in " + db.dir(), e);
-            }
-            TierSegment seg = new TierSegment(sealed.name(), sealed.size(), sealed.footer().entryCount(), chunkMinLsn,
-                    chunkMaxLsn, sealed.footer().minKey(), sealed.footer().maxKey());
-            if (store.head(seg.objectKey()).isEmpty()) {
-                store.put(seg.objectKey(), file);
-            }
-            discardFile();
+            TierSegment seg = segment.store(store, chunkMinLsn, chunkMaxLsn);
             cold.add(List.of(seg));
             pauseForTests();
             writer.underCommitLock(() -> {
@@ -298,7 +267,6 @@ final class TierCompactor {
             segmentBytes += seg.size();
             deletes.clear();
             stubPuts.clear();
-            segment = null;
             chunkRaw = 0;
             chunkMinLsn = Long.MAX_VALUE;
             chunkMaxLsn = Long.MIN_VALUE;
@@ -315,20 +283,6 @@ final class TierCompactor {
             }
         }
 
-        private void discardFile() {
-            if (file != null) {
-                try {
-                    if (out != null) {
-                        out.close();
-                    }
-                    Files.deleteIfExists(file);
-                } catch (IOException e) {
-                    // A leftover temp file is only litter; the next open does not read it.
-                }
-                file = null;
-                out = null;
-            }
-        }
     }
 
     /** One pass's move of the log into log segments. Not thread-safe. */
@@ -337,9 +291,7 @@ final class TierCompactor {
         private final long cutoff;
         private final ObjectStore store;
         private final List<byte[]> keys = new ArrayList<>();
-        private Path file;
-        private OutputStream out;
-        private SegmentWriter segment;
+        private final ChunkFile segment = new ChunkFile(db.dir(), "tier-log-", "log");
         private long chunkRaw;
         long moved;
         long segments;
@@ -373,21 +325,11 @@ final class TierCompactor {
                 flush();
             } finally {
                 db.db().releaseSnapshot(snap);
-                discard();
+                segment.discard();
             }
         }
 
         private void append(byte[] key, byte[] value) {
-            if (segment == null) {
-                try {
-                    Path tmp = Files.createDirectories(db.dir().resolve("_tmp"));
-                    file = Files.createTempFile(tmp, "tier-log-", ".segment");
-                    out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16);
-                } catch (IOException e) {
-                    throw new UncheckedIOException("cannot write a log segment in " + db.dir(), e);
-                }
-                segment = new SegmentWriter(out);
-            }
             segment.add(key, value);
             keys.add(key);
             chunkRaw += key.length + value.length;
@@ -396,23 +338,12 @@ final class TierCompactor {
 
         /** Stores the chunk's segment, then deletes its entries and records it in the catalog in one batch. */
         private void flush() {
-            if (segment == null) {
+            if (segment.isEmpty()) {
                 return;
             }
             long min = Bytes.getLong(keys.get(0), 0);
             long max = Bytes.getLong(keys.get(keys.size() - 1), 0);
-            SealedSegment sealed = segment.finish(min, max);
-            try {
-                out.close();
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot write a log segment in " + db.dir(), e);
-            }
-            TierSegment seg = new TierSegment(sealed.name(), sealed.size(), sealed.footer().entryCount(), min, max,
-                    sealed.footer().minKey(), sealed.footer().maxKey());
-            if (store.head(seg.objectKey()).isEmpty()) {
-                store.put(seg.objectKey(), file);
-            }
-            discard();
+            TierSegment seg = segment.store(store, min, max);
             writer.underCommitLock(() -> {
                 try (WriteBatch batch = new WriteBatch()) {
                     for (byte[] k : keys) {
@@ -428,23 +359,8 @@ final class TierCompactor {
             segments++;
             segmentBytes += seg.size();
             keys.clear();
-            segment = null;
             chunkRaw = 0;
         }
 
-        private void discard() {
-            if (file != null) {
-                try {
-                    if (out != null) {
-                        out.close();
-                    }
-                    Files.deleteIfExists(file);
-                } catch (IOException e) {
-                    // A leftover temp file is only litter; the next open does not read it.
-                }
-                file = null;
-                out = null;
-            }
-        }
     }
 }
