@@ -23,6 +23,7 @@ final class ColdLog implements Iterator<byte[][]> {
     private final long from;
     private final long to;
     private final boolean backward;
+    private final int readahead;
     private int next;
     private Iterator<byte[][]> current = Collections.emptyIterator();
     private byte[][] ahead;
@@ -37,6 +38,15 @@ final class ColdLog implements Iterator<byte[][]> {
      * @param at the snapshot whose GC marks and branch records decide what GC reclaimed (null: now)
      */
     ColdLog(WalDb db, org.rocksdb.ReadOptions at, TierCatalog catalog, long from, long to, boolean backward) {
+        this(db, at, catalog, from, to, backward, 0);
+    }
+
+    /**
+     * @param readahead stored bytes per ranged read when streaming a segment, past the cache (a backup); 0 reads
+     *                  block by block through the cache
+     */
+    ColdLog(WalDb db, org.rocksdb.ReadOptions at, TierCatalog catalog, long from, long to, boolean backward, int readahead) {
+        this.readahead = readahead;
         this.db = db;
         this.at = at;
         this.cold = db.cold();
@@ -73,7 +83,8 @@ final class ColdLog implements Iterator<byte[][]> {
                 return false;
             }
             TierSegment s = segments.get(next++);
-            Iterator<byte[][]> it = cold.scan(s, Bytes.longKey(Math.max(from, 0)));
+            byte[] start = Bytes.longKey(Math.max(from, 0));
+            Iterator<byte[][]> it = readahead > 0 ? cold.scan(s, start, readahead) : cold.scan(s, start);
             if (backward) {
                 List<byte[][]> held = new ArrayList<>();
                 while (it.hasNext()) {

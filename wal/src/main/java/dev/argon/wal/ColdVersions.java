@@ -27,6 +27,15 @@ public interface ColdVersions {
      */
     java.util.Iterator<byte[][]> scan(TierSegment segment, byte[] from);
 
+    /**
+     * As {@link #scan(TierSegment, byte[])} ({@code from} null: the whole segment), but fetching consecutive blocks
+     * together, about {@code readahead} stored bytes per ranged read, past the cache: how a backup streams
+     * whole segments ({@link ColdMerge}).
+     */
+    default java.util.Iterator<byte[][]> scan(TierSegment segment, byte[] from, int readahead) {
+        return scan(segment, from == null ? new byte[0] : from);
+    }
+
     /** Adds segments a compaction pass stored, before the batch that makes their stubs visible is written. */
     void add(java.util.List<TierSegment> segments);
 

@@ -105,16 +105,39 @@ public final class WalSnapshot implements AutoCloseable {
      * out the tier catalog, which describes this directory's tier and not a copy's.
      */
     public java.util.Iterator<Entry> scan(String family) {
-        java.util.Iterator<Entry> raw = rawScan(family);
+        return scan(family, 0);
+    }
+
+    /**
+     * As {@link #scan(String)}, except that entries of the {@code log} and {@code versions} families with an LSN at
+     * or below {@code skipUpTo} may be left out, and are where leaving them out saves reading: the log starts above
+     * it, and segments holding no version above it are not read. An incremental backup, which ships only entries
+     * above its previous manifest's LSN, passes that LSN.
+     *
+     * <p>The compacted versions are read segment by segment, in bulk ({@link ColdMerge}: one ranged read per
+     * {@link ColdMerge#READAHEAD} bytes, merged in key order), not looked up stub by stub: the stubs and the merged
+     * segments both come in key order, so each stub takes the merged entries in its range as they come by.
+     */
+    public java.util.Iterator<Entry> scan(String family, long skipUpTo) {
         if (family.equals("default")) {
-            return filter(raw);
+            return filter(rawScan(family, null));
         }
         if (family.equals("log")) {
-            return withColdLog(raw);
+            return withColdLog(rawScan(family, skipUpTo > 0 ? Bytes.longKey(skipUpTo + 1) : null), skipUpTo);
         }
+        java.util.Iterator<Entry> raw = rawScan(family, null);
         if (!family.equals("versions")) {
             return raw;
         }
+        ReadOptions ro = new ReadOptions().setSnapshot(snapshot);
+        open.add(ro);
+        List<TierSegment> wanted = new ArrayList<>();
+        for (TierSegment s : TierCatalog.read(db, ro).segments()) {
+            if (s.maxLsn() > skipUpTo) {
+                wanted.add(s);
+            }
+        }
+        ColdMerge merged = new ColdMerge(db.cold(), wanted);
         return new java.util.Iterator<>() {
             private final java.util.ArrayDeque<Entry> pending = new java.util.ArrayDeque<>();
 
@@ -126,15 +149,24 @@ public final class WalSnapshot implements AutoCloseable {
                         pending.add(e);
                         continue;
                     }
+                    long high = VersionKeys.stubHigh(e.value());
+                    if (high <= skipUpTo) {
+                        continue; // every version it stands for is at or below skipUpTo
+                    }
                     byte[] uk = VersionKeys.userKey(e.key());
-                    byte[] from = VersionKeys.key(uk, VersionKeys.branchId(e.key()), VersionKeys.stubHigh(e.value()));
-                    List<byte[][]> cold = db.cold().range(from, e.key());
-                    if (cold.isEmpty()) {
+                    byte[] from = VersionKeys.key(uk, VersionKeys.branchId(e.key()), high);
+                    // Merged entries before the stub's range belong to no stub (or to skipped ones): passed over.
+                    while (merged.peek() != null && java.util.Arrays.compareUnsigned(merged.peek()[0], from) < 0) {
+                        merged.next();
+                    }
+                    while (merged.peek() != null && java.util.Arrays.compareUnsigned(merged.peek()[0], e.key()) <= 0) {
+                        byte[][] c = merged.next();
+                        pending.add(new Entry(c[0], c[1]));
+                    }
+                    if (pending.isEmpty()) {
+                        // Its newest version (LSN high, above skipUpTo) lives in a segment with maxLsn >= high: wanted.
                         throw new WalException("the compacted versions a stub names are missing from the tier's segments",
                                 VersionKeys.branchId(e.key()), VersionKeys.lsn(e.key()), null);
-                    }
-                    for (byte[][] c : cold) {
-                        pending.add(new Entry(c[0], c[1]));
                     }
                 }
                 return !pending.isEmpty();
@@ -177,15 +209,19 @@ public final class WalSnapshot implements AutoCloseable {
         };
     }
 
-    /** The log segments' entries (all at or below the snapshot's logCutoff, below every local one), then raw. */
-    private java.util.Iterator<Entry> withColdLog(java.util.Iterator<Entry> raw) {
+    /**
+     * The log segments' entries above {@code skipUpTo} (all at or below the snapshot's logCutoff, below every local
+     * one), streamed in bulk, then raw.
+     */
+    private java.util.Iterator<Entry> withColdLog(java.util.Iterator<Entry> raw, long skipUpTo) {
         ReadOptions ro = new ReadOptions().setSnapshot(snapshot);
         open.add(ro);
         TierCatalog catalog = TierCatalog.read(db, ro);
-        if (catalog.logCutoff() == 0) {
+        if (catalog.logCutoff() <= skipUpTo) {
             return raw;
         }
-        ColdLog cold = new ColdLog(db, ro, catalog, 0, catalog.logCutoff(), false);
+        ColdLog cold = new ColdLog(db, ro, catalog, skipUpTo > 0 ? skipUpTo + 1 : 0, catalog.logCutoff(), false,
+                ColdMerge.READAHEAD);
         return new java.util.Iterator<>() {
             @Override
             public boolean hasNext() {
@@ -203,13 +239,18 @@ public final class WalSnapshot implements AutoCloseable {
         };
     }
 
-    private java.util.Iterator<Entry> rawScan(String family) {
+    /** The family's entries from {@code seek} on (null: the first). */
+    private java.util.Iterator<Entry> rawScan(String family, byte[] seek) {
         ColumnFamilyHandle h = db.archivedFamily(family);
         ReadOptions ro = new ReadOptions().setSnapshot(snapshot).setFillCache(false).setReadaheadSize(2L << 20);
         RocksIterator it = db.db().newIterator(h, ro);
         open.add(it);
         open.add(ro);
-        it.seekToFirst();
+        if (seek == null) {
+            it.seekToFirst();
+        } else {
+            it.seek(seek);
+        }
         return new java.util.Iterator<>() {
             @Override
             public boolean hasNext() {

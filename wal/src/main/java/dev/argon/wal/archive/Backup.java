@@ -80,7 +80,7 @@ public final class Backup {
                         throw new IllegalStateException(store.describe() + " holds the archive of another data directory (its newest commit, "
                                 + expectCommit + ", is not in this one): back up to another target");
                     }
-                    for (Iterator<WalSnapshot.Entry> it = snap.scan(family); it.hasNext(); ) {
+                    for (Iterator<WalSnapshot.Entry> it = snap.scan(family, since); it.hasNext(); ) {
                         WalSnapshot.Entry e = it.next();
                         byte[] k = e.key();
                         if (family.equals("commits")) {

@@ -88,7 +88,21 @@ public final class TierSegments implements ColdVersions {
 
     @Override
     public Iterator<byte[][]> scan(TierSegment segment, byte[] from) {
-        Iterator<SegmentEntry> it = reader(segment).scan(from, null);
+        return entries(reader(segment).scan(from, null));
+    }
+
+    /**
+     * Through the reader over the store itself: a scan with readahead reads its windows straight from the store and
+     * keeps nothing in the cache, so a bulk read does not evict what point reads keep there.
+     */
+    @Override
+    public Iterator<byte[][]> scan(TierSegment segment, byte[] from, int readahead) {
+        SegmentReader r = decodedReaders.computeIfAbsent(segment.name(),
+                n -> SegmentReader.open(store, segment.objectKey(), segment.size(), cache));
+        return entries(r.scan(from, null, readahead));
+    }
+
+    private static Iterator<byte[][]> entries(Iterator<SegmentEntry> it) {
         return new Iterator<>() {
             @Override
             public boolean hasNext() {
