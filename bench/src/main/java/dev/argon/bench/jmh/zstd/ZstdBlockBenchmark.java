@@ -39,7 +39,7 @@ public class ZstdBlockBenchmark {
     private static final int DICTIONARY_BYTES = 16 * 1024;
     private static final int TRAINING_DOCUMENTS = 4000;
 
-    @Param({"4096", "65536"})
+    @Param({"4096", "32768", "65536"})
     public int blockSize;
 
     @Param({"none", "trained"})
