@@ -28,7 +28,12 @@ import org.bson.Document;
  * once with the cache keeping decoded blocks (the default) and once keeping compressed ranges only.
  * The kinds are measured alternately, key by key, so that a change in machine load hits them alike.
  *
- * <p>Usage: {@code TieredHistory [--docs 100000] [--size 1000] [--branches 10] [--share 0.1] [--rewrites 5] [--reads 2000]}.
+ * Then times a full {@code argonBackup} of the compacted directory into a local folder (its history read from the
+ * tier). {@code --tier URL} puts the tier elsewhere ({@code s3://bucket/prefix} through {@code AWS_ENDPOINT_URL} and
+ * the standard AWS variables, or {@code file:///path}): cold reads then fetch their block from there.
+ *
+ * <p>Usage: {@code TieredHistory [--docs 100000] [--size 1000] [--branches 10] [--share 0.1] [--rewrites 5] [--reads 2000]
+ * [--tier URL]}.
  * Not thread-safe; run it alone.
  */
 public final class TieredHistory {
@@ -38,6 +43,8 @@ public final class TieredHistory {
     private double share = 0.1;
     private int rewrites = 5;
     private int reads = 2000;
+    /** Where the tier lives ({@code --tier}): null, the folder {@code <data>/objects}. */
+    private String tier;
 
     private TieredHistory() {}
 
@@ -51,8 +58,9 @@ public final class TieredHistory {
                 case "--share" -> b.share = Double.parseDouble(args[++i]);
                 case "--rewrites" -> b.rewrites = Integer.parseInt(args[++i]);
                 case "--reads" -> b.reads = Integer.parseInt(args[++i]);
+                case "--tier" -> b.tier = args[++i];
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + "; usage: [--docs N] [--size B] [--branches N] [--share 0.1] [--rewrites N] [--reads N]");
+                        + "; usage: [--docs N] [--size B] [--branches N] [--share 0.1] [--rewrites N] [--reads N] [--tier URL]");
             }
         }
         b.run();
@@ -60,7 +68,9 @@ public final class TieredHistory {
 
     private void run() throws Exception {
         Path dir = BenchData.tempDir("argon-tiered-");
-        try (ArgonServer server = ArgonServer.start(dir, "127.0.0.1", 0, null);
+        dev.argon.engine.gc.TierSettings settings = tier == null ? dev.argon.engine.gc.TierSettings.DEFAULTS
+                : dev.argon.engine.gc.TierSettings.DEFAULTS.withTier(dev.argon.wal.archive.ArchiveLocation.of(tier));
+        try (ArgonServer server = ArgonServer.start(dir, "127.0.0.1", 0, null, false, dev.argon.engine.gc.GcSettings.DEFAULTS, settings);
              MongoClient client = MongoClients.create("mongodb://127.0.0.1:" + server.port())) {
             MongoCollection<BsonDocument> c = client.getDatabase("bs").getCollection("docs", BsonDocument.class);
             Random rnd = new Random(42);
@@ -111,7 +121,8 @@ public final class TieredHistory {
             Document pass = admin(client, new Document("compactHistory", 1).append("hotWindowSeconds", 0));
             double passSeconds = (System.nanoTime() - t0) / 1e9;
             long after = versionsBytes(server, client);
-            long tier = WriteAmplification.dirBytes(dir.resolve("objects"));
+            long tierBytes = tier == null ? WriteAmplification.dirBytes(dir.resolve("objects"))
+                    : ((Number) pass.get("segmentBytes")).longValue();
             TierSegments segments = (TierSegments) server.engine().store().walForTests().tier();
             settle(server, head, old, ids);
             long[][] tiered = new long[5][reads];
@@ -141,7 +152,7 @@ public final class TieredHistory {
             row("raw BSON of the data set (one version per document)", raw, raw);
             row("versions family in RocksDB before compaction", before, raw);
             row("versions family in RocksDB after compaction", after, raw);
-            row("tier segments under <data>/objects", tier, raw);
+            row(tier == null ? "tier segments under <data>/objects" : "tier segments in " + tier, tierBytes, raw);
             System.out.println();
             System.out.println("| point read by _id through the driver | median µs | p90 µs | p99 µs |");
             System.out.println("|---|---:|---:|---:|");
@@ -152,12 +163,31 @@ public final class TieredHistory {
             lat("agent-0@old from a segment, cached decoded block (warm)", tiered[1]);
             lat("agent-0@old from a segment, compressed-range cache, emptied (cold)", tiered[3]);
             lat("agent-0@old from a segment, cached compressed block (warm, decompressed per read)", tiered[4]);
+            // A full backup of the compacted directory into a local folder: most of its history comes from the tier.
+            Path archive = dir.resolveSibling(dir.getFileName() + "-backup");
+            long c0 = cpu();
+            t0 = System.nanoTime();
+            Document bk = admin(client, new Document("argonBackup", 1).append("to", archive.toUri().toString()));
+            double bs = (System.nanoTime() - t0) / 1e9;
+            double bc = (cpu() - c0) / 1e9;
+            long bkRaw = ((Number) bk.get("rawBytes")).longValue();
+            System.out.printf(Locale.ROOT, "%nbackup of the compacted directory to a folder: %,d entries, %.1f MB raw -> %.1f MB, %.2f s,"
+                            + " %.1f MB/s raw; %.2f CPU s (process), %.1f MB raw per CPU s%n",
+                    ((Number) bk.get("entries")).longValue(), bkRaw / 1e6, ((Number) bk.get("bytesStored")).longValue() / 1e6, bs,
+                    bkRaw / 1e6 / bs, bc, bkRaw / 1e6 / bc);
+            BenchData.deleteTree(archive);
             System.out.printf(Locale.ROOT, "%nload average at the end: %.1f on %d cores%n",
                     java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
                     Runtime.getRuntime().availableProcessors());
         } finally {
             BenchData.deleteTree(dir);
         }
+    }
+
+    /** CPU time of the whole process (every thread, the server's included). */
+    private static long cpu() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     /** Waits for RocksDB's background work and warms the JIT and the driver, so phases start alike. */
