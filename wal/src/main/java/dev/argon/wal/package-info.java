@@ -116,7 +116,9 @@
  * {@code CommitWriter.write} under its commit lock. docs/ARCHITECTURE.md maps each invariant to its room.
  *
  * <p>Archiving (the {@code archive} subpackage) reads raw entries through {@link dev.argon.wal.WalSnapshot} (a RocksDB
- * snapshot of every archived family, {@code Wal.snapshot()}) and writes a new directory through
+ * snapshot of every archived family, {@code Wal.snapshot()}; compacted history comes from the tier in bulk,
+ * {@code ColdMerge} streaming and merging the versions segments so that each stub takes its run as the merge passes
+ * it) and writes a new directory through
  * {@link dev.argon.wal.WalLoader}, which owns what a restore cut or a clone must rewrite (heads, names, tags, the
  * rebuilt {@code latest} family) and bulk-loads ordered families through {@code SstSink} (SST files written on a
  * thread each, ingested at the end).
