@@ -259,6 +259,59 @@ class TierMergeTest extends WalFixture {
     }
 
     @Test
+    void replacedSegmentsStayOnTheReadPathWhileAnOlderReadIsOpen() throws Exception {
+        for (int pass = 0; pass < 4; pass++) {
+            for (int i = 0; i < 10; i++) {
+                wal.commit(new CommitRequest(Branch.MAIN_ID, null, null, false, List.of(insert("k" + (i % 3), doc(pass + "." + i)))));
+            }
+            compact();
+        }
+        long early = 5;
+        List<String> before = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            before.add(text(wal.get(wal.viewAt(Branch.MAIN_ID, early), k("k" + i))));
+        }
+        List<TierSegment> oldPath = wal.tier().segments();
+        java.util.concurrent.CountDownLatch open = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+        Thread reader = new Thread(() -> {
+            try (ReadGate.Ticket t = wal.readGate().enter()) {
+                open.countDown();
+                done.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        reader.start();
+        open.await();
+        MergeReport m = wal.mergeSegments(new MergeRequest(MERGED_SEGMENT_BYTES, MERGED_SEGMENT_BYTES / 4, 0.5, true, 0, 100));
+        assertTrue(m.segmentsMerged() >= 4 && !m.retired(), m.toString());
+        java.util.Set<String> want = names(oldPath);
+        want.addAll(names(catalog().segments()));
+        assertEquals(want, names(wal.tier().segments()), "old and new version segments on the read path: " + m);
+        assertTrue(!names(catalog().segments()).containsAll(names(oldPath)), "the catalog names new ones: " + m);
+        for (int i = 0; i < 3; i++) {
+            assertEquals(before.get(i), text(wal.get(wal.viewAt(Branch.MAIN_ID, early), k("k" + i))));
+        }
+        done.countDown();
+        reader.join();
+        MergeReport next = wal.mergeSegments(MergeRequest.of(MERGED_SEGMENT_BYTES, true, 0));
+        assertTrue(next.retired(), next.toString());
+        assertEquals(catalog().segments().size(), wal.tier().segments().size(), "retired by the next pass");
+        for (int i = 0; i < 3; i++) {
+            assertEquals(before.get(i), text(wal.get(wal.viewAt(Branch.MAIN_ID, early), k("k" + i))));
+        }
+    }
+
+    private static java.util.Set<String> names(List<TierSegment> segments) {
+        java.util.Set<String> out = new java.util.HashSet<>();
+        for (TierSegment t : segments) {
+            out.add(t.name());
+        }
+        return out;
+    }
+
+    @Test
     void withoutATierThereIsNothingToMerge() {
         wal.commit(new CommitRequest(Branch.MAIN_ID, null, null, false, List.of(insert("a", doc("1")))));
         MergeReport m = wal.mergeSegments(MergeRequest.of(MERGED_SEGMENT_BYTES, true, 0));
