@@ -209,6 +209,50 @@ class TierMergeIT extends ArgonTestBase {
         }
     }
 
+    @Test
+    void theBackgroundJobMergesOnceSmallSegmentsPileUp() throws Exception {
+        Path dir = Files.createTempDirectory("argon-tiermerge-bg-");
+        dev.argon.engine.gc.TierSettings every200ms = new dev.argon.engine.gc.TierSettings(0, 200,
+                dev.argon.wal.tier.SegmentCache.DEFAULT_BYTES);
+        int rounds = 16;
+        try (dev.argon.proxy.ArgonServer s = dev.argon.proxy.ArgonServer.start(dir, "127.0.0.1", 0, null, false, gcSettings(), every200ms);
+             MongoClient c = client(s.port())) {
+            MongoCollection<Document> items = c.getDatabase("shop").getCollection("items");
+            for (int i = 1; i <= 10; i++) {
+                items.insertOne(new Document("_id", i).append("v", 0));
+            }
+            List<Long> points = new ArrayList<>();
+            List<List<Document>> seen = new ArrayList<>();
+            for (int round = 1; round <= rounds; round++) {
+                items.updateMany(Filters.exists("_id"), Updates.set("v", round));
+                points.add(head(c));
+                seen.add(items.find().sort(new Document("_id", 1)).into(new ArrayList<>()));
+                long wrote = System.currentTimeMillis();
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                // Until a background pass has started after this round's write (the merge follows it in the same job).
+                while (lastPassAt(c) <= wrote && System.nanoTime() < deadline) {
+                    Thread.sleep(50);
+                }
+                assertTrue(lastPassAt(c) > wrote, "a background pass ran after round " + round);
+            }
+            Thread.sleep(500);
+            long segments = num(tier(c), "segments");
+            // Each pass leaves a small versions segment and a small log segment: without merging there would be 2 per round.
+            assertTrue(segments < 2 * rounds - 8, segments + " segments after " + rounds + " background passes: " + tier(c).toJson());
+            for (int i = 0; i < points.size(); i++) {
+                assertEquals(seen.get(i), c.getDatabase("shop~main@" + points.get(i)).getCollection("items").find()
+                        .sort(new Document("_id", 1)).into(new ArrayList<>()), "main@" + points.get(i));
+            }
+        } finally {
+            ArgonTestBase.deleteTree(dir);
+        }
+    }
+
+    private static long lastPassAt(MongoClient c) {
+        Object p = tier(c).get("lastPass");
+        return p instanceof Document d ? d.getDate("at").getTime() : 0;
+    }
+
     private static long count(Path folder) throws Exception {
         if (!Files.isDirectory(folder)) {
             return 0;
