@@ -23,11 +23,18 @@ public final class CompactCommand implements Callable<Integer> {
             + "(default: the server's --hot-window)")
     String hotWindow;
 
+    @Option(names = "--merge", description = "then merge the tier's small segments into larger ones and rewrite sparse "
+            + "ones without what GC left unreachable (reads every segment); the replaced objects stay until the tier's GC")
+    boolean merge;
+
     @Override
     public Integer call() {
         Document cmd = new Document("compactHistory", 1);
         if (hotWindow != null) {
             cmd.append("hotWindowSeconds", Durations.millis("--hot-window", hotWindow) / 1000.0);
+        }
+        if (merge) {
+            cmd.append("mergeSegments", true);
         }
         Document r = client.admin(cmd);
         r.remove("ok");
@@ -39,6 +46,17 @@ public final class CompactCommand implements Callable<Integer> {
                 List.of(List.of(Output.str(r.get("cutoffLsn")), Output.str(r.get("versions")), Output.str(r.get("bytes")),
                         Output.str(r.get("stubs")), Output.str(r.get("segments")), Output.str(r.get("segmentBytes")),
                         Output.str(r.get("totalSegments")))));
+        printMerge(r);
         return 0;
+    }
+
+    /** The line for a reply's {@code merge} sub-document (a segment rewrite pass), if any; shared with {@code argon gc}. */
+    static void printMerge(Document r) {
+        Object m = r.get("merge");
+        if (m instanceof Document d) {
+            System.out.printf("merged %s tier segment(s), %s bytes, into %s, %s bytes; %s entries dropped; %s segment(s) in the tier%n",
+                    Output.str(d.get("segmentsMerged")), Output.str(d.get("bytesBefore")), Output.str(d.get("segmentsWritten")),
+                    Output.str(d.get("bytesAfter")), Output.str(d.get("entriesDropped")), Output.str(d.get("totalSegments")));
+        }
     }
 }

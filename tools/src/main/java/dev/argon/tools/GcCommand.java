@@ -36,6 +36,10 @@ public final class GcCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "count what a pass would reclaim; delete nothing")
     boolean dryRun;
 
+    @Option(names = "--no-merge", description = "do not merge the tier's segments after the pass (by default a pass on "
+            + "a server with compacted history rewrites small and sparse segments, reading every segment)")
+    boolean noMerge;
+
     @Option(names = "--archive", description = "GC this archive (s3://bucket/prefix, file:///path or a folder path) "
             + "instead of the server's history; works on the object store, no server needed")
     String archive;
@@ -60,7 +64,11 @@ public final class GcCommand implements Callable<Integer> {
         if (grace != null || compact || keepManifests != null) {
             throw new CliException(CliException.USAGE, "--grace, --compact and --keep-manifests are for an archive's GC: give --archive URL");
         }
-        Document r = client.admin(new Document("gc", 1).append("dryRun", dryRun));
+        Document cmd = new Document("gc", 1).append("dryRun", dryRun);
+        if (noMerge) {
+            cmd.append("mergeSegments", false);
+        }
+        Document r = client.admin(cmd);
         r.remove("ok");
         if (client.json) {
             Output.json(System.out, r);
@@ -74,6 +82,7 @@ public final class GcCommand implements Callable<Integer> {
                 List.of(List.of(dryRun ? "(dry run)" : "", Output.str(r.get("versions")), Output.str(r.get("logEntries")),
                         Output.str(r.get("commits")), Output.str(r.get("branchRecords")), Output.str(r.get("bytes")),
                         Output.str(r.get("horizonLsn")))));
+        CompactCommand.printMerge(r);
         return 0;
     }
 

@@ -22,6 +22,8 @@ final class ChunkFile {
     private Path file;
     private OutputStream out;
     private SegmentWriter segment;
+    /** Bytes the segment writer has written so far (its sealed, compressed blocks). */
+    private long written;
 
     /** @param prefix the temporary file's name prefix; @param what "history" or "log", for error messages */
     ChunkFile(Path dataDir, String prefix, String what) {
@@ -44,9 +46,36 @@ final class ChunkFile {
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot write a " + what + " segment in " + dataDir, e);
             }
-            segment = new SegmentWriter(out);
+            written = 0;
+            OutputStream sink = out;
+            segment = new SegmentWriter(new java.io.FilterOutputStream(sink) {
+                @Override
+                public void write(int b) throws IOException {
+                    sink.write(b);
+                    written++;
+                }
+
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    sink.write(b, off, len);
+                    written += len;
+                }
+
+                @Override
+                public void close() {
+                    // The chunk closes the file itself.
+                }
+            });
         }
         segment.add(key, value);
+    }
+
+    /**
+     * About the bytes the segment would be stored in if sealed now: its compressed blocks so far (the block being
+     * filled, at most {@link SegmentWriter#DEFAULT_BLOCK_SIZE} of entries, is not counted yet).
+     */
+    long storedBytes() {
+        return segment == null ? 0 : written;
     }
 
     /**

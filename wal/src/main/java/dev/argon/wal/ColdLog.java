@@ -13,7 +13,8 @@ import java.util.NoSuchElementException;
  * range at a time (a segment is about {@link TierRequest#segmentBytes()} of entries).
  *
  * <p>GC deletes the log entries it reclaims (those of a branch id above its ceiling) from RocksDB only: segments
- * are immutable. So this leaves out the cold entries GC has given up, as the metadata says when the first one is
+ * are immutable (a segment rewrite pass, {@link TierMerger}, later writes new ones without them). So this leaves out
+ * the cold entries GC has given up, as the metadata says when the first one is
  * read: of a branch id above its GC ceiling, or of one GC has forgotten (no branch record). Every log reader then
  * sees the log GC left, whichever part holds an entry. Not thread-safe.
  */

@@ -39,6 +39,12 @@ public interface ColdVersions {
     /** Adds segments a compaction pass stored, before the batch that makes their stubs visible is written. */
     void add(java.util.List<TierSegment> segments);
 
+    /**
+     * Keeps on the read path only the segments with these names (the tier catalog's, after a segment rewrite pass
+     * replaced some); the others' objects stay in the store.
+     */
+    void retain(java.util.Set<String> names);
+
     /** The segments it reads, in the order they were added. */
     java.util.List<TierSegment> segments();
 
@@ -84,6 +90,11 @@ public interface ColdVersions {
         @Override
         public void add(java.util.List<TierSegment> segments) {
             throw new IllegalStateException("no tier store is attached");
+        }
+
+        @Override
+        public void retain(java.util.Set<String> names) {
+            // Nothing is on the read path.
         }
 
         @Override

@@ -98,6 +98,35 @@ record TierCatalog(long cutoffLsn, List<TierSegment> segments, String location, 
                 List.copyOf(s));
     }
 
+    /**
+     * With segments replaced by a segment rewrite pass ({@link TierMerger}): the gone ones (by name) out, the new ones
+     * in, each name once; the log's kept in LSN order. The cutoffs stay: the rewrite moves nothing in or out of the tier.
+     */
+    TierCatalog replacing(List<TierSegment> goneVersions, List<TierSegment> newVersions, List<TierSegment> goneLog,
+                          List<TierSegment> newLog) {
+        List<TierSegment> log = replaced(logSegments, goneLog, newLog);
+        log.sort((a, b) -> Long.compare(a.minLsn(), b.minLsn()));
+        return new TierCatalog(cutoffLsn, List.copyOf(replaced(segments, goneVersions, newVersions)), location, logCutoff,
+                List.copyOf(log));
+    }
+
+    private static List<TierSegment> replaced(List<TierSegment> now, List<TierSegment> gone, List<TierSegment> added) {
+        java.util.Set<String> out = new java.util.HashSet<>();
+        for (TierSegment s : gone) {
+            out.add(s.name());
+        }
+        java.util.Map<String, TierSegment> byName = new java.util.LinkedHashMap<>();
+        for (TierSegment s : now) {
+            if (!out.contains(s.name())) {
+                byName.putIfAbsent(s.name(), s);
+            }
+        }
+        for (TierSegment s : added) {
+            byName.putIfAbsent(s.name(), s);
+        }
+        return new ArrayList<>(byName.values());
+    }
+
     /** Whether any history lives in the tier (then opening the directory needs its store). */
     boolean tiered() {
         return !segments.isEmpty() || !logSegments.isEmpty();

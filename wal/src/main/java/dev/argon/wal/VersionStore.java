@@ -208,6 +208,13 @@ public interface VersionStore extends VersionSource, AutoCloseable {
      */
     TierReport compactHistory(TierRequest request);
 
+    /**
+     * One segment rewrite pass: merges the tier's small segments into larger ones and rewrites sparse ones without
+     * the entries no stub covers or GC reclaimed (docs/ARCHITECTURE.md, "Merging the tier's segments"). Every read
+     * answers as before; deletes no object. Excludes GC and compaction passes.
+     */
+    MergeReport mergeSegments(MergeRequest request);
+
     /** The tier's segments and cache as reads see them ({@link ColdVersions#NONE} before anything was compacted). */
     ColdVersions tier();
 

@@ -35,6 +35,7 @@ public final class Wal implements VersionStore {
     private final Staging staging;
     private final Reclaimer reclaimer;
     private final TierCompactor compactor;
+    private final TierMerger merger;
     /** Where compacted history goes; null: {@code <data-dir>/objects}, opened when first needed. */
     private final TierConfig tierConfig;
 
@@ -61,6 +62,7 @@ public final class Wal implements VersionStore {
         writer.start();
         reclaimer = new Reclaimer(db, writer, gc, branches, tags, history, this);
         compactor = new TierCompactor(db, writer, branches, tags, gc, history, reclaimer.passLock());
+        merger = new TierMerger(db, writer, gc, reclaimer.passLock());
         try {
             TierConfig.check(tierConfig, TierCatalog.read(db));
         } catch (TierMismatchException e) {
@@ -317,6 +319,15 @@ public final class Wal implements VersionStore {
     public TierReport compactHistory(TierRequest request) {
         attachTier();
         return compactor.run(request);
+    }
+
+    @Override
+    public MergeReport mergeSegments(MergeRequest request) {
+        if (!TierCatalog.read(db).tiered()) {
+            return MergeReport.nothing(0, 0);
+        }
+        attachTier();
+        return merger.run(request);
     }
 
     @Override

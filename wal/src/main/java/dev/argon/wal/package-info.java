@@ -100,8 +100,10 @@
  * tag or GC pin reads into segments of the tier's object store and leaves a stub ({@code VersionKeys}
  * flag 2) per run of moved versions; {@code VersionCursor} and {@code LogImages} read behind a stub through
  * {@link dev.argon.wal.ColdVersions} (the {@code tier} subpackage). A pass then moves every log entry at or below
- * its cutoff into log segments; {@code ColdLog} reads them back for {@code LogScan}, fsck and the backup. GC and
- * compaction passes exclude each other.
+ * its cutoff into log segments; {@code ColdLog} reads them back for {@code LogScan}, fsck and the backup.
+ * {@code TierMerger} (a segment rewrite pass, {@code Wal.mergeSegments}) merges small segments into larger ones and
+ * rewrites sparse ones without the versions no stub covers and the log entries GC reclaimed, swapping them in the
+ * tier catalog in one batch; it deletes no object. GC, compaction and rewrite passes exclude each other.
  *
  * <p>History is read lazily: {@link dev.argon.wal.CommitScan} walks one branch's commit records newest first and
  * {@link dev.argon.wal.LogScan} an LSN range of the log, one record at a time.

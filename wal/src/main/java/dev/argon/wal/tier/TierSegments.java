@@ -130,8 +130,25 @@ public final class TierSegments implements ColdVersions {
 
     @Override
     public synchronized void add(List<TierSegment> added) {
-        segments.addAll(added);
+        java.util.Set<String> have = new java.util.HashSet<>();
+        for (TierSegment s : segments) {
+            have.add(s.name());
+        }
+        for (TierSegment s : added) {
+            // A segment rewrite may store content a segment already has (same name): it is listed once.
+            if (have.add(s.name())) {
+                segments.add(s);
+            }
+        }
         index = new SegmentIndex(segments);
+    }
+
+    @Override
+    public synchronized void retain(java.util.Set<String> names) {
+        segments.removeIf(s -> !names.contains(s.name()));
+        index = new SegmentIndex(segments);
+        readers.keySet().retainAll(names);
+        decodedReaders.keySet().retainAll(names);
     }
 
     @Override

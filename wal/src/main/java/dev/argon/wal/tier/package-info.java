@@ -8,7 +8,9 @@
  * segment whose key range covers it (found by {@link dev.argon.wal.tier.SegmentIndex}, an interval search in
  * O(log n) of the segment count) and takes the smallest key found. {@link dev.argon.wal.tier.SegmentCache}
  * keeps decoded blocks (a warm read pays no decompression; or, switched off for benchmarks, the compressed ranged
- * reads a segment reader makes) in an LRU bounded by bytes ({@code argon serve --cache-size}). Segments are immutable and content-addressed, so nothing cached goes
+ * reads a segment reader makes) in an LRU bounded by bytes ({@code argon serve --cache-size}). A segment rewrite pass
+ * ({@code dev.argon.wal.TierMerger}) adds its new segments before its catalog batch and later takes the replaced ones
+ * off the list ({@code retain}), once the reads that began before the batch are done. Segments are immutable and content-addressed, so nothing cached goes
  * stale. The classes are thread-safe; store failures surface as the store's
  * {@link dev.argon.storage.object.ObjectStoreException}, damaged segments as
  * {@link dev.argon.storage.segment.SegmentCorruptException}, never as a wrong answer.

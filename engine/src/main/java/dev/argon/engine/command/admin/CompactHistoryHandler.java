@@ -9,9 +9,11 @@ import org.bson.BsonInt64;
 import org.bson.BsonValue;
 
 /**
- * {@code {compactHistory: 1, [hotWindowSeconds: N]}}: one history compaction pass now, moving versions older than
- * the hot window (default: the server's {@code --hot-window}) that no head, fork point, tag or GC pin reads into the
- * tier's segments; answers what it moved. Every read answers as before.
+ * {@code {compactHistory: 1, [hotWindowSeconds: N], [mergeSegments: true]}}: one history compaction pass now, moving
+ * versions older than the hot window (default: the server's {@code --hot-window}) that no head, fork point, tag or GC
+ * pin reads into the tier's segments; answers what it moved. With {@code mergeSegments}, a segment rewrite pass follows
+ * (small segments merged, sparse ones rewritten without dead entries), answered under {@code merge}. Every read
+ * answers as before.
  */
 public final class CompactHistoryHandler implements CommandHandler {
     @Override
@@ -27,8 +29,9 @@ public final class CompactHistoryHandler implements CommandHandler {
             }
             window = Math.round(w.asNumber().doubleValue() * 1000);
         }
+        boolean merge = MergeReply.flag(ctx.command(), "mergeSegments", false);
         TierReport r = ctx.engine().compaction().run(window);
-        return new BsonDocument("cutoffLsn", new BsonInt64(r.cutoffLsn()))
+        BsonDocument reply = new BsonDocument("cutoffLsn", new BsonInt64(r.cutoffLsn()))
                 .append("versions", new BsonInt64(r.versions()))
                 .append("bytes", new BsonInt64(r.bytes()))
                 .append("stubs", new BsonInt64(r.stubs()))
@@ -39,5 +42,9 @@ public final class CompactHistoryHandler implements CommandHandler {
                 .append("logEntries", new BsonInt64(r.logEntries()))
                 .append("logSegments", new BsonInt64(r.logSegments()))
                 .append("hotWindowSeconds", new BsonInt64((window < 0 ? ctx.engine().compaction().settings().hotWindowMillis() : window) / 1000));
+        if (merge) {
+            reply.append("merge", MergeReply.of(ctx.engine().compaction().merge(true)));
+        }
+        return reply;
     }
 }
