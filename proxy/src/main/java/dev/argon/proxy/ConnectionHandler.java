@@ -25,9 +25,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs one connection's requests. Commands do blocking storage I/O and wait for group commit, so they never run
+ * Runs one connection's requests. Commands do blocking storage I/O and wait for group commit, so they do not run
  * on the event loop: each goes to the shared command pool through this connection's {@link SerialExecutor}, which
- * keeps them in arrival order. This is the one place that wraps every command: it counts requests, turns an
+ * keeps them in arrival order. The exception is a command the engine calls quick (a find by {@code _id} on
+ * {@code main}, a plain {@code hello}), which runs on the event loop when nothing of this connection is queued. This is the one place that wraps every command: it counts requests, turns an
  * exception that escapes the {@link CommandService} into an {@code InternalError} reply, and logs at debug level.
  *
  * <p>Backpressure: when a client has more than {@link #HIGH_WATER} requests queued (a stream of {@code moreToCome}
@@ -38,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * allowed exhaust; meanwhile this connection's later requests wait in the serial queue, which is suspended, so no
  * pool thread sleeps for a monitoring connection. Closing the connection cancels the wait.
  *
- * <p>One instance per channel. Netty callbacks run on the event loop; commands run on pool threads; the shared
+ * <p>One instance per channel. Netty callbacks and quick commands run on the event loop; other commands run on pool threads; the shared
  * state between them is atomic or volatile, except {@link #awaiting}, which only the event loop touches.
  */
 final class ConnectionHandler extends SimpleChannelInboundHandler<WireRequest> {
@@ -101,6 +102,11 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<WireRequest> {
             return;
         }
         stats.requests.incrementAndGet();
+        if (request.rejection() == null && !request.moreToCome() && !request.exhaustAllowed() && commands.idle()
+                && service.quick(request.command(), client)) {
+            runHere(ctx, request);
+            return;
+        }
         if (pending.incrementAndGet() > HIGH_WATER) {
             ctx.channel().config().setAutoRead(false);
             // The queue may have drained between the increment and the line above, with nobody left to resume.
@@ -140,6 +146,28 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<WireRequest> {
                 resumeIfDrained(ctx.channel());
             }
         }
+    }
+
+    /**
+     * Runs a command the engine called quick ({@link CommandService#quick}) on the event loop: it skips the hand-off
+     * to a command thread and the wake-up of this loop to write the reply, the two largest fixed costs of a point
+     * read. Only when this connection has nothing queued, running or held back, so it cannot overtake an earlier
+     * request; its reply is written as a task of this loop, behind any reply a command thread handed over before.
+     */
+    private void runHere(ChannelHandlerContext ctx, WireRequest request) {
+        CommandReply reply = execute(request.command(), request.commandName());
+        if (failPoints.closeInsteadOfReplying(client)) {
+            log.debug("connection {}: closed instead of replying to {} (fail point)", connectionId, request.commandName());
+            ctx.channel().close();
+            return;
+        }
+        // A quick command is never awaitable (QuickCommands leaves out awaitable hello), so its reply goes now.
+        WireReply wire = request.reply(reply.document());
+        ctx.executor().execute(() -> {
+            if (ctx.channel().isActive()) {
+                send(ctx, request, wire);
+            }
+        });
     }
 
     /** Runs one command through the service; never throws. Called on pool threads, one at a time per connection. */

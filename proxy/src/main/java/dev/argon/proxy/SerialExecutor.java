@@ -35,6 +35,14 @@ final class SerialExecutor implements Executor {
     }
 
     /**
+     * True when no task is queued, running or suspended, so everything submitted before has returned. Exact only
+     * for the one thread that submits (a connection's event loop): others may see a stale answer.
+     */
+    boolean idle() {
+        return !scheduled.get() && tasks.isEmpty();
+    }
+
+    /**
      * Called by the running task: once it returns, the next tasks wait until the returned handle is run (from any
      * thread, at any time, even before the task returns; running it again does nothing).
      *

@@ -19,4 +19,13 @@ public interface CommandService {
     default CommandReply run(BsonDocument command, ClientContext client) {
         return CommandReply.now(execute(command, client));
     }
+
+    /**
+     * True when the command is known to take microseconds and never to wait (no lock, no fsync, no cursor left
+     * open, no timer, no fail point): the wire layer may then run it on the thread that read it instead of handing
+     * it to a command thread and back. Must itself be cheap and never throw. By default nothing qualifies.
+     */
+    default boolean quick(BsonDocument command, ClientContext client) {
+        return false;
+    }
 }

@@ -81,6 +81,16 @@ public final class Dispatcher implements CommandService {
         }
     }
 
+    /** See {@link QuickCommands}; nothing qualifies while a {@code failCommand} fail point (which may block) is armed. */
+    @Override
+    public boolean quick(BsonDocument command, ClientContext client) {
+        if (command.isEmpty() || engine.failPoints().failCommandArmed()) {
+            return false;
+        }
+        CommandTable.Entry entry = table.lookup(command.getFirstKey());
+        return entry != null && QuickCommands.qualifies(entry.name(), command, client);
+    }
+
     /** The test fail point {@code failCommand}, evaluated under the name sent and the command's own name. */
     private FiredCommand failCommand(BsonDocument command, ClientContext client) {
         if (command.isEmpty() || !engine.failPoints().failCommandArmed()) {

@@ -63,6 +63,68 @@ class WireServerTest {
         }
     }
 
+    /** A service that records where each command ran, calls "q" quick, and makes "slow" take 100 ms. */
+    private static CommandService quickRecording(List<String> seen) {
+        return new CommandService() {
+            @Override
+            public BsonDocument execute(BsonDocument command, dev.argon.engine.command.ClientContext client) {
+                seen.add(command.getFirstKey() + command.get(command.getFirstKey()).asInt32().getValue() + "@"
+                        + Thread.currentThread().getName());
+                if (command.getFirstKey().equals("slow")) {
+                    try {
+                        Thread.sleep(100);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                return new BsonDocument("ok", new BsonDouble(1)).append("n", command.get(command.getFirstKey()));
+            }
+
+            @Override
+            public boolean quick(BsonDocument command, dev.argon.engine.command.ClientContext client) {
+                return command.getFirstKey().equals("q");
+            }
+        };
+    }
+
+    @Test
+    void quickCommandRunsOnTheEventLoop() throws IOException {
+        List<String> seen = new CopyOnWriteArrayList<>();
+        try (WireServer server = new WireServer("127.0.0.1", 0, null, quickRecording(seen), new ServerStats());
+             RawClient client = new RawClient(startAndPort(server))) {
+            Frames.Reply quick = client.call(Frames.opMsg(1, 0, cmd("q", 1)));
+            Frames.Reply other = client.call(Frames.opMsg(2, 0, cmd("w", 2)));
+            assertEquals(1, quick.responseTo());
+            assertEquals(1, quick.document().getInt32("n").getValue());
+            assertEquals(2, other.document().getInt32("n").getValue());
+            assertTrue(seen.get(0).startsWith("q1@argon-io-"), "a quick command on an idle connection: " + seen);
+            assertTrue(seen.get(1).startsWith("w2@argon-cmd-"), "any other command: " + seen);
+        }
+    }
+
+    @Test
+    void quickCommandDoesNotOvertakeQueuedOnes() throws IOException {
+        List<String> seen = new CopyOnWriteArrayList<>();
+        try (WireServer server = new WireServer("127.0.0.1", 0, null, quickRecording(seen), new ServerStats());
+             RawClient client = new RawClient(startAndPort(server))) {
+            // Unacknowledged writes still queued, then a quick read: it must see them, so it runs after them.
+            client.send(Frames.opMsg(1, OpMsg.MORE_TO_COME, cmd("slow", 1)));
+            client.send(Frames.opMsg(2, OpMsg.MORE_TO_COME, cmd("w", 2)));
+            Frames.Reply read = client.call(Frames.opMsg(3, 0, cmd("q", 3)));
+            assertEquals(3, read.responseTo());
+            assertEquals(List.of("slow1", "w2", "q3"), seen.stream().map(x -> x.substring(0, x.indexOf('@'))).toList());
+            // Pipelined: a slow request that wants a reply, then a quick one; the replies come in request order.
+            seen.clear();
+            client.send(Frames.opMsg(4, 0, cmd("slow", 4)));
+            client.send(Frames.opMsg(5, 0, cmd("q", 5)));
+            Frames.Reply first = client.read();
+            Frames.Reply second = client.read();
+            assertEquals(List.of(4, 5), List.of(first.responseTo(), second.responseTo()));
+            assertEquals(List.of(4, 5), List.of(first.document().getInt32("n").getValue(), second.document().getInt32("n").getValue()));
+            assertEquals(List.of("slow4", "q5"), seen.stream().map(x -> x.substring(0, x.indexOf('@'))).toList());
+        }
+    }
+
     @Test
     void exceptionFromServiceBecomesInternalErrorReply() throws IOException {
         try (WireServer server = new WireServer("127.0.0.1", 0, null, new FakeCommandService(), new ServerStats());
