@@ -133,4 +133,31 @@ class ReplyEncoderTest {
             }
         }
     }
+
+    @Test
+    void repliesAreTheDriversBytesAndRefuseWhatTheDriverRefuses() {
+        BsonDocument batch = new BsonDocument("cursor", new BsonDocument("firstBatch", new BsonArray(java.util.List.of(
+                reply(), new RawBsonDocument(reply(), new BsonDocumentCodec()),
+                new BsonDocument("s", new BsonString("\uD800 lone surrogate, \u20AC, \uD83D\uDE00"))
+                        .append("l", new org.bson.BsonInt64(Long.MIN_VALUE)).append("t", new org.bson.BsonTimestamp(7, 9))
+                        .append("d", new org.bson.BsonDecimal128(org.bson.types.Decimal128.parse("1.5")))
+                        .append("n", new org.bson.BsonNull()).append("b", org.bson.BsonBoolean.TRUE)))))
+                .append("id", new org.bson.BsonInt64(0)).append("ok", new BsonDouble(1));
+        org.bson.io.BasicOutputBuffer drivers = new org.bson.io.BasicOutputBuffer();
+        new BsonDocumentCodec().encode(new org.bson.BsonBinaryWriter(drivers), batch, org.bson.codecs.EncoderContext.builder().build());
+        ByteBuf ours = Unpooled.buffer();
+        try {
+            ByteBufBsonOutput.writeDocument(ours, batch);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(drivers.toByteArray(), ByteBufUtil.getBytes(ours));
+        } finally {
+            ours.release();
+        }
+        ByteBuf out = Unpooled.buffer();
+        try {
+            assertThrows(org.bson.BsonSerializationException.class,
+                    () -> ByteBufBsonOutput.writeDocument(out, new BsonDocument("a\u0000b", new BsonInt32(1))));
+        } finally {
+            out.release();
+        }
+    }
 }
