@@ -2,7 +2,6 @@ package dev.argon.engine.session;
 
 import dev.argon.engine.command.ClientContext;
 import dev.argon.engine.failpoint.FailPoints;
-import dev.argon.wal.Bson;
 import dev.argon.wal.KeyWrite;
 import java.util.ArrayList;
 import java.util.List;
@@ -115,7 +114,7 @@ public final class RetryableWrite implements AutoCloseable {
             return List.of();
         }
         next = base.with(applied, catalog.now());
-        return List.of(KeyWrite.put(session.key, Bson.bytes(next.toBson(session.lsid))));
+        return List.of(KeyWrite.put(session.key, session.encode(next)));
     }
 
     /**
@@ -131,7 +130,7 @@ public final class RetryableWrite implements AutoCloseable {
             metaWrites();
         }
         if (!writtenWithCommit) {
-            catalog.persistAlone(List.of(KeyWrite.put(session.key, Bson.bytes(next.toBson(session.lsid)))), journaled);
+            catalog.persistAlone(List.of(KeyWrite.put(session.key, session.encode(next))), journaled);
         }
         session.record = next;
     }

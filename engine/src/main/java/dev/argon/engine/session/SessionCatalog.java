@@ -321,5 +321,10 @@ public final class SessionCatalog {
             this.record = record;
             this.lastUse = lastUse;
         }
+
+        /** A record of this session as stored under {@link #key} (whose tail is the lsid's BSON). */
+        byte[] encode(TxnRecord r) {
+            return r.toBytes(key, PREFIX.length);
+        }
     }
 }

@@ -106,7 +106,10 @@ public final class TxnRecord {
         ranges.put(start, end);
     }
 
-    /** The stored form: {@code {lsid, txnNumber, lastUse, implied: [[first, last], ...], results: {"<stmtId>": doc}}}. */
+    /**
+     * The stored form as a document: {@code {lsid, txnNumber, lastUse, implied: [[first, last], ...], results:
+     * {"<stmtId>": doc}}}; commits store {@link #toBytes}, which must equal its encoding.
+     */
     BsonDocument toBson(BsonDocument lsid) {
         BsonArray r = new BsonArray();
         for (Map.Entry<Integer, Integer> e : implied.entrySet()) {
@@ -122,6 +125,122 @@ public final class TxnRecord {
             d.append("state", new org.bson.BsonString("committed"));
         }
         return d;
+    }
+
+    /**
+     * The stored form's bytes, exactly {@code Bson.bytes(toBson(lsid))}, written directly: the session key already
+     * holds the lsid's BSON ({@code key[lsidOffset..]}), so a retryable write's commit neither builds the record as
+     * a document nor encodes the lsid again. {@code TxnRecordTest} compares both.
+     */
+    byte[] toBytes(byte[] key, int lsidOffset) {
+        RecordWriter w = new RecordWriter(64 + key.length - lsidOffset);
+        int start = w.begin();
+        w.name((byte) 0x03, "lsid");
+        w.bytes(key, lsidOffset, key.length - lsidOffset);
+        w.name((byte) 0x12, "txnNumber");
+        w.int64(txnNumber);
+        w.name((byte) 0x12, "lastUse");
+        w.int64(lastUseMillis);
+        w.name((byte) 0x04, "implied");
+        int ranges = w.begin();
+        int i = 0;
+        for (Map.Entry<Integer, Integer> e : implied.entrySet()) {
+            w.name((byte) 0x04, Integer.toString(i++));
+            int pair = w.begin();
+            w.name((byte) 0x10, "0");
+            w.int32(e.getKey());
+            w.name((byte) 0x10, "1");
+            w.int32(e.getValue());
+            w.end(pair);
+        }
+        w.end(ranges);
+        w.name((byte) 0x03, "results");
+        int res = w.begin();
+        for (Map.Entry<Integer, BsonDocument> e : results.entrySet()) {
+            w.name((byte) 0x03, Integer.toString(e.getKey()));
+            byte[] doc = dev.argon.wal.Bson.bytes(e.getValue());
+            w.bytes(doc, 0, doc.length);
+        }
+        w.end(res);
+        if (committedTransaction) {
+            w.name((byte) 0x02, "state");
+            w.int32(10);
+            w.ascii("committed");
+        }
+        w.end(start);
+        return w.toArray();
+    }
+
+    /** Little-endian BSON pieces into one growing array; names and strings here are ASCII. Not thread-safe. */
+    private static final class RecordWriter {
+        private byte[] buf;
+        private int pos;
+
+        RecordWriter(int size) {
+            buf = new byte[size];
+        }
+
+        /** Opens a document or array: its length is patched by {@link #end}. */
+        int begin() {
+            int at = pos;
+            int32(0);
+            return at;
+        }
+
+        void end(int start) {
+            ensure(1);
+            buf[pos++] = 0;
+            int n = pos - start;
+            buf[start] = (byte) n;
+            buf[start + 1] = (byte) (n >>> 8);
+            buf[start + 2] = (byte) (n >>> 16);
+            buf[start + 3] = (byte) (n >>> 24);
+        }
+
+        void name(byte type, String name) {
+            ensure(1);
+            buf[pos++] = type;
+            ascii(name);
+        }
+
+        /** An ASCII string and its terminating NUL. */
+        void ascii(String s) {
+            ensure(s.length() + 1);
+            for (int i = 0; i < s.length(); i++) {
+                buf[pos++] = (byte) s.charAt(i);
+            }
+            buf[pos++] = 0;
+        }
+
+        void int32(int v) {
+            ensure(4);
+            for (int i = 0; i < 4; i++) {
+                buf[pos++] = (byte) (v >>> (8 * i));
+            }
+        }
+
+        void int64(long v) {
+            ensure(8);
+            for (int i = 0; i < 8; i++) {
+                buf[pos++] = (byte) (v >>> (8 * i));
+            }
+        }
+
+        void bytes(byte[] b, int off, int len) {
+            ensure(len);
+            System.arraycopy(b, off, buf, pos, len);
+            pos += len;
+        }
+
+        byte[] toArray() {
+            return pos == buf.length ? buf : java.util.Arrays.copyOf(buf, pos);
+        }
+
+        private void ensure(int n) {
+            if (pos + n > buf.length) {
+                buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, pos + n));
+            }
+        }
     }
 
     static TxnRecord fromBson(BsonDocument d) {

@@ -1,6 +1,5 @@
 package dev.argon.engine.session;
 
-import dev.argon.wal.Bson;
 import dev.argon.wal.KeyWrite;
 import java.util.List;
 
@@ -67,7 +66,7 @@ public final class TxnSession implements AutoCloseable {
     /** The record a commit of txnNumber carries in its WAL batch. */
     public List<KeyWrite> commitRecord(long txnNumber) {
         TxnRecord r = TxnRecord.committedTransaction(txnNumber, catalog.now());
-        return List.of(KeyWrite.put(session.key, Bson.bytes(r.toBson(session.lsid))));
+        return List.of(KeyWrite.put(session.key, session.encode(r)));
     }
 
     /** The transaction's commit (with {@link #commitRecord}) was written. */
