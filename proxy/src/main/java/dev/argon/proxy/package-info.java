@@ -10,7 +10,9 @@
  *
  * <p>Threading: Netty's event loops decode and encode; commands run on a shared cached pool of daemon
  * {@code argon-cmd-N} threads, because they block on storage and group commit. A connection's commands run one
- * at a time in arrival order (a per-connection serial queue), different connections in parallel.
+ * at a time in arrival order (a per-connection serial queue), different connections in parallel. A command the
+ * engine calls quick ({@link dev.argon.engine.command.CommandService#quick}: a point read by {@code _id} on
+ * {@code main}, a plain {@code hello}) runs on the event loop instead, when its connection's queue is idle.
  *
  * <p>Awaitable replies: a reply the engine marks awaitable (an awaitable {@code hello}, see
  * {@link dev.argon.engine.command.CommandReply}) is held back by a timer on the channel's event loop
