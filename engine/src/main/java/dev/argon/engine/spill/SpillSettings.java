@@ -125,14 +125,19 @@ public final class SpillSettings {
                 addToSetLimitBytes, lookupResultLimitBytes, facetOutputLimitBytes, lookupHashLimitBytes));
     }
 
-    /** Deletes every file in the folder (at startup, when no query can own one). */
+    /**
+     * Deletes everything in the folder (at startup, when no query, backup or compaction can own it): spill runs,
+     * compaction chunks and the folders of backups a killed process left.
+     */
     void deleteLeftovers() {
         if (folder == null || !Files.isDirectory(folder)) {
             return;
         }
-        try (Stream<Path> files = Files.list(folder)) {
-            for (Path p : (Iterable<Path>) files::iterator) {
-                Files.deleteIfExists(p);
+        try (Stream<Path> files = Files.walk(folder)) {
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                if (!p.equals(folder)) {
+                    Files.deleteIfExists(p);
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot clear the temporary folder " + folder, e);

@@ -62,7 +62,11 @@ public final class ArgonBackupHandler implements CommandHandler {
         }
         Path tmp = null;
         try (ObjectStore store = open(where)) {
-            tmp = Files.createTempDirectory("argon-backup-");
+            // In the data directory's temporary folder, which the next start clears: a backup killed midway leaves
+            // up to three sealed segments per kind there, which the system's temporary folder would keep for good.
+            Path spill = ctx.engine().spill().folder();
+            tmp = spill == null ? Files.createTempDirectory("argon-backup-")
+                    : Files.createTempDirectory(Files.createDirectories(spill), "backup-");
             BackupReport rep = Backup.run(ctx.engine().store()::snapshot, store, tmp,
                     properties(ctx), (done, total) -> {
                         r.done().set(done);
