@@ -42,6 +42,8 @@ final class TierCompactor {
      * makes its stubs visible, so that a crash test can kill the process exactly there. 0 (the default) in production.
      */
     static final String PAUSE_PROPERTY = "argon.wal.tierPauseBeforeBatchMillis";
+    /** Test hook as {@link #PAUSE_PROPERTY}, for the log pass: after a log segment is stored, before its batch. */
+    static final String LOG_PAUSE_PROPERTY = "argon.wal.tierPauseBeforeLogBatchMillis";
     private final WalDb db;
     private final CommitWriter writer;
     private final BranchRegistry branches;
@@ -94,6 +96,18 @@ final class TierCompactor {
 
     long lastPassMillis() {
         return lastPassMillis;
+    }
+
+    /** Waits as long as the test hook {@code property} says (0, the default: not at all). */
+    private static void pauseForTests(String property) {
+        long pause = Long.getLong(property, 0);
+        if (pause > 0) {
+            try {
+                Thread.sleep(pause);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /** Per branch id, the points whose newest version stays local. */
@@ -246,7 +260,7 @@ final class TierCompactor {
             }
             TierSegment seg = segment.store(store, chunkMinLsn, chunkMaxLsn);
             cold.add(List.of(seg));
-            pauseForTests();
+            pauseForTests(PAUSE_PROPERTY);
             writer.underCommitLock(() -> {
                 try (WriteBatch batch = new WriteBatch()) {
                     for (byte[] k : deletes) {
@@ -270,17 +284,6 @@ final class TierCompactor {
             chunkRaw = 0;
             chunkMinLsn = Long.MAX_VALUE;
             chunkMaxLsn = Long.MIN_VALUE;
-        }
-
-        private void pauseForTests() {
-            long pause = Long.getLong(PAUSE_PROPERTY, 0);
-            if (pause > 0) {
-                try {
-                    Thread.sleep(pause);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
         }
 
     }
@@ -344,6 +347,7 @@ final class TierCompactor {
             long min = Bytes.getLong(keys.get(0), 0);
             long max = Bytes.getLong(keys.get(keys.size() - 1), 0);
             TierSegment seg = segment.store(store, min, max);
+            pauseForTests(LOG_PAUSE_PROPERTY);
             writer.underCommitLock(() -> {
                 try (WriteBatch batch = new WriteBatch()) {
                     for (byte[] k : keys) {

@@ -46,6 +46,15 @@ final class SegmentSink implements AutoCloseable {
     /** Chunks queued at most before the caller waits. */
     static final int QUEUE_CHUNKS = 8;
 
+    /**
+     * Test hook (a JVM system property): once a backup (or an archive compaction) has stored this many segments, the
+     * upload thread that stored the last of them waits {@link #PAUSE_MILLIS} before the next, so that a crash test
+     * can kill the process with segments stored and no manifest published. Unset (the default) in production.
+     */
+    static final String PAUSE_AFTER_PROPERTY = "argon.wal.backupPauseAfterSegments";
+    /** How long the {@link #PAUSE_AFTER_PROPERTY} hook waits: longer than any test, which kills the process first. */
+    static final long PAUSE_MILLIS = 600_000;
+
     private final String kind;
     private final ObjectStore store;
     private final Path tmpDir;
@@ -269,6 +278,7 @@ final class SegmentSink implements AutoCloseable {
             if (!reuse) {
                 store.put(ref.objectKey(), sealed);
             }
+            int stored;
             synchronized (counter) {
                 if (reuse) {
                     counter.bytesReused += ref.size();
@@ -277,6 +287,10 @@ final class SegmentSink implements AutoCloseable {
                     counter.bytesStored += ref.size();
                     counter.segmentsStored++;
                 }
+                stored = counter.segmentsStored;
+            }
+            if (!reuse && stored == Integer.getInteger(PAUSE_AFTER_PROPERTY, 0)) {
+                pauseForTests();
             }
         } catch (RuntimeException | Error e) {
             if (failure == null) {
@@ -285,6 +299,14 @@ final class SegmentSink implements AutoCloseable {
             throw e;
         } finally {
             delete(sealed);
+        }
+    }
+
+    private static void pauseForTests() {
+        try {
+            Thread.sleep(PAUSE_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
