@@ -106,7 +106,7 @@ class HistoryTierIT extends ArgonTestBase {
     }
 
     /** Up to n raw events of a change stream on items resumed after token, updateLookup so images are read too. */
-    private static List<BsonDocument> events(MongoCollection<Document> items, BsonDocument token, int n) {
+    static List<BsonDocument> events(MongoCollection<Document> items, BsonDocument token, int n) {
         List<BsonDocument> out = new ArrayList<>();
         try (MongoCursor<BsonDocument> c = items.watch().resumeAfter(token).fullDocument(FullDocument.UPDATE_LOOKUP)
                 .fullDocumentBeforeChange(FullDocumentBeforeChange.WHEN_AVAILABLE)
