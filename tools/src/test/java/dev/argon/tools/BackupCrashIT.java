@@ -79,7 +79,7 @@ class BackupCrashIT {
     /**
      * @param completedFirst whether a backup completes before the one that is killed
      * @param pauseAfter     kill once the killed backup stored this many segments (the hook holds it there); or 0
-     * @param random         with pauseAfter 0: kill after a random delay from the start of the backup
+     * @param random         with pauseAfter 0: kill after a random delay from the backup's first stored segment
      */
     private static void scenario(Path work, String target, List<String> flags, ArchiveLocation where, boolean completedFirst,
                                  int pauseAfter, Random random) throws Exception {
@@ -115,7 +115,12 @@ class BackupCrashIT {
             assertTrue(segmentObjects(where) >= segmentsBefore + pauseAfter, "the backup stored " + pauseAfter
                     + " segments before the kill: " + (killed.isDone() ? killed.get().err() : server.log()));
         } else {
-            Thread.sleep(random.nextInt(2500));
+            // A random moment once the upload is under way (its first new segment stored), or after it finished.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (segmentObjects(where) <= segmentsBefore && System.nanoTime() < deadline && !killed.isDone()) {
+                Thread.sleep(5);
+            }
+            Thread.sleep(random.nextInt(1500));
         }
         server.kill();
         CliRun failed = killed.get(60, TimeUnit.SECONDS);
