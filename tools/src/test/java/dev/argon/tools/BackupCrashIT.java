@@ -32,8 +32,8 @@ import org.junit.jupiter.api.Test;
  * loopback, in the test's JVM, so it outlives the server): the server runs as {@code argon serve} in a child JVM
  * and is killed once a test hook holds the upload after a number of stored segments, or at a random moment. Then
  * the data directory passes fsck and opens with every branch's checksums as before; the target restores to the
- * last completed backup (or says clearly it holds none); the killed server's temporary segments are gone after the
- * restart; a new backup completes, incremental on the last completed one and reusing what the killed one stored,
+ * last completed backup (or says clearly it holds none); the killed server's temporary segments and its copy of
+ * RocksDB's native library are gone after the restart; a new backup completes, incremental on the last completed one and reusing what the killed one stored,
  * and restores identical per-collection checksums on every branch.
  */
 class BackupCrashIT {
@@ -154,7 +154,7 @@ class BackupCrashIT {
         ServeProcess again = serve(work, "serve-2", List.of(), data);
         try (MongoClient c = MongoClients.create(again.uri())) {
             assertEquals(before, checksums(c), "every branch after the restart");
-            assertEquals(List.of(), leftovers(work, data), "temporary segments of the killed backup after the restart");
+            assertEquals(List.of(), leftovers(work, data, again), "temporary segments of the killed backup after the restart");
             Document next = backup(target, flags, again);
             assertEquals(finishedSequence + 1, ((Number) next.get("sequence")).longValue(), next.toJson());
             assertEquals(finishedSequence, ((Number) next.get("parent")).longValue(), next.toJson());
@@ -242,15 +242,16 @@ class BackupCrashIT {
     }
 
     /**
-     * What backups left in the servers' temporary folder and the data directory's {@code _tmp} (RocksDB's native
-     * library, which it unpacks into the temporary folder at each start, is not the backup's).
+     * What killed servers left in the servers' temporary folder (their backup's segments, their copy of RocksDB's
+     * native library) and in the data directory's {@code _tmp}: everything but the running server's own library.
      */
-    private static List<String> leftovers(Path work, Path data) throws Exception {
+    private static List<String> leftovers(Path work, Path data, ServeProcess running) throws Exception {
+        Path own = ServeProcess.tmpDir(work).resolve("argon-native").resolve(Long.toString(running.pid()));
         List<String> out = new ArrayList<>();
         for (Path dir : List.of(ServeProcess.tmpDir(work), data.resolve("_tmp"))) {
             if (Files.isDirectory(dir)) {
                 try (Stream<Path> s = Files.walk(dir)) {
-                    s.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().startsWith("librocksdbjni")).forEach(p -> out.add(work.relativize(p).toString()));
+                    s.filter(Files::isRegularFile).filter(p -> !p.startsWith(own)).forEach(p -> out.add(work.relativize(p).toString()));
                 }
             }
         }

@@ -64,6 +64,10 @@ final class ServeProcess implements AutoCloseable {
         return work.resolve("child-tmp");
     }
 
+    long pid() {
+        return process.pid();
+    }
+
     int port() {
         return port;
     }

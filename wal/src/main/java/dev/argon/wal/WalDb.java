@@ -23,7 +23,7 @@ import org.rocksdb.TickerType;
  */
 final class WalDb implements AutoCloseable {
     static {
-        RocksDB.loadLibrary();
+        NativeLibrary.load();
     }
 
     /**

@@ -40,7 +40,7 @@ import org.rocksdb.WriteOptions;
 public final class WalLoader implements AutoCloseable {
     static {
         // The write batch below is created before the WalDb that would load the library otherwise.
-        org.rocksdb.RocksDB.loadLibrary();
+        NativeLibrary.load();
     }
 
     private static final byte[] BRANCH = "branch/".getBytes(StandardCharsets.UTF_8);
