@@ -62,15 +62,7 @@ class TierCrashIT {
                     }
                 }
                 before = reads(c, points);
-                Thread pass = new Thread(() -> {
-                    try {
-                        admin(c, new Document("compactHistory", 1).append("hotWindowSeconds", 0));
-                    } catch (RuntimeException e) {
-                        // The connection dies with the process.
-                    }
-                });
-                pass.setDaemon(true);
-                pass.start();
+                passInBackground(c);
                 Path segments = data.resolve("objects").resolve("tier").resolve("segments");
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
                 while (count(segments) == 0 && System.nanoTime() < deadline) {
@@ -157,15 +149,7 @@ class TierCrashIT {
             try (MongoClient c = client(port(dir, 1, second))) {
                 before = logReads(c, belowToken, aboveToken, point, null);
                 assertTrue(((List<?>) before.get("stream below")).size() > ((List<?>) before.get("stream above")).size(), before.keySet().toString());
-                Thread pass = new Thread(() -> {
-                    try {
-                        admin(c, new Document("compactHistory", 1).append("hotWindowSeconds", 0));
-                    } catch (RuntimeException e) {
-                        // The connection dies with the process.
-                    }
-                });
-                pass.setDaemon(true);
-                pass.start();
+                passInBackground(c);
                 // The versions pass's batches follow their segments at once; a stored segment that the catalog does
                 // not name for a second is the log segment the hook holds.
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -202,6 +186,19 @@ class TierCrashIT {
         } finally {
             ArgonTestBase.deleteTree(dir);
         }
+    }
+
+    /** Starts a compaction pass (hot window 0) on a thread of its own, which the kill interrupts. */
+    private static void passInBackground(MongoClient c) {
+        Thread pass = new Thread(() -> {
+            try {
+                admin(c, new Document("compactHistory", 1).append("hotWindowSeconds", 0));
+            } catch (RuntimeException e) {
+                // The connection dies with the process.
+            }
+        });
+        pass.setDaemon(true);
+        pass.start();
     }
 
     /** Rounds of updates on exp and main, from..to inclusive. */
