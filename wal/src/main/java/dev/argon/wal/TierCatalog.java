@@ -17,12 +17,14 @@ import org.bson.BsonValue;
  * names the tier's store ({@link TierConfig#location()}); null in catalogs written before it was recorded, which
  * means the default folder. The log's segments are listed apart ({@code logSegments}, contiguous LSN ranges in
  * order): every log entry with LSN at or below {@code logCutoff} lives only in them, each above it only in
- * RocksDB. Immutable.
+ * RocksDB. {@code manifestSeq} is the tier manifest this catalog matches ({@code tier/manifests/<seq>}, 0: none
+ * published yet) and {@code directoryId} the directory's identity that its manifests carry (null until the first
+ * change through {@link TierPublisher}, which is the only writer of this key). Immutable.
  */
 record TierCatalog(long cutoffLsn, List<TierSegment> segments, String location, long logCutoff,
-                   List<TierSegment> logSegments) {
+                   List<TierSegment> logSegments, long manifestSeq, String directoryId) {
     static final byte[] KEY = "tierCatalog".getBytes(StandardCharsets.US_ASCII);
-    static final TierCatalog EMPTY = new TierCatalog(0, List.of(), null, 0, List.of());
+    static final TierCatalog EMPTY = new TierCatalog(0, List.of(), null, 0, List.of(), 0, null);
 
     static TierCatalog read(WalDb db) {
         return read(db, null);
@@ -45,7 +47,10 @@ record TierCatalog(long cutoffLsn, List<TierSegment> segments, String location, 
         long logCutoff = d.containsKey("logCutoff") ? d.getInt64("logCutoff").getValue() : 0;
         List<TierSegment> logSegs = d.containsKey("logSegments") ? segments(d.getArray("logSegments")) : List.of();
         return new TierCatalog(d.getInt64("cutoffLsn").getValue(), segments(d.getArray("segments")),
-                d.containsKey("tier") ? d.getString("tier").getValue() : null, logCutoff, logSegs);
+                d.containsKey("tier") ? d.getString("tier").getValue() : null, logCutoff, logSegs,
+                // Catalogs written before the tier had manifests have neither field.
+                d.containsKey("manifest") ? d.getInt64("manifest").getValue() : 0,
+                d.containsKey("directory") ? d.getString("directory").getValue() : null);
     }
 
     private static List<TierSegment> segments(BsonArray array) {
@@ -75,8 +80,12 @@ record TierCatalog(long cutoffLsn, List<TierSegment> segments, String location, 
         if (location != null) {
             d.append("tier", new BsonString(location));
         }
-        return Bson.bytes(d.append("segments", array(segments)).append("logCutoff", new BsonInt64(logCutoff))
-                .append("logSegments", array(logSegments)));
+        d.append("segments", array(segments)).append("logCutoff", new BsonInt64(logCutoff))
+                .append("logSegments", array(logSegments)).append("manifest", new BsonInt64(manifestSeq));
+        if (directoryId != null) {
+            d.append("directory", new BsonString(directoryId));
+        }
+        return Bson.bytes(d);
     }
 
     /** With one more segment, stored in the tier named {@code where} (null: keep the recorded name). */
@@ -84,7 +93,7 @@ record TierCatalog(long cutoffLsn, List<TierSegment> segments, String location, 
         List<TierSegment> s = new ArrayList<>(segments);
         s.add(added);
         return new TierCatalog(Math.max(cutoffLsn, cutoff), List.copyOf(s), where == null ? location : where, logCutoff,
-                logSegments);
+                logSegments, manifestSeq, directoryId);
     }
 
     /**
@@ -95,7 +104,25 @@ record TierCatalog(long cutoffLsn, List<TierSegment> segments, String location, 
         List<TierSegment> s = new ArrayList<>(logSegments);
         s.add(added);
         return new TierCatalog(cutoffLsn, segments, where == null ? location : where, Math.max(logCutoff, newLogCutoff),
-                List.copyOf(s));
+                List.copyOf(s), manifestSeq, directoryId);
+    }
+
+    /** The same catalog as matching manifest {@code seq}. */
+    TierCatalog withManifest(long seq) {
+        return new TierCatalog(cutoffLsn, segments, location, logCutoff, logSegments, seq, directoryId);
+    }
+
+    /** The same catalog with this identity. */
+    TierCatalog withDirectory(String id) {
+        return new TierCatalog(cutoffLsn, segments, location, logCutoff, logSegments, manifestSeq, id);
+    }
+
+    /** The object keys of every segment it names, both kinds. */
+    java.util.Set<String> objectKeys() {
+        java.util.Set<String> out = new java.util.HashSet<>();
+        segments.forEach(x -> out.add(x.objectKey()));
+        logSegments.forEach(x -> out.add(x.objectKey()));
+        return out;
     }
 
     /**
@@ -107,7 +134,7 @@ record TierCatalog(long cutoffLsn, List<TierSegment> segments, String location, 
         List<TierSegment> log = replaced(logSegments, goneLog, newLog);
         log.sort((a, b) -> Long.compare(a.minLsn(), b.minLsn()));
         return new TierCatalog(cutoffLsn, List.copyOf(replaced(segments, goneVersions, newVersions)), location, logCutoff,
-                List.copyOf(log));
+                List.copyOf(log), manifestSeq, directoryId);
     }
 
     private static List<TierSegment> replaced(List<TierSegment> now, List<TierSegment> gone, List<TierSegment> added) {

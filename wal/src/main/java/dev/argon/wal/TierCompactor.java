@@ -6,10 +6,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.rocksdb.ReadOptions;
-import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.Snapshot;
-import org.rocksdb.WriteBatch;
 
 /**
  * Moves old history out of RocksDB into segments of the tier's object store (docs/ARCHITECTURE.md, "History
@@ -23,9 +21,10 @@ import org.rocksdb.WriteBatch;
  *
  * <p>Order of effects, per chunk of about {@link TierRequest#segmentBytes()}: the moved versions are written to
  * a segment in key order, the segment is stored ({@code tier/segments/<sha256>}), the in-memory segment list
- * learns it, then one RocksDB batch deletes the moved versions, writes the stubs and the new tier catalog. A
- * crash before the batch leaves the old local state plus an unreferenced object; after it, the new state. A
- * chunk never splits a group, so each batch is a complete picture of the groups it touches.
+ * learns it, then {@link TierPublisher#change} publishes the tier manifest of the new catalog and writes one RocksDB
+ * batch that deletes the moved versions, writes the stubs and the new tier catalog. A crash before the batch leaves
+ * the old local state plus an unreferenced object (and perhaps a manifest newer than the catalog's); after it, the
+ * new state. A chunk never splits a group, so each batch is a complete picture of the groups it touches.
  *
  * <p>The log moves after the versions: every entry with LSN in {@code (logCutoff, cutoff]} (a log entry is
  * history; none stays local for speed) goes, in LSN order, into log segments of about the same size; each is
@@ -38,11 +37,11 @@ import org.rocksdb.WriteBatch;
  */
 final class TierCompactor {
     /**
-     * Test hook (a JVM system property): milliseconds to wait after a segment is stored and before the batch that
-     * makes its stubs visible, so that a crash test can kill the process exactly there. 0 (the default) in production.
+     * Test hook (a JVM system property): milliseconds to wait after a segment is stored and before the manifest and
+     * the batch that make its stubs visible, so that a crash test can kill the process exactly there. 0 (the default) in production.
      */
     static final String PAUSE_PROPERTY = "argon.wal.tierPauseBeforeBatchMillis";
-    /** Test hook as {@link #PAUSE_PROPERTY}, for the log pass: after a log segment is stored, before its batch. */
+    /** Test hook as {@link #PAUSE_PROPERTY}, for the log pass: after a log segment is stored, before its manifest and batch. */
     static final String LOG_PAUSE_PROPERTY = "argon.wal.tierPauseBeforeLogBatchMillis";
     private final WalDb db;
     private final CommitWriter writer;
@@ -51,6 +50,7 @@ final class TierCompactor {
     private final GcGuard gc;
     private final HistoryReader history;
     private final Object passLock;
+    private final TierPublisher publisher;
     /** The last pass since open and when it ended (epoch millis), for the storage figures. */
     private volatile TierReport lastPass;
     private volatile long lastPassMillis;
@@ -64,6 +64,7 @@ final class TierCompactor {
         this.gc = gc;
         this.history = history;
         this.passLock = passLock;
+        this.publisher = new TierPublisher(db, writer);
     }
 
     TierReport run(TierRequest req) {
@@ -261,21 +262,14 @@ final class TierCompactor {
             TierSegment seg = segment.store(store, chunkMinLsn, chunkMaxLsn);
             cold.add(List.of(seg));
             pauseForTests(PAUSE_PROPERTY);
-            writer.underCommitLock(() -> {
-                try (WriteBatch batch = new WriteBatch()) {
-                    for (byte[] k : deletes) {
-                        batch.delete(db.versions(), k);
-                    }
-                    for (byte[][] s : stubPuts) {
-                        batch.put(db.versions(), s[0], s[1]);
-                    }
-                    batch.put(db.meta(), TierCatalog.KEY, TierCatalog.read(db).with(cutoff, seg, cold.location()).encode());
-                    writer.write(batch, "compacting history", -1, -1);
-                } catch (RocksDBException e) {
-                    throw new WalException("cannot build a compaction batch: " + e.getMessage(), -1, -1, e);
+            publisher.change(c -> c.with(cutoff, seg, cold.location()), batch -> {
+                for (byte[] k : deletes) {
+                    batch.delete(db.versions(), k);
                 }
-                return null;
-            });
+                for (byte[][] s : stubPuts) {
+                    batch.put(db.versions(), s[0], s[1]);
+                }
+            }, "compacting history");
             stubs += stubPuts.size();
             segments++;
             segmentBytes += seg.size();
@@ -348,18 +342,11 @@ final class TierCompactor {
             long max = Bytes.getLong(keys.get(keys.size() - 1), 0);
             TierSegment seg = segment.store(store, min, max);
             pauseForTests(LOG_PAUSE_PROPERTY);
-            writer.underCommitLock(() -> {
-                try (WriteBatch batch = new WriteBatch()) {
-                    for (byte[] k : keys) {
-                        batch.delete(db.log(), k);
-                    }
-                    batch.put(db.meta(), TierCatalog.KEY, TierCatalog.read(db).withLog(max, seg, db.cold().location()).encode());
-                    writer.write(batch, "compacting the log", -1, -1);
-                } catch (RocksDBException e) {
-                    throw new WalException("cannot build a log compaction batch: " + e.getMessage(), -1, -1, e);
+            publisher.change(c -> c.withLog(max, seg, db.cold().location()), batch -> {
+                for (byte[] k : keys) {
+                    batch.delete(db.log(), k);
                 }
-                return null;
-            });
+            }, "compacting the log");
             segments++;
             segmentBytes += seg.size();
             keys.clear();

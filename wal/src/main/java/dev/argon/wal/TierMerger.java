@@ -9,10 +9,8 @@ import java.util.List;
 import java.util.PriorityQueue;
 import java.util.Set;
 import org.rocksdb.ReadOptions;
-import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.Snapshot;
-import org.rocksdb.WriteBatch;
 
 /**
  * Rewrites the tier's segments (docs/ARCHITECTURE.md, "Merging the tier's segments"): small ones (each history
@@ -25,8 +23,8 @@ import org.rocksdb.WriteBatch;
  * ceiling or forgotten), as {@link ColdLog} decides.
  *
  * <p>Order of effects: every new segment is written in key order through {@link ChunkFile} and stored, the segment
- * list of the read path learns them, then one RocksDB batch writes the tier catalog naming the new segments instead
- * of the old. Stubs name no segment (reads find segments by key range), so they stay as they are. A crash before the
+ * list of the read path learns them, then {@link TierPublisher#change} publishes the tier manifest of the new catalog
+ * and writes one RocksDB batch with the tier catalog naming the new segments instead of the old. Stubs name no segment (reads find segments by key range), so they stay as they are. A crash before the
  * batch leaves the old catalog and unreferenced objects; after it, the new catalog. Until the batch the read path
  * holds old and new segments: the new ones hold a subset of the old ones' entries, so reads answer alike. After it,
  * the old segments leave the read path once every read that began before the batch is done ({@link ReadGate}); their
@@ -47,6 +45,7 @@ final class TierMerger {
     private final CommitWriter writer;
     private final GcGuard gc;
     private final Object passLock;
+    private final TierPublisher publisher;
     /** Guarded by passLock: a pass replaced segments that are still on the read path. */
     private boolean retirePending;
 
@@ -55,6 +54,7 @@ final class TierMerger {
         this.writer = writer;
         this.gc = gc;
         this.passLock = passLock;
+        this.publisher = new TierPublisher(db, writer);
     }
 
     MergeReport run(MergeRequest req) {
@@ -78,16 +78,9 @@ final class TierMerger {
                 }
                 db.cold().add(versions.written);
                 pauseForTests();
-                TierCatalog next = writer.underCommitLock(() -> {
-                    TierCatalog c = TierCatalog.read(db).replacing(versions.gone, versions.written, log.gone, log.written);
-                    try (WriteBatch batch = new WriteBatch()) {
-                        batch.put(db.meta(), TierCatalog.KEY, c.encode());
-                        writer.write(batch, "merging tier segments", -1, -1);
-                    } catch (RocksDBException e) {
-                        throw new WalException("cannot build a segment merge batch: " + e.getMessage(), -1, -1, e);
-                    }
-                    return c;
-                });
+                // Through the one way the catalog changes: the new catalog's tier manifest first, then the batch.
+                TierCatalog next = publisher.change(c -> c.replacing(versions.gone, versions.written, log.gone, log.written),
+                        batch -> { }, "merging tier segments");
                 retirePending = true;
                 retired = retire(req);
                 return new MergeReport(versions.gone.size() + log.gone.size(), versions.written.size() + log.written.size(),

@@ -215,6 +215,13 @@ public interface VersionStore extends VersionSource, AutoCloseable {
      */
     MergeReport mergeSegments(MergeRequest request);
 
+    /**
+     * One GC pass over the tier's objects ({@link TierGc}): removes segments no catalog or kept tier manifest names
+     * once older than the grace period, and retires manifests beyond the newest kept ones. Never at the same time as
+     * a GC or compaction pass. A directory that never had a tier answers an empty report.
+     */
+    TierGcReport tierGc(TierGcRequest request);
+
     /** The tier's segments and cache as reads see them ({@link ColdVersions#NONE} before anything was compacted). */
     ColdVersions tier();
 

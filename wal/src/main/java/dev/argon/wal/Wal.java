@@ -36,6 +36,7 @@ public final class Wal implements VersionStore {
     private final Reclaimer reclaimer;
     private final TierCompactor compactor;
     private final TierMerger merger;
+    private final TierGc tierGc;
     /** Where compacted history goes; null: {@code <data-dir>/objects}, opened when first needed. */
     private final TierConfig tierConfig;
 
@@ -63,6 +64,7 @@ public final class Wal implements VersionStore {
         reclaimer = new Reclaimer(db, writer, gc, branches, tags, history, this);
         compactor = new TierCompactor(db, writer, branches, tags, gc, history, reclaimer.passLock());
         merger = new TierMerger(db, writer, gc, reclaimer.passLock());
+        tierGc = new TierGc(db, reclaimer.passLock());
         try {
             TierConfig.check(tierConfig, TierCatalog.read(db));
         } catch (TierMismatchException e) {
@@ -328,6 +330,15 @@ public final class Wal implements VersionStore {
         }
         attachTier();
         return merger.run(request);
+    }
+
+    @Override
+    public TierGcReport tierGc(TierGcRequest request) {
+        if (db.cold() == ColdVersions.NONE && tierConfig == null && !TierCatalog.read(db).tiered()) {
+            return TierGcReport.none(request); // no tier was ever given or used: nothing to list
+        }
+        attachTier();
+        return tierGc.run(request);
     }
 
     @Override
