@@ -25,7 +25,10 @@ import org.rocksdb.RocksIterator;
  *       none) and is &le; {@code lastLsn}; parents exist, were created before their children, and each
  *       fork point is &le; the parent's head; tags name existing branches;</li>
  *   <li>versions &harr; log: every version has a log entry at its LSN written by the same branch, and every
- *       log entry wrote at least one version.</li>
+ *       log entry wrote at least one version;</li>
+ *   <li>the tier: the catalog's manifest ({@code tier/manifests/<seq>}) exists, reads and lists the catalog's
+ *       segments; newer manifests (a crash between a manifest and its batch) carry this directory's identity; every
+ *       segment the catalog or the newest manifest names is in the tier's store with its size.</li>
  * </ul>
  * Which versions a log entry must have written is the engine's knowledge (document and index keys); it
  * reads {@link #versionCount} and {@link #logBranch} after {@link #run}. Memory: a few bytes per LSN.
@@ -76,6 +79,7 @@ public final class WalChecker {
         guarded("commit indexes", this::commitIndexes);
         guarded("branch heads", this::branchHeads);
         guarded("tags", this::tags);
+        guarded("tier manifests", this::tierManifests);
         guarded("versions", this::versions);
         guarded("latest versions", this::latest);
         for (long lsn = 1; lsn <= logEnd; lsn++) {
@@ -161,6 +165,68 @@ public final class WalChecker {
         if (lsn > lastLsn) {
             report.problem(FsckReport.LAST_LSN, "the log entry at lsn " + lsn + " lies above lastLsn " + lastLsn, branch, lsn);
         }
+    }
+
+    /** The tier catalog against the tier's manifests, and every segment they name against the store. */
+    private void tierManifests() {
+        TierCatalog catalog = TierCatalog.read(db);
+        if (db.cold() == ColdVersions.NONE || (!catalog.tiered() && catalog.manifestSeq() == 0)) {
+            return;
+        }
+        dev.argon.storage.object.ObjectStore store = db.cold().store();
+        java.util.List<dev.argon.storage.object.ObjectInfo> listed = dev.argon.wal.tier.TierManifests.list(store);
+        report.count("tierManifests", listed.size());
+        java.util.Map<String, Long> named = new java.util.TreeMap<>();
+        for (TierSegment x : catalog.segments()) {
+            named.put(x.objectKey(), x.size());
+        }
+        for (TierSegment x : catalog.logSegments()) {
+            named.put(x.objectKey(), x.size());
+        }
+        long newest = listed.isEmpty() ? 0 : dev.argon.wal.tier.TierManifests.sequence(listed.get(listed.size() - 1).key());
+        if (catalog.manifestSeq() > 0) {
+            dev.argon.wal.tier.TierManifest own = manifest(store, catalog.manifestSeq(), "the tier catalog's");
+            if (own != null && !new java.util.TreeSet<>(own.objectKeys()).equals(named.keySet())) {
+                report.problem(FsckReport.TIER, "the tier manifest " + catalog.manifestSeq() + " names other segments than the tier "
+                        + "catalog that records it", -1, -1);
+            }
+        }
+        if (newest > catalog.manifestSeq()) {
+            dev.argon.wal.tier.TierManifest top = manifest(store, newest, "the newest");
+            if (top != null) {
+                if (!top.directoryId().equals(catalog.directoryId())) {
+                    report.problem(FsckReport.TIER, "the tier's newest manifest " + newest + " belongs to another data directory ("
+                            + top.directoryId() + "): the tier is shared", -1, -1);
+                }
+                for (TierSegment x : top.segments()) {
+                    named.putIfAbsent(x.objectKey(), x.size());
+                }
+                for (TierSegment x : top.logSegments()) {
+                    named.putIfAbsent(x.objectKey(), x.size());
+                }
+            }
+        }
+        for (java.util.Map.Entry<String, Long> e : named.entrySet()) {
+            java.util.Optional<dev.argon.storage.object.ObjectInfo> info = store.head(e.getKey());
+            if (info.isEmpty()) {
+                report.problem(FsckReport.TIER, "the segment " + e.getKey() + " that the tier names is missing from " + store.describe(), -1, -1);
+            } else if (info.get().size() != e.getValue()) {
+                report.problem(FsckReport.TIER, "the segment " + e.getKey() + " has " + info.get().size() + " bytes in "
+                        + store.describe() + ", not the " + e.getValue() + " the tier names", -1, -1);
+            }
+        }
+    }
+
+    private dev.argon.wal.tier.TierManifest manifest(dev.argon.storage.object.ObjectStore store, long seq, String which) {
+        try {
+            return dev.argon.wal.tier.TierManifests.read(store, seq);
+        } catch (IllegalArgumentException e) {
+            report.problem(FsckReport.TIER, which + " tier manifest does not read: " + e.getMessage(), -1, -1);
+        } catch (dev.argon.storage.object.ObjectStoreException e) {
+            report.problem(FsckReport.TIER, which + " tier manifest " + seq + " cannot be read from " + store.describe() + ": "
+                    + e.getMessage(), -1, -1);
+        }
+        return null;
     }
 
     private void branchRecords() {
