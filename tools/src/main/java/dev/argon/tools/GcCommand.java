@@ -18,13 +18,15 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code argon gc [--dry-run]}: one history GC pass on the running server ({@code gc} admin command); with
+ * {@code argon gc [--dry-run] [--tier-grace D]}: one history GC pass on the running server ({@code gc} admin command),
+ * which then removes the tier's unnamed segments older than the grace period and retires old tier manifests; with
  * {@code --archive URL}, a GC of the archive's objects instead, offline on the object store like a restore
  * ({@link ArchiveGc}).
  */
 @Command(name = "gc", mixinStandardHelpOptions = true,
         description = "Reclaim history no name can reach (dropped branches, old resets, dropped collections, time travel "
-                + "older than --history-retention), or with --dry-run count what would go. With --archive, remove instead "
+                + "older than --history-retention) and the tier's segments no tier manifest names once older than --tier-grace, "
+                + "or with --dry-run count what would go. With --archive, remove instead "
                 + "the archive's segments that no manifest names (a failed backup's leftovers) once older than --grace.")
 public final class GcCommand implements Callable<Integer> {
     @Mixin
@@ -48,6 +50,10 @@ public final class GcCommand implements Callable<Integer> {
             + "uploading, a reader); longer than the longest backup (default: 1h)")
     String grace;
 
+    @Option(names = "--tier-grace", description = "keep tier segments no catalog or kept manifest names until they are "
+            + "this old (default: the server's --tier-grace, 1h)")
+    String tierGrace;
+
     @Option(names = "--compact", description = "with --archive: first merge the newest manifest's small segments into "
             + "larger ones under a new manifest (the replaced ones go once --keep-manifests retires the older manifests)")
     boolean compact;
@@ -59,6 +65,9 @@ public final class GcCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (archive != null) {
+            if (tierGrace != null) {
+                throw new CliException(CliException.USAGE, "--tier-grace is for the server's tier; an archive's GC takes --grace");
+            }
             return archiveGc();
         }
         if (grace != null || compact || keepManifests != null) {
@@ -67,6 +76,9 @@ public final class GcCommand implements Callable<Integer> {
         Document cmd = new Document("gc", 1).append("dryRun", dryRun);
         if (noMerge) {
             cmd.append("mergeSegments", false);
+        }
+        if (tierGrace != null) {
+            cmd.append("tierGraceSeconds", Durations.millis("--tier-grace", tierGrace) / 1000.0);
         }
         Document r = client.admin(cmd);
         r.remove("ok");
@@ -83,6 +95,16 @@ public final class GcCommand implements Callable<Integer> {
                         Output.str(r.get("commits")), Output.str(r.get("branchRecords")), Output.str(r.get("bytes")),
                         Output.str(r.get("horizonLsn")))));
         CompactCommand.printMerge(r);
+        if (r.get("tierError") != null) {
+            System.out.println("tier: not collected: " + r.get("tierError"));
+        } else if (r.get("tierSkipped") != null) {
+            System.out.println("tier: nothing deleted: " + r.get("tierSkipped"));
+        } else if (r.get("tierObjectsRemoved") != null) {
+            Output.table(System.out, List.of("TIER", "OBJECTS", "BYTES", "KEPT (YOUNG)", "MANIFESTS RETIRED", "MANIFESTS KEPT", "GRACE (S)"),
+                    List.of(List.of(dryRun ? "would remove" : "removed", Output.str(r.get("tierObjectsRemoved")),
+                            Output.str(r.get("tierBytesRemoved")), Output.str(r.get("tierObjectsKeptYoung")),
+                            Output.str(r.get("tierManifestsRetired")), Output.str(r.get("tierManifests")), Output.str(r.get("tierGraceSeconds")))));
+        }
         return 0;
     }
 

@@ -53,6 +53,14 @@ public final class ServeCommand implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE}; argon gc runs one now)", defaultValue = "10m")
     String gcInterval;
 
+    @Option(names = "--tier-grace", description = "GC keeps a tier segment no catalog or kept tier manifest names until it "
+            + "is this old (a pass between storing it and publishing it; default: ${DEFAULT-VALUE})", defaultValue = "1h")
+    String tierGrace;
+
+    @Option(names = "--tier-keep-manifests", description = "GC keeps the newest N tier manifests and retires older ones "
+            + "(default: ${DEFAULT-VALUE})", defaultValue = "3")
+    int tierKeepManifests;
+
     @Option(names = "--hot-window", description = "history younger than this stays in RocksDB; older history that no head, "
             + "fork point or tag reads moves into segments in the tier (--tier; default: ${DEFAULT-VALUE})", defaultValue = "1h")
     String hotWindow;
@@ -96,6 +104,11 @@ public final class ServeCommand implements Callable<Integer> {
         }
         GcSettings gc = new GcSettings("forever".equals(historyRetention) ? -1 : Durations.millis("--history-retention", historyRetention),
                 Durations.millis("--reflog-window", reflogWindow), Durations.millis("--gc-interval", gcInterval), GcSettings.DEFAULTS.waitMillis());
+        if (tierKeepManifests < 1) {
+            throw new CliException(CliException.USAGE, "--tier-keep-manifests takes 1 or more (the newest manifest always stays), not "
+                    + tierKeepManifests);
+        }
+        gc = gc.withTier(Durations.millis("--tier-grace", tierGrace), tierKeepManifests);
         if (cacheSize < 0) {
             throw new CliException(CliException.USAGE, "--cache-size must not be negative");
         }

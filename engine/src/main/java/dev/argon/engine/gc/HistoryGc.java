@@ -5,6 +5,8 @@ import dev.argon.engine.store.StoreKeyOwners;
 import dev.argon.engine.vc.MergePins;
 import dev.argon.wal.GcReport;
 import dev.argon.wal.GcRequest;
+import dev.argon.wal.TierGcReport;
+import dev.argon.wal.TierGcRequest;
 import dev.argon.wal.VersionStore;
 import dev.argon.wal.WalException;
 import org.slf4j.Logger;
@@ -14,7 +16,8 @@ import org.slf4j.LoggerFactory;
  * Triggers the WAL's GC ({@code VersionStore.gc}) with the engine's knowledge: which keys belong to which collection and
  * index ({@link StoreKeyOwners}) and the merge marks' source states, which a next merge reads as its base
  * ({@link MergePins#sourcePoints}). Runs a background pass every {@link GcSettings#intervalMillis()} that skips
- * the scan when nothing changed, and passes on demand ({@code gc} command). Thread-safe.
+ * the scan when nothing changed, and passes on demand ({@code gc} command); each background pass, and each command,
+ * also runs a GC of the tier's objects ({@code VersionStore.tierGc}). Thread-safe.
  */
 public final class HistoryGc implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HistoryGc.class);
@@ -38,6 +41,15 @@ public final class HistoryGc implements AutoCloseable {
         return wal.gc(request(dryRun));
     }
 
+    /**
+     * One GC pass over the tier's objects now, with the given grace period (negative: the configured one); with
+     * dryRun, only counts.
+     */
+    public TierGcReport runTier(boolean dryRun, long graceMillis) {
+        long grace = graceMillis < 0 ? settings.tierGraceMillis() : graceMillis;
+        return wal.tierGc(new TierGcRequest(grace, settings.tierKeepManifests(), System.currentTimeMillis(), dryRun));
+    }
+
     private GcRequest request(boolean dryRun) {
         return new GcRequest(System.currentTimeMillis(), settings.historyRetentionMillis(), settings.reflogWindowMillis(), dryRun,
                 settings.waitMillis(), StoreKeyOwners.INSTANCE, () -> MergePins.sourcePoints(wal));
@@ -57,6 +69,18 @@ public final class HistoryGc implements AutoCloseable {
             LOG.warn("background GC failed: {}", e.getMessage());
         } catch (RuntimeException e) {
             LOG.error("background GC failed", e);
+        }
+        try {
+            TierGcReport t = runTier(false, -1);
+            if (t.skipped() != null) {
+                LOG.warn("tier GC deleted nothing: {}", t.skipped());
+            } else if (t.removed() + t.retired().size() > 0) {
+                LOG.info("tier GC removed {} objects ({} bytes) and retired {} manifests in {} ms", t.removed(), t.removedBytes(),
+                        t.retired().size(), t.millis());
+            }
+        } catch (RuntimeException e) {
+            // An unreachable bucket: the next pass tries again.
+            LOG.warn("background tier GC failed: {}", e.getMessage());
         }
     }
 
