@@ -72,6 +72,8 @@ public final class WalChecker {
         checksums();
         guarded("last LSN", () -> lastLsn = in.lastLsn());
         guarded("GC marks", () -> marks = in.gcMarks());
+        // First: a segment missing from the tier explains the log and version problems that follow it.
+        guarded("tier manifests", this::tierManifests);
         guarded("log", this::log);
         guarded("branch records", this::branchRecords);
         guarded("staged ranges", this::stagedRanges);
@@ -79,7 +81,6 @@ public final class WalChecker {
         guarded("commit indexes", this::commitIndexes);
         guarded("branch heads", this::branchHeads);
         guarded("tags", this::tags);
-        guarded("tier manifests", this::tierManifests);
         guarded("versions", this::versions);
         guarded("latest versions", this::latest);
         for (long lsn = 1; lsn <= logEnd; lsn++) {
@@ -104,6 +105,9 @@ public final class WalChecker {
             check.run();
         } catch (WalException e) {
             report.problem(FsckReport.UNREADABLE, "reading the " + what + " failed: " + e.getMessage(), -1, -1);
+        } catch (dev.argon.storage.object.ObjectStoreException | dev.argon.storage.segment.SegmentCorruptException e) {
+            // A segment missing from (or damaged in) the tier: reported, and the other checks still run.
+            report.problem(FsckReport.TIER, "reading the " + what + " from the tier failed: " + e.getMessage(), -1, -1);
         }
     }
 
