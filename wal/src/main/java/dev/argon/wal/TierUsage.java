@@ -7,7 +7,7 @@ package dev.argon.wal;
  * @param location       the tier's URL as the catalog records it ({@link TierConfig#LOCAL} for {@code <data>/objects})
  * @param segments       segments the tier catalog lists (versions and log segments)
  * @param segmentBytes   their bytes (what the catalog's stubs read from)
- * @param storeObjects   objects under {@code tier/} in the tier's store (a pass killed before its batch leaves one
+ * @param storeObjects   segments under {@code tier/segments/} in the tier's store (a pass killed before its batch leaves one
  *                       the catalog does not list, so this may exceed {@code segments})
  * @param storeBytes     their bytes
  * @param cacheBytes     bytes of segment data held in the local cache now

@@ -353,7 +353,8 @@ public final class Wal implements VersionStore {
         long objects = 0;
         long bytes = 0;
         if (cold != ColdVersions.NONE) {
-            for (dev.argon.storage.object.ObjectInfo o : cold.store().list("tier/")) {
+            // Segments only (orphans included, which the tier's GC removes); manifests are small and not counted.
+            for (dev.argon.storage.object.ObjectInfo o : cold.store().list(TierSegment.PREFIX)) {
                 objects++;
                 bytes += o.size();
             }
