@@ -103,7 +103,11 @@
  * its cutoff into log segments; {@code ColdLog} reads them back for {@code LogScan}, fsck and the backup.
  * {@code TierMerger} (a segment rewrite pass, {@code Wal.mergeSegments}) merges small segments into larger ones and
  * rewrites sparse ones without the versions no stub covers and the log entries GC reclaimed, swapping them in the
- * tier catalog in one batch; it deletes no object. GC, compaction and rewrite passes exclude each other.
+ * tier catalog in one batch; it deletes no object (the tier's GC does). GC, compaction and rewrite passes exclude each other.
+ * Every change of the tier catalog goes through {@code TierPublisher}, which publishes a tier manifest
+ * ({@code tier/manifests/<seq>}) of the new catalog before the batch that writes it; {@code TierGc}
+ * ({@link dev.argon.wal.VersionStore#tierGc}) removes tier segments that neither the catalog nor a kept manifest
+ * names once older than a grace period, and retires old manifests.
  *
  * <p>History is read lazily: {@link dev.argon.wal.CommitScan} walks one branch's commit records newest first and
  * {@link dev.argon.wal.LogScan} an LSN range of the log, one record at a time.

@@ -11,7 +11,10 @@
  * reads a segment reader makes) in an LRU bounded by bytes ({@code argon serve --cache-size}). A segment rewrite pass
  * ({@code dev.argon.wal.TierMerger}) adds its new segments before its catalog batch and later takes the replaced ones
  * off the list ({@code retain}), once the reads that began before the batch are done. Segments are immutable and content-addressed, so nothing cached goes
- * stale. The classes are thread-safe; store failures surface as the store's
+ * stale.
+ * {@link dev.argon.wal.tier.TierManifest} is the tier's versioned manifest (the catalog as of one change, with the
+ * directory's identity) and {@link dev.argon.wal.tier.TierManifests} publishes and lists them in the store
+ * ({@code tier/manifests/<seq>}, {@code tier/latest}). The classes are thread-safe; store failures surface as the store's
  * {@link dev.argon.storage.object.ObjectStoreException}, damaged segments as
  * {@link dev.argon.storage.segment.SegmentCorruptException}, never as a wrong answer.
  */
