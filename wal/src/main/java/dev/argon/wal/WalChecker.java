@@ -1,11 +1,21 @@
 package dev.argon.wal;
 
+import dev.argon.storage.object.ObjectInfo;
+import dev.argon.storage.object.ObjectStore;
+import dev.argon.storage.object.ObjectStoreException;
+import dev.argon.storage.segment.SegmentCorruptException;
+import dev.argon.wal.tier.TierManifest;
+import dev.argon.wal.tier.TierManifests;
 import java.nio.charset.StandardCharsets;
 import java.util.BitSet;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import org.bson.BsonDocument;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
@@ -105,7 +115,7 @@ public final class WalChecker {
             check.run();
         } catch (WalException e) {
             report.problem(FsckReport.UNREADABLE, "reading the " + what + " failed: " + e.getMessage(), -1, -1);
-        } catch (dev.argon.storage.object.ObjectStoreException | dev.argon.storage.segment.SegmentCorruptException e) {
+        } catch (ObjectStoreException | SegmentCorruptException e) {
             // A segment missing from (or damaged in) the tier: reported, and the other checks still run.
             report.problem(FsckReport.TIER, "reading the " + what + " from the tier failed: " + e.getMessage(), -1, -1);
         }
@@ -177,26 +187,26 @@ public final class WalChecker {
         if (db.cold() == ColdVersions.NONE || (!catalog.tiered() && catalog.manifestSeq() == 0)) {
             return;
         }
-        dev.argon.storage.object.ObjectStore store = db.cold().store();
-        java.util.List<dev.argon.storage.object.ObjectInfo> listed = dev.argon.wal.tier.TierManifests.list(store);
+        ObjectStore store = db.cold().store();
+        List<ObjectInfo> listed = TierManifests.list(store);
         report.count("tierManifests", listed.size());
-        java.util.Map<String, Long> named = new java.util.TreeMap<>();
+        Map<String, Long> named = new TreeMap<>();
         for (TierSegment x : catalog.segments()) {
             named.put(x.objectKey(), x.size());
         }
         for (TierSegment x : catalog.logSegments()) {
             named.put(x.objectKey(), x.size());
         }
-        long newest = listed.isEmpty() ? 0 : dev.argon.wal.tier.TierManifests.sequence(listed.get(listed.size() - 1).key());
+        long newest = listed.isEmpty() ? 0 : TierManifests.sequence(listed.get(listed.size() - 1).key());
         if (catalog.manifestSeq() > 0) {
-            dev.argon.wal.tier.TierManifest own = manifest(store, catalog.manifestSeq(), "the tier catalog's");
-            if (own != null && !new java.util.TreeSet<>(own.objectKeys()).equals(named.keySet())) {
+            TierManifest own = manifest(store, catalog.manifestSeq(), "the tier catalog's");
+            if (own != null && !new TreeSet<>(own.objectKeys()).equals(named.keySet())) {
                 report.problem(FsckReport.TIER, "the tier manifest " + catalog.manifestSeq() + " names other segments than the tier "
                         + "catalog that records it", -1, -1);
             }
         }
         if (newest > catalog.manifestSeq()) {
-            dev.argon.wal.tier.TierManifest top = manifest(store, newest, "the newest");
+            TierManifest top = manifest(store, newest, "the newest");
             if (top != null) {
                 if (!top.directoryId().equals(catalog.directoryId())) {
                     report.problem(FsckReport.TIER, "the tier's newest manifest " + newest + " belongs to another data directory ("
@@ -210,8 +220,8 @@ public final class WalChecker {
                 }
             }
         }
-        for (java.util.Map.Entry<String, Long> e : named.entrySet()) {
-            java.util.Optional<dev.argon.storage.object.ObjectInfo> info = store.head(e.getKey());
+        for (Map.Entry<String, Long> e : named.entrySet()) {
+            Optional<ObjectInfo> info = store.head(e.getKey());
             if (info.isEmpty()) {
                 report.problem(FsckReport.TIER, "the segment " + e.getKey() + " that the tier names is missing from " + store.describe(), -1, -1);
             } else if (info.get().size() != e.getValue()) {
@@ -221,12 +231,12 @@ public final class WalChecker {
         }
     }
 
-    private dev.argon.wal.tier.TierManifest manifest(dev.argon.storage.object.ObjectStore store, long seq, String which) {
+    private TierManifest manifest(ObjectStore store, long seq, String which) {
         try {
-            return dev.argon.wal.tier.TierManifests.read(store, seq);
+            return TierManifests.read(store, seq);
         } catch (IllegalArgumentException e) {
             report.problem(FsckReport.TIER, which + " tier manifest does not read: " + e.getMessage(), -1, -1);
-        } catch (dev.argon.storage.object.ObjectStoreException e) {
+        } catch (ObjectStoreException e) {
             report.problem(FsckReport.TIER, which + " tier manifest " + seq + " cannot be read from " + store.describe() + ": "
                     + e.getMessage(), -1, -1);
         }
@@ -593,9 +603,9 @@ public final class WalChecker {
         int branch = VersionKeys.branchId(k);
         long lo = VersionKeys.lsn(k);
         long hi = VersionKeys.stubHigh(v);
-        java.util.List<byte[][]> cold;
+        List<byte[][]> cold;
         try {
-            cold = hi < lo ? java.util.List.of() : db.cold().range(VersionKeys.key(userKey, branch, hi), k);
+            cold = hi < lo ? List.of() : db.cold().range(VersionKeys.key(userKey, branch, hi), k);
         } catch (RuntimeException e) {
             report.problem(FsckReport.TIER, "the compacted versions of key " + hex(userKey) + " in lsn " + lo + ".." + hi
                     + " cannot be read from the tier: " + e.getMessage(), branch, lo);
