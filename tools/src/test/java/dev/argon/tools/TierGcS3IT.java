@@ -95,7 +95,7 @@ class TierGcS3IT {
     }
 
     private static Document gc(ArgonServer server, String... extra) {
-        List<String> args = new ArrayList<>(List.of("gc", "--json", "--uri", BackupCommandIT.uri(server)));
+        List<String> args = new ArrayList<>(List.of("gc", "--json", "--no-merge", "--uri", BackupCommandIT.uri(server)));
         args.addAll(List.of(extra));
         CliRun run = BackupCommandIT.run(args.toArray(String[]::new));
         assertEquals(0, run.code(), run.out() + run.err());

@@ -101,7 +101,8 @@ class TierGcIT {
                 assertTrue(published > 3, "more manifests than GC keeps: " + published);
                 Map<String, Object> compacted = reads(c, points);
                 Set<String> live = files(segments);
-                Document retire = admin(c, new Document("gc", 1).append("tierGraceSeconds", 0));
+                // Without the segment rewrite pass gc runs after deleting history (TierMergeIT covers that): GC of objects alone.
+                Document retire = admin(c, new Document("gc", 1).append("tierGraceSeconds", 0).append("mergeSegments", false));
                 assertEquals(published - 3, number(retire, "tierManifestsRetired"), retire.toJson());
                 assertEquals(0L, number(retire, "tierObjectsRemoved"), "no live segment goes: " + retire.toJson());
                 assertEquals(3, files(tier.resolve("manifests")).size());
