@@ -84,6 +84,9 @@ final class TierGc {
             TierCatalog again = TierCatalog.read(db);
             name(again.segments(), referenced, referencedBytes);
             name(again.logSegments(), referenced, referencedBytes);
+            // A rewrite pass's replaced segments stay on the read path until the reads begun before its batch end
+            // (TierMerger's retirement): whatever the read path still lists is never deleted, whatever its age.
+            name(db.cold().segments(), referenced, referencedBytes);
             for (ObjectInfo o : TierManifests.list(store)) {
                 long seq = TierManifests.sequence(o.key());
                 if (!manifests.containsKey(seq) && !retired.contains(seq)) {
