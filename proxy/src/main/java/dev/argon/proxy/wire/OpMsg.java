@@ -17,7 +17,8 @@ import org.bson.RawBsonDocument;
 /**
  * An {@code OP_MSG} request: flag bits and the command, with every kind-1 document sequence already merged into
  * the body as an array field named by the sequence's identifier (so {@code insert}'s {@code documents} arrive as
- * the same array whether the driver sent them inline or as a sequence).
+ * the same array whether the driver sent them inline or as a sequence). The canonical documents of a {@code documents}
+ * sequence are {@link RawBsonDocument}s over their own bytes, the rest decoded trees (see {@link CanonicalBson}).
  *
  * <p>Layout after the header: {@code uint32 flagBits}, sections ({@code byte kind}, then for kind 0 one BSON
  * document, for kind 1 {@code int32 size, cstring identifier, documents...}), and an optional CRC-32C.
