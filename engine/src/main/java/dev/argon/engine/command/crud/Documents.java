@@ -78,7 +78,7 @@ final class Documents {
         if (RawDocuments.exceedsDepth(bson, 0, 1, MAX_DEPTH)) {
             throw new ArgonException(MongoErrorCode.OVERFLOW, "cannot insert document because it exceeds " + MAX_DEPTH + " levels of nesting");
         }
-        checkId(out.get("_id"));
+        checkId(RawFields.get(out, "_id", ID));
         return new Prepared(out, bson);
     }
 
