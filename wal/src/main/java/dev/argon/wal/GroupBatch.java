@@ -100,7 +100,7 @@ final class GroupBatch implements AutoCloseable {
         }
         for (LogEntry e : request.entries()) {
             lsn++;
-            batch.put(db.log(), Bytes.longKey(lsn), Bson.bytes(LogCodec.encode(e, branch.id())));
+            batch.put(db.log(), Bytes.longKey(lsn), LogCodec.bytes(e, branch.id()));
             for (KeyWrite w : e.writes()) {
                 batch.put(db.versions(), VersionKeys.key(w.userKey(), branch.id(), lsn), VersionKeys.value(w.payload()));
                 // The branch's newest version of the key, where reads near a head find it without the history.

@@ -38,6 +38,15 @@ final class LogCodec {
         return d;
     }
 
+    /** The BSON of {@link #encode}'s document; entries with versioned images are written without building it. */
+    static byte[] bytes(LogEntry e, int branchId) {
+        if (e.images() == LogEntry.Images.INLINE) {
+            return Bson.bytes(encode(e, branchId));
+        }
+        return BsonEncoder.logEntry(branchId, e.ns(), e.op(), e.id(), e.writes().get(0).userKey(),
+                e.images() == LogEntry.Images.PRE_AND_POST, e.replacement());
+    }
+
     /** The branch id of an encoded entry, without decoding the rest. */
     static int branchId(BsonDocument d) {
         return d.getInt32("b").getValue();

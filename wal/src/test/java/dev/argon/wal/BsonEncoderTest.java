@@ -95,6 +95,23 @@ class BsonEncoderTest {
         assertArrayEquals(Bson.driverBytes(small), Bson.bytes(small));
     }
 
+    @Test
+    void logEntriesWrittenFieldByFieldMatchTheEncodingOfTheirDocuments() {
+        for (int i = 0; i < 3000; i++) {
+            byte[] key = bytes();
+            BsonValue id = i % 5 == 0 ? null : value(0);
+            LogEntry e = LogEntry.versioned(text(), i % 2 == 0 ? LogEntry.INSERT : LogEntry.UPDATE, id, i % 3 == 0,
+                    List.of(KeyWrite.put(key, new byte[] {5, 0, 0, 0, 0})));
+            if (i % 4 == 0) {
+                e = e.asReplacement();
+            }
+            int branch = random.nextInt();
+            assertArrayEquals(Bson.driverBytes(LogCodec.encode(e, branch)), LogCodec.bytes(e, branch));
+        }
+        LogEntry inline = new LogEntry("db.c", LogEntry.CATALOG, null, null, new BsonDocument("x", new BsonInt32(1)), List.of());
+        assertArrayEquals(Bson.driverBytes(LogCodec.encode(inline, 3)), LogCodec.bytes(inline, 3));
+    }
+
     private BsonDocument document(int depth) {
         BsonDocument d = new BsonDocument();
         int n = random.nextInt(depth == 0 ? 12 : 5);

@@ -21,6 +21,13 @@ final class OverlayKeyReader implements KeyReader {
 
     private KeyReader base;
     private final NavigableMap<byte[], byte[]> pending;
+    /**
+     * The smallest and largest pending key (null when none): a point read outside them goes straight to the base.
+     * An insertMany's keys are mostly new and ascending, and the queued commits it reads through hold other key
+     * ranges, so most of its duplicate checks skip every overlay's tree walk (docs/PERFORMANCE.md, "Load path").
+     */
+    private byte[] low;
+    private byte[] high;
 
     OverlayKeyReader(KeyReader base) {
         this(base, new TreeMap<>(Arrays::compareUnsigned));
@@ -33,6 +40,23 @@ final class OverlayKeyReader implements KeyReader {
     OverlayKeyReader(KeyReader base, NavigableMap<byte[], byte[]> changes) {
         this.base = base;
         this.pending = changes;
+        bounds();
+    }
+
+    private void bounds() {
+        low = pending.isEmpty() ? null : pending.firstKey();
+        high = pending.isEmpty() ? null : pending.lastKey();
+    }
+
+    private void widen(byte[] key) {
+        if (low == null) {
+            low = key;
+            high = key;
+        } else if (Arrays.compareUnsigned(key, low) < 0) {
+            low = key;
+        } else if (Arrays.compareUnsigned(key, high) > 0) {
+            high = key;
+        }
     }
 
     /** The key changes of a commit's entries in key order (a later write of a key wins), deletes marked as such. */
@@ -58,6 +82,7 @@ final class OverlayKeyReader implements KeyReader {
     void rebase(KeyReader newBase) {
         base = newBase;
         pending.clear();
+        bounds();
     }
 
     /**
@@ -68,6 +93,7 @@ final class OverlayKeyReader implements KeyReader {
     OverlayKeyReader copy() {
         OverlayKeyReader c = new OverlayKeyReader(base);
         c.pending.putAll(pending);
+        c.bounds();
         return c;
     }
 
@@ -77,14 +103,19 @@ final class OverlayKeyReader implements KeyReader {
 
     void put(byte[] key, byte[] payload) {
         pending.put(key, payload);
+        widen(key);
     }
 
     void delete(byte[] key) {
         pending.put(key, TOMBSTONE);
+        widen(key);
     }
 
     @Override
     public byte[] get(byte[] userKey) {
+        if (low == null || Arrays.compareUnsigned(userKey, low) < 0 || Arrays.compareUnsigned(userKey, high) > 0) {
+            return base.get(userKey);
+        }
         byte[] p = pending.get(userKey);
         if (p != null) {
             return p == TOMBSTONE ? null : p;

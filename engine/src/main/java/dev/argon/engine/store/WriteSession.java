@@ -559,12 +559,15 @@ public final class WriteSession extends DataView {
         insert(c, doc, null);
     }
 
+    private static final byte[] ID_NAME = dev.argon.engine.bson.RawFields.name("_id");
+
     /**
      * As {@link #insert(CollectionInfo, BsonDocument)}, with the document's BSON when the caller already encoded it
      * ({@code Bson.bytes(doc)}, or null): those bytes become the stored version.
      */
     public void insert(CollectionInfo c, BsonDocument doc, byte[] encoded) {
-        BsonValue id = doc.get("_id");
+        // A raw document (an insert from the wire) is read over its bytes, not through a reader and the codecs.
+        BsonValue id = doc instanceof org.bson.RawBsonDocument raw ? dev.argon.engine.bson.RawFields.get(raw, "_id", ID_NAME) : doc.get("_id");
         byte[] encId = KeyEncoder.encode(id);
         byte[] docKey = Keys.document(c.collectionId(), encId);
         if (overlay.get(docKey) != null) {

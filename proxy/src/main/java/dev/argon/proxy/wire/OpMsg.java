@@ -12,11 +12,13 @@ import java.util.zip.CRC32C;
 import org.bson.BsonArray;
 import org.bson.BsonDocument;
 import org.bson.BsonValue;
+import org.bson.RawBsonDocument;
 
 /**
  * An {@code OP_MSG} request: flag bits and the command, with every kind-1 document sequence already merged into
  * the body as an array field named by the sequence's identifier (so {@code insert}'s {@code documents} arrive as
- * the same array whether the driver sent them inline or as a sequence).
+ * the same array whether the driver sent them inline or as a sequence). The canonical documents of a {@code documents}
+ * sequence are {@link RawBsonDocument}s over their own bytes, the rest decoded trees (see {@link CanonicalBson}).
  *
  * <p>Layout after the header: {@code uint32 flagBits}, sections ({@code byte kind}, then for kind 0 one BSON
  * document, for kind 1 {@code int32 size, cstring identifier, documents...}), and an optional CRC-32C.
@@ -40,6 +42,11 @@ public record OpMsg(int flagBits, BsonDocument command) {
     private static final int FLAGS_OFFSET = MsgHeader.LENGTH;
     private static final int SECTIONS_OFFSET = FLAGS_OFFSET + 4;
     private static final int CHECKSUM_LENGTH = 4;
+    /**
+     * The sequence whose canonical documents are handed over as raw BSON: {@code insert}'s documents, stored as the
+     * client sent them. Every other sequence (and every body) is decoded into a tree, as commands read it.
+     */
+    private static final String RAW_SEQUENCE = "documents";
 
     public boolean moreToCome() {
         return (flagBits & MORE_TO_COME) != 0;
@@ -128,15 +135,36 @@ public record OpMsg(int flagBits, BsonDocument command) {
             throw invalidSequence("identifier is empty");
         }
         List<BsonValue> documents = new ArrayList<>();
+        boolean raw = identifier.equals(RAW_SEQUENCE);
         int docPos = nul - base + 1;
         while (docPos < sectionEnd) {
-            documents.add(BsonParser.parse(frame, base + docPos, sectionEnd - docPos));
+            documents.add(raw ? rawOrParsed(frame, base + docPos, sectionEnd - docPos)
+                    : BsonParser.parse(frame, base + docPos, sectionEnd - docPos));
             docPos += frame.getIntLE(base + docPos);
         }
         if (sequences.put(identifier, new BsonArray(documents)) != null) {
             throw protocolError("OP_MSG has two document sequences named '" + identifier + "'");
         }
         return sectionEnd;
+    }
+
+    /**
+     * The document at index as a {@link RawBsonDocument} over a copy of its bytes when {@link CanonicalBson} finds
+     * them canonical (the insert then stores those bytes as they are), else as {@link BsonParser#parse} gives it
+     * (or refuses it).
+     */
+    private static BsonDocument rawOrParsed(ByteBuf frame, int index, int available) {
+        if (available >= 4) {
+            int length = frame.getIntLE(index);
+            if (length >= 5 && length <= available && length <= BsonParser.MAX_DOCUMENT_SIZE) {
+                byte[] bytes = new byte[length];
+                frame.getBytes(index, bytes);
+                if (CanonicalBson.canonical(bytes)) {
+                    return new RawBsonDocument(bytes);
+                }
+            }
+        }
+        return BsonParser.parse(frame, index, available);
     }
 
     private static void verifyChecksum(ByteBuf frame, int base, int end) {

@@ -9,7 +9,10 @@
  * <p>Invariants: a message is at most {@code maxMessageSizeBytes} (48,000,000) bytes; decoding works on slices of
  * the receive buffer and copies the bytes once, into the {@link org.bson.BsonDocument} handed to the engine; every
  * document is fully validated here ({@link dev.argon.proxy.wire.BsonParser}), so commands never meet malformed
- * BSON. Replies are encoded once, directly into the outbound buffer, with the length patched at the end.
+ * BSON. The documents of an {@code insert}'s {@code documents} sequence that
+ * {@link dev.argon.proxy.wire.CanonicalBson} finds canonical (well-formed, and unchanged by decoding and re-encoding)
+ * are handed over as {@link org.bson.RawBsonDocument}s over a copy of their bytes instead, which the insert stores
+ * as they are. Replies are encoded once, directly into the outbound buffer, with the length patched at the end.
  *
  * <p>Failure handling has two levels. A defect that breaks framing (bad length, unknown opCode, checksum mismatch,
  * undecodable compression) is a {@link dev.argon.proxy.wire.WireProtocolException}: the connection is closed.

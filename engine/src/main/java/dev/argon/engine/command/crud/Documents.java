@@ -8,6 +8,9 @@ import org.bson.BsonArray;
 import org.bson.BsonDocument;
 import org.bson.BsonObjectId;
 import org.bson.BsonValue;
+import org.bson.RawBsonDocument;
+import dev.argon.engine.bson.RawDocuments;
+import dev.argon.engine.bson.RawFields;
 
 /**
  * Checks a document must pass before it is stored, and {@code _id} generation. Stateless.
@@ -37,6 +40,12 @@ final class Documents {
      * never speaks before the 100-level check.)
      */
     static Prepared prepareForInsert(BsonDocument doc) {
+        if (doc instanceof RawBsonDocument raw) {
+            Prepared p = prepareRaw(raw);
+            if (p != null) {
+                return p;
+            }
+        }
         BsonDocument out = withIdFirst(doc);
         byte[] bson = dev.argon.wal.Bson.bytes(out);
         checkSize(bson.length, Origin.INSERT);
@@ -44,6 +53,36 @@ final class Documents {
         checkId(out.get("_id"));
         return new Prepared(out, bson);
     }
+
+    /**
+     * {@link #prepareForInsert} for a document that arrived as raw BSON the proxy found canonical (its bytes are
+     * what decoding and encoding would give): its bytes are stored as they are, with an ObjectId {@code _id}
+     * written in front when it has none, and the checks walk the bytes instead of a decoded tree. Null when its
+     * {@code _id} is not its first field: the general path moves it.
+     */
+    private static Prepared prepareRaw(RawBsonDocument raw) {
+        byte[] b = raw.getBackingArray();
+        int offset = raw.getByteOffset();
+        int length = raw.getByteLength();
+        RawBsonDocument out = raw;
+        byte[] bson;
+        if (RawDocuments.firstFieldIsId(b, offset)) {
+            bson = offset == 0 && length == b.length ? b : java.util.Arrays.copyOfRange(b, offset, offset + length);
+        } else if (RawFields.get(raw, "_id", ID) == null) {
+            bson = RawDocuments.withObjectId(b, offset, length, new org.bson.types.ObjectId());
+            out = new RawBsonDocument(bson);
+        } else {
+            return null;
+        }
+        checkSize(bson.length, Origin.INSERT);
+        if (RawDocuments.exceedsDepth(bson, 0, 1, MAX_DEPTH)) {
+            throw new ArgonException(MongoErrorCode.OVERFLOW, "cannot insert document because it exceeds " + MAX_DEPTH + " levels of nesting");
+        }
+        checkId(RawFields.get(out, "_id", ID));
+        return new Prepared(out, bson);
+    }
+
+    private static final byte[] ID = RawFields.name("_id");
 
     /** As {@link #prepareForInsert}, for the document an upsert inserts. */
     static BsonDocument prepareForUpsert(BsonDocument doc) {
