@@ -95,6 +95,14 @@ public final class BranchStorage {
                 double backupSeconds = (System.nanoTime() - t0) / 1e9;
                 long bucket = WriteAmplification.dirBytes(archive);
                 long rawArchived = ((Number) backup.get("rawBytes")).longValue();
+                // History compaction with a hot window of 0: what local disk keeps is what no pass may move (each
+                // branch's current state and the fork points its children read), measured flushed and compacted.
+                t0 = System.nanoTime();
+                Document pass = client.getDatabase("admin").runCommand(new Document("compactHistory", 1).append("hotWindowSeconds", 0));
+                double passSeconds = (System.nanoTime() - t0) / 1e9;
+                server.engine().store().walForTests().flush(true);
+                Document compacted = storage(client);
+                long tierBytes = WriteAmplification.dirBytes(dir.resolve("objects"));
                 System.out.println();
                 System.out.println("| where | bytes | / raw data set |");
                 System.out.println("|---|---:|---:|");
@@ -103,6 +111,9 @@ public final class BranchStorage {
                 row("RocksDB after the branches", rocks(after), raw);
                 row("data directory files after the branches", after.get("rocksdb", Document.class).get("fileBytes", Number.class).longValue(), raw);
                 row("bucket: full backup in a local folder", bucket, raw);
+                row("RocksDB after compactHistory (hot window 0), flushed and compacted", rocks(compacted), raw);
+                row("tier segments under <data>/objects after that pass", tierBytes, raw);
+                System.out.printf(Locale.ROOT, "%ncompactHistory: %s moved in %.1f s%n", pass.get("versions") + " versions and " + pass.get("logEntries") + " log entries", passSeconds);
                 Document versions = after.get("versions", Document.class);
                 System.out.printf(Locale.ROOT, "%nversions: %,d stored, %.1f MB raw -> %.1f MB stored (compression %.2fx)%n",
                         versions.get("count", Number.class).longValue(), versions.get("rawBytes", Number.class).longValue() / 1e6,
