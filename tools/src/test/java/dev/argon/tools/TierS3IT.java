@@ -16,20 +16,13 @@ import dev.argon.storage.object.ObjectInfo;
 import dev.argon.storage.object.ObjectStore;
 import dev.argon.wal.TierMismatchException;
 import dev.argon.wal.archive.ArchiveLocation;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.bson.Document;
-import org.eclipse.jetty.util.component.AbstractLifeCycle;
-import org.gaul.s3proxy.BlobStores;
-import org.gaul.s3proxy.S3Proxy;
-import org.gaul.s3proxy.auth.AuthenticationType;
-import org.gaul.s3proxy.blobstore.BlobStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -42,35 +35,24 @@ import org.junit.jupiter.api.Test;
  * message naming the recorded one; a directory whose catalog is empty may change its tier.
  */
 class TierS3IT {
-    private static final String KEY = "argon-tier-access";
-    private static final String SECRET = "argon-tier-secret";
+    private static final String KEY = LocalS3.KEY;
+    private static final String SECRET = LocalS3.SECRET;
     private static final GcSettings NO_BACKGROUND_GC = new GcSettings(-1, GcSettings.DEFAULTS.reflogWindowMillis(), 0, 5000);
 
-    private BlobStore blobs;
-    private S3Proxy proxy;
+    private LocalS3 s3;
     private String endpoint;
     private Path root;
 
     @BeforeEach
     void startS3() throws Exception {
-        Properties props = new Properties();
-        props.setProperty("jclouds.identity", KEY);
-        props.setProperty("jclouds.credential", SECRET);
-        blobs = BlobStores.create("transient", props);
-        proxy = S3Proxy.builder().blobStore(blobs).endpoint(URI.create("http://127.0.0.1:0"))
-                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, KEY, SECRET).stopTimeout(0).build();
-        proxy.start();
-        while (!AbstractLifeCycle.STARTED.equals(proxy.getState())) {
-            Thread.sleep(10);
-        }
-        endpoint = "http://127.0.0.1:" + proxy.getPort();
+        s3 = new LocalS3();
+        endpoint = s3.endpoint();
         root = Files.createTempDirectory("argon-tier-s3-");
     }
 
     @AfterEach
     void stopS3() throws Exception {
-        proxy.stop();
-        blobs.close();
+        s3.close();
         BackupCommandIT.deleteTree(root);
     }
 
