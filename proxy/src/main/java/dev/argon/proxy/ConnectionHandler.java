@@ -107,6 +107,11 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<WireRequest> {
             runHere(ctx, request);
             return;
         }
+        runOnPool(ctx, request);
+    }
+
+    /** Queues a request behind this connection's earlier ones, for the command pool. */
+    private void runOnPool(ChannelHandlerContext ctx, WireRequest request) {
         if (pending.incrementAndGet() > HIGH_WATER) {
             ctx.channel().config().setAutoRead(false);
             // The queue may have drained between the increment and the line above, with nobody left to resume.
@@ -122,8 +127,10 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<WireRequest> {
 
     private void run(ChannelHandlerContext ctx, WireRequest request) {
         try {
+            // A reply that goes out can wait for its fsync without this thread: see the durableLsn branch below.
+            boolean defer = !request.moreToCome() && !request.exhaustAllowed();
             CommandReply reply = request.rejection() != null ? CommandReply.now(request.rejection())
-                    : execute(request.command(), request.commandName());
+                    : execute(request.command(), request.commandName(), defer);
             if (failPoints.closeInsteadOfReplying(client)) {
                 // A test fail point: the command ran, but its client must see a dropped connection instead.
                 log.debug("connection {}: closed instead of replying to {} (fail point)", connectionId, request.commandName());
@@ -131,6 +138,21 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<WireRequest> {
                 return;
             }
             if (request.moreToCome() || !ctx.channel().isActive()) {
+                return;
+            }
+            if (reply.durableLsn() > 0) {
+                // A journaled write: the WAL's syncer sends the reply once its fsync is done, and this connection's
+                // later requests wait for it in the suspended queue, so the pool thread is free meanwhile.
+                Runnable resume = commands.suspend();
+                service.whenDurable(request.command(), reply, doc -> {
+                    try {
+                        if (ctx.channel().isActive()) {
+                            send(ctx, request, request.reply(doc));
+                        }
+                    } finally {
+                        resume.run();
+                    }
+                });
                 return;
             }
             boolean stream = request.exhaustAllowed() && reply.next() != null && reply.ok();
@@ -155,13 +177,35 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<WireRequest> {
      * request; its reply is written as a task of this loop, behind any reply a command thread handed over before.
      */
     private void runHere(ChannelHandlerContext ctx, WireRequest request) {
-        CommandReply reply = execute(request.command(), request.commandName());
+        CommandReply reply = executeQuick(request.command(), request.commandName());
+        if (reply == null) {
+            // A write whose branch a longer write holds: nothing ran; it takes the ordinary way, in order.
+            runOnPool(ctx, request);
+            return;
+        }
         if (failPoints.closeInsteadOfReplying(client)) {
             log.debug("connection {}: closed instead of replying to {} (fail point)", connectionId, request.commandName());
             ctx.channel().close();
             return;
         }
-        // A quick command is never awaitable (QuickCommands leaves out awaitable hello), so its reply goes now.
+        // A quick command is never awaitable (QuickCommands leaves out awaitable hello), so its reply goes now, or,
+        // for a journaled write, once its fsync is done; this connection's later requests wait in the held queue.
+        if (reply.durableLsn() > 0) {
+            Runnable resume = commands.hold();
+            service.whenDurable(request.command(), reply, doc -> {
+                WireReply wire = request.reply(doc);
+                ctx.executor().execute(() -> {
+                    try {
+                        if (ctx.channel().isActive()) {
+                            send(ctx, request, wire);
+                        }
+                    } finally {
+                        resume.run();
+                    }
+                });
+            });
+            return;
+        }
         WireReply wire = request.reply(reply.document());
         ctx.executor().execute(() -> {
             if (ctx.channel().isActive()) {
@@ -170,12 +214,32 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<WireRequest> {
         });
     }
 
+    /** A quick command on this thread, or null when it would have had to wait (see {@link CommandService#runQuick}). */
+    private CommandReply executeQuick(BsonDocument command, String name) {
+        CommandReply reply;
+        try {
+            reply = service.runQuick(command, client);
+            if (reply != null && reply.document() == null) {
+                reply = CommandReply.now(ErrorReply.of(MongoErrorCode.INTERNAL_ERROR, "command " + name + " returned no reply"));
+            }
+        } catch (RuntimeException | StackOverflowError e) {
+            log.error("connection {}: command {} threw", connectionId, name, e);
+            reply = CommandReply.now(ErrorReply.of(MongoErrorCode.INTERNAL_ERROR, "command " + name + " failed: " + e));
+        }
+        return reply;
+    }
+
     /** Runs one command through the service; never throws. Called on pool threads, one at a time per connection. */
     CommandReply execute(BsonDocument command, String name) {
+        return execute(command, name, false);
+    }
+
+    /** As {@link #execute(BsonDocument, String)}; with {@code deferDurability}, see {@link CommandService#runDeferringDurability}. */
+    private CommandReply execute(BsonDocument command, String name, boolean deferDurability) {
         long start = System.nanoTime();
         CommandReply reply;
         try {
-            reply = service.run(command, client);
+            reply = deferDurability ? service.runDeferringDurability(command, client) : service.run(command, client);
             if (reply == null || reply.document() == null) {
                 reply = CommandReply.now(ErrorReply.of(MongoErrorCode.INTERNAL_ERROR, "command " + name + " returned no reply"));
             }

@@ -57,6 +57,25 @@ final class SerialExecutor implements Executor {
         return s::resume;
     }
 
+    /**
+     * Called by the submitting thread while the executor is {@link #idle()}, for work it ran itself whose reply is
+     * not out yet (a journaled write run on the event loop): tasks submitted from now on wait, without a pool
+     * thread, until the returned handle is run (from any thread; running it again does nothing).
+     *
+     * @throws IllegalStateException if the executor is not idle
+     */
+    Runnable hold() {
+        if (!scheduled.compareAndSet(false, true)) {
+            throw new IllegalStateException("not idle");
+        }
+        AtomicBoolean released = new AtomicBoolean();
+        return () -> {
+            if (released.compareAndSet(false, true)) {
+                restart();
+            }
+        };
+    }
+
     private void schedule() {
         if (!tasks.isEmpty() && scheduled.compareAndSet(false, true)) {
             try {
@@ -100,8 +119,21 @@ final class SerialExecutor implements Executor {
         }
     }
 
-    /** Drains again after a suspension, still owning 'scheduled'. */
+    /**
+     * Drains again after a suspension, still owning 'scheduled'. With nothing queued it lets go instead of handing
+     * an empty drain to a pool thread (a reply that waited for its fsync usually has nothing behind it).
+     */
     private void restart() {
+        if (tasks.isEmpty()) {
+            scheduled.set(false);
+            // A task added between the check and the reset found the flag still set and did not schedule.
+            try {
+                schedule();
+            } catch (RejectedExecutionException e) {
+                // The server is shutting down: nothing more of this connection will run.
+            }
+            return;
+        }
         try {
             pool.execute(this::drain);
         } catch (RejectedExecutionException e) {

@@ -70,6 +70,7 @@ final class CommitWriter {
     /** Starts the background sync (and idle-iterator trim) once the data directory is recovered. */
     void start() {
         ticker.scheduleWithFixedDelay(this::tick, WalSyncer.INTERVAL_MS, WalSyncer.INTERVAL_MS, TimeUnit.MILLISECONDS);
+        syncer.start();
         lastCatalogLsn = lastLsn;
     }
 
@@ -329,11 +330,15 @@ final class CommitWriter {
                 return;
             }
             closed = true;
+            boolean synced = false;
             try {
                 db.db().syncWal();
+                synced = !health.failed();
             } catch (RocksDBException e) {
                 LOG.warn("final WAL sync failed", e);
             }
+            // Replies waiting for an fsync go out now, covered by the final sync (or refused if it failed).
+            syncer.close(synced);
             reads.close();
             db.close();
             unsynced.close();

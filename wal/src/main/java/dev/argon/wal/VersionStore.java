@@ -59,6 +59,14 @@ public interface VersionStore extends VersionSource, AutoCloseable {
     void awaitDurable(long lsn);
 
     /**
+     * Calls {@code done} once every commit up to lsn is on stable storage, with null, or with the reason it never
+     * will be; never blocks for the fsync. {@code done} runs on the thread that finished the sync (at once on this
+     * one when lsn is already durable), so it must be short. For replies that wait for {@code j: true} without a
+     * parked thread.
+     */
+    void whenDurable(long lsn, java.util.function.Consumer<RuntimeException> done);
+
+    /**
      * A new id, unique in this data directory for its lifetime (collection ids, index ids). Never reused,
      * even after a crash, because the block it comes from is persisted before it is handed out.
      */

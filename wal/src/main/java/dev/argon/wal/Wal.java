@@ -148,6 +148,11 @@ public final class Wal implements VersionStore {
     }
 
     @Override
+    public void whenDurable(long lsn, java.util.function.Consumer<RuntimeException> done) {
+        writer.syncer().whenDurable(lsn, done);
+    }
+
+    @Override
     public long allocateId() {
         return ids.allocate();
     }

@@ -20,6 +20,11 @@ import org.rocksdb.RocksDBException;
  * number handed out before it started. A failed fsync marks the store failed ({@link WalHealth}) and every
  * caller still waiting, or arriving later, gets an error: none of them is acknowledged as durable.
  *
+ * <p>A caller that must not block (a wire reply waiting for {@code j: true}) registers a callback instead
+ * ({@link #whenDurable}): the syncer's own thread runs the fsync for such callers, and whichever sync covers a
+ * callback's write completes it, on the thread that ran that sync. So a journaled insert holds no thread while
+ * its fsync runs, and one wake-up of the sync thread serves every callback that arrived meanwhile.
+ *
  * <p>Thread-safe.
  */
 final class WalSyncer {
@@ -38,6 +43,13 @@ final class WalSyncer {
     /** Callers sleeping until a sync covers them, or until it is their turn to sync. */
     private final List<Waiter> waiters = new ArrayList<>();
     private long syncs;
+    /** Callbacks waiting for a sync that covers their sequence number, in arrival order. Guarded by the lock. */
+    private final List<Callback> callbacks = new ArrayList<>();
+    /** Signalled when a callback arrives that no running or requested sync covers. */
+    private final Condition callbackArrived = lock.newCondition();
+    /** The thread that syncs for callbacks; started by {@link #start()}. */
+    private Thread syncThread;
+    private boolean closed;
 
     WalSyncer(WalDb db, WalHealth health, long lsn) {
         this.db = db;
@@ -102,12 +114,18 @@ final class WalSyncer {
                 lock.unlock();
             }
             boolean ok = false;
+            RuntimeException failure = null;
+            List<Callback> covered = List.of();
             try {
                 faults.beforeSync();
                 db.db().syncWal();
                 ok = true;
             } catch (RocksDBException | IOException e) {
-                throw health.syncFailed(e, targetLsn);
+                failure = health.syncFailed(e, targetLsn);
+                throw failure;
+            } catch (RuntimeException e) {
+                failure = e;
+                throw e;
             } finally {
                 lock.lock();
                 try {
@@ -118,9 +136,12 @@ final class WalSyncer {
                         syncs++;
                     }
                     wakeAfterSync(ok);
+                    covered = takeCovered(ok);
                 } finally {
                     lock.unlock();
                 }
+                complete(covered, ok ? null : failure != null ? failure
+                        : new WalException("the WAL fsync failed", -1, targetLsn, null));
             }
         }
     }
@@ -178,6 +199,145 @@ final class WalSyncer {
             }
         }
     }
+
+    /**
+     * Calls {@code done} once every commit up to lsn is on stable storage, with null, or with the reason it cannot
+     * be (a failed fsync, a failed store); at once, on this thread, when it already is. Never blocks on the fsync:
+     * the sync thread runs it, or a blocking caller's sync covers it. {@code done} runs on whichever thread
+     * finished the sync, outside the syncer's lock, so it must be short and must not wait for another sync.
+     */
+    void whenDurable(long lsn, java.util.function.Consumer<RuntimeException> done) {
+        lock.lock();
+        try {
+            if (syncedLsn < lsn && !closed) {
+                // As in awaitLsn: whatever wrote lsn was handed a sequence number no later than the current one.
+                callbacks.add(new Callback(writtenSeq, done));
+                callbackArrived.signal();
+                return;
+            }
+        } finally {
+            lock.unlock();
+        }
+        done.accept(syncedLsn >= lsn ? null : new WalException("the WAL is closed", -1, lsn, null));
+    }
+
+    /** Starts the thread that syncs for {@link #whenDurable} callbacks. */
+    void start() {
+        lock.lock();
+        try {
+            if (syncThread != null || closed) {
+                return;
+            }
+            syncThread = new Thread(this::syncForCallbacks, "argon-wal-fsync");
+            syncThread.setDaemon(true);
+            syncThread.start();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The sync thread: sleeps until a callback waits, then syncs up to the newest waiting one (joining a sync
+     * already running, as a blocking caller would). A failed store fails every waiting callback at once.
+     */
+    private void syncForCallbacks() {
+        while (true) {
+            long seq;
+            lock.lock();
+            try {
+                while (!closed && callbacks.isEmpty()) {
+                    callbackArrived.awaitUninterruptibly();
+                }
+                if (closed) {
+                    return;
+                }
+                seq = callbacks.get(callbacks.size() - 1).seq;
+            } finally {
+                lock.unlock();
+            }
+            try {
+                awaitSeq(seq);
+                // Completes callbacks that a sync covered but nobody completed (they arrived while it ran).
+                List<Callback> covered;
+                lock.lock();
+                try {
+                    covered = takeCovered(true);
+                } finally {
+                    lock.unlock();
+                }
+                complete(covered, null);
+            } catch (RuntimeException e) {
+                List<Callback> all;
+                lock.lock();
+                try {
+                    all = takeCovered(false);
+                } finally {
+                    lock.unlock();
+                }
+                complete(all, e);
+            }
+        }
+    }
+
+    /** Removes and returns the callbacks a sync covered (every one when it failed). Caller holds the lock. */
+    private List<Callback> takeCovered(boolean ok) {
+        if (callbacks.isEmpty()) {
+            return List.of();
+        }
+        List<Callback> out = new ArrayList<>();
+        for (Iterator<Callback> it = callbacks.iterator(); it.hasNext(); ) {
+            Callback c = it.next();
+            if (!ok || c.seq <= syncedSeq) {
+                it.remove();
+                out.add(c);
+            }
+        }
+        return out;
+    }
+
+    private static void complete(List<Callback> done, RuntimeException failure) {
+        for (Callback c : done) {
+            try {
+                c.done.accept(failure);
+            } catch (RuntimeException e) {
+                // One caller's callback must not keep the others from their replies.
+                org.slf4j.LoggerFactory.getLogger(WalSyncer.class).error("a durability callback failed", e);
+            }
+        }
+    }
+
+    /**
+     * Stops the sync thread; after the final sync of the log ({@code synced}: whether it succeeded), completes
+     * every callback still waiting, with success when that sync covered it. Callbacks registered later run at once.
+     */
+    void close(boolean synced) {
+        List<Callback> left;
+        Thread t;
+        lock.lock();
+        try {
+            closed = true;
+            if (synced) {
+                syncedSeq = writtenSeq;
+                syncedLsn = writtenLsn;
+            }
+            left = takeCovered(synced);
+            callbackArrived.signalAll();
+            t = syncThread;
+        } finally {
+            lock.unlock();
+        }
+        complete(left, synced ? null : new WalException("the final WAL fsync failed", -1, -1, null));
+        if (t != null) {
+            try {
+                t.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** A {@link #whenDurable} callback and the sequence number it waits for. */
+    private record Callback(long seq, java.util.function.Consumer<RuntimeException> done) {}
 
     /** A caller waiting for a sync that covers its sequence number. Guarded by the syncer's lock. */
     private static final class Waiter {

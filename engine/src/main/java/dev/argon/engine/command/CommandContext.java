@@ -31,6 +31,12 @@ public final class CommandContext {
     private dev.argon.engine.session.Transaction transaction;
     private dev.argon.engine.session.TxnSession txnSession;
     private dev.argon.engine.session.SnapshotRead snapshot;
+    /** Whether this command's journaled writes hand their fsync wait to the reply (see {@link #deferDurability}). */
+    private boolean deferDurability;
+    /** Whether this command runs on a thread that must not wait (see {@link #inline()}). */
+    private boolean inline;
+    /** The LSN this command's reply must wait for, once deferred; -1 for none. */
+    private long durableLsn = -1;
 
     public CommandContext(Engine engine, ClientContext client, BsonDocument command, String name) {
         this.engine = engine;
@@ -171,6 +177,28 @@ public final class CommandContext {
         return t.readOnly() ? store.at(t.branchId(), t.atLsn()) : store.head(t.branchId());
     }
 
+    /**
+     * Lets this command's journaled writes return before their fsync: instead of blocking, the write records the
+     * LSN its reply must wait for ({@link #durableLsn()}), and the caller holds the reply until then
+     * ({@link dev.argon.engine.store.Store#whenDurable}). Only for a caller that delivers replies that way.
+     */
+    void deferDurability() {
+        this.deferDurability = true;
+    }
+
+    /**
+     * Runs this command on a thread that must not wait (the wire layer's event loop): its write gives up with
+     * {@link dev.argon.engine.store.WouldBlock} instead of waiting for a branch lock held by a longer write.
+     */
+    void inline() {
+        this.inline = true;
+    }
+
+    /** The LSN this command's reply must wait for before it goes out, or -1 (see {@link #deferDurability()}). */
+    long durableLsn() {
+        return durableLsn;
+    }
+
     /** Starts a write on the target branch; refuses time-travel views. */
     public Store.Write beginWrite() {
         Target t = target();
@@ -187,7 +215,10 @@ public final class CommandContext {
             return transaction.work();
         }
         // Over the branch's queued commits: these commands read and write only through their session.
-        Store.Write w = engine.store().beginWrite(t.branchId(), true);
+        Store.Write w = engine.store().beginWrite(t.branchId(), true, inline);
+        if (deferDurability) {
+            w = w.deferringDurability(lsn -> durableLsn = Math.max(durableLsn, lsn));
+        }
         w.session().attribute(actor(), comment());
         w.session().origin(origin(command));
         // Checked under the branch's write lock, which protectBranch also takes: a write that began before

@@ -14,15 +14,29 @@ import org.bson.BsonDocument;
  *
  * @param document    the reply document
  * @param awaitMillis how long to hold the reply back before sending it: 0 for at once
+ * <p>A reply to a journaled write run by {@link CommandService#runDeferringDurability} may come back before
+ * its fsync: {@code durableLsn} then names the LSN it waits for, and the wire layer hands it to
+ * {@link CommandService#whenDurable}, which delivers it (or the error a failed fsync makes of it) once durable.
+ *
  * @param next        the command whose reply follows this one in an exhaust stream, or null when this reply
  *                    cannot be streamed
+ * @param durableLsn  the LSN that must be on stable storage before this reply goes out, or -1
  */
-public record CommandReply(BsonDocument document, long awaitMillis, BsonDocument next) {
+public record CommandReply(BsonDocument document, long awaitMillis, BsonDocument next, long durableLsn) {
 
     public CommandReply {
         if (awaitMillis < 0) {
             throw new IllegalArgumentException("awaitMillis " + awaitMillis);
         }
+    }
+
+    public CommandReply(BsonDocument document, long awaitMillis, BsonDocument next) {
+        this(document, awaitMillis, next, -1);
+    }
+
+    /** This reply, to go out only once {@code lsn} is durable. */
+    CommandReply durableAt(long lsn) {
+        return new CommandReply(document, awaitMillis, next, lsn);
     }
 
     /** A reply to send at once, with nothing to stream after it. */

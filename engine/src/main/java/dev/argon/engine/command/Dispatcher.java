@@ -52,6 +52,54 @@ public final class Dispatcher implements CommandService {
 
     @Override
     public CommandReply run(BsonDocument command, ClientContext client) {
+        return run(command, client, false, false);
+    }
+
+    @Override
+    public CommandReply runDeferringDurability(BsonDocument command, ClientContext client) {
+        return run(command, client, true, false);
+    }
+
+    /**
+     * A {@link #quick} command on the caller's thread. A write there must not wait for its branch's lock: when a
+     * longer write holds it, nothing is written, the command is not counted, and this returns null so that the
+     * caller runs it the ordinary way.
+     */
+    @Override
+    public CommandReply runQuick(BsonDocument command, ClientContext client) {
+        try {
+            return run(command, client, true, true);
+        } catch (dev.argon.engine.store.WouldBlock e) {
+            return null;
+        }
+    }
+
+    /**
+     * Sends a deferred reply once its LSN is durable. A failed fsync makes it the storage error a blocking wait
+     * would have answered, labelled and stamped as every reply is; the commit itself stays in the log (it may
+     * survive a crash, as any write whose acknowledgement was lost).
+     */
+    @Override
+    public void whenDurable(BsonDocument command, CommandReply reply, java.util.function.Consumer<BsonDocument> send) {
+        if (reply.durableLsn() <= 0) {
+            send.accept(reply.document());
+            return;
+        }
+        engine.store().whenDurable(reply.durableLsn(), failure -> {
+            if (failure == null) {
+                send.accept(reply.document());
+                return;
+            }
+            String name = command.isEmpty() ? "?" : command.getFirstKey();
+            ArgonException e = failure instanceof WalException w ? storageError(name, w)
+                    : new ArgonException(MongoErrorCode.INTERNAL_ERROR, name + " failed: " + failure);
+            BsonDocument doc = RetryableErrors.label(command, error(e));
+            TransactionErrors.label(command, doc);
+            send.accept(engine.clusterTime().stamp(doc));
+        });
+    }
+
+    private CommandReply run(BsonDocument command, ClientContext client, boolean deferDurability, boolean inline) {
         if (!engine.gate().enter()) {
             // Refused before anything ran, so a driver may retry it (against this server once it is back).
             return CommandReply.now(engine.clusterTime().stamp(RetryableErrors.label(command, error(new ArgonException(
@@ -62,7 +110,7 @@ public final class Dispatcher implements CommandService {
             engine.localSessions().touchCommand(command);
             FiredCommand fired = failCommand(command, client);
             boolean changeStream = ChangeStreamErrors.concerns(command, engine.cursors());
-            CommandReply reply = dispatch(command, client, fired);
+            CommandReply reply = dispatch(command, client, fired, deferDurability, inline);
             if (changeStream && (fired == null || fired.error() == null)) {
                 ChangeStreamErrors.label(reply.document(),
                         dev.argon.engine.command.admin.HelloHandler.topologyVersion(engine.processId()));
@@ -102,7 +150,24 @@ public final class Dispatcher implements CommandService {
                 : Set.of(name, entry.name()), client);
     }
 
-    private CommandReply dispatch(BsonDocument command, ClientContext client, FiredCommand fired) {
+    private CommandReply dispatch(BsonDocument command, ClientContext client, FiredCommand fired, boolean deferDurability,
+                                  boolean inline) {
+        CommandContext[] made = new CommandContext[1];
+        CommandReply reply;
+        try {
+            reply = dispatch(command, client, fired, deferDurability, inline, made);
+        } catch (dev.argon.engine.store.WouldBlock e) {
+            // Runs again the ordinary way, and is counted then.
+            uncount(table.lookup(command.getFirstKey()).name());
+            throw e;
+        }
+        // Errors too: a command that failed after a journaled commit answers only once that commit is durable.
+        long lsn = made[0] == null ? -1 : made[0].durableLsn();
+        return lsn > 0 ? reply.durableAt(lsn) : reply;
+    }
+
+    private CommandReply dispatch(BsonDocument command, ClientContext client, FiredCommand fired, boolean deferDurability,
+                                  boolean inline, CommandContext[] made) {
         if (command.isEmpty()) {
             return CommandReply.now(error(new ArgonException(MongoErrorCode.FAILED_TO_PARSE, "Empty command")));
         }
@@ -120,6 +185,13 @@ public final class Dispatcher implements CommandService {
         }
         try {
             CommandContext ctx = new CommandContext(engine, client, command, name);
+            made[0] = ctx;
+            if (deferDurability) {
+                ctx.deferDurability();
+            }
+            if (inline) {
+                ctx.inline();
+            }
             if (fired != null && fired.error() != null) {
                 // As on mongod, before the session is checked out: a transaction stays as it was (not aborted, not
                 // started), a retryable write records nothing.
@@ -171,6 +243,8 @@ public final class Dispatcher implements CommandService {
             }, e.getMessage())));
         } catch (WalException e) {
             return CommandReply.now(error(storageError(name, e)));
+        } catch (dev.argon.engine.store.WouldBlock e) {
+            throw e;
         } catch (RuntimeException | StackOverflowError e) {
             LOG.error("unexpected failure in {}", name, e);
             return CommandReply.now(error(new ArgonException(MongoErrorCode.INTERNAL_ERROR, name + " failed: " + e)));
@@ -214,6 +288,15 @@ public final class Dispatcher implements CommandService {
                 LOG.error("storage failure in {}", name, e);
                 return new ArgonException(MongoErrorCode.INTERNAL_ERROR, "storage failure: " + e.getMessage());
             }
+        }
+    }
+
+    private void uncount(String name) {
+        switch (name) {
+            case "insert" -> engine.stats().opInsert.decrementAndGet();
+            case "update" -> engine.stats().opUpdate.decrementAndGet();
+            case "delete" -> engine.stats().opDelete.decrementAndGet();
+            default -> engine.stats().opCommand.decrementAndGet();
         }
     }
 

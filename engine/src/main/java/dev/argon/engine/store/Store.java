@@ -113,8 +113,28 @@ public final class Store implements AutoCloseable {
      * For commands whose every read and write goes through the session (CRUD and catalog commands).
      */
     public Write beginWrite(int branchId, boolean overQueued) {
+        return beginWrite(branchId, overQueued, false);
+    }
+
+    /**
+     * How long an inline write waits for its branch's lock before it gives up ({@link WouldBlock}): long enough for
+     * the short writers that usually hold it (an evaluation of one small command, tens of microseconds), short
+     * enough that a thread serving other connections is never held by a long write.
+     */
+    private static final long INLINE_LOCK_WAIT_NANOS = 1_000_000;
+
+    /**
+     * As {@link #beginWrite(int, boolean)}; {@code inline} is for a thread that must not wait (the event loop): it
+     * waits at most {@link #INLINE_LOCK_WAIT_NANOS} for the lock, and only over queued commits, else throws
+     * {@link WouldBlock} having taken nothing.
+     */
+    public Write beginWrite(int branchId, boolean overQueued, boolean inline) {
         ReentrantLock lock = writeLocks.computeIfAbsent(branchId, k -> new ReentrantLock());
-        acquire(lock);
+        if (inline) {
+            tryAcquire(lock);
+        } else {
+            acquire(lock);
+        }
         try {
             CommitPipeline pipeline = pipeline(branchId);
             if (!overQueued) {
@@ -143,7 +163,7 @@ public final class Store implements AutoCloseable {
             WriteSession s = new WriteSession(wal, branchId, base, lock, catalogQueued ? null : catalogCache.forView(wal, head));
             s.countingAccesses(scope(branchId));
             s.queuedAfter(pipeline, queued.isEmpty() ? null : queued.get(queued.size() - 1).pending());
-            return new Write(s, lock, wal, commitSignal, this);
+            return new Write(s, lock, wal, commitSignal, this, null);
         } catch (RuntimeException e) {
             lock.unlock();
             forgetIfRetired(branchId, lock);
@@ -163,7 +183,7 @@ public final class Store implements AutoCloseable {
         WriteSession s = new WriteSession(wal, branchId, new WalKeyReader(wal, view), lock, true);
         s.claims(claims);
         s.countingAccesses(scope(branchId));
-        return new Write(s, null, wal, commitSignal, this);
+        return new Write(s, null, wal, commitSignal, this, null);
     }
 
     /**
@@ -248,6 +268,19 @@ public final class Store implements AutoCloseable {
         ShutdownAwareLock.lock(lock, closing, "another write on the same branch");
     }
 
+    private void tryAcquire(ReentrantLock lock) {
+        boolean taken;
+        try {
+            taken = !closing.getAsBoolean() && lock.tryLock(INLINE_LOCK_WAIT_NANOS, java.util.concurrent.TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            taken = false;
+        }
+        if (!taken) {
+            throw new WouldBlock("the branch's write lock is held by a longer write");
+        }
+    }
+
     public Branch branch(String name) {
         return wal.branch(name);
     }
@@ -260,9 +293,17 @@ public final class Store implements AutoCloseable {
     /**
      * A write session bound to its branch lock. Closing discards a streamed change that was never published
      * (still under the lock, so no commit of the branch can come first), releases the lock, then waits for a
-     * requested fsync.
+     * requested fsync, or, with a {@code durableSink}, hands the LSN to wait for to it instead: the caller then
+     * holds its reply until that LSN is durable ({@link VersionStore#whenDurable}) without a thread waiting.
      */
-    public record Write(WriteSession session, ReentrantLock lock, VersionStore wal, CommitSignal signal, Store store) implements AutoCloseable {
+    public record Write(WriteSession session, ReentrantLock lock, VersionStore wal, CommitSignal signal, Store store,
+                        java.util.function.LongConsumer durableSink) implements AutoCloseable {
+
+        /** This write, handing its fsync wait to {@code sink} instead of blocking in {@link #close()}. */
+        public Write deferringDurability(java.util.function.LongConsumer sink) {
+            return lock == null ? this : new Write(session, lock, wal, signal, store, sink);
+        }
+
         @Override
         public void close() {
             if (lock == null) {
@@ -285,8 +326,17 @@ public final class Store implements AutoCloseable {
             }
             long lsn = session.durableLsn();
             if (lsn > 0) {
-                wal.awaitDurable(lsn);
+                if (durableSink != null) {
+                    durableSink.accept(lsn);
+                } else {
+                    wal.awaitDurable(lsn);
+                }
             }
         }
+    }
+
+    /** See {@link VersionStore#whenDurable}. */
+    public void whenDurable(long lsn, java.util.function.Consumer<RuntimeException> done) {
+        wal.whenDurable(lsn, done);
     }
 }
