@@ -20,4 +20,10 @@ public final class ServerStats {
     public final AtomicLong bytesIn = new AtomicLong();
     public final AtomicLong bytesOut = new AtomicLong();
     public final AtomicLong requests = new AtomicLong();
+    /** Commands run on the wire layer's own thread ({@link dev.argon.engine.command.CommandService#quick}). */
+    public final AtomicLong quickCommands = new AtomicLong();
+    /** Quick writes that found their branch locked by a longer write and ran on the command pool instead. */
+    public final AtomicLong quickFallbacks = new AtomicLong();
+    /** Replies that waited for their fsync without a thread (journaled writes, {@code j: true}). */
+    public final AtomicLong deferredDurableReplies = new AtomicLong();
 }

@@ -143,6 +143,7 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<WireRequest> {
             if (reply.durableLsn() > 0) {
                 // A journaled write: the WAL's syncer sends the reply once its fsync is done, and this connection's
                 // later requests wait for it in the suspended queue, so the pool thread is free meanwhile.
+                stats.deferredDurableReplies.incrementAndGet();
                 Runnable resume = commands.suspend();
                 service.whenDurable(request.command(), reply, doc -> {
                     try {
@@ -180,9 +181,11 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<WireRequest> {
         CommandReply reply = executeQuick(request.command(), request.commandName());
         if (reply == null) {
             // A write whose branch a longer write holds: nothing ran; it takes the ordinary way, in order.
+            stats.quickFallbacks.incrementAndGet();
             runOnPool(ctx, request);
             return;
         }
+        stats.quickCommands.incrementAndGet();
         if (failPoints.closeInsteadOfReplying(client)) {
             log.debug("connection {}: closed instead of replying to {} (fail point)", connectionId, request.commandName());
             ctx.channel().close();
@@ -191,6 +194,7 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<WireRequest> {
         // A quick command is never awaitable (QuickCommands leaves out awaitable hello), so its reply goes now, or,
         // for a journaled write, once its fsync is done; this connection's later requests wait in the held queue.
         if (reply.durableLsn() > 0) {
+            stats.deferredDurableReplies.incrementAndGet();
             Runnable resume = commands.hold();
             service.whenDurable(request.command(), reply, doc -> {
                 WireReply wire = request.reply(doc);

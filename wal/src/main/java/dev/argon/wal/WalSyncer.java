@@ -102,6 +102,10 @@ final class WalSyncer {
                     }
                     // Also wakes the writers that waited on a sync that just failed.
                     health.checkSyncable(writtenLsn);
+                    if (closed) {
+                        // The final sync of close() covered everything written; the handles may be gone.
+                        throw new WalException("the WAL is closed", -1, writtenLsn, null);
+                    }
                     if (!syncing) {
                         break;
                     }

@@ -80,7 +80,10 @@ public final class ServerStatusHandler implements CommandHandler {
                 .append("argon", new BsonDocument("headLsn", new BsonInt64(engine.store().versions().lastLsn()))
                         .append("walSyncs", new BsonInt64(engine.store().versions().syncCount()))
                         .append("groupCommit", groupCommit(engine.store().versions().groupCommitStats()))
-                        .append("staging", staging(engine.store().versions().stagingStats())));
+                        .append("staging", staging(engine.store().versions().stagingStats()))
+                        .append("commandThreads", new BsonDocument("quick", new BsonInt64(engine.stats().quickCommands.get()))
+                                .append("quickFallbacks", new BsonInt64(engine.stats().quickFallbacks.get()))
+                                .append("deferredDurableReplies", new BsonInt64(engine.stats().deferredDurableReplies.get()))));
     }
 
     /**
