@@ -68,7 +68,6 @@ class QuickCommandsTest {
             "{find: 'c', filter: {_id: 1}, $db: 'ycsb~main@5'}",              // time travel
             "{hello: 1, topologyVersion: {processId: {$oid: '0123456789abcdef01234567'}, counter: 0}, "
                 + "maxAwaitTimeMS: 500, $db: 'admin'}",                           // awaitable
-            "{insert: 'c', documents: [{_id: 1}], $db: 'ycsb'}",
             "{getMore: {$numberLong: '5'}, collection: 'c', $db: 'ycsb'}",
             "{}",
         };
@@ -79,6 +78,114 @@ class QuickCommandsTest {
         onBranch.defaultBranch("agent");
         assertFalse(engine.commands().quick(BsonDocument.parse("{find: 'c', filter: {_id: 1}, $db: 'ycsb'}"), onBranch),
                 "a connection whose default branch is not main");
+    }
+
+    @Test
+    void smallWritesByIdAndSmallInsertsOnMainAreQuick() {
+        assertTrue(quick("{insert: 'c', documents: [{_id: 1}], ordered: true, writeConcern: {w: 1, j: true}, "
+                + "lsid: {id: 1}, txnNumber: 3, $db: 'ycsb'}"));
+        assertTrue(quick("{insert: 'c', documents: [" + "{a: 1},".repeat(15) + "{a: 1}], $db: 'ycsb'}"), "16 documents");
+        assertTrue(quick("{update: 'c', updates: [{q: {_id: 'user1'}, u: {$set: {f: 'x'}}}], $db: 'ycsb'}"));
+        assertTrue(quick("{update: 'c', updates: [{q: {_id: 1}, u: {a: 1}, upsert: true, multi: false}], $db: 'ycsb'}"));
+        assertTrue(quick("{delete: 'c', deletes: [{q: {_id: 1}, limit: 1}], writeConcern: {w: 'majority'}, $db: 'ycsb'}"));
+    }
+
+    @Test
+    void writesThatMayScanStreamOrWaitAreNot() {
+        String[] slow = {
+            "{insert: 'c', documents: [" + "{a: 1},".repeat(16) + "{a: 1}], $db: 'ycsb'}",        // 17 documents
+            "{update: 'c', updates: [{q: {_id: 1}, u: {$set: {a: 1}}, multi: true}], $db: 'ycsb'}",  // updateMany
+            "{update: 'c', updates: [{q: {a: 1}, u: {$set: {a: 2}}}], $db: 'ycsb'}",                 // a scan
+            "{update: 'c', updates: [{q: {_id: {$gt: 1}}, u: {$set: {a: 2}}}], $db: 'ycsb'}",
+            "{update: 'c', updates: [{q: {_id: 1}, u: [{$set: {a: 2}}]}], $db: 'ycsb'}",             // a pipeline
+            "{update: 'c', updates: [{q: {_id: 1}, u: {$set: {'a.$[x]': 2}}, arrayFilters: [{x: 1}]}], $db: 'ycsb'}",
+            "{update: 'c', updates: [{q: {_id: 1}, u: {$set: {a: 2}}, hint: {a: 1}}], $db: 'ycsb'}",
+            "{update: 'c', updates: [{q: {_id: 1}, u: {$set: {a: 2}}}, {q: {_id: 2}, u: {$set: {a: 2}}}], $db: 'ycsb'}",
+            "{delete: 'c', deletes: [{q: {a: 1}, limit: 0}], $db: 'ycsb'}",                         // deleteMany
+            "{delete: 'c', deletes: [{q: {_id: 1}, limit: 1, collation: {locale: 'fr'}}], $db: 'ycsb'}",
+            "{insert: 'c', documents: [{_id: 1}], txnNumber: 1, autocommit: false, startTransaction: true, $db: 'ycsb'}",
+            "{insert: 'c', documents: [{_id: 1}], $db: 'ycsb~agent'}",                              // a child branch
+            "{insert: 'c', documents: [{_id: 1}], writeConcern: {w: 1, fsync: true}, $db: 'ycsb'}",
+            "{insert: 'c', documents: [{_id: 1}], let: {a: 1}, $db: 'ycsb'}",
+            "{findAndModify: 'c', query: {_id: 1}, update: {$set: {a: 1}}, $db: 'ycsb'}",
+        };
+        for (String c : slow) {
+            assertFalse(quick(c), c);
+        }
+    }
+
+    @Test
+    void aQuickWriteWhoseBranchIsHeldGivesUpUncountedAndRunsLater() {
+        ServerStats stats = engine.stats();
+        BsonDocument insert = BsonDocument.parse("{insert: 'c', documents: [{_id: 1}], writeConcern: {j: true}, $db: 'ycsb'}");
+        // Another thread's longer write holds main's lock (the lock is reentrant: the holder must not be this thread).
+        java.util.concurrent.CountDownLatch taken = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        Thread holder = new Thread(() -> {
+            try (dev.argon.engine.store.Store.Write held = engine.store().beginWrite(dev.argon.wal.Branch.MAIN_ID)) {
+                taken.countDown();
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        holder.start();
+        try {
+            assertTrue(taken.await(60, java.util.concurrent.TimeUnit.SECONDS));
+            assertEquals(null, engine.commands().runQuick(insert, client), "ran while the branch was held");
+            assertEquals(0, stats.opInsert.get(), "a write that gave up is not counted");
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        } finally {
+            release.countDown();
+        }
+        try {
+            holder.join();
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+        CommandReply r = engine.commands().runQuick(insert, client);
+        assertEquals(1, r.document().getInt32("n").getValue(), r.document().toJson());
+        assertEquals(1, stats.opInsert.get());
+        assertTrue(r.durableLsn() > 0, "a journaled insert's reply names the LSN it waits for");
+        java.util.concurrent.atomic.AtomicReference<BsonDocument> sent = new java.util.concurrent.atomic.AtomicReference<>();
+        engine.commands().whenDurable(insert, r, sent::set);
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (sent.get() == null && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertEquals(r.document(), sent.get());
+        // Not journaled: nothing to wait for.
+        assertEquals(-1, engine.commands().runQuick(BsonDocument.parse("{insert: 'c', documents: [{_id: 2}], $db: 'ycsb'}"),
+                client).durableLsn());
+    }
+
+    @Test
+    void aFailedFsyncTurnsADeferredReplyIntoTheStorageError() {
+        BsonDocument insert = BsonDocument.parse("{insert: 'c', documents: [{_id: 1}], writeConcern: {j: true}, $db: 'ycsb'}");
+        // The collection first: creating it is a catalog change, which waits for its own fsync inside the command.
+        engine.commands().execute(BsonDocument.parse("{insert: 'c', documents: [{_id: 0}], $db: 'ycsb'}"), client);
+        engine.commands().execute(BsonDocument.parse("{ping: 1, $db: 'admin'}"), client);
+        engine.store().versions().awaitDurable(engine.store().versions().lastLsn());
+        engine.store().walForTests().faults(new dev.argon.wal.WalFaults() {
+            @Override
+            public void beforeSync() throws IOException {
+                throw new IOException("Input/output error");
+            }
+        });
+        try {
+            CommandReply r = engine.commands().runDeferringDurability(insert, client);
+            assertTrue(r.durableLsn() > 0, r.toString());
+            java.util.concurrent.CompletableFuture<BsonDocument> sent = new java.util.concurrent.CompletableFuture<>();
+            engine.commands().whenDurable(insert, r, sent::complete);
+            BsonDocument error = sent.join();
+            assertEquals(0.0, error.getNumber("ok").doubleValue(), error.toJson());
+            assertEquals(1, error.getInt32("code").getValue(), error.toJson());
+            assertTrue(error.getString("errmsg").getValue().contains("fsync failed"), error.toJson());
+            assertTrue(error.containsKey("$clusterTime") || error.containsKey("operationTime"), "stamped as every reply: " + error.toJson());
+        } finally {
+            engine.store().walForTests().faults(null);
+        }
     }
 
     @Test

@@ -77,6 +77,23 @@ public final class RawClient implements AutoCloseable {
         }
     }
 
+    /** True if the server sends anything within {@code millis}; the bytes stay unread (a reply then arrives whole). */
+    public boolean hasReplyWithin(int millis) throws IOException {
+        long deadline = System.nanoTime() + millis * 1_000_000L;
+        while (System.nanoTime() < deadline) {
+            if (in.available() > 0) {
+                return true;
+            }
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return in.available() > 0;
+    }
+
     /** Half-closes: tells the server no more bytes will come. */
     public void shutdownOutput() throws IOException {
         socket.shutdownOutput();
