@@ -12,7 +12,14 @@
  * {@code argon-cmd-N} threads, because they block on storage and group commit. A connection's commands run one
  * at a time in arrival order (a per-connection serial queue), different connections in parallel. A command the
  * engine calls quick ({@link dev.argon.engine.command.CommandService#quick}: a point read by {@code _id} on
- * {@code main}, a plain {@code hello}) runs on the event loop instead, when its connection's queue is idle.
+ * {@code main}, a plain {@code hello}, a small write by {@code _id} or a small insert) runs on the event loop
+ * instead, when its connection's queue is idle; a quick write whose branch is held by a longer write comes back
+ * unrun ({@link dev.argon.engine.command.CommandService#runQuick} returns null) and takes the pool.
+ *
+ * <p>Journaled replies: a write with {@code j: true} returns before its fsync with
+ * {@link dev.argon.engine.command.CommandReply#durableLsn()} set; the connection's queue is suspended (or held,
+ * for a quick write) and the WAL syncer's callback ({@link dev.argon.engine.command.CommandService#whenDurable})
+ * sends the reply, so no thread sleeps through an fsync.
  *
  * <p>Awaitable replies: a reply the engine marks awaitable (an awaitable {@code hello}, see
  * {@link dev.argon.engine.command.CommandReply}) is held back by a timer on the channel's event loop
