@@ -35,6 +35,8 @@ final class QuickCommands {
     private static final Set<String> WRITE_CONCERN_FIELDS = Set.of("w", "j", "wtimeout");
     /** Most documents of an insert run inline: a few encodings and one commit, never a streamed one. */
     static final int INLINE_INSERT_DOCUMENTS = 16;
+    /** Most bytes of an insert run inline: a few hundred microseconds of encoding at most, never a streamed commit. */
+    static final long INLINE_INSERT_BYTES = 256 << 10;
 
     private QuickCommands() {}
 
@@ -67,6 +69,7 @@ final class QuickCommands {
             case "insert" -> {
                 BsonValue docs = command.get("documents");
                 yield docs != null && docs.isArray() && docs.asArray().size() <= INLINE_INSERT_DOCUMENTS
+                        && rawBytes(docs.asArray()) <= INLINE_INSERT_BYTES
                         && !command.containsKey("updates") && !command.containsKey("deletes");
             }
             case "update" -> oneStatement(command, "updates", UPDATE_STATEMENT_FIELDS)
@@ -75,6 +78,20 @@ final class QuickCommands {
             case "delete" -> oneStatement(command, "deletes", DELETE_STATEMENT_FIELDS);
             default -> false;
         };
+    }
+
+    /**
+     * Bytes of the documents the wire layer kept as the client's BSON (nearly all of them); a document it had to
+     * decode counts nothing here, which only a client sending non-canonical BSON can make use of.
+     */
+    private static long rawBytes(org.bson.BsonArray docs) {
+        long bytes = 0;
+        for (BsonValue d : docs) {
+            if (d instanceof org.bson.RawBsonDocument raw) {
+                bytes += raw.getByteBuffer().remaining();
+            }
+        }
+        return bytes;
     }
 
     /** Exactly one statement in {@code field}, with only the given fields and a {@code q} of one plain {@code _id}. */

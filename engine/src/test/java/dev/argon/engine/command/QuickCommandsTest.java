@@ -112,6 +112,13 @@ class QuickCommandsTest {
         for (String c : slow) {
             assertFalse(quick(c), c);
         }
+        // Past 256 KiB of documents as the client sent them.
+        org.bson.RawBsonDocument big = org.bson.RawBsonDocument.parse("{a: '" + "x".repeat(200 << 10) + "'}");
+        BsonDocument insert = BsonDocument.parse("{insert: 'c', $db: 'ycsb'}");
+        insert.put("documents", new org.bson.BsonArray(java.util.List.of(big)));
+        assertTrue(engine.commands().quick(insert, client), "one 200 KiB document");
+        insert.put("documents", new org.bson.BsonArray(java.util.List.of(big, big)));
+        assertFalse(engine.commands().quick(insert, client), "two of them");
     }
 
     @Test
