@@ -518,7 +518,9 @@ class RetryableWritesIT extends ArgonTestBase {
             try {
                 CompletableFuture<BsonDocument> blocked = CompletableFuture.supplyAsync(
                         () -> waiter.getDatabase("rw").runCommand(s1, insert, BsonDocument.class), threads);
-                await(() -> hold.lock().getQueueLength() == 1);
+                // Waiting on the command pool: a quick write first tries the lock for a moment on the event loop,
+                // then falls back (quickFallbacks), and only that wait is the one shutdown interrupts with 11600.
+                await(() -> hold.lock().getQueueLength() == 1 && stopping.engine().stats().quickFallbacks.get() >= 1);
                 closed = CompletableFuture.runAsync(stopping::close, threads);
                 await(() -> stopping.engine().gate().closing());
                 refused = assertThrows(MongoException.class, () -> late.getDatabase("rw").runCommand(s2, insert, BsonDocument.class));
