@@ -169,8 +169,30 @@ final class BranchRegistry {
         return k;
     }
 
+    /** Adds the branch's record to batch through puts (a commit's head move). */
+    void write(WriteBatch batch, WalDb db, Branch b, DirectPuts puts) throws RocksDBException {
+        BsonEncoder e = BsonEncoder.record();
+        try {
+            fields(e, b).end();
+            puts.put(batch, db.meta(), key(b.id()), e.buffer(), e.length());
+        } finally {
+            e.release();
+        }
+    }
+
+    /** The record's BSON (docs/FORMATS.md, "Branch record"), written field by field: every commit writes one. */
     static byte[] encode(Branch b) {
-        BsonDocument d = new BsonDocument()
+        BsonEncoder e = BsonEncoder.record();
+        try {
+            return fields(e, b).end().toBytes();
+        } finally {
+            e.release();
+        }
+    }
+
+    /** The record as a document: what {@link #encode} writes the bytes of (its tests compare the two). */
+    static BsonDocument document(Branch b) {
+        return new BsonDocument()
                 .append("id", new BsonInt32(b.id()))
                 .append("name", b.name() == null ? org.bson.BsonNull.VALUE : new BsonString(b.name()))
                 .append("parentId", new BsonInt32(b.parentId()))
@@ -181,7 +203,13 @@ final class BranchRegistry {
                 .append("protected", BsonBoolean.valueOf(b.protectedBranch()))
                 .append("replacesId", new BsonInt32(b.replacesId()))
                 .append("replacedAtLsn", new BsonInt64(b.replacedAtLsn()));
-        return Bson.bytes(d);
+    }
+
+    private static BsonEncoder fields(BsonEncoder e, Branch b) {
+        return e.int32("id", b.id()).string("name", b.name()).int32("parentId", b.parentId())
+                .int64("baseLsn", b.baseLsn()).int64("headLsn", b.headLsn()).int64("createdAt", b.createdAt())
+                .string("createdBy", b.createdBy()).bool("protected", b.protectedBranch())
+                .int32("replacesId", b.replacesId()).int64("replacedAtLsn", b.replacedAtLsn());
     }
 
     static Branch decode(byte[] bytes) {

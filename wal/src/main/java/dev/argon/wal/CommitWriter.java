@@ -40,6 +40,8 @@ final class CommitWriter {
     private final IntFunction<String> refusal;
     /** Every commit and metadata write uses these: unsynced, durability comes from {@link WalSyncer}. */
     private final WriteOptions unsynced = new WriteOptions();
+    /** The buffers every group's batch is built through; guarded by commitLock. */
+    private final DirectPuts puts = new DirectPuts();
     private final ScheduledExecutorService ticker;
     private volatile WalFaults faults = WalFaults.NONE;
     private volatile long lastLsn;
@@ -287,7 +289,7 @@ final class CommitWriter {
      */
     private void writeGroup(List<GroupCommit.Member> group) {
         long time = Math.max(System.currentTimeMillis(), lastTime);
-        try (GroupBatch g = new GroupBatch(db, branches, refusal, lastLsn, time)) {
+        try (GroupBatch g = new GroupBatch(db, branches, puts, refusal, lastLsn, time)) {
             for (GroupCommit.Member m : group) {
                 g.add(m);
             }

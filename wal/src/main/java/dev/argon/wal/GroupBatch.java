@@ -10,6 +10,7 @@ import org.bson.BsonDocument;
 import org.bson.BsonInt32;
 import org.bson.BsonInt64;
 import org.bson.BsonString;
+import org.bson.BsonValue;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.WriteBatch;
 
@@ -28,16 +29,27 @@ final class GroupBatch implements AutoCloseable {
     private final IntFunction<String> refusal;
     private final WriteBatch batch = new WriteBatch();
     private final long time;
-    /** The new head of each branch written so far, chained so that a branch's second request builds on its first. */
-    private final Map<Integer, Branch> moved = new LinkedHashMap<>();
+    private static final byte[] EMPTY = new byte[0];
+
+    private final DirectPuts puts;
+    /**
+     * The new head of each branch written so far, chained so that a branch's second request builds on its first;
+     * a list, searched linearly, because a group holds a few branches (usually one).
+     */
+    private final List<Branch> moved = new ArrayList<>(4);
+    /** The namespaces and per-op counts of the member being added; reused from one member to the next. */
+    private String[] countNs = new String[4];
+    private int[][] countVals = new int[4][];
+    private int nsCount;
     private final List<GroupCommit.Member> written = new ArrayList<>();
     private long lsn;
     private boolean catalog;
     private int firstBranch = -1;
     private long firstLsn;
 
-    GroupBatch(WalDb db, BranchRegistry branches, IntFunction<String> refusal, long lastLsn, long time) {
+    GroupBatch(WalDb db, BranchRegistry branches, DirectPuts puts, IntFunction<String> refusal, long lastLsn, long time) {
         this.db = db;
+        this.puts = puts;
         this.branches = branches;
         this.refusal = refusal;
         this.lsn = lastLsn;
@@ -58,7 +70,8 @@ final class GroupBatch implements AutoCloseable {
                     + " this write was evaluated after failed (" + before.getMessage() + "); nothing was written; run it again"));
             return;
         }
-        Branch branch = moved.containsKey(request.branchId()) ? moved.get(request.branchId()) : branches.get(request.branchId());
+        Branch moved = movedHead(request.branchId());
+        Branch branch = moved != null ? moved : branches.get(request.branchId());
         if (branch == null) {
             m.fail(new WalException("no such branch", request.branchId(), -1, null));
             return;
@@ -92,27 +105,30 @@ final class GroupBatch implements AutoCloseable {
     private void put(GroupCommit.Member m, CommitRequest request, Branch branch, StagedCommit.Part part, boolean publish)
             throws RocksDBException {
         long start = lsn + 1;
-        Map<String, int[]> counts = new LinkedHashMap<>();
+        nsCount = 0;
         if (publish) {
             for (Map.Entry<String, int[]> e : part.counts().entrySet()) {
-                counts.put(e.getKey(), e.getValue().clone());
+                int[] c = counts(e.getKey());
+                int[] v = e.getValue();
+                for (int i = 0; i < 4; i++) {
+                    c[i] += v[i];
+                }
             }
         }
+        int id = branch.id();
         for (LogEntry e : request.entries()) {
             lsn++;
-            batch.put(db.log(), Bytes.longKey(lsn), LogCodec.bytes(e, branch.id()));
+            logEntry(e, id);
             for (KeyWrite w : e.writes()) {
-                batch.put(db.versions(), VersionKeys.key(w.userKey(), branch.id(), lsn), VersionKeys.value(w.payload()));
-                // The branch's newest version of the key, where reads near a head find it without the history.
-                batch.put(db.latest(), LatestKeys.key(w.userKey(), branch.id()), LatestKeys.value(lsn, w.payload()));
+                // The version and the branch's newest version of the key, where reads near a head find it without the history.
+                puts.putVersion(batch, db.versions(), db.latest(), w.userKey(), id, lsn, w.payload());
             }
-            int[] c = counts.computeIfAbsent(e.ns(), k -> new int[4]);
-            c["iudc".indexOf(e.op())]++;
+            counts(e.ns())[opIndex(e.op())]++;
         }
         if (part != null && !publish) {
             // A chunk: data only. The marker, written with the first one, lets recovery find it.
             if (part.firstLsn() == 0) {
-                batch.put(db.meta(), StagedCommit.stagingKey(branch.id()), Bytes.longKey(start));
+                batch.put(db.meta(), StagedCommit.stagingKey(id), Bytes.longKey(start));
             }
             written(m, branch, start);
             return;
@@ -124,33 +140,171 @@ final class GroupBatch implements AutoCloseable {
                 lsn++;
             }
             start = part.firstLsn();
-            batch.delete(db.meta(), StagedCommit.stagingKey(branch.id()));
+            batch.delete(db.meta(), StagedCommit.stagingKey(id));
         }
         byte[] commitKey = new byte[12];
-        Bytes.putInt(commitKey, 0, branch.id());
+        Bytes.putInt(commitKey, 0, id);
         Bytes.putLong(commitKey, 4, lsn);
-        BsonDocument record = commitRecord(start, lsn, time, request, counts);
-        if (publish) {
-            record.append("chunks", new BsonInt32(part.chunks()));
-        }
-        batch.put(db.commits(), commitKey, Bson.bytes(record));
-        batch.put(db.meta(), HistoryReader.commitEndKey(branch.id(), lsn), Bytes.longKey(start));
+        commitRecord(commitKey, start, request, publish ? part.chunks() : -1);
+        puts.putLong(batch, db.meta(), HistoryReader.commitEndKey(id, lsn), start);
         byte[] timeKey = new byte[16];
         Bytes.putLong(timeKey, 0, time);
         Bytes.putLong(timeKey, 8, lsn);
-        batch.put(db.times(), timeKey, new byte[0]);
+        batch.put(db.times(), timeKey, EMPTY);
         for (KeyWrite w : request.metaWrites()) {
             if (w.payload() == null) {
                 batch.delete(db.meta(), w.userKey());
             } else {
-                batch.put(db.meta(), w.userKey(), w.payload());
+                puts.put(batch, db.meta(), w.userKey(), w.payload());
             }
         }
         Branch head = branch.withHead(lsn);
-        branches.write(batch, db, head);
-        moved.put(branch.id(), head);
-        catalog |= counts.values().stream().anyMatch(c -> c[3] > 0) || (publish && part.catalog());
+        branches.write(batch, db, head, puts);
+        moved(head);
+        boolean catalogEntry = false;
+        for (int i = 0; i < nsCount && !catalogEntry; i++) {
+            catalogEntry = countVals[i][3] > 0;
+        }
+        catalog |= catalogEntry || (publish && part.catalog());
         written(m, branch, start);
+    }
+
+    /** The log entry at the current LSN. */
+    private void logEntry(LogEntry e, int branchId) throws RocksDBException {
+        byte[] key = Bytes.longKey(lsn);
+        if (e.images() == LogEntry.Images.INLINE) {
+            puts.put(batch, db.log(), key, LogCodec.bytes(e, branchId));
+            return;
+        }
+        BsonEncoder enc = BsonEncoder.record();
+        try {
+            LogCodec.write(enc, e, branchId);
+            enc.end();
+            puts.put(batch, db.log(), key, enc.buffer(), enc.length());
+        } finally {
+            enc.release();
+        }
+    }
+
+    private static int opIndex(String op) {
+        int i = op.length() == 1 ? "iudc".indexOf(op.charAt(0)) : -1;
+        if (i < 0) {
+            throw new IllegalArgumentException("unknown log entry op " + op);
+        }
+        return i;
+    }
+
+    /** The counts of one namespace in the member being added, created at zero on first use. */
+    private int[] counts(String ns) {
+        for (int i = 0; i < nsCount; i++) {
+            if (countNs[i].equals(ns)) {
+                return countVals[i];
+            }
+        }
+        if (nsCount == countNs.length) {
+            countNs = java.util.Arrays.copyOf(countNs, nsCount * 2);
+            countVals = java.util.Arrays.copyOf(countVals, nsCount * 2);
+        }
+        countNs[nsCount] = ns;
+        int[] c = countVals[nsCount];
+        if (c == null) {
+            c = countVals[nsCount] = new int[4];
+        } else {
+            java.util.Arrays.fill(c, 0);
+        }
+        nsCount++;
+        return c;
+    }
+
+    private void moved(Branch head) {
+        for (int i = 0; i < moved.size(); i++) {
+            if (moved.get(i).id() == head.id()) {
+                moved.set(i, head);
+                return;
+            }
+        }
+        moved.add(head);
+    }
+
+    private Branch movedHead(int branchId) {
+        for (Branch b : moved) {
+            if (b.id() == branchId) {
+                return b;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Adds the commit record (docs/FORMATS.md, "Commit record"), written field by field in the order
+     * {@link #commitRecordDocument} appends them; chunks is -1 for none.
+     */
+    private void commitRecord(byte[] key, long start, CommitRequest r, int chunks) throws RocksDBException {
+        if (r.origin() != null && clashes(r.origin())) {
+            BsonDocument d = commitRecordDocument(start, lsn, time, r, countsMap());
+            if (chunks >= 0) {
+                d.append("chunks", new BsonInt32(chunks));
+            }
+            puts.put(batch, db.commits(), key, Bson.bytes(d));
+            return;
+        }
+        BsonEncoder e = BsonEncoder.record();
+        try {
+            e.int64("startLsn", start).int64("lsn", lsn).int64("time", time).document("counts");
+            for (int i = 0; i < nsCount; i++) {
+                int[] v = countVals[i];
+                e.document(countNs[i]);
+                for (int j = 0; j < 4; j++) {
+                    if (v[j] > 0) {
+                        e.int32(COUNT_NAMES[j], v[j]);
+                    }
+                }
+                e.end();
+            }
+            e.end();
+            if (r.actor() != null) {
+                e.string("actor", r.actor());
+            }
+            if (r.comment() != null) {
+                e.string("comment", r.comment());
+            }
+            if (r.origin() != null) {
+                for (Map.Entry<String, BsonValue> o : r.origin().entrySet()) {
+                    e.value(o.getKey(), o.getValue());
+                }
+            }
+            if (chunks >= 0) {
+                e.int32("chunks", chunks);
+            }
+            e.end();
+            puts.put(batch, db.commits(), key, e.buffer(), e.length());
+        } finally {
+            e.release();
+        }
+    }
+
+    /**
+     * True if an origin field has the name of a field the record writes itself: appended to a document, it would
+     * replace that field in place, which the field-by-field writer does not do, so such a record is built as a document.
+     */
+    private static boolean clashes(BsonDocument origin) {
+        for (String k : origin.keySet()) {
+            switch (k) {
+                case "startLsn", "lsn", "time", "counts", "actor", "comment", "chunks" -> {
+                    return true;
+                }
+                default -> { }
+            }
+        }
+        return false;
+    }
+
+    private Map<String, int[]> countsMap() {
+        Map<String, int[]> out = new LinkedHashMap<>();
+        for (int i = 0; i < nsCount; i++) {
+            out.put(countNs[i], countVals[i]);
+        }
+        return out;
     }
 
     private void written(GroupCommit.Member m, Branch branch, long start) {
@@ -165,8 +319,8 @@ final class GroupBatch implements AutoCloseable {
     /** Adds the data directory's new last LSN and time; returns that LSN. */
     long finish() {
         try {
-            batch.put(db.meta(), CommitWriter.LAST_LSN, Bytes.longKey(lsn));
-            batch.put(db.meta(), CommitWriter.LAST_TIME, Bytes.longKey(time));
+            puts.putLong(batch, db.meta(), CommitWriter.LAST_LSN, lsn);
+            puts.putLong(batch, db.meta(), CommitWriter.LAST_TIME, time);
         } catch (RocksDBException e) {
             throw new WalException("cannot build the commit batch: " + e.getMessage(), firstBranch, firstLsn, e);
         }
@@ -182,7 +336,7 @@ final class GroupBatch implements AutoCloseable {
     }
 
     Collection<Branch> moved() {
-        return moved.values();
+        return moved;
     }
 
     boolean catalog() {
@@ -197,7 +351,8 @@ final class GroupBatch implements AutoCloseable {
         return firstLsn;
     }
 
-    private static BsonDocument commitRecord(long start, long end, long time, CommitRequest r, Map<String, int[]> counts) {
+    /** The commit record as a document: what {@link #commitRecord} writes the bytes of, field for field. */
+    static BsonDocument commitRecordDocument(long start, long end, long time, CommitRequest r, Map<String, int[]> counts) {
         BsonDocument c = new BsonDocument();
         for (Map.Entry<String, int[]> e : counts.entrySet()) {
             int[] v = e.getValue();

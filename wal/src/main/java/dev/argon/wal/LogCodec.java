@@ -47,6 +47,18 @@ final class LogCodec {
                 e.images() == LogEntry.Images.PRE_AND_POST, e.replacement());
     }
 
+    /**
+     * Writes the fields of an entry with versioned images into an open record of enc (the caller ends it): the same
+     * bytes as {@link #bytes}, written where the caller wants them.
+     */
+    static void write(BsonEncoder enc, LogEntry e, int branchId) {
+        if (e.images() == LogEntry.Images.INLINE) {
+            throw new IllegalArgumentException("an entry with inline images is encoded as a document");
+        }
+        BsonEncoder.logEntry(enc, branchId, e.ns(), e.op(), e.id(), e.writes().get(0).userKey(),
+                e.images() == LogEntry.Images.PRE_AND_POST, e.replacement());
+    }
+
     /** The branch id of an encoded entry, without decoding the rest. */
     static int branchId(BsonDocument d) {
         return d.getInt32("b").getValue();
