@@ -23,6 +23,8 @@ final class CommitWriter {
     private static final Logger LOG = LoggerFactory.getLogger(CommitWriter.class);
     static final byte[] LAST_LSN = "lastLsn".getBytes(java.nio.charset.StandardCharsets.UTF_8);
     static final byte[] LAST_TIME = "lastTime".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    /** A group's batch up to this size is cleared and reused for the next group. */
+    private static final long KEEP_BATCH_BYTES = 1 << 20;
 
     private final WalDb db;
     private final BranchRegistry branches;
@@ -42,6 +44,12 @@ final class CommitWriter {
     private final WriteOptions unsynced = new WriteOptions();
     /** The buffers every group's batch is built through; guarded by commitLock. */
     private final DirectPuts puts = new DirectPuts();
+    /**
+     * The batch every group is built in, cleared after each (a fresh one per group cost a native allocation and
+     * the growth of its buffer each time); replaced after a large one so that its memory is not kept. Guarded by
+     * commitLock.
+     */
+    private WriteBatch groupBatch = new WriteBatch();
     private final ScheduledExecutorService ticker;
     private volatile WalFaults faults = WalFaults.NONE;
     private volatile long lastLsn;
@@ -289,7 +297,8 @@ final class CommitWriter {
      */
     private void writeGroup(List<GroupCommit.Member> group) {
         long time = Math.max(System.currentTimeMillis(), lastTime);
-        try (GroupBatch g = new GroupBatch(db, branches, puts, refusal, lastLsn, time)) {
+        GroupBatch g = new GroupBatch(db, branches, groupBatch, puts, refusal, lastLsn, time);
+        try {
             for (GroupCommit.Member m : group) {
                 g.add(m);
             }
@@ -311,6 +320,17 @@ final class CommitWriter {
             for (GroupCommit.Member m : g.written()) {
                 m.complete(seq);
             }
+        } finally {
+            recycleGroupBatch();
+        }
+    }
+
+    private void recycleGroupBatch() {
+        if (groupBatch.getDataSize() > KEEP_BATCH_BYTES) {
+            groupBatch.close();
+            groupBatch = new WriteBatch();
+        } else {
+            groupBatch.clear();
         }
     }
 
@@ -344,6 +364,7 @@ final class CommitWriter {
             reads.close();
             db.close();
             unsynced.close();
+            groupBatch.close();
         } finally {
             commitLock.unlock();
         }

@@ -40,6 +40,43 @@ final class DirectPuts {
         put(batch, cf, k, v, v.length);
     }
 
+    /** Puts the first {@code length} bytes of value under an 8-byte big-endian key (a {@code log} entry's LSN). */
+    void putAt(WriteBatch batch, ColumnFamilyHandle cf, long k, byte[] v, int length) throws RocksDBException {
+        if (length > VALUE_BYTES) {
+            batch.put(cf, Bytes.longKey(k), java.util.Arrays.copyOf(v, length));
+            return;
+        }
+        key.clear();
+        key.putLong(k).flip();
+        value.clear();
+        value.put(v, 0, length).flip();
+        batch.put(cf, key, value);
+    }
+
+    /** Puts the first {@code length} bytes of value under the key {@code a (4) | b (8)} (a commit record's). */
+    void putAt(WriteBatch batch, ColumnFamilyHandle cf, int a, long b, byte[] v, int length) throws RocksDBException {
+        if (length > VALUE_BYTES) {
+            byte[] k = new byte[12];
+            Bytes.putInt(k, 0, a);
+            Bytes.putLong(k, 4, b);
+            batch.put(cf, k, java.util.Arrays.copyOf(v, length));
+            return;
+        }
+        key.clear();
+        key.putInt(a).putLong(b).flip();
+        value.clear();
+        value.put(v, 0, length).flip();
+        batch.put(cf, key, value);
+    }
+
+    /** Puts an empty value under the key {@code a (8) | b (8)} (a time index entry). */
+    void putEmpty(WriteBatch batch, ColumnFamilyHandle cf, long a, long b) throws RocksDBException {
+        key.clear();
+        key.putLong(a).putLong(b).flip();
+        value.clear().flip();
+        batch.put(cf, key, value);
+    }
+
     /** Puts an 8-byte big-endian number under key. */
     void putLong(WriteBatch batch, ColumnFamilyHandle cf, byte[] k, long v) throws RocksDBException {
         if (k.length > KEY_BYTES) {

@@ -17,20 +17,18 @@ import org.rocksdb.WriteBatch;
 /**
  * The one {@code WriteBatch} of a commit group, built in queue order by the group's leader: hands out each
  * member's LSN range after the previous one, refuses alone a member that cannot be written, and adds for each
- * written member its log entries, versions, {@code latest} entries, commit record, commit end, time-index entry,
+ * written member its log entries, versions, {@code latest} entries, commit record, time-index entry,
  * metadata and new head (a streamed commit's chunk: its data only). Moves no head itself: {@link CommitWriter}
  * applies {@link #moved()} once the batch is written. Not thread-safe; used under the commit lock.
  */
-final class GroupBatch implements AutoCloseable {
+final class GroupBatch {
     private static final String[] COUNT_NAMES = {"insert", "update", "delete", "catalog"};
 
     private final WalDb db;
     private final BranchRegistry branches;
     private final IntFunction<String> refusal;
-    private final WriteBatch batch = new WriteBatch();
+    private final WriteBatch batch;
     private final long time;
-    private static final byte[] EMPTY = new byte[0];
-
     private final DirectPuts puts;
     /**
      * The new head of each branch written so far, chained so that a branch's second request builds on its first;
@@ -47,8 +45,11 @@ final class GroupBatch implements AutoCloseable {
     private int firstBranch = -1;
     private long firstLsn;
 
-    GroupBatch(WalDb db, BranchRegistry branches, DirectPuts puts, IntFunction<String> refusal, long lastLsn, long time) {
+    /** Builds into batch, which must be empty (the writer's, reused from group to group). */
+    GroupBatch(WalDb db, BranchRegistry branches, WriteBatch batch, DirectPuts puts, IntFunction<String> refusal, long lastLsn,
+               long time) {
         this.db = db;
+        this.batch = batch;
         this.puts = puts;
         this.branches = branches;
         this.refusal = refusal;
@@ -142,15 +143,10 @@ final class GroupBatch implements AutoCloseable {
             start = part.firstLsn();
             batch.delete(db.meta(), StagedCommit.stagingKey(id));
         }
-        byte[] commitKey = new byte[12];
-        Bytes.putInt(commitKey, 0, id);
-        Bytes.putLong(commitKey, 4, lsn);
-        commitRecord(commitKey, start, request, publish ? part.chunks() : -1);
-        puts.putLong(batch, db.meta(), HistoryReader.commitEndKey(id, lsn), start);
-        byte[] timeKey = new byte[16];
-        Bytes.putLong(timeKey, 0, time);
-        Bytes.putLong(timeKey, 8, lsn);
-        batch.put(db.times(), timeKey, EMPTY);
+        // Keyed by branch id and last LSN, with the start first in the value: rounding a point to a commit boundary
+        // and finding the commit of a log entry are one seek here (HistoryReader.roundToCommit, LogImages.commitOf).
+        commitRecord(id, start, request, publish ? part.chunks() : -1);
+        puts.putEmpty(batch, db.times(), time, lsn);
         for (KeyWrite w : request.metaWrites()) {
             if (w.payload() == null) {
                 batch.delete(db.meta(), w.userKey());
@@ -171,16 +167,16 @@ final class GroupBatch implements AutoCloseable {
 
     /** The log entry at the current LSN. */
     private void logEntry(LogEntry e, int branchId) throws RocksDBException {
-        byte[] key = Bytes.longKey(lsn);
         if (e.images() == LogEntry.Images.INLINE) {
-            puts.put(batch, db.log(), key, LogCodec.bytes(e, branchId));
+            byte[] v = LogCodec.bytes(e, branchId);
+            puts.putAt(batch, db.log(), lsn, v, v.length);
             return;
         }
         BsonEncoder enc = BsonEncoder.record();
         try {
             LogCodec.write(enc, e, branchId);
             enc.end();
-            puts.put(batch, db.log(), key, enc.buffer(), enc.length());
+            puts.putAt(batch, db.log(), lsn, enc.buffer(), enc.length());
         } finally {
             enc.release();
         }
@@ -239,13 +235,14 @@ final class GroupBatch implements AutoCloseable {
      * Adds the commit record (docs/FORMATS.md, "Commit record"), written field by field in the order
      * {@link #commitRecordDocument} appends them; chunks is -1 for none.
      */
-    private void commitRecord(byte[] key, long start, CommitRequest r, int chunks) throws RocksDBException {
+    private void commitRecord(int branchId, long start, CommitRequest r, int chunks) throws RocksDBException {
         if (r.origin() != null && clashes(r.origin())) {
             BsonDocument d = commitRecordDocument(start, lsn, time, r, countsMap());
             if (chunks >= 0) {
                 d.append("chunks", new BsonInt32(chunks));
             }
-            puts.put(batch, db.commits(), key, Bson.bytes(d));
+            byte[] v = Bson.bytes(d);
+            puts.putAt(batch, db.commits(), branchId, lsn, v, v.length);
             return;
         }
         BsonEncoder e = BsonEncoder.record();
@@ -277,7 +274,7 @@ final class GroupBatch implements AutoCloseable {
                 e.int32("chunks", chunks);
             }
             e.end();
-            puts.put(batch, db.commits(), key, e.buffer(), e.length());
+            puts.putAt(batch, db.commits(), branchId, lsn, e.buffer(), e.length());
         } finally {
             e.release();
         }
@@ -378,10 +375,5 @@ final class GroupBatch implements AutoCloseable {
             }
         }
         return d;
-    }
-
-    @Override
-    public void close() {
-        batch.close();
     }
 }

@@ -11,12 +11,14 @@ import org.rocksdb.RocksIterator;
 
 /**
  * Reads of what was committed: commit records, log ranges, the time index ({@link #lsnAtTime}), the per-branch
- * commit boundaries ({@code commitEnd/}, {@link #roundToCommit}) and metadata keys. Owns the invariant "a read
+ * commit boundaries ({@link #roundToCommit}, from the commit records) and metadata keys. Owns the invariant "a read
  * sees exactly one commit boundary of each ancestry level" together with {@link BranchRegistry#view}. Writes
  * nothing. Thread-safe; the scans it returns are not (one reader each).
  */
 final class HistoryReader {
-    private static final byte[] COMMIT_END = "commitEnd/".getBytes(StandardCharsets.UTF_8);
+    /** A commit record's first element: type int64, name {@code startLsn}; its value follows. */
+    private static final byte[] START_FIELD = "\u0012startLsn\u0000".getBytes(StandardCharsets.UTF_8);
+    private static final int START_AT = 4 + START_FIELD.length;
 
     private final WalDb db;
     private final LogImages images;
@@ -29,28 +31,48 @@ final class HistoryReader {
         this.lastLsn = lastLsn;
     }
 
-    /** The metadata key recording that the commit of branchId ending at lsn started at its value. */
-    static byte[] commitEndKey(int branchId, long lsn) {
-        byte[] k = Arrays.copyOf(COMMIT_END, COMMIT_END.length + 12);
-        Bytes.putInt(k, COMMIT_END.length, branchId);
-        Bytes.putLong(k, COMMIT_END.length + 4, lsn);
+    /** The key of the commit record of branchId ending at lsn in the {@code commits} family. */
+    static byte[] commitKey(int branchId, long lsn) {
+        byte[] k = new byte[12];
+        Bytes.putInt(k, 0, branchId);
+        Bytes.putLong(k, 4, lsn);
         return k;
     }
 
-    /** See {@link Wal#roundToCommit}. */
+    /**
+     * The {@code startLsn} of an encoded commit record. Every record is written with it first (an int64 at a fixed
+     * offset, read without decoding the rest); anything else is decoded.
+     */
+    static long commitStart(byte[] record) {
+        if (record.length >= START_AT + 8 && Arrays.equals(record, 4, START_AT, START_FIELD, 0, START_FIELD.length)) {
+            long v = 0;
+            for (int i = 7; i >= 0; i--) {
+                v = (v << 8) | (record[START_AT + i] & 0xFF);
+            }
+            return v;
+        }
+        return Bson.document(record).getInt64("startLsn").getValue();
+    }
+
+    /**
+     * See {@link Wal#roundToCommit}: the commit record of branchId with the lowest end at or above the point (one
+     * seek in {@code commits}, keyed by branch id and last LSN) says whether the point lies inside it.
+     */
     long roundToCommit(int branchId, long lsn) {
         long x = Math.min(lsn, lastLsn.getAsLong());
         if (x <= 0) {
             return 0;
         }
-        byte[] prefix = Arrays.copyOf(commitEndKey(branchId, 0), COMMIT_END.length + 4);
-        try (RocksIterator it = db.db().newIterator(db.meta())) {
-            it.seek(commitEndKey(branchId, x));
-            if (it.isValid() && Bytes.startsWith(it.key(), prefix)) {
-                long end = Bytes.getLong(it.key(), prefix.length);
-                long start = Bytes.getLong(it.value(), 0);
-                if (start <= x && x < end) {
-                    return start - 1;
+        try (RocksIterator it = db.db().newIterator(db.commits())) {
+            it.seek(commitKey(branchId, x));
+            if (it.isValid()) {
+                byte[] k = it.key();
+                if (k.length == 12 && Bytes.getInt(k, 0) == branchId) {
+                    long end = Bytes.getLong(k, 4);
+                    long start = commitStart(it.value());
+                    if (start <= x && x < end) {
+                        return start - 1;
+                    }
                 }
             }
         }

@@ -11,8 +11,6 @@ import org.rocksdb.RocksIterator;
  * point read or one seek, whatever the history. Thread-safe (RocksDB and the branch registry are).
  */
 final class LogImages {
-    private static final byte[] COMMIT_END = "commitEnd/".getBytes(StandardCharsets.UTF_8);
-
     /**
      * The commit fields of branch id's entries in {@code [startLsn, endLsn]} (a streamed commit's range also holds
      * other branches' entries, which are not its own). Immutable.
@@ -86,30 +84,21 @@ final class LogImages {
      * entries too.
      */
     Commit commitOf(int branchId, long lsn) {
-        byte[] probe = HistoryReader.commitEndKey(branchId, lsn);
-        byte[] prefix = java.util.Arrays.copyOf(probe, COMMIT_END.length + 4);
-        try (RocksIterator it = db.db().newIterator(db.meta())) {
-            it.seek(probe);
-            if (!it.isValid() || !Bytes.startsWith(it.key(), prefix) || it.key().length != probe.length) {
+        try (RocksIterator it = db.db().newIterator(db.commits())) {
+            // The branch id's commit with the lowest end at or above lsn: the one holding it, if any does.
+            it.seek(HistoryReader.commitKey(branchId, lsn));
+            if (!it.isValid() || it.key().length != 12 || Bytes.getInt(it.key(), 0) != branchId) {
+                WalInspector.status(it);
                 return Commit.NONE;
             }
-            long end = Bytes.getLong(it.key(), prefix.length);
-            long start = Bytes.getLong(it.value(), 0);
+            long end = Bytes.getLong(it.key(), 4);
+            BsonDocument c = Bson.document(it.value());
+            long start = c.getInt64("startLsn").getValue();
             if (start > lsn) {
                 return Commit.NONE;
             }
-            byte[] commitKey = new byte[12];
-            Bytes.putInt(commitKey, 0, branchId);
-            Bytes.putLong(commitKey, 4, end);
-            byte[] record = db.db().get(db.commits(), commitKey);
-            if (record == null) {
-                return Commit.NONE;
-            }
-            BsonDocument c = Bson.document(record);
             return new Commit(branchId, start, end, c.getInt64("time").getValue(), c.isString("actor") ? c.getString("actor").getValue() : null,
                     c.isString("comment") ? c.getString("comment").getValue() : null);
-        } catch (RocksDBException e) {
-            throw new WalException("cannot read the commit record of a log entry: " + e.getMessage(), branchId, lsn, e);
         }
     }
 }

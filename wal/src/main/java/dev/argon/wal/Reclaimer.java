@@ -354,7 +354,6 @@ final class Reclaimer {
                 byte[] ck = new byte[12];
                 Bytes.putInt(ck, 0, id);
                 Bytes.putLong(ck, 4, c[1]);
-                d.delete(db.meta(), HistoryReader.commitEndKey(id, c[1]), 22 + 8);
                 // Last, so that a crash in between leaves a commit whose entries are partly gone, which fsck
                 // accepts above a ceiling, and never entries without their commit.
                 d.delete(db.commits(), ck, c[2]);

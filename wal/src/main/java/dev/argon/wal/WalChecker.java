@@ -29,8 +29,8 @@ import org.rocksdb.RocksIterator;
  *       entry), no LSN is in two commits, no log entry lies outside a commit except the chunks of an unpublished
  *       or abandoned streamed commit ({@code staging/}, {@code abandoned/} records, above their branch id's head),
  *       {@code lastLsn} is the end of the log;</li>
- *   <li>commits &harr; indexes: each commit has its {@code commitEnd} and time index entries, and those
- *       indexes name no other LSN;</li>
+ *   <li>commits &harr; indexes: each commit has its time index entry, and that index names no other LSN (the
+ *       commit records, keyed by branch id and last LSN, are the commit-boundary index themselves);</li>
  *   <li>branches: each head equals the end of the last commit of that branch id (its base when it has
  *       none) and is &le; {@code lastLsn}; parents exist, were created before their children, and each
  *       fork point is &le; the parent's head; tags name existing branches;</li>
@@ -45,7 +45,6 @@ import org.rocksdb.RocksIterator;
  * Not thread-safe; one per run.
  */
 public final class WalChecker {
-    private static final byte[] COMMIT_END = "commitEnd/".getBytes(StandardCharsets.UTF_8);
     private static final byte[] NEXT_BRANCH_ID = "nextBranchId".getBytes(StandardCharsets.UTF_8);
     private static final byte[] TAG_PREFIX = "tag/".getBytes(StandardCharsets.UTF_8);
     /** logBranch value of an entry that exists but does not decode. */
@@ -58,8 +57,6 @@ public final class WalChecker {
     private final LsnTable versionCount = new LsnTable();
     private final LsnTable coveredBy = new LsnTable();
     private final BitSet commitEnds = new BitSet();
-    /** The branch id of the commit ending at an LSN. */
-    private final LsnTable endBranch = new LsnTable();
     /** Unpublished streamed commits: branch id -> first staged LSN. */
     private final Map<Integer, Long> staging = new HashMap<>();
     /** Abandoned streamed commits: branch id -> [from, to]. */
@@ -415,14 +412,8 @@ public final class WalChecker {
             coveredBy.set(lsn, branchId);
         }
         commitEnds.set((int) end);
-        endBranch.set(end, branchId);
         lastCommit.merge(branchId, end, Math::max);
         try {
-            byte[] ce = db.db().get(db.meta(), HistoryReader.commitEndKey(branchId, end));
-            if (ce == null || ce.length != 8 || Bytes.getLong(ce, 0) != start) {
-                report.problem(FsckReport.COMMIT_INDEX, "the commit [" + start + ", " + end + "] has "
-                        + (ce == null ? "no commitEnd entry" : "a commitEnd entry that does not name its start"), branchId, end);
-            }
             byte[] tk = new byte[16];
             Bytes.putLong(tk, 0, time);
             Bytes.putLong(tk, 8, end);
@@ -435,18 +426,6 @@ public final class WalChecker {
     }
 
     private void commitIndexes() {
-        try (RocksIterator it = db.db().newIterator(db.meta())) {
-            for (it.seek(COMMIT_END); it.isValid() && Bytes.startsWith(it.key(), COMMIT_END); it.next()) {
-                byte[] k = it.key();
-                boolean shaped = k.length == COMMIT_END.length + 12;
-                int branch = shaped ? Bytes.getInt(k, COMMIT_END.length) : -1;
-                long end = shaped ? Bytes.getLong(k, COMMIT_END.length + 4) : -1;
-                if (!isCommitEnd(end) || endBranch.get(end) != branch) {
-                    report.problem(FsckReport.COMMIT_INDEX, "commitEnd entry " + hex(k) + " names no commit", -1, end);
-                }
-            }
-            WalInspector.status(it);
-        }
         BitSet seen = new BitSet();
         try (RocksIterator it = db.db().newIterator(db.times())) {
             for (it.seekToFirst(); it.isValid(); it.next()) {

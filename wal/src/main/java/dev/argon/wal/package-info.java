@@ -74,7 +74,8 @@
  * through the same group commit at fresh LSNs but move no head and write no commit record, so every reader, bounded
  * by published heads, ignores them; one final batch publishes the commit record (from the first staged LSN), indexes,
  * metadata and head. Commits of other branches interleave with the chunks, so a commit is its branch id's entries in
- * its LSN range, and rounding a point to a commit boundary is per branch id ({@code commitEnd/<branchId><lsn>}). A
+ * its LSN range, and rounding a point to a commit boundary is per branch id (one seek in {@code commits}, whose records start with
+ * their {@code startLsn}). A
  * {@code staging/<branchId>} marker written with the first chunk and deleted by the publish lets the next open find
  * a streamed commit cut off by a crash; that, and an abort, retire the branch id as a reset does, leaving the chunks
  * above the old id's head as an {@code abandoned/} range that no view reaches.
