@@ -628,7 +628,7 @@ class ReclaimerModelTest extends WalFixture {
         long x = Math.min(p, lastLsn);
         Map.Entry<Long, long[]> e = commitByStart.floorEntry(x);
         long[] c = e == null || (int) e.getValue()[3] != branchId ? null : e.getValue();
-        // GC deletes a reclaimed commit's commitEnd entry with it, so points inside it no longer round.
+        // GC deletes a reclaimed commit's record, the commit-boundary index, so points inside it no longer round.
         if (c != null && x < c[1] && c[1] <= tops.getOrDefault((int) c[3], OPEN)) {
             return c[0] - 1;
         }
