@@ -36,9 +36,11 @@ final class Updater {
         // with the number of documents (the session stages chunks) and no document is met twice. A single update
         // reads its one target through the session and closes the scan before writing.
         DataView source = multi ? s.frozen() : s;
-        try (QueryPlan.Result r = QueryPlan.find(source, c, new QueryPlan.Query(q, sort, 0, multi ? 0 : 1, null, let, hint))) {
-            BsonDocument single = null;
-            if (!multi) {
+        BsonDocument point = multi || matcher != null ? null : pointRead(s, c, q, sort, let, hint);
+        try (QueryPlan.Result r = point != null ? null
+                : QueryPlan.find(source, c, new QueryPlan.Query(q, sort, 0, multi ? 0 : 1, null, let, hint))) {
+            BsonDocument single = point == NOT_FOUND ? null : point;
+            if (!multi && point == null) {
                 single = r.hasNext() ? r.next() : null;
                 r.close();
             }
@@ -69,6 +71,34 @@ final class Updater {
         BsonDocument inserted = Documents.prepareForUpsert(spec.isReplacement() ? seed : spec.apply(seed, null, true));
         s.insert(c, inserted);
         return new Outcome(0, 0, inserted.get("_id"), null, inserted);
+    }
+
+    /** {@link #pointRead}'s answer when no document has the filter's {@code _id}. */
+    private static final BsonDocument NOT_FOUND = new BsonDocument();
+
+    /**
+     * The target of a single update whose filter is only {@code {_id: <string, ObjectId, int or long>}} (the
+     * common update by id), read without planning a query: the document, {@link #NOT_FOUND}, or null when the
+     * filter is of another shape or the stored {@code _id} is an equal value of another type (1 for 1.0), which
+     * the query plan then decides. The plan would make the same point read ({@code Plan.IdHack}) and count the
+     * same use of the {@code _id} index; its matcher accepts every document whose {@code _id} is the identical
+     * value, so skipping it changes no answer.
+     */
+    private static BsonDocument pointRead(WriteSession s, CollectionInfo c, BsonDocument q, BsonDocument sort,
+                                          BsonDocument let, BsonValue hint) {
+        if (c == null || q.size() != 1 || let != null || hint != null || (sort != null && !sort.isEmpty())) {
+            return null;
+        }
+        BsonValue id = q.get("_id");
+        if (id == null || !(id.isString() || id.isObjectId() || id.isInt32() || id.isInt64())) {
+            return null;
+        }
+        BsonDocument d = s.document(c, id);
+        if (d != null && !id.equals(d.get("_id"))) {
+            return null;
+        }
+        s.indexUsed(c, dev.argon.engine.store.IndexAccesses.ID_INDEX);
+        return d == null ? NOT_FOUND : d;
     }
 
     private static void checkId(BsonDocument old, BsonDocument updated) {
