@@ -36,6 +36,19 @@ final class OperatorUpdate {
         return positional;
     }
 
+    /** See {@link UpdateSpec#singleTopLevelField()}. */
+    String singleTopLevelField() {
+        if (ops.size() != 1 || dynamic) {
+            return null;
+        }
+        UpdateOp op = ops.get(0);
+        UpdatePath[] claimed = op.claimedPaths();
+        if (claimed.length != 1 || claimed[0].parts.length != 1 || claimed[0].parts[0].equals("_id")) {
+            return null;
+        }
+        return claimed[0].parts[0];
+    }
+
     static OperatorUpdate compile(BsonDocument update, ArrayFilters filters) {
         List<UpdateOp> ops = new ArrayList<>();
         // Built only once a second path is claimed: a single path (the common {$set: {f: v}}) cannot conflict.

@@ -9,8 +9,10 @@ import dev.argon.engine.store.CollectionInfo;
 import dev.argon.engine.store.DataView;
 import dev.argon.engine.store.WriteSession;
 import dev.argon.engine.update.UpdateSpec;
+import dev.argon.engine.bson.RawFields;
 import org.bson.BsonDocument;
 import org.bson.BsonValue;
+import org.bson.RawBsonDocument;
 
 /**
  * One update statement inside a write session: find the targets (the first match, or all with multi, in
@@ -25,6 +27,17 @@ final class Updater {
 
     static Outcome apply(WriteSession s, CollectionInfo c, BsonDocument filter, BsonDocument sort, UpdateSpec spec,
                          boolean multi, boolean upsert, BsonDocument let, BsonValue hint) {
+        return apply(s, c, filter, sort, spec, multi, upsert, let, hint, false);
+    }
+
+    /**
+     * As the other overload; with {@code countsOnly} (the {@code update} command, which reports counts and never
+     * the documents) the outcome's documents may be read-only {@link RawBsonDocument}s, which lets an update by
+     * {@code _id} of one top-level field change that field in the stored bytes instead of decoding and encoding
+     * the whole document ({@link #patch}).
+     */
+    static Outcome apply(WriteSession s, CollectionInfo c, BsonDocument filter, BsonDocument sort, UpdateSpec spec,
+                         boolean multi, boolean upsert, BsonDocument let, BsonValue hint, boolean countsOnly) {
         BsonDocument q = filter == null ? new BsonDocument() : filter;
         // The plan matches the filter itself; matched again here only for the positional $'s match details.
         Matcher matcher = spec.needsMatchDetails() ? Matcher.compile(q, let) : null;
@@ -37,6 +50,16 @@ final class Updater {
         // reads its one target through the session and closes the scan before writing.
         DataView source = multi ? s.frozen() : s;
         BsonDocument point = multi || matcher != null ? null : pointRead(s, c, q, sort, let, hint);
+        if (point instanceof RawBsonDocument raw && countsOnly) {
+            Outcome patched = patch(s, c, raw, spec);
+            if (patched != null) {
+                return patched;
+            }
+        }
+        if (point instanceof RawBsonDocument raw) {
+            // The general path edits a decoded copy (pointRead wraps the whole stored array).
+            point = dev.argon.wal.Bson.document(raw.getBackingArray());
+        }
         try (QueryPlan.Result r = point != null ? null
                 : QueryPlan.find(source, c, new QueryPlan.Query(q, sort, 0, multi ? 0 : 1, null, let, hint))) {
             BsonDocument single = point == NOT_FOUND ? null : point;
@@ -93,12 +116,69 @@ final class Updater {
         if (id == null || !(id.isString() || id.isObjectId() || id.isInt32() || id.isInt64())) {
             return null;
         }
-        BsonDocument d = s.document(c, id);
-        if (d != null && !id.equals(d.get("_id"))) {
+        byte[] bytes = s.documentBytes(c, id);
+        RawBsonDocument d = bytes == null ? null : new RawBsonDocument(bytes);
+        if (d != null && !id.equals(RawFields.get(d, "_id", ID))) {
             return null;
         }
         s.indexUsed(c, dev.argon.engine.store.IndexAccesses.ID_INDEX);
         return d == null ? NOT_FOUND : d;
+    }
+
+    private static final byte[] ID = RawFields.name("_id");
+
+    /**
+     * An update of one top-level field ({@link UpdateSpec#singleTopLevelField}) applied to the stored bytes: the
+     * update runs on {@code {_id, field}} alone, which gives the same new value, the same errors and the same
+     * no-op decision as on the whole document; the field's element is then replaced, appended (a new field goes
+     * last, as in the whole document) or cut, and the other fields' bytes stay as they are. Null when the update
+     * is not of that shape.
+     */
+    private static Outcome patch(WriteSession s, CollectionInfo c, RawBsonDocument old, UpdateSpec spec) {
+        String field = spec.singleTopLevelField();
+        if (field == null) {
+            return null;
+        }
+        byte[] name = RawFields.name(field);
+        BsonDocument part = new BsonDocument("_id", RawFields.get(old, "_id", ID));
+        BsonValue before = RawFields.get(old, field, name);
+        if (before != null) {
+            part.put(field, before);
+        }
+        BsonDocument updated = spec.apply(part, null, false);
+        checkId(part, updated);
+        BsonValue after = updated.get(field);
+        BsonDocument changed = after == null ? new BsonDocument() : new BsonDocument(field, after);
+        byte[] bytes = old.getBackingArray();
+        int start = old.getByteOffset();
+        int length = old.getByteLength();
+        int[] at = before == null ? null : RawFields.element(bytes, start, name);
+        byte[] element = after == null ? new byte[0] : elementOf(changed);
+        // Without the field: its element's place, or the trailing NUL for a new one.
+        int cutFrom = at != null ? at[0] : start + length - 1;
+        int cutTo = at != null ? at[1] : cutFrom;
+        int size = length - (cutTo - cutFrom) + element.length;
+        Documents.validateUpdatedFields(changed, size);
+        if (updated.equals(part)) {
+            return new Outcome(1, 0, null, old, old);
+        }
+        byte[] out = new byte[size];
+        System.arraycopy(bytes, start, out, 0, cutFrom - start);
+        System.arraycopy(element, 0, out, cutFrom - start, element.length);
+        System.arraycopy(bytes, cutTo, out, cutFrom - start + element.length, start + length - cutTo);
+        out[0] = (byte) size;
+        out[1] = (byte) (size >>> 8);
+        out[2] = (byte) (size >>> 16);
+        out[3] = (byte) (size >>> 24);
+        RawBsonDocument next = new RawBsonDocument(out);
+        s.update(c, old, next, out, false);
+        return new Outcome(1, 1, null, old, next);
+    }
+
+    /** The encoded element of a one-field document: its bytes without the length in front and the NUL at the end. */
+    private static byte[] elementOf(BsonDocument one) {
+        byte[] b = dev.argon.wal.Bson.bytes(one);
+        return java.util.Arrays.copyOfRange(b, 4, b.length - 1);
     }
 
     private static void checkId(BsonDocument old, BsonDocument updated) {
