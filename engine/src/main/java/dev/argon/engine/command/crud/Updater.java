@@ -17,7 +17,10 @@ import org.bson.RawBsonDocument;
 /**
  * One update statement inside a write session: find the targets (the first match, or all with multi, in
  * sort order when given), apply the update, keep {@code _id}, upsert when nothing matched. Shared by
- * {@code update} and {@code findAndModify}. Not thread-safe.
+ * {@code update} and {@code findAndModify}. A single update by {@code _id} reads its target without planning a
+ * query ({@link #pointRead}); for {@code update}, one operator on one top-level field is applied to the stored
+ * bytes ({@link #patch}), since one field changing is the common write and decoding and re-encoding the whole
+ * document was most of its cost. Stateless; each call belongs to the thread that holds the write session.
  */
 final class Updater {
     /** What one statement did. oldDoc/newDoc are those of the last document touched. */
