@@ -68,6 +68,30 @@ public final class RawFields {
         return null;
     }
 
+    /**
+     * Where the first top-level element named {@code name} lies in the document at {@code b[start..]}: the offset
+     * of its type byte and the offset just past its value, or null when there is none.
+     */
+    public static int[] element(byte[] b, int start, byte[] name) {
+        int end = start + int32(b, start) - 1;
+        int p = start + 4;
+        while (p < end) {
+            int type = b[p] & 0xFF;
+            int nameStart = p + 1;
+            int nameEnd = nameStart;
+            while (b[nameEnd] != 0) {
+                nameEnd++;
+            }
+            int value = nameEnd + 1;
+            int next = value + valueSize(b, type, value);
+            if (sameName(b, nameStart, nameEnd, name)) {
+                return new int[] {p, next};
+            }
+            p = next;
+        }
+        return null;
+    }
+
     private static boolean sameName(byte[] b, int from, int to, byte[] name) {
         if (to - from != name.length) {
             return false;

@@ -16,6 +16,8 @@ public final class ClientContext {
     private final int localPort;
     private volatile BsonDocument clientMetadata;
     private volatile String defaultBranch;
+    /** The appName of {@link #clientMetadata}, derived when it is set. */
+    private volatile String appName;
 
     public ClientContext(long connectionId, String remoteAddress, String localHost, int localPort) {
         this.connectionId = connectionId;
@@ -47,6 +49,7 @@ public final class ClientContext {
     }
 
     public void clientMetadata(BsonDocument metadata) {
+        this.appName = appNameOf(metadata);
         this.clientMetadata = metadata;
     }
 
@@ -61,7 +64,11 @@ public final class ClientContext {
 
     /** The client's appName from the handshake metadata, or null. */
     public String appName() {
-        BsonDocument md = clientMetadata;
+        // Read twice per write (the commit's actor is recorded at begin and at commit): derived once, at the handshake.
+        return appName;
+    }
+
+    private static String appNameOf(BsonDocument md) {
         if (md == null || !md.isDocument("application")) {
             return null;
         }

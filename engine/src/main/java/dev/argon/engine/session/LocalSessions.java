@@ -50,10 +50,13 @@ public final class LocalSessions {
     /** Marks the command's session ({@code lsid}) used now; commands without one are ignored. */
     public void touchCommand(BsonDocument command) {
         BsonValue lsid = command.get("lsid");
-        if (lsid != null && lsid.isDocument() && lsid.asDocument().isBinary("id")) {
-            touch(lsid.asDocument());
-        }
         long now = clock.getAsLong();
+        if (lsid != null && lsid.isDocument()) {
+            BsonValue id = lsid.asDocument().get("id");
+            if (id != null && id.isBinary()) {
+                touch(id, now);
+            }
+        }
         if (now - lastSweep >= SWEEP_INTERVAL_MILLIS) {
             sweep(now);
         }
@@ -61,10 +64,20 @@ public final class LocalSessions {
 
     /** Marks a session used now (a new one from {@code startSession}, or one a command names). */
     public void touch(BsonDocument lsid) {
-        long now = clock.getAsLong();
-        sessions.compute(lsid.get("id"), (k, e) -> {
+        touch(lsid.get("id"), clock.getAsLong());
+    }
+
+    private void touch(BsonValue id, long now) {
+        // A known session, the usual case, is one lookup and a volatile write. A sweep racing with it may still
+        // expire it, as it could when this went through compute: the sweep reads lastUse before it removes.
+        Entry known = sessions.get(id);
+        if (known != null) {
+            known.lastUse = now;
+            return;
+        }
+        sessions.compute(id, (k, e) -> {
             if (e == null) {
-                return new Entry(lsid.get("id"), now);
+                return new Entry(k, now);
             }
             e.lastUse = now;
             return e;

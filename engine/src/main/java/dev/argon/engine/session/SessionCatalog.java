@@ -52,7 +52,8 @@ public final class SessionCatalog {
     private final LongSupplier clock;
     private final long timeoutMillis;
     private final BooleanSupplier shuttingDown;
-    private final Map<ByteBuffer, Session> sessions = new HashMap<>();
+    /** Keyed by {@link #mapKey}: the lsid's UUID for the plain {@code {id: UUID}} drivers send, else its encoding. */
+    private final Map<Object, Session> sessions = new HashMap<>();
     private long lastSweep;
     private final AtomicInteger waiting = new AtomicInteger();
     final AtomicLong retriedCommands = new AtomicLong();
@@ -88,7 +89,7 @@ public final class SessionCatalog {
                     expired.add(KeyWrite.tombstone(kv.userKey()));
                 } else {
                     Session s = new Session(kv.userKey(), d.getDocument("lsid"), r, r.lastUseMillis());
-                    sessions.put(ByteBuffer.wrap(kv.userKey()), s);
+                    sessions.put(mapKey(s.lsid), s);
                 }
             } catch (RuntimeException e) {
                 LOG.warn("discarding an unreadable retryable-write record: {}", e.toString());
@@ -114,16 +115,7 @@ public final class SessionCatalog {
      * empty record. Close the returned write to check the session back in.
      */
     public RetryableWrite checkOut(TxnId txn, BsonDocument command, ClientContext client, FailPoints failPoints) {
-        byte[] key = Bytes.concat(PREFIX, Bson.bytes(txn.lsid()));
-        Session s;
-        synchronized (this) {
-            long now = clock.getAsLong();
-            if (now - lastSweep >= SWEEP_INTERVAL_MILLIS) {
-                sweep(now);
-            }
-            s = sessions.computeIfAbsent(ByteBuffer.wrap(key), k -> new Session(key, txn.lsid(), null, now));
-            s.users++;
-        }
+        Session s = acquire(txn);
         boolean locked = false;
         try {
             lock(s);
@@ -164,16 +156,7 @@ public final class SessionCatalog {
      * are the caller's; this only hands out the session's state under its lock.
      */
     public TxnSession checkOutTransaction(TxnId txn) {
-        byte[] key = Bytes.concat(PREFIX, Bson.bytes(txn.lsid()));
-        Session s;
-        synchronized (this) {
-            long now = clock.getAsLong();
-            if (now - lastSweep >= SWEEP_INTERVAL_MILLIS) {
-                sweep(now);
-            }
-            s = sessions.computeIfAbsent(ByteBuffer.wrap(key), k -> new Session(key, txn.lsid(), null, now));
-            s.users++;
-        }
+        Session s = acquire(txn);
         try {
             lock(s);
         } catch (RuntimeException e) {
@@ -182,6 +165,47 @@ public final class SessionCatalog {
         }
         return new TxnSession(this, s, txn);
     }
+
+    /**
+     * The session of txn, created when new, with one more user; the caller then takes its lock. The stored key
+     * (the lsid's BSON) is encoded only when the session is created, not on every command.
+     */
+    private Session acquire(TxnId txn) {
+        Object k = mapKey(txn.lsid());
+        synchronized (this) {
+            long now = clock.getAsLong();
+            if (now - lastSweep >= SWEEP_INTERVAL_MILLIS) {
+                sweep(now);
+            }
+            Session s = sessions.get(k);
+            if (s == null) {
+                s = new Session(Bytes.concat(PREFIX, Bson.bytes(txn.lsid())), txn.lsid(), null, now);
+                sessions.put(k, s);
+            }
+            s.users++;
+            return s;
+        }
+    }
+
+    /**
+     * The map key of a session: for the {@code {id: <16-byte binary>}} every driver sends, the id's bytes and
+     * subtype (no encoding); for any other lsid (one with {@code uid}, say) its stored key, so that two lsids are
+     * one session exactly when their BSON is the same, as before. The two kinds are different classes and never
+     * equal each other.
+     */
+    static Object mapKey(BsonDocument lsid) {
+        if (lsid.size() == 1) {
+            org.bson.BsonValue id = lsid.get("id");
+            if (id != null && id.isBinary() && id.asBinary().getData().length == 16) {
+                ByteBuffer b = ByteBuffer.wrap(id.asBinary().getData());
+                return new IdKey(b.getLong(), b.getLong(), id.asBinary().getType());
+            }
+        }
+        return ByteBuffer.wrap(Bytes.concat(PREFIX, Bson.bytes(lsid)));
+    }
+
+    /** The key of a session whose lsid is {@code {id: <16-byte binary>}}. */
+    private record IdKey(long high, long low, byte subtype) {}
 
     /** Aborts the open transactions of the given sessions ({@code lsid.id} values): ended, killed or expired. */
     public void abortTransactions(java.util.Collection<? extends org.bson.BsonValue> ids) {

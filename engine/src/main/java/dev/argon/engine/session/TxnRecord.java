@@ -76,12 +76,20 @@ public final class TxnRecord {
 
     /** This record plus newly applied statements (empty result documents are implied ones). */
     TxnRecord with(Map<Integer, BsonDocument> applied, long nowMillis) {
-        TreeMap<Integer, Integer> ranges = new TreeMap<>(implied);
-        Map<Integer, BsonDocument> all = new TreeMap<>(results);
+        // A record never changes once built, so the side that gains nothing (the ranges of an update, the results
+        // of an insert) is shared with this one instead of copied.
+        TreeMap<Integer, Integer> ranges = implied;
+        Map<Integer, BsonDocument> all = results;
         for (Map.Entry<Integer, BsonDocument> e : applied.entrySet()) {
             if (e.getValue().isEmpty()) {
+                if (ranges == implied) {
+                    ranges = new TreeMap<>(implied);
+                }
                 addToRanges(ranges, e.getKey());
             } else {
+                if (all == results) {
+                    all = new TreeMap<>(results);
+                }
                 all.put(e.getKey(), e.getValue());
             }
         }

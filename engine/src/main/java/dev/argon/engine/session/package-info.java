@@ -7,7 +7,8 @@
  *       (only insert, update, delete and findAndModify accept a {@code txnNumber} outside a transaction).</li>
  *   <li>{@link dev.argon.engine.session.SessionCatalog} checks a session out to one command at a time (a retry
  *       arriving while its first attempt still runs waits for it), refuses an older {@code txnNumber} with 225
- *       TransactionTooOld, and owns the records.</li>
+ *       TransactionTooOld, and owns the records. Sessions are found by the lsid's UUID (an lsid of another shape, one
+ *       with {@code uid}, by its encoding); the record's key is encoded once per session.</li>
  *   <li>{@link dev.argon.engine.session.RetryableWrite} is a command's view: which statements (by {@code stmtId})
  *       an earlier attempt applied and what they answered, so that handlers answer those from the record and
  *       apply only the rest.</li>

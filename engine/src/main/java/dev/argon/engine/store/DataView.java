@@ -126,6 +126,11 @@ public class DataView {
         return new ArrayList<>(names);
     }
 
+    /** The stored BSON of the document with this {@code _id}, not decoded, or null. */
+    public byte[] documentBytes(CollectionInfo c, BsonValue id) {
+        return reader.get(Keys.document(c.collectionId(), id));
+    }
+
     public BsonDocument document(CollectionInfo c, BsonValue id) {
         byte[] p = reader.get(Keys.document(c.collectionId(), id));
         return p == null ? null : decode(p);

@@ -12,7 +12,8 @@ import java.nio.charset.StandardCharsets;
  * collection name is not empty, has no NUL or {@code $}, does not start or end with {@code .}, and with its
  * database forms a namespace of at most 255 bytes. Names are stored as keys ({@code 'C' db 0x00 coll 0x00},
  * docs/FORMATS.md), never as file names, so these rules are MongoDB's and need no Unicode folding; a NUL would
- * break that key, which is why it is refused even where mongod would only fail later. Stateless.
+ * break that key, which is why it is refused even where mongod would only fail later. Thread-safe: the only state
+ * is a bounded set of database names already found valid, so that a command's {@code $db} is checked once.
  */
 public final class Namespaces {
     private static final String BAD_DB_CHARS = "/\\. \"$*<>:|?~@";
@@ -21,9 +22,27 @@ public final class Namespaces {
     /** mongod 4.4+: a fully qualified namespace is at most 255 bytes. */
     public static final int MAX_NAMESPACE_BYTES = 255;
 
+    /**
+     * Database names already found valid: every command checks its {@code $db}, almost always one of a few names.
+     * Bounded (cleared when full) so that clients naming very many databases cost memory only up to the bound.
+     */
+    private static final java.util.Set<String> VALID_DBS = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private static final int MAX_VALID_DBS = 1024;
+
     private Namespaces() {}
 
     public static void validateDb(String db) {
+        if (db != null && VALID_DBS.contains(db)) {
+            return;
+        }
+        checkDb(db);
+        if (VALID_DBS.size() >= MAX_VALID_DBS) {
+            VALID_DBS.clear();
+        }
+        VALID_DBS.add(db);
+    }
+
+    private static void checkDb(String db) {
         if (db == null || db.isEmpty()) {
             throw new ArgonException(MongoErrorCode.INVALID_NAMESPACE, "Invalid empty database name");
         }

@@ -36,9 +36,24 @@ final class OperatorUpdate {
         return positional;
     }
 
+    /** See {@link UpdateSpec#singleTopLevelField()}. */
+    String singleTopLevelField() {
+        if (ops.size() != 1 || dynamic) {
+            return null;
+        }
+        UpdateOp op = ops.get(0);
+        UpdatePath[] claimed = op.claimedPaths();
+        if (claimed.length != 1 || claimed[0].parts.length != 1 || claimed[0].parts[0].equals("_id")) {
+            return null;
+        }
+        return claimed[0].parts[0];
+    }
+
     static OperatorUpdate compile(BsonDocument update, ArrayFilters filters) {
         List<UpdateOp> ops = new ArrayList<>();
-        ConflictTree tree = new ConflictTree();
+        // Built only once a second path is claimed: a single path (the common {$set: {f: v}}) cannot conflict.
+        ConflictTree tree = null;
+        UpdatePath first = null;
         boolean dynamic = false;
         boolean positional = false;
         for (Map.Entry<String, BsonValue> e : update.entrySet()) {
@@ -60,7 +75,15 @@ final class OperatorUpdate {
             for (Map.Entry<String, BsonValue> f : fields.asDocument().entrySet()) {
                 UpdateOp op = op(operator, f.getKey(), f.getValue(), filters);
                 for (UpdatePath p : op.claimedPaths()) {
-                    tree.claim(p);
+                    if (first == null) {
+                        first = p;
+                    } else {
+                        if (tree == null) {
+                            tree = new ConflictTree();
+                            tree.claim(first);
+                        }
+                        tree.claim(p);
+                    }
                     dynamic |= p.dynamic;
                     for (String part : p.parts) {
                         positional |= UpdatePath.isPositional(part);
@@ -69,7 +92,9 @@ final class OperatorUpdate {
                 ops.add(op);
             }
         }
-        ops.sort(Comparator.comparing(op -> op.path.parts, OperatorUpdate::comparePaths));
+        if (ops.size() > 1) {
+            ops.sort(Comparator.comparing(op -> op.path.parts, OperatorUpdate::comparePaths));
+        }
         return new OperatorUpdate(ops, filters, dynamic, positional);
     }
 

@@ -40,7 +40,8 @@ final class UpdatePath {
         if (dotted.isEmpty()) {
             throw new ArgonException(MongoErrorCode.EMPTY_FIELD_NAME, "An empty update path is not valid.");
         }
-        String[] parts = dotted.split("\\.", -1);
+        // A top-level field, the common case, needs no split.
+        String[] parts = dotted.indexOf('.') < 0 ? new String[] {dotted} : dotted.split("\\.", -1);
         int positional = 0;
         boolean dynamic = false;
         for (int i = 0; i < parts.length; i++) {
@@ -119,6 +120,9 @@ final class UpdatePath {
     }
 
     static String join(String[] parts, int count) {
+        if (count == 1) {
+            return parts[0];
+        }
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < count; i++) {
             if (i > 0) {

@@ -91,6 +91,16 @@ public final class UpdateSpec {
         return operators != null && operators.positional();
     }
 
+    /**
+     * The one top-level field this update changes, when it is a single operator on a single top-level field other
+     * than {@code _id} with no positional or array-filter part (the common {@code {$set: {f: v}}} or
+     * {@code {$inc: {f: 1}}}); else null. Applying such an update to {@code {_id, f}} alone changes exactly what
+     * applying it to the whole document changes, which lets a caller leave the other fields encoded.
+     */
+    public String singleTopLevelField() {
+        return operators == null ? null : operators.singleTopLevelField();
+    }
+
     public boolean isReplacement() {
         return replacement != null;
     }

@@ -127,6 +127,16 @@ final class Documents {
         return bson;
     }
 
+    /**
+     * {@link #validateAndEncodeUpdated}'s checks for an updated document of which only the fields of
+     * {@code changed} differ from its stored version (which passed them when it was written, {@code _id} included),
+     * {@code size} being its new encoded size: depth, then size, in the same order.
+     */
+    static void validateUpdatedFields(BsonDocument changed, int size) {
+        checkDepth(changed, Origin.UPDATE);
+        checkSize(size, Origin.UPDATE);
+    }
+
     private static void validate(BsonDocument doc, Origin origin) {
         // mongod checks an insert's size before its depth, and an update's or upsert's depth (storage
         // validation) before its size.

@@ -92,7 +92,7 @@ public final class UpdateHandler implements CommandHandler {
                         c = s.collectionForWrite(ctx.db(), coll);
                     }
                     Updater.Outcome o = Updater.apply(s, c, st.isDocument("q") ? st.getDocument("q") : null, null, spec, multi, upsert, ctx.document("let"),
-                            st.get("hint"));
+                            st.get("hint"), true);
                     n += o.matched();
                     modified += o.modified();
                     if (o.upsertedId() != null) {
