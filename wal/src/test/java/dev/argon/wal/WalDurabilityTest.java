@@ -50,29 +50,6 @@ class WalDurabilityTest extends WalFixture {
         }
     }
 
-    /** A hook whose first fsync blocks until released, then runs {@code then} (which may throw). */
-    private static final class GatedSync implements WalFaults {
-        final CountDownLatch entered = new CountDownLatch(1);
-        final CountDownLatch release = new CountDownLatch(1);
-        final AtomicInteger started = new AtomicInteger();
-        final boolean failFirst;
-
-        GatedSync(boolean failFirst) {
-            this.failFirst = failFirst;
-        }
-
-        @Override
-        public void beforeSync() throws IOException {
-            if (started.incrementAndGet() == 1) {
-                entered.countDown();
-                await(release);
-                if (failFirst) {
-                    throw new IOException("Input/output error");
-                }
-            }
-        }
-    }
-
     private static Thread start(Runnable r, List<Throwable> errors) {
         Thread t = new Thread(() -> {
             try {

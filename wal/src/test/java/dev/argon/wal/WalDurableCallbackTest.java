@@ -46,33 +46,6 @@ class WalDurableCallbackTest extends WalFixture {
         }
     }
 
-    /** Holds the first fsync until released; optionally fails it. */
-    private static final class GatedSync implements WalFaults {
-        final CountDownLatch entered = new CountDownLatch(1);
-        final CountDownLatch release = new CountDownLatch(1);
-        final AtomicInteger started = new AtomicInteger();
-        final boolean fail;
-
-        GatedSync(boolean fail) {
-            this.fail = fail;
-        }
-
-        @Override
-        public void beforeSync() throws IOException {
-            if (started.incrementAndGet() == 1) {
-                entered.countDown();
-                try {
-                    release.await(60, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                if (fail) {
-                    throw new IOException("Input/output error");
-                }
-            }
-        }
-    }
-
     @Test
     void callbacksRunOnlyAfterTheirFsyncAndThoseArrivingDuringOneShareTheNext() throws Exception {
         GatedSync gate = new GatedSync(false);
