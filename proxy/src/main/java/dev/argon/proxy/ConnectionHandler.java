@@ -196,24 +196,24 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<WireRequest> {
         if (reply.durableLsn() > 0) {
             stats.deferredDurableReplies.incrementAndGet();
             Runnable resume = commands.hold();
-            service.whenDurable(request.command(), reply, doc -> {
-                WireReply wire = request.reply(doc);
-                ctx.executor().execute(() -> {
-                    try {
-                        if (ctx.channel().isActive()) {
-                            send(ctx, request, wire);
-                        }
-                    } finally {
-                        resume.run();
-                    }
-                });
-            });
+            service.whenDurable(request.command(), reply, doc -> sendOnLoop(ctx, request, request.reply(doc), resume));
             return;
         }
-        WireReply wire = request.reply(reply.document());
+        sendOnLoop(ctx, request, request.reply(reply.document()), () -> {});
+    }
+
+    /**
+     * Writes a quick command's reply as a task of the channel's loop (behind any reply a pool thread handed over
+     * before), then runs {@code after}, whatever happened.
+     */
+    private void sendOnLoop(ChannelHandlerContext ctx, WireRequest request, WireReply wire, Runnable after) {
         ctx.executor().execute(() -> {
-            if (ctx.channel().isActive()) {
-                send(ctx, request, wire);
+            try {
+                if (ctx.channel().isActive()) {
+                    send(ctx, request, wire);
+                }
+            } finally {
+                after.run();
             }
         });
     }

@@ -48,24 +48,13 @@ public final class RawFields {
      */
     public static BsonValue get(RawBsonDocument doc, String field, byte[] name) {
         byte[] b = doc.getBackingArray();
-        int start = doc.getByteOffset();
-        int end = start + doc.getByteLength() - 1; // the document's trailing NUL
-        int p = start + 4;
-        while (p < end) {
-            int type = b[p] & 0xFF;
-            int nameStart = p + 1;
-            int nameEnd = nameStart;
-            while (b[nameEnd] != 0) {
-                nameEnd++;
-            }
-            int value = nameEnd + 1;
-            if (sameName(b, nameStart, nameEnd, name)) {
-                BsonValue v = decode(b, type, value);
-                return v != null ? v : doc.get(field);
-            }
-            p = value + valueSize(b, type, value);
+        int[] e = element(b, doc.getByteOffset(), name);
+        if (e == null) {
+            return null;
         }
-        return null;
+        // The value starts after the type byte, the name and its NUL.
+        BsonValue v = decode(b, b[e[0]] & 0xFF, e[0] + 1 + name.length + 1);
+        return v != null ? v : doc.get(field);
     }
 
     /**
