@@ -250,6 +250,9 @@ public interface VersionStore extends VersionSource, AutoCloseable {
     /** Number of WAL fsyncs done so far (for metrics and benchmarks). */
     long syncCount();
 
+    /** How often the sync thread waited for more journaled writes before an fsync (for serverStatus). */
+    SyncGathers syncGathers();
+
     /** How commits were grouped so far (for serverStatus and benchmarks). */
     GroupCommitStats groupCommitStats();
 

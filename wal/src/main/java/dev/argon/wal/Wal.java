@@ -383,6 +383,16 @@ public final class Wal implements VersionStore {
         return writer.syncer().syncs();
     }
 
+    /** Tests only: how long the sync thread waits for more journaled writers (see {@code WalSyncer}). */
+    void syncGatherNanosForTests(long nanos) {
+        writer.syncer().gatherNanos(nanos);
+    }
+
+    @Override
+    public SyncGathers syncGathers() {
+        return writer.syncer().gathers();
+    }
+
     @Override
     public GroupCommitStats groupCommitStats() {
         return writer.groupCommitStats();

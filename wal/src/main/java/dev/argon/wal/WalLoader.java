@@ -106,7 +106,8 @@ public final class WalLoader implements AutoCloseable {
 
     private WalLoader(Path dir, long cutLsn, long cutTime, String cloneBranch) {
         this.dir = dir;
-        this.db = new WalDb(dir);
+        // Without recycled logs: the bulk load writes around RocksDB's log (flushBatch).
+        this.db = new WalDb(dir, false, false);
         this.cutLsn = cutLsn;
         this.cutTime = cutTime;
         this.cloneBranch = cloneBranch;

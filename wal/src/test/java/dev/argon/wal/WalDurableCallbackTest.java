@@ -79,6 +79,52 @@ class WalDurableCallbackTest extends WalFixture {
     }
 
     @Test
+    void aLoneJournaledWriterNeverWaitsForCompany() throws Exception {
+        for (int i = 0; i < 20; i++) {
+            Outcome o = new Outcome();
+            wal.whenDurable(put("solo" + i).endLsn(), o);
+            o.await();
+            assertNull(o.failure.get());
+        }
+        assertEquals(0, wal.syncGathers().rounds(), "a writer alone waited for others before its fsync");
+    }
+
+    @Test
+    void afterARoundOfManyTheNextFsyncWaitsForCompanyButNeverStrandsAWriter() throws Exception {
+        wal.syncGatherNanosForTests(TimeUnit.MILLISECONDS.toNanos(20));
+        // A round of eight: the first fsync is held while eight journaled writes queue behind it.
+        GatedSync gate = new GatedSync(false);
+        wal.faults(gate);
+        Outcome first = new Outcome();
+        wal.whenDurable(put("first").endLsn(), first);
+        assertTrue(gate.entered.await(60, TimeUnit.SECONDS), "no fsync started for a waiting callback");
+        List<Outcome> eight = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            Outcome o = new Outcome();
+            wal.whenDurable(put("k" + i).endLsn(), o);
+            eight.add(o);
+        }
+        gate.release.countDown();
+        first.await();
+        for (Outcome o : eight) {
+            o.await();
+        }
+        assertEquals(0, wal.syncGathers().rounds(), "the first rounds had nothing to expect");
+        // Now writers come back one at a time, each waiting for its reply: fewer than the eight the last round
+        // had, so the sync thread waits for company, gives up at its bound and still answers each one.
+        for (int i = 0; i < 3; i++) {
+            Outcome o = new Outcome();
+            wal.whenDurable(put("again" + i).endLsn(), o);
+            o.await();
+            assertNull(o.failure.get());
+            assertEquals(1, o.calls.get());
+        }
+        SyncGathers g = wal.syncGathers();
+        assertTrue(g.rounds() >= 1, "the round after eight callbacks did not wait for more: " + g);
+        assertEquals(g.rounds(), g.timeouts(), "a round found the eight writers it waited for: " + g);
+    }
+
+    @Test
     void anAlreadyDurableLsnRunsTheCallbackAtOnceOnTheCallingThread() throws Exception {
         CommitResult r = put("a");
         wal.awaitDurable(r.endLsn());

@@ -79,6 +79,8 @@ public final class ServerStatusHandler implements CommandHandler {
                         .append("totalAborted", new BsonInt64(engine.sessions().transactionsAborted())))
                 .append("argon", new BsonDocument("headLsn", new BsonInt64(engine.store().versions().lastLsn()))
                         .append("walSyncs", new BsonInt64(engine.store().versions().syncCount()))
+                        .append("walSyncGathers", new BsonDocument("rounds", new BsonInt64(engine.store().versions().syncGathers().rounds()))
+                                .append("timeouts", new BsonInt64(engine.store().versions().syncGathers().timeouts())))
                         .append("groupCommit", groupCommit(engine.store().versions().groupCommitStats()))
                         .append("staging", staging(engine.store().versions().stagingStats()))
                         .append("commandThreads", new BsonDocument("quick", new BsonInt64(engine.stats().quickCommands.get()))
