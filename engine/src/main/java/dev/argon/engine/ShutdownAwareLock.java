@@ -37,6 +37,23 @@ public final class ShutdownAwareLock {
         }
     }
 
+    /** As {@link #lock}, for a one-permit semaphore (a lock that another thread may release). */
+    public static void acquire(java.util.concurrent.Semaphore lock, BooleanSupplier closing, String waitingFor) {
+        if (lock.tryAcquire()) {
+            return;
+        }
+        try {
+            while (!lock.tryAcquire(POLL_MILLIS, TimeUnit.MILLISECONDS)) {
+                if (closing.getAsBoolean()) {
+                    throw interrupted(waitingFor);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw interrupted(waitingFor);
+        }
+    }
+
     private static ArgonException interrupted(String waitingFor) {
         return new ArgonException(MongoErrorCode.INTERRUPTED_AT_SHUTDOWN, "interrupted at shutdown while waiting for " + waitingFor);
     }

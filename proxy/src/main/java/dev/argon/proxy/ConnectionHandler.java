@@ -127,7 +127,7 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<WireRequest> {
 
     private void run(ChannelHandlerContext ctx, WireRequest request) {
         try {
-            // A reply that goes out can wait for its fsync without this thread: see the durableLsn branch below.
+            // A reply that goes out can wait for its fsync without this thread: see the deferred branch below.
             boolean defer = !request.moreToCome() && !request.exhaustAllowed();
             CommandReply reply = request.rejection() != null ? CommandReply.now(request.rejection())
                     : execute(request.command(), request.commandName(), defer);
@@ -140,10 +140,12 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<WireRequest> {
             if (request.moreToCome() || !ctx.channel().isActive()) {
                 return;
             }
-            if (reply.durableLsn() > 0) {
+            if (reply.deferred()) {
                 // A journaled write: the WAL's syncer sends the reply once its fsync is done, and this connection's
                 // later requests wait for it in the suspended queue, so the pool thread is free meanwhile.
-                stats.deferredDurableReplies.incrementAndGet();
+                if (reply.waitsForFsync()) {
+                    stats.deferredDurableReplies.incrementAndGet();
+                }
                 Runnable resume = commands.suspend();
                 service.whenDurable(request.command(), reply, doc -> {
                     try {
@@ -192,9 +194,13 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<WireRequest> {
             return;
         }
         // A quick command is never awaitable (QuickCommands leaves out awaitable hello), so its reply goes now, or,
-        // for a journaled write, once its fsync is done; this connection's later requests wait in the held queue.
-        if (reply.durableLsn() > 0) {
-            stats.deferredDurableReplies.incrementAndGet();
+        // for a write, once the WAL has written its commit (and done its fsync, if journaled); this connection's
+        // later requests wait in the held queue. The loop reads other connections meanwhile, so the commits of
+        // all of them are written together.
+        if (reply.deferred()) {
+            if (reply.waitsForFsync()) {
+                stats.deferredDurableReplies.incrementAndGet();
+            }
             Runnable resume = commands.hold();
             service.whenDurable(request.command(), reply, doc -> sendOnLoop(ctx, request, request.reply(doc), resume));
             return;

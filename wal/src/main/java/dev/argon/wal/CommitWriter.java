@@ -37,7 +37,14 @@ final class CommitWriter {
      */
     private final ReentrantLock commitLock = new ReentrantLock();
     /** The queue of commits waiting for a leader to write them; see {@link #commit}. */
-    private final GroupCommit groupCommit = new GroupCommit();
+    private final GroupCommit groupCommit = new GroupCommit(this::leadDetached);
+    /**
+     * Detached requests whose turn to lead has come ({@link GroupCommit.Member#detach}); the writer thread leads
+     * their groups. At most one is here at a time (one leader at a time), so a plain queue is enough.
+     */
+    private final java.util.concurrent.LinkedBlockingQueue<GroupCommit.Member> detachedTurns = new java.util.concurrent.LinkedBlockingQueue<>();
+    /** The thread that leads groups for detached requests; started with the first one. Guarded by detachedTurns. */
+    private Thread writerThread;
     /** Why a branch id refuses commits now (an abandoned streamed write not yet retired), or null. */
     private final IntFunction<String> refusal;
     /** Every commit and metadata write uses these: unsynced, durability comes from {@link WalSyncer}. */
@@ -244,6 +251,43 @@ final class CommitWriter {
         return result;
     }
 
+    /** Hands a detached request's turn to lead to the writer thread (started on first use); never blocks. */
+    private void leadDetached(GroupCommit.Member m) {
+        synchronized (detachedTurns) {
+            if (writerThread == null) {
+                writerThread = new Thread(this::leadDetachedTurns, "argon-wal-writer");
+                writerThread.setDaemon(true);
+                writerThread.start();
+            }
+            detachedTurns.add(m);
+        }
+    }
+
+    /** The writer thread: leads the group of each detached request whose turn came, in turn order. */
+    private void leadDetachedTurns() {
+        while (true) {
+            GroupCommit.Member m;
+            try {
+                m = detachedTurns.take();
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (m == STOP) {
+                return;
+            }
+            try {
+                leadGroup(m);
+            } catch (Throwable t) {
+                // leadGroup has completed every member of the group; the thread must live on for the next turn.
+                LOG.error("leading a group of detached commits failed", t);
+            }
+        }
+    }
+
+    /** Ends the writer thread once it has led every turn queued before it (see {@link #close}). */
+    private static final GroupCommit.Member STOP = new GroupCommit(m -> { }).enqueue(
+            new CommitRequest(-1, null, null, false, List.of()), null);
+
     GroupCommitStats groupCommitStats() {
         return groupCommit.stats();
     }
@@ -260,15 +304,24 @@ final class CommitWriter {
     private void leadGroup(GroupCommit.Member me) {
         List<GroupCommit.Member> group = List.of();
         try {
+            Written w;
             // Taken under the commit lock, so that requests arriving while a branch or tag change holds it join
             // this group instead of forming their own.
             commitLock.lock();
             try {
                 group = groupCommit.takeGroup();
                 assert !group.isEmpty() && group.get(0) == me : "a leader leads its own request first";
-                writeGroup(group);
+                if (closed) {
+                    throw new WalException("the WAL is closed", -1, lastLsn, null);
+                }
+                w = writeGroup(group);
             } finally {
                 commitLock.unlock();
+            }
+            // Outside the lock (detached requests' callbacks run here), before the hand-off: one branch's queued
+            // commits still finish in queue order.
+            for (GroupCommit.Member m : w.members()) {
+                m.complete(w.seq());
             }
         } catch (RuntimeException e) {
             // The write failed (WalHealth has recorded it): every member not yet refused alone fails with it.
@@ -295,7 +348,7 @@ final class CommitWriter {
      * in {@link GroupBatch} so that callers without that lock (the WAL's own tests commit to one branch from many threads) get
      * consecutive, correct heads too.
      */
-    private void writeGroup(List<GroupCommit.Member> group) {
+    private Written writeGroup(List<GroupCommit.Member> group) {
         long time = Math.max(System.currentTimeMillis(), lastTime);
         GroupBatch g = new GroupBatch(db, branches, groupBatch, puts, refusal, lastLsn, time);
         try {
@@ -303,7 +356,7 @@ final class CommitWriter {
                 g.add(m);
             }
             if (g.written().isEmpty()) {
-                return;
+                return new Written(List.of(), 0);
             }
             long lsn = g.finish();
             long seq = write(g.batch(), "commit", g.firstBranch(), g.firstLsn(), lsn);
@@ -317,13 +370,14 @@ final class CommitWriter {
                 branches.apply(head);
             }
             groupCommit.written(g.written().size());
-            for (GroupCommit.Member m : g.written()) {
-                m.complete(seq);
-            }
+            return new Written(List.copyOf(g.written()), seq);
         } finally {
             recycleGroupBatch();
         }
     }
+
+    /** The members a group wrote, to be completed by the leader once the commit lock is released. */
+    private record Written(List<GroupCommit.Member> members, long seq) {}
 
     private void recycleGroupBatch() {
         if (groupBatch.getDataSize() > KEEP_BATCH_BYTES) {
@@ -334,8 +388,34 @@ final class CommitWriter {
         }
     }
 
+    /**
+     * Lets the writer thread lead every detached turn already handed to it, then ends it (waiting at most 10 s); a
+     * detached request whose turn comes later gets a thread of its own, which refuses it: the WAL is closed.
+     */
+    private void stopWriterThread() {
+        Thread t;
+        synchronized (detachedTurns) {
+            t = writerThread;
+            if (t == null) {
+                return;
+            }
+            detachedTurns.add(STOP);
+            // A turn handed over after this starts a new thread, which finds the WAL closed and refuses it.
+            writerThread = null;
+        }
+        try {
+            t.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Stops the ticker, syncs RocksDB's log and frees the native handles; a second call does nothing. */
     void close() {
+        // Detached commits have no thread of their own waiting: let the queue finish them (and their callbacks run)
+        // while the handles are still open.
+        groupCommit.awaitIdle(10_000);
+        stopWriterThread();
         ticker.shutdownNow();
         // A tick may be inside RocksDB's syncWal right now, outside the commit lock: the handles must outlive it,
         // or the sync runs on a closed database and takes the process down (seen as a SIGSEGV in syncWal).

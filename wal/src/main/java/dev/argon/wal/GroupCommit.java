@@ -11,6 +11,11 @@ import java.util.List;
  * the leader hands the queue to the first request still waiting, which leads the next group. So at any time
  * at most one thread writes commits, and requests leave the queue in arrival order: LSN order is queue order.
  *
+ * <p>A request may be <em>detached</em> ({@link Member#detach}): its thread does not wait for it, and when its
+ * turn to lead comes, the writer's own thread leads in its place ({@code detachedLeader}); its callback runs once
+ * it is written or failed. So an event loop can queue a small commit and go on reading other connections, and the
+ * commits of every event loop that arrive while one group is written form the next group.
+ *
  * <p>This class only orders and hands over; building and writing the batch is {@link Wal}'s. Thread-safe.
  */
 final class GroupCommit {
@@ -28,12 +33,18 @@ final class GroupCommit {
     static final long MAX_GROUP_BYTES = 4L << 20;
 
     private final ArrayDeque<Member> queue = new ArrayDeque<>();
+    /** Leads a group for a detached member whose turn has come (its own thread is not waiting); must not block. */
+    private final java.util.function.Consumer<Member> detachedLeader;
     /** True while a member has been made leader and has not handed off yet. */
     private boolean leaderActive;
     private long groups;
     private long commits;
     private long full;
     private long idle;
+
+    GroupCommit(java.util.function.Consumer<Member> detachedLeader) {
+        this.detachedLeader = detachedLeader;
+    }
 
     /** Queues a request; the returned member is already the leader if the queue was idle. */
     Member enqueue(CommitRequest request) {
@@ -50,7 +61,7 @@ final class GroupCommit {
      * (null: none): when that one fails, this one fails too, unwritten, since what it read never happened.
      */
     Member enqueue(CommitRequest request, StagedCommit.Part part, Member after) {
-        Member m = new Member(request, estimate(request), part, after);
+        Member m = new Member(request, estimate(request), part, after, detachedLeader);
         synchronized (this) {
             queue.addLast(m);
             if (!leaderActive) {
@@ -92,8 +103,33 @@ final class GroupCommit {
         Member next = queue.peekFirst();
         if (next == null) {
             leaderActive = false;
+            notifyAll();
         } else {
             next.promote();
+        }
+    }
+
+    /**
+     * Waits (at most {@code millis}) until no request is queued and no leader is writing: every request queued so
+     * far is finished and its callback has run. For closing the WAL after detached requests, which no thread of
+     * their own waits for.
+     */
+    synchronized void awaitIdle(long millis) {
+        long deadline = System.currentTimeMillis() + millis;
+        boolean interrupted = false;
+        while (leaderActive || !queue.isEmpty()) {
+            long left = deadline - System.currentTimeMillis();
+            if (left <= 0) {
+                break;
+            }
+            try {
+                wait(left);
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -135,17 +171,22 @@ final class GroupCommit {
         private final StagedCommit.Part part;
         /** The queued request of the same branch this one was built on, or null. */
         private final Member after;
+        private final java.util.function.Consumer<Member> detachedLeader;
         private boolean lead;
         private boolean done;
         private CommitResult result;
         private RuntimeException failure;
         private long seq;
+        /** Set by {@link #detach}: no thread waits for this request; the callback runs when it is finished. */
+        private java.util.function.Consumer<Member> onDone;
 
-        private Member(CommitRequest request, long bytes, StagedCommit.Part part, Member after) {
+        private Member(CommitRequest request, long bytes, StagedCommit.Part part, Member after,
+                       java.util.function.Consumer<Member> detachedLeader) {
             this.request = request;
             this.bytes = bytes;
             this.part = part;
             this.after = after;
+            this.detachedLeader = detachedLeader;
         }
 
         /** The request this one was built on (null: none). */
@@ -162,9 +203,44 @@ final class GroupCommit {
             return part;
         }
 
-        private synchronized void promote() {
-            lead = true;
-            notifyAll();
+        /** Makes this request the leader: wakes its thread, or for a detached one hands it to the writer's thread. */
+        private void promote() {
+            boolean handOver;
+            synchronized (this) {
+                lead = true;
+                notifyAll();
+                handOver = onDone != null;
+            }
+            if (handOver) {
+                detachedLeader.accept(this);
+            }
+        }
+
+        /**
+         * Detaches the request from its thread, which will not wait for it: the writer's thread leads its group if
+         * its turn comes, and {@code done} runs once it is written or failed, on the thread that finished it (at
+         * once, on this one, if it already is). Call at most once, instead of waiting, from the thread that queued it.
+         */
+        void detach(java.util.function.Consumer<Member> done) {
+            boolean runNow;
+            boolean handOver = false;
+            synchronized (this) {
+                runNow = this.done;
+                if (!runNow) {
+                    onDone = done;
+                    handOver = lead;
+                }
+            }
+            if (runNow) {
+                done.accept(this);
+            } else if (handOver) {
+                detachedLeader.accept(this);
+            }
+        }
+
+        /** True once {@link #detach} was called and the request was not finished then. */
+        synchronized boolean detached() {
+            return onDone != null;
         }
 
         /**
@@ -194,24 +270,47 @@ final class GroupCommit {
         }
 
         /** The batch holding this request is written; seq is the write's position for the fsync. */
-        synchronized void complete(long writeSeq) {
-            this.seq = writeSeq;
-            this.done = true;
-            notifyAll();
+        void complete(long writeSeq) {
+            java.util.function.Consumer<Member> callback;
+            synchronized (this) {
+                this.seq = writeSeq;
+                this.done = true;
+                notifyAll();
+                callback = onDone;
+            }
+            finished(callback);
         }
 
         /** This request alone is refused (retired branch id, no entries); nothing of it was written. */
-        synchronized void fail(RuntimeException e) {
-            this.failure = e;
-            this.result = null;
-            this.done = true;
-            notifyAll();
+        void fail(RuntimeException e) {
+            java.util.function.Consumer<Member> callback;
+            synchronized (this) {
+                if (done) {
+                    return;
+                }
+                this.failure = e;
+                this.result = null;
+                this.done = true;
+                notifyAll();
+                callback = onDone;
+            }
+            finished(callback);
         }
 
         /** The group failed as a whole (its write failed): fails this request unless it already finished. */
-        synchronized void failIfPending(RuntimeException e) {
-            if (!done) {
-                fail(e);
+        void failIfPending(RuntimeException e) {
+            fail(e);
+        }
+
+        /** Runs a detached request's callback, outside this member's monitor; one failing must not stop the group. */
+        private void finished(java.util.function.Consumer<Member> callback) {
+            if (callback == null) {
+                return;
+            }
+            try {
+                callback.accept(this);
+            } catch (RuntimeException e) {
+                org.slf4j.LoggerFactory.getLogger(GroupCommit.class).error("a detached commit's callback failed", e);
             }
         }
 

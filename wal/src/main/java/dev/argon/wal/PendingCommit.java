@@ -3,8 +3,8 @@ package dev.argon.wal;
 /**
  * A commit queued for the group commit but not necessarily written yet ({@link VersionStore#enqueue}). Its place
  * in the queue, and so its LSN range, is fixed when it is queued; {@link #await()} returns once a leader has
- * written it (leading the group itself when its turn comes). The thread that queued it must call {@link #await()}:
- * a request whose turn to lead has come holds up the queue until its thread takes it. Thread-safe.
+ * written it (leading the group itself when its turn comes). The thread that queued it must call {@link #await()}
+ * or {@link #detach}: a request whose turn to lead has come holds up the queue until its thread takes it. Thread-safe.
  */
 public final class PendingCommit {
     private final CommitWriter writer;
@@ -31,6 +31,21 @@ public final class PendingCommit {
      */
     public RuntimeException awaitOutcome() {
         return member.awaitDone();
+    }
+
+    /**
+     * Instead of {@link #await()}: the queuing thread goes on without waiting, the WAL's writer thread leads the
+     * commit's group when its turn comes, and {@code done} gets the LSN range (or null and the reason it failed)
+     * once it is written, with its branch head moved. {@code done} runs on the thread that wrote the group (or at
+     * once on this one, if that already happened), so it must be short and must not wait for another commit.
+     * No fsync is awaited: a journaled caller asks {@link VersionStore#whenDurable} with the end LSN. Call once,
+     * from the thread that queued it.
+     */
+    public void detach(java.util.function.BiConsumer<CommitResult, RuntimeException> done) {
+        member.detach(m -> {
+            RuntimeException failure = m.failure();
+            done.accept(failure == null ? m.result() : null, failure);
+        });
     }
 
     /** True once the commit is written or has failed (its head, if written, has moved). */

@@ -53,12 +53,17 @@
  * {@link dev.argon.wal.PendingCommit}): the engine then releases the branch's write lock before the write, and the
  * branch's next commit, evaluated over the queued one, names it as {@code after}; a member whose {@code after}
  * failed fails too, unwritten. So one branch may have several requests in a group, in evaluation order, each head
- * chained on the one before.
+ * chained on the one before. A queued commit may also be detached from its thread ({@link
+ * dev.argon.wal.PendingCommit#detach}): the WAL's writer thread ({@code argon-wal-writer}) leads its group when its
+ * turn comes and a callback gets the outcome, so an event loop queues small commits without waiting and the commits
+ * of all event loops form groups.
  * Why a leader stopped taking requests ({@code full}, {@code idle}) is counted in
  * {@link dev.argon.wal.GroupCommitStats}. Durability ({@code j: true}) is a shared WAL fsync
  * ({@link dev.argon.wal.WalSyncer}) that each journaled member awaits after its group's write, so one fsync
  * covers a group and whatever was written before it started; a finished fsync wakes the waiters it covered and
- * one more, which runs the next. Branch, tag, id and metadata changes take the same
+ * one more, which runs the next. A reply that waits without a thread registers a callback
+ * ({@link dev.argon.wal.VersionStore#whenDurable}); the syncer's thread syncs for those, after waiting a moment for
+ * as many journaled writers as its last sync covered (at most 500 µs; never for a lone writer). Branch, tag, id and metadata changes take the same
  * commit lock and are fsynced (shared) before they return.
  *
  * <p>Measurement: {@link dev.argon.wal.Wal#storageStats()} reports the bytes of every batch written and, with the

@@ -37,6 +37,8 @@ public final class CommandContext {
     private boolean inline;
     /** The LSN this command's reply must wait for, once deferred; -1 for none. */
     private long durableLsn = -1;
+    /** The command's commit still being written by the WAL (see {@link #commitDetached}), or null. */
+    private AfterCommit afterCommit;
 
     public CommandContext(Engine engine, ClientContext client, BsonDocument command, String name) {
         this.engine = engine;
@@ -121,10 +123,55 @@ public final class CommandContext {
     public CommitResult commit(WriteSession s) {
         List<KeyWrite> meta = retryableWrite.metaWrites();
         boolean journaled = journaled();
+        if (inline && deferDurability && transaction == null && afterCommit == null && commitDetached(s, meta, journaled)) {
+            // The reply waits for the commit (afterCommit); the handler's reply does not depend on its LSN.
+            return null;
+        }
         // The branch lock is released once the commit is queued: the next writer evaluates while it is written.
         CommitResult r = s.commitReleasing(actor(), comment(), journaled, meta);
         retryableWrite.committed(r != null, journaled);
         return r;
+    }
+
+    /**
+     * On the event loop: queues the commit and returns without waiting for it (see
+     * {@link WriteSession#commitDetached}); the WAL's writer thread writes it with the others queued meanwhile. The
+     * retryable-write session stays checked out until then, so no retry of this command can run, or answer from
+     * the record, before the commit is written. Change-stream watchers are woken once it is. False when the commit
+     * cannot be detached (nothing written then).
+     */
+    private boolean commitDetached(WriteSession s, List<KeyWrite> meta, boolean journaled) {
+        RetryableWrite rw = retryableWrite;
+        AfterCommit after = new AfterCommit(journaled);
+        dev.argon.engine.store.CommitSignal signal = engine.store().commitSignal();
+        // Before the commit is queued: its callback may run on the writer thread before commitDetached returns.
+        rw.handOver();
+        boolean queued = false;
+        try {
+            queued = s.commitDetached(actor(), comment(), meta, (r, failure) -> {
+                try {
+                    rw.finishHandOver(failure == null && r != null, journaled);
+                } finally {
+                    if (failure == null) {
+                        signal.fire();
+                    }
+                    after.finished(r, failure);
+                }
+            });
+        } finally {
+            if (!queued) {
+                rw.cancelHandOver();
+            }
+        }
+        if (queued) {
+            afterCommit = after;
+        }
+        return queued;
+    }
+
+    /** The command's detached commit, or null (see {@link #commitDetached}). */
+    AfterCommit afterCommit() {
+        return afterCommit;
     }
 
     /** The raw {@code $db} field. */

@@ -21,13 +21,19 @@ import org.bson.BsonDocument;
  * @param next        the command whose reply follows this one in an exhaust stream, or null when this reply
  *                    cannot be streamed
  * @param durableLsn  the LSN that must be on stable storage before this reply goes out, or -1
+ * @param afterCommit the command's commit that the WAL is still writing, whose outcome the reply waits for, or
+ *                    null (a small write on the event loop: see {@code WriteSession.commitDetached})
  */
-public record CommandReply(BsonDocument document, long awaitMillis, BsonDocument next, long durableLsn) {
+public record CommandReply(BsonDocument document, long awaitMillis, BsonDocument next, long durableLsn, AfterCommit afterCommit) {
 
     public CommandReply {
         if (awaitMillis < 0) {
             throw new IllegalArgumentException("awaitMillis " + awaitMillis);
         }
+    }
+
+    public CommandReply(BsonDocument document, long awaitMillis, BsonDocument next, long durableLsn) {
+        this(document, awaitMillis, next, durableLsn, null);
     }
 
     public CommandReply(BsonDocument document, long awaitMillis, BsonDocument next) {
@@ -36,7 +42,25 @@ public record CommandReply(BsonDocument document, long awaitMillis, BsonDocument
 
     /** This reply, to go out only once {@code lsn} is durable. */
     CommandReply durableAt(long lsn) {
-        return new CommandReply(document, awaitMillis, next, lsn);
+        return new CommandReply(document, awaitMillis, next, lsn, afterCommit);
+    }
+
+    /** This reply, to go out only once the command's detached commit is written (and durable, if journaled). */
+    CommandReply after(AfterCommit commit) {
+        return new CommandReply(document, awaitMillis, next, durableLsn, commit);
+    }
+
+    /**
+     * True when the reply must not go out yet: it waits for an fsync ({@code durableLsn}) or for a commit the WAL
+     * is still writing ({@code afterCommit}); the caller delivers it through {@link CommandService#whenDurable}.
+     */
+    public boolean deferred() {
+        return durableLsn > 0 || afterCommit != null;
+    }
+
+    /** True when the reply waits for an fsync ({@code j: true}), directly or after its detached commit. */
+    public boolean waitsForFsync() {
+        return durableLsn > 0 || (afterCommit != null && afterCommit.journaled());
     }
 
     /** A reply to send at once, with nothing to stream after it. */

@@ -81,22 +81,69 @@ public final class Dispatcher implements CommandService {
      */
     @Override
     public void whenDurable(BsonDocument command, CommandReply reply, java.util.function.Consumer<BsonDocument> send) {
-        if (reply.durableLsn() <= 0) {
-            send.accept(reply.document());
+        if (reply.afterCommit() != null) {
+            // A detached commit: the reply goes out once the WAL has written it, and its fsync is done if journaled.
+            reply.afterCommit().then((r, failure) -> {
+                if (failure != null) {
+                    send.accept(failedReply(command, failure));
+                } else if (r != null && reply.afterCommit().journaled()) {
+                    whenDurable(command, r.endLsn(), restamped(reply.document()), send);
+                } else {
+                    send.accept(restamped(reply.document()));
+                }
+            });
             return;
         }
-        engine.store().whenDurable(reply.durableLsn(), failure -> {
-            if (failure == null) {
-                send.accept(reply.document());
-                return;
-            }
-            String name = command.isEmpty() ? "?" : command.getFirstKey();
-            ArgonException e = failure instanceof WalException w ? storageError(name, w)
-                    : new ArgonException(MongoErrorCode.INTERNAL_ERROR, name + " failed: " + failure);
-            BsonDocument doc = RetryableErrors.label(command, error(e));
-            TransactionErrors.label(command, doc);
-            send.accept(engine.clusterTime().stamp(doc));
-        });
+        whenDurable(command, reply.durableLsn(), reply.document(), send);
+    }
+
+    private void whenDurable(BsonDocument command, long lsn, BsonDocument doc, java.util.function.Consumer<BsonDocument> send) {
+        if (lsn <= 0) {
+            send.accept(doc);
+            return;
+        }
+        engine.store().whenDurable(lsn, failure -> send.accept(failure == null ? doc : failedReply(command, failure)));
+    }
+
+    /** The error a branch refusal answers (see the cases). */
+    private static ArgonException branchError(BranchException e) {
+        return new ArgonException(switch (e.kind()) {
+            case INVALID_NAME -> MongoErrorCode.BAD_VALUE;
+            case EXISTS -> MongoErrorCode.NAMESPACE_EXISTS;
+            case NOT_FOUND -> MongoErrorCode.BRANCH_NOT_FOUND;
+            case PROTECTED, HAS_CHILDREN -> MongoErrorCode.ILLEGAL_OPERATION;
+            // As for a write that waited on a branch that was reset or deleted (Store.beginWrite): nothing
+            // was written. 112 is not a retryable-writes code and gets no RetryableWriteError label, so
+            // drivers do not retry it; the application sees it and decides whether to run the write again.
+            case RETIRED -> MongoErrorCode.WRITE_CONFLICT;
+            // History GC gave up (below the horizon, or a reclaimed range): the message names which.
+            case HISTORY_GONE -> MongoErrorCode.SNAPSHOT_TOO_OLD;
+        }, e.getMessage());
+    }
+
+    /**
+     * A reply stamped before its detached commit was written: stamped again, so that its {@code operationTime}
+     * covers the commit (a causally consistent session reads after it).
+     */
+    private BsonDocument restamped(BsonDocument doc) {
+        doc.remove("$clusterTime");
+        doc.remove("operationTime");
+        return engine.clusterTime().stamp(doc);
+    }
+
+    /**
+     * The error a command answers when the write behind its reply failed after the command ran: its fsync, or its
+     * detached commit. Labelled and stamped as every reply is; nothing of a failed commit was written.
+     */
+    private BsonDocument failedReply(BsonDocument command, RuntimeException failure) {
+        String name = command.isEmpty() ? "?" : command.getFirstKey();
+        ArgonException e = failure instanceof WalException w ? storageError(name, w)
+                : failure instanceof BranchException b ? branchError(b)
+                : failure instanceof ArgonException a ? a
+                : new ArgonException(MongoErrorCode.INTERNAL_ERROR, name + " failed: " + failure);
+        BsonDocument doc = RetryableErrors.label(command, error(e));
+        TransactionErrors.label(command, doc);
+        return engine.clusterTime().stamp(doc);
     }
 
     private CommandReply run(BsonDocument command, ClientContext client, boolean deferDurability, boolean inline) {
@@ -163,7 +210,9 @@ public final class Dispatcher implements CommandService {
         }
         // Errors too: a command that failed after a journaled commit answers only once that commit is durable.
         long lsn = made[0] == null ? -1 : made[0].durableLsn();
-        return lsn > 0 ? reply.durableAt(lsn) : reply;
+        reply = lsn > 0 ? reply.durableAt(lsn) : reply;
+        AfterCommit after = made[0] == null ? null : made[0].afterCommit();
+        return after != null ? reply.after(after) : reply;
     }
 
     private CommandReply dispatch(BsonDocument command, ClientContext client, FiredCommand fired, boolean deferDurability,
@@ -229,18 +278,7 @@ public final class Dispatcher implements CommandService {
             }
             return CommandReply.now(error(e));
         } catch (BranchException e) {
-            return CommandReply.now(error(new ArgonException(switch (e.kind()) {
-                case INVALID_NAME -> MongoErrorCode.BAD_VALUE;
-                case EXISTS -> MongoErrorCode.NAMESPACE_EXISTS;
-                case NOT_FOUND -> MongoErrorCode.BRANCH_NOT_FOUND;
-                case PROTECTED, HAS_CHILDREN -> MongoErrorCode.ILLEGAL_OPERATION;
-                // As for a write that waited on a branch that was reset or deleted (Store.beginWrite): nothing
-                // was written. 112 is not a retryable-writes code and gets no RetryableWriteError label, so
-                // drivers do not retry it; the application sees it and decides whether to run the write again.
-                case RETIRED -> MongoErrorCode.WRITE_CONFLICT;
-                // History GC gave up (below the horizon, or a reclaimed range): the message names which.
-                case HISTORY_GONE -> MongoErrorCode.SNAPSHOT_TOO_OLD;
-            }, e.getMessage())));
+            return CommandReply.now(error(branchError(e)));
         } catch (WalException e) {
             return CommandReply.now(error(storageError(name, e)));
         } catch (dev.argon.engine.store.WouldBlock e) {

@@ -24,7 +24,8 @@ import org.bson.BsonValue;
  *
  * <p>Lifecycle: {@link SessionCatalog#checkOut} &rarr; {@link #previous}/{@link #applied} per statement &rarr;
  * {@link #metaWrites()} into the commit &rarr; {@link #committed(boolean, boolean)} &rarr; {@link #close()}. Not thread-safe; it
- * belongs to the one thread running the command.
+ * belongs to the one thread running the command, or, once {@link #handOver handed over}, to the thread that
+ * finishes its commit (the hand-over and check-in are synchronized, so both threads may call {@link #close()}).
  */
 public final class RetryableWrite implements AutoCloseable {
     private static final RetryableWrite NONE = new RetryableWrite(null, null, null, null, null);
@@ -40,6 +41,8 @@ public final class RetryableWrite implements AutoCloseable {
     private final List<Integer> retried = new ArrayList<>();
     private TxnRecord next;
     private boolean closed;
+    /** Set by {@link #handOver}: {@link #close()} leaves the session checked out for {@link #finishHandOver}. */
+    private boolean handedOver;
 
     RetryableWrite(SessionCatalog catalog, SessionCatalog.Session session, BsonDocument command, ClientContext client,
                    FailPoints failPoints) {
@@ -151,18 +154,68 @@ public final class RetryableWrite implements AutoCloseable {
         return List.copyOf(retried);
     }
 
-    /** Checks the session back in. */
-    @Override
-    public void close() {
-        if (session == null || closed) {
+    /**
+     * For a command whose commit completes on another thread ({@code PendingCommit.detach}): the session stays
+     * checked out past {@link #close()}, so that no other command of the session runs, or answers from the record,
+     * before the commit is written; {@link #finishHandOver} then installs the record and checks the session in.
+     * From then on this object belongs to the thread that completes the commit.
+     */
+    public void handOver() {
+        if (session != null) {
+            synchronized (this) {
+                handedOver = true;
+            }
+        }
+    }
+
+    /** The commit was not handed over after all ({@link #handOver}); {@link #close()} checks the session in again. */
+    public void cancelHandOver() {
+        if (session != null) {
+            synchronized (this) {
+                handedOver = false;
+            }
+        }
+    }
+
+    /**
+     * The handed-over commit is finished: written (the record it carried becomes the session's, as
+     * {@link #committed} does) or failed (the session keeps its old record, so a retry runs the statements again).
+     * Checks the session in either way.
+     */
+    public void finishHandOver(boolean written, boolean journaled) {
+        if (session == null) {
             return;
         }
-        closed = true;
+        try {
+            if (written) {
+                committed(true, journaled);
+            }
+        } finally {
+            synchronized (this) {
+                handedOver = false;
+            }
+            close();
+        }
+    }
+
+    /** Checks the session back in (unless handed over: see {@link #handOver}). */
+    @Override
+    public void close() {
+        if (session == null) {
+            return;
+        }
+        synchronized (this) {
+            // Synchronized: after a hand-over the command's thread and the commit's may both get here.
+            if (closed || handedOver) {
+                return;
+            }
+            closed = true;
+        }
         if (!retried.isEmpty()) {
             catalog.retriedCommands.incrementAndGet();
             catalog.retriedStatements.addAndGet(retried.size());
         }
-        session.lock.unlock();
+        session.lock.release();
         catalog.release(session);
     }
 }

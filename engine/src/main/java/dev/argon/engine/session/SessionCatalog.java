@@ -19,7 +19,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import org.bson.BsonDocument;
@@ -143,7 +142,7 @@ public final class SessionCatalog {
             return new RetryableWrite(this, s, command, client, failPoints);
         } catch (RuntimeException e) {
             if (locked) {
-                s.lock.unlock();
+                s.lock.release();
             }
             release(s);
             throw e;
@@ -253,12 +252,12 @@ public final class SessionCatalog {
     }
 
     private void lock(Session s) {
-        if (s.lock.tryLock()) {
+        if (s.lock.tryAcquire()) {
             return;
         }
         waiting.incrementAndGet();
         try {
-            ShutdownAwareLock.lock(s.lock, shuttingDown, "another command of this session");
+            ShutdownAwareLock.acquire(s.lock, shuttingDown, "another command of this session");
         } finally {
             waiting.decrementAndGet();
         }
@@ -332,7 +331,11 @@ public final class SessionCatalog {
     static final class Session {
         final byte[] key;
         final BsonDocument lsid;
-        final ReentrantLock lock = new ReentrantLock();
+        /**
+         * Held by the one command using the session. A semaphore, not a thread-owned lock: a retryable write whose
+         * commit completes on the WAL's writer thread checks the session in from there ({@link RetryableWrite#handOver}).
+         */
+        final java.util.concurrent.Semaphore lock = new java.util.concurrent.Semaphore(1);
         int users;
         volatile long lastUse;
         TxnRecord record;

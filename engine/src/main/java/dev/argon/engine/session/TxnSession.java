@@ -82,7 +82,7 @@ public final class TxnSession implements AutoCloseable {
             return;
         }
         closed = true;
-        session.lock.unlock();
+        session.lock.release();
         catalog.release(session);
     }
 }

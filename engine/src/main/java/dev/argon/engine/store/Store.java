@@ -310,7 +310,10 @@ public final class Store implements AutoCloseable {
                 // A transaction's session: it lives until the transaction commits or aborts.
                 return;
             }
-            if (session.lockReleased()) {
+            if (session.detached()) {
+                // commitDetached released the lock; its callback fires the signal once the commit is written.
+                return;
+            } else if (session.lockReleased()) {
                 // commitReleasing released the lock and waited for the write: nothing is staged.
                 signal.fire();
             } else {

@@ -92,8 +92,10 @@ public final class WriteSession extends DataView {
      * reads (null: none): this session's commit is built on it, and fails if it fails.
      */
     private dev.argon.wal.PendingCommit after;
-    /** True once {@link #commitReleasing} has released the branch lock. */
+    /** True once {@link #commitReleasing} or {@link #commitDetached} has released the branch lock. */
     private boolean lockReleased;
+    /** True once {@link #commitDetached} queued the commit. */
+    private boolean detached;
 
     /** Where a transaction claims the keys it writes (null outside transactions). */
     private KeyClaims claims;
@@ -364,6 +366,47 @@ public final class WriteSession extends DataView {
             durableLsn = r.endLsn();
         }
         return r;
+    }
+
+    /**
+     * As {@link #commitReleasing}, but without waiting for the write: queues the commit, releases the branch's
+     * write lock and returns true at once; the WAL's writer thread writes it with whatever else is queued, and
+     * {@code done} gets its LSN range (or null and the reason it failed) once it is written and the head has moved,
+     * on the thread that wrote it. For a caller that must not wait (the event loop), which then delivers its reply
+     * from {@code done}. Returns false, having done nothing, when the commit cannot be detached (nothing to write,
+     * a streamed commit, a transaction's statement, no queue): the caller commits the ordinary way.
+     */
+    public boolean commitDetached(String actor, String comment, List<KeyWrite> metaWrites,
+                                  java.util.function.BiConsumer<CommitResult, RuntimeException> done) {
+        if (deferred || staged != null || pipeline == null || isEmpty()) {
+            return false;
+        }
+        assert branchLock.isHeldByCurrentThread() : "a commit on branch id " + branchId + " without its write lock";
+        List<LogEntry> mine = List.copyOf(entries);
+        dev.argon.wal.PendingCommit pending = wal.enqueue(new CommitRequest(branchId, actor, comment, false, mine, metaWrites, origin), after);
+        CommitPipeline.Layer layer = null;
+        try {
+            layer = pipeline.add(pending, OverlayKeyReader.changesOf(mine), catalogChanged);
+        } finally {
+            lockReleased = true;
+            detached = true;
+            branchLock.unlock();
+            CommitPipeline.Layer added = layer;
+            CommitPipeline p = pipeline;
+            // Queued: whatever happened above, the request must be detached (or its turn to lead would hold up the queue).
+            pending.detach((r, failure) -> {
+                if (added != null) {
+                    p.remove(added);
+                }
+                done.accept(r, failure);
+            });
+        }
+        return true;
+    }
+
+    /** True once {@link #commitDetached} queued the commit: its outcome reaches the caller's callback, not here. */
+    boolean detached() {
+        return detached;
     }
 
     /**

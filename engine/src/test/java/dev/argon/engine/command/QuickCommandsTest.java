@@ -154,17 +154,80 @@ class QuickCommandsTest {
         CommandReply r = engine.commands().runQuick(insert, client);
         assertEquals(1, r.document().getInt32("n").getValue(), r.document().toJson());
         assertEquals(1, stats.opInsert.get());
-        assertTrue(r.durableLsn() > 0, "a journaled insert's reply names the LSN it waits for");
-        java.util.concurrent.atomic.AtomicReference<BsonDocument> sent = new java.util.concurrent.atomic.AtomicReference<>();
-        engine.commands().whenDurable(insert, r, sent::set);
-        long deadline = System.nanoTime() + 60_000_000_000L;
-        while (sent.get() == null && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
+        assertTrue(r.deferred() && r.waitsForFsync(), "a journaled insert's reply waits for its commit and fsync");
+        assertEquals(r.document(), deliver(insert, r));
+        // Not journaled: the reply waits for the commit only.
+        BsonDocument plain = BsonDocument.parse("{insert: 'c', documents: [{_id: 2}], $db: 'ycsb'}");
+        CommandReply p = engine.commands().runQuick(plain, client);
+        assertTrue(p.deferred() && !p.waitsForFsync(), p.toString());
+        assertEquals(1, deliver(plain, p).getInt32("n").getValue());
+    }
+
+    /** What the wire layer would send for a deferred reply (at most 60 s later). */
+    private BsonDocument deliver(BsonDocument command, CommandReply r) {
+        java.util.concurrent.CompletableFuture<BsonDocument> sent = new java.util.concurrent.CompletableFuture<>();
+        engine.commands().whenDurable(command, r, sent::complete);
+        try {
+            return sent.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new AssertionError("the deferred reply was never sent", e);
         }
-        assertEquals(r.document(), sent.get());
-        // Not journaled: nothing to wait for.
-        assertEquals(-1, engine.commands().runQuick(BsonDocument.parse("{insert: 'c', documents: [{_id: 2}], $db: 'ycsb'}"),
-                client).durableLsn());
+    }
+
+    @Test
+    void aQuickWritesReplyGoesOutOnlyOnceItsCommitIsReadableAndStampedAfterIt() {
+        engine.commands().execute(BsonDocument.parse("{insert: 'c', documents: [{_id: 0}], $db: 'ycsb'}"), client);
+        for (int i = 1; i <= 50; i++) {
+            BsonDocument update = BsonDocument.parse("{update: 'c', updates: [{q: {_id: 0}, u: {$set: {n: " + i + "}}}], "
+                    + "lsid: {id: {$binary: {base64: 'AAAAAAAAAAAAAAAAAAAAAA==', subType: '04'}}}, txnNumber: " + i + ", $db: 'ycsb'}");
+            CommandReply r = engine.commands().runQuick(update, client);
+            assertTrue(r.deferred(), r.toString());
+            int seen = i;
+            java.util.concurrent.CompletableFuture<Integer> readAtSend = new java.util.concurrent.CompletableFuture<>();
+            engine.commands().whenDurable(update, r, doc -> {
+                // What a client that got this reply reads next.
+                BsonDocument found = engine.commands().execute(BsonDocument.parse("{find: 'c', filter: {_id: 0}, $db: 'ycsb'}"), client);
+                readAtSend.complete(found.getDocument("cursor").getArray("firstBatch").get(0).asDocument().getInt32("n").getValue());
+                assertEquals(1, doc.getInt32("nModified").getValue(), doc.toJson());
+                assertTrue(doc.containsKey("operationTime"), doc.toJson());
+            });
+            assertEquals(seen, readAtSend.join(), "the reply went out before its update was readable");
+        }
+        // The same retryable update sent again is answered from the record, not applied twice.
+        BsonDocument again = BsonDocument.parse("{update: 'c', updates: [{q: {_id: 0}, u: {$inc: {n: 1}}}], "
+                + "lsid: {id: {$binary: {base64: 'AAAAAAAAAAAAAAAAAAAAAA==', subType: '04'}}}, txnNumber: 51, $db: 'ycsb'}");
+        deliver(again, engine.commands().runQuick(again, client));
+        BsonDocument retried = deliver(again, engine.commands().runQuick(again, client));
+        assertEquals(1, retried.getInt32("nModified").getValue(), retried.toJson());
+        BsonDocument found = engine.commands().execute(BsonDocument.parse("{find: 'c', filter: {_id: 0}, $db: 'ycsb'}"), client);
+        assertEquals(51, found.getDocument("cursor").getArray("firstBatch").get(0).asDocument().getInt32("n").getValue());
+    }
+
+    @Test
+    void aQuickWriteWhoseCommitFailsAnswersTheStorageErrorAndFreesItsSession() {
+        engine.commands().execute(BsonDocument.parse("{insert: 'c', documents: [{_id: 0}], $db: 'ycsb'}"), client);
+        String lsid = "lsid: {id: {$binary: {base64: 'AQEBAQEBAQEBAQEBAQEBAQ==', subType: '04'}}}";
+        engine.store().walForTests().faults(new dev.argon.wal.WalFaults() {
+            @Override
+            public void beforeWrite() throws IOException {
+                throw new IOException("Input/output error");
+            }
+        });
+        BsonDocument insert = BsonDocument.parse("{insert: 'c', documents: [{_id: 1}], " + lsid + ", txnNumber: 1, $db: 'ycsb'}");
+        CommandReply r;
+        BsonDocument error;
+        try {
+            r = engine.commands().runQuick(insert, client);
+            error = deliver(insert, r);
+        } finally {
+            engine.store().walForTests().faults(null);
+        }
+        assertEquals(0.0, error.getNumber("ok").doubleValue(), error.toJson());
+        assertTrue(error.containsKey("code") && error.containsKey("$clusterTime"), error.toJson());
+        // The session was checked in: its next command runs (the store refuses writes after a failed write).
+        BsonDocument next = engine.commands().execute(BsonDocument.parse("{find: 'c', filter: {}, " + lsid + ", $db: 'ycsb'}"), client);
+        assertEquals(1.0, next.getNumber("ok").doubleValue(), next.toJson());
+        assertEquals(1, next.getDocument("cursor").getArray("firstBatch").size(), "the failed insert is visible: " + next.toJson());
     }
 
     @Test
