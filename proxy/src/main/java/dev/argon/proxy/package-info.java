@@ -19,9 +19,9 @@
  * <p>Journaled replies: a write with {@code j: true} returns before its fsync with
  * {@link dev.argon.engine.command.CommandReply#durableLsn()} set; the connection's queue is suspended (or held,
  * for a quick write) and the WAL syncer's callback ({@link dev.argon.engine.command.CommandService#whenDurable})
- * sends the reply, so no thread sleeps through an fsync. A quick write's reply also waits for its commit, which the
- * WAL's writer thread writes ({@link dev.argon.engine.command.CommandReply#deferred()}): the event loop reads other
- * connections meanwhile.
+ * sends the reply, so no thread sleeps through an fsync. A journaled quick write's reply also waits for its commit,
+ * which the WAL's writer thread writes ({@link dev.argon.engine.command.CommandReply#deferred()}): the event loop
+ * reads other connections meanwhile.
  *
  * <p>Awaitable replies: a reply the engine marks awaitable (an awaitable {@code hello}, see
  * {@link dev.argon.engine.command.CommandReply}) is held back by a timer on the channel's event loop

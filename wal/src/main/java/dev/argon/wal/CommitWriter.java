@@ -43,8 +43,12 @@ final class CommitWriter {
      * their groups. At most one is here at a time (one leader at a time), so a plain queue is enough.
      */
     private final java.util.concurrent.LinkedBlockingQueue<GroupCommit.Member> detachedTurns = new java.util.concurrent.LinkedBlockingQueue<>();
-    /** The thread that leads groups for detached requests; started with the first one. Guarded by detachedTurns. */
+    /** Guards {@link #writerThread} and {@link #writerStopping}. */
+    private final Object writerGuard = new Object();
+    /** The thread that leads groups for detached requests; started with the first one. */
     private Thread writerThread;
+    /** True once close has stopped (or is stopping) the writer thread. */
+    private boolean writerStopping;
     /** Why a branch id refuses commits now (an abandoned streamed write not yet retired), or null. */
     private final IntFunction<String> refusal;
     /** Every commit and metadata write uses these: unsynced, durability comes from {@link WalSyncer}. */
@@ -251,9 +255,19 @@ final class CommitWriter {
         return result;
     }
 
-    /** Hands a detached request's turn to lead to the writer thread (started on first use); never blocks. */
+    /**
+     * Hands a detached request's turn to lead to the writer thread (started on first use); never blocks. Once the
+     * WAL is closing, each such turn gets a short-lived thread of its own, which finds the WAL closed and refuses
+     * the group (leading here instead could take the commit lock inside the queue's monitor, the wrong order).
+     */
     private void leadDetached(GroupCommit.Member m) {
-        synchronized (detachedTurns) {
+        synchronized (writerGuard) {
+            if (writerStopping) {
+                Thread t = new Thread(() -> leadGroup(m), "argon-wal-writer-closed");
+                t.setDaemon(true);
+                t.start();
+                return;
+            }
             if (writerThread == null) {
                 writerThread = new Thread(this::leadDetachedTurns, "argon-wal-writer");
                 writerThread.setDaemon(true);
@@ -263,14 +277,15 @@ final class CommitWriter {
         }
     }
 
-    /** The writer thread: leads the group of each detached request whose turn came, in turn order. */
+    /** The writer thread: leads the group of each detached request whose turn came, in turn order, until STOP. */
     private void leadDetachedTurns() {
         while (true) {
             GroupCommit.Member m;
             try {
                 m = detachedTurns.take();
             } catch (InterruptedException e) {
-                return;
+                // Nothing interrupts this thread on purpose; leaving would strand the next turn.
+                continue;
             }
             if (m == STOP) {
                 return;
@@ -278,7 +293,7 @@ final class CommitWriter {
             try {
                 leadGroup(m);
             } catch (Throwable t) {
-                // leadGroup has completed every member of the group; the thread must live on for the next turn.
+                // leadGroup has given every member of the group an outcome; the thread lives on for the next turn.
                 LOG.error("leading a group of detached commits failed", t);
             }
         }
@@ -318,8 +333,7 @@ final class CommitWriter {
             } finally {
                 commitLock.unlock();
             }
-            // Outside the lock (detached requests' callbacks run here), before the hand-off: one branch's queued
-            // commits still finish in queue order.
+            // Outside the lock, before the hand-off: one branch's queued commits still finish in queue order.
             for (GroupCommit.Member m : w.members()) {
                 m.complete(w.seq());
             }
@@ -334,6 +348,12 @@ final class CommitWriter {
             }
             throw e;
         } finally {
+            // Detached requests' callbacks, without the commit lock (a callback takes the session catalog's monitor,
+            // which a session sweep holds while it writes under the commit lock): those written ran in complete;
+            // these are the ones refused alone while the batch was built, or failed with it.
+            for (GroupCommit.Member m : group) {
+                m.runCallback();
+            }
             groupCommit.handOff();
         }
     }
@@ -390,18 +410,18 @@ final class CommitWriter {
 
     /**
      * Lets the writer thread lead every detached turn already handed to it, then ends it (waiting at most 10 s); a
-     * detached request whose turn comes later gets a thread of its own, which refuses it: the WAL is closed.
+     * detached request whose turn comes later gets a short-lived thread of its own, which refuses it: the WAL is
+     * closed.
      */
     private void stopWriterThread() {
         Thread t;
-        synchronized (detachedTurns) {
+        synchronized (writerGuard) {
+            writerStopping = true;
             t = writerThread;
             if (t == null) {
                 return;
             }
             detachedTurns.add(STOP);
-            // A turn handed over after this starts a new thread, which finds the WAL closed and refuses it.
-            writerThread = null;
         }
         try {
             t.join(10_000);

@@ -154,9 +154,8 @@ final class GroupBatch {
                 puts.put(batch, db.meta(), w.userKey(), w.payload());
             }
         }
-        Branch head = branch.withHead(lsn);
-        branches.write(batch, db, head, puts);
-        moved(head);
+        // The branch record is written once per group, with the branch's last head in it (finish).
+        moved(branch.withHead(lsn));
         boolean catalogEntry = false;
         for (int i = 0; i < nsCount && !catalogEntry; i++) {
             catalogEntry = countVals[i][3] > 0;
@@ -316,6 +315,11 @@ final class GroupBatch {
     /** Adds the data directory's new last LSN and time; returns that LSN. */
     long finish() {
         try {
+            // One record per branch the group moved, however many of its commits the group holds: the batch is
+            // atomic, so only the last head can ever be read back.
+            for (Branch head : moved) {
+                branches.write(batch, db, head, puts);
+            }
             puts.putLong(batch, db.meta(), CommitWriter.LAST_LSN, lsn);
             puts.putLong(batch, db.meta(), CommitWriter.LAST_TIME, time);
         } catch (RocksDBException e) {

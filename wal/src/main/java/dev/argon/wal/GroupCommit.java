@@ -179,6 +179,8 @@ final class GroupCommit {
         private long seq;
         /** Set by {@link #detach}: no thread waits for this request; the callback runs when it is finished. */
         private java.util.function.Consumer<Member> onDone;
+        /** True once the callback was taken to run (it runs exactly once). */
+        private boolean callbackTaken;
 
         private Member(CommitRequest request, long bytes, StagedCommit.Part part, Member after,
                        java.util.function.Consumer<Member> detachedLeader) {
@@ -226,8 +228,10 @@ final class GroupCommit {
             boolean handOver = false;
             synchronized (this) {
                 runNow = this.done;
-                if (!runNow) {
-                    onDone = done;
+                onDone = done;
+                if (runNow) {
+                    callbackTaken = true;
+                } else {
                     handOver = lead;
                 }
             }
@@ -238,10 +242,6 @@ final class GroupCommit {
             }
         }
 
-        /** True once {@link #detach} was called and the request was not finished then. */
-        synchronized boolean detached() {
-            return onDone != null;
-        }
 
         /**
          * Waits until this request is written (or refused) by a leader, or until it becomes the leader itself;
@@ -269,21 +269,25 @@ final class GroupCommit {
             this.result = r;
         }
 
-        /** The batch holding this request is written; seq is the write's position for the fsync. */
+        /**
+         * The batch holding this request is written; seq is the write's position for the fsync. Runs a detached
+         * request's callback: call without the commit lock.
+         */
         void complete(long writeSeq) {
-            java.util.function.Consumer<Member> callback;
             synchronized (this) {
                 this.seq = writeSeq;
                 this.done = true;
                 notifyAll();
-                callback = onDone;
             }
-            finished(callback);
+            runCallback();
         }
 
-        /** This request alone is refused (retired branch id, no entries); nothing of it was written. */
+        /**
+         * This request alone is refused (retired branch id, no entries); nothing of it was written. A detached
+         * request's callback does not run here (this is called under the commit lock, and a callback takes other
+         * locks): the leader runs it with {@link #runCallback()} once it has released the lock.
+         */
         void fail(RuntimeException e) {
-            java.util.function.Consumer<Member> callback;
             synchronized (this) {
                 if (done) {
                     return;
@@ -292,9 +296,7 @@ final class GroupCommit {
                 this.result = null;
                 this.done = true;
                 notifyAll();
-                callback = onDone;
             }
-            finished(callback);
         }
 
         /** The group failed as a whole (its write failed): fails this request unless it already finished. */
@@ -302,15 +304,24 @@ final class GroupCommit {
             fail(e);
         }
 
-        /** Runs a detached request's callback, outside this member's monitor; one failing must not stop the group. */
-        private void finished(java.util.function.Consumer<Member> callback) {
-            if (callback == null) {
-                return;
+        /**
+         * Runs a detached request's callback if it is finished and the callback has not run yet; outside this
+         * member's monitor and without the commit lock. One callback failing, even with an Error, must not keep
+         * the rest of the group from their outcomes.
+         */
+        void runCallback() {
+            java.util.function.Consumer<Member> callback;
+            synchronized (this) {
+                if (!done || onDone == null || callbackTaken) {
+                    return;
+                }
+                callbackTaken = true;
+                callback = onDone;
             }
             try {
                 callback.accept(this);
-            } catch (RuntimeException e) {
-                org.slf4j.LoggerFactory.getLogger(GroupCommit.class).error("a detached commit's callback failed", e);
+            } catch (Throwable t) {
+                org.slf4j.LoggerFactory.getLogger(GroupCommit.class).error("a detached commit's callback failed", t);
             }
         }
 

@@ -233,14 +233,15 @@ final class WalSyncer {
      * Before the sync thread syncs for the callbacks waiting: when its last round completed more callbacks than are
      * waiting now, other journaled writers are on their way (their replies went out a moment ago and their next
      * writes are being evaluated), so it waits, up to {@link #GATHER_NANOS}, until as many are waiting as last time;
-     * then one fsync covers them all. A lone journaled writer never waits (its last round was one callback), and a
-     * round that times out lowers the next one's expectation to what it found. Caller holds the lock, released while
+     * then one fsync covers them all. A lone journaled writer does not wait (its last round was one callback; only the
+     * first round after a busier one waits, once), and a round that times out lowers the next one's expectation to
+     * what it found. Caller holds the lock, released while
      * waiting; the arrival that completes the round wakes it ({@link #wakeAt}), the others do not.
      */
     private void gather() {
         int want = lastRound;
         long left = gatherNanos;
-        if (left <= 0 || want <= 1 || callbacks.size() >= want) {
+        if (left <= 0 || want <= 1 || callbacks.size() >= want || health.failed()) {
             return;
         }
         gathered++;

@@ -63,7 +63,7 @@
  * covers a group and whatever was written before it started; a finished fsync wakes the waiters it covered and
  * one more, which runs the next. A reply that waits without a thread registers a callback
  * ({@link dev.argon.wal.VersionStore#whenDurable}); the syncer's thread syncs for those, after waiting a moment for
- * as many journaled writers as its last sync covered (at most 500 µs; never for a lone writer). Branch, tag, id and metadata changes take the same
+ * as many journaled writers as its last sync covered (at most 500 µs; not for a lone writer). Branch, tag, id and metadata changes take the same
  * commit lock and are fsynced (shared) before they return.
  *
  * <p>Measurement: {@link dev.argon.wal.Wal#storageStats()} reports the bytes of every batch written and, with the

@@ -141,6 +141,29 @@ class WalDetachedCommitTest extends WalFixture {
     }
 
     @Test
+    void aDetachedCommitRefusedAloneGetsItsFailureAndTheRestOfItsGroupIsWritten() throws Exception {
+        List<Outcome> all = new ArrayList<>();
+        Outcome refused = new Outcome("nobranch");
+        for (int i = 0; i < 20; i++) {
+            Outcome o = new Outcome("g" + i);
+            enqueue(o.key).detach(o);
+            all.add(o);
+            if (i == 10) {
+                // A branch id that names no branch: refused while its group's batch is built, nothing of it written.
+                wal.enqueue(new CommitRequest(999, "t", null, false, List.of(insert("nobranch", v("x")))), null).detach(refused);
+            }
+        }
+        refused.await();
+        assertNull(refused.result.get());
+        assertNotNull(refused.failure.get());
+        for (Outcome o : all) {
+            o.await();
+            assertNull(o.failure.get(), o.key);
+            assertTrue(o.visible, o.key);
+        }
+    }
+
+    @Test
     void closingTheWalGivesEveryDetachedCommitAnOutcome() throws Exception {
         List<Outcome> all = new ArrayList<>();
         for (int i = 0; i < 100; i++) {

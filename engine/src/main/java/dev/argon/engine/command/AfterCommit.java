@@ -7,17 +7,29 @@ import java.util.function.BiConsumer;
  * The outcome of a command's detached commit ({@code WriteSession.commitDetached}), which the WAL's writer thread
  * finishes after the command has returned its reply: the reply goes out only from {@link #then}, once the commit
  * is written (or with the error it failed with). Whichever comes first, the outcome or the continuation, the
- * other runs it; exactly once. Thread-safe.
+ * other runs it; exactly once. The command keeps an entry in the shutdown gate until its reply is handed over
+ * ({@link #sent}), so that a stopping server closes its connections only after such replies went out. Thread-safe.
  */
 public final class AfterCommit {
     private final boolean journaled;
+    /** Runs once the reply has been handed to the wire layer (the command's extra entry in the shutdown gate). */
+    private final Runnable sent;
+    private final java.util.concurrent.atomic.AtomicBoolean sentOnce = new java.util.concurrent.atomic.AtomicBoolean();
     private boolean done;
     private CommitResult result;
     private RuntimeException failure;
     private BiConsumer<CommitResult, RuntimeException> then;
 
-    AfterCommit(boolean journaled) {
+    AfterCommit(boolean journaled, Runnable sent) {
         this.journaled = journaled;
+        this.sent = sent;
+    }
+
+    /** The reply went to the wire layer (or could not): releases what the command held until then, once. */
+    void sent() {
+        if (sentOnce.compareAndSet(false, true)) {
+            sent.run();
+        }
     }
 
     /** Whether the reply must also wait for the commit's fsync ({@code j: true}). */

@@ -80,21 +80,35 @@ public final class Dispatcher implements CommandService {
      * survive a crash, as any write whose acknowledgement was lost).
      */
     @Override
-    public void whenDurable(BsonDocument command, CommandReply reply, java.util.function.Consumer<BsonDocument> send) {
+    public void whenDurable(BsonDocument command, CommandReply reply, java.util.function.Consumer<BsonDocument> sendOuter) {
         if (reply.afterCommit() != null) {
             // A detached commit: the reply goes out once the WAL has written it, and its fsync is done if journaled.
-            reply.afterCommit().then((r, failure) -> {
-                if (failure != null) {
-                    send.accept(failedReply(command, failure));
-                } else if (r != null && reply.afterCommit().journaled()) {
-                    whenDurable(command, r.endLsn(), restamped(reply.document()), send);
-                } else {
-                    send.accept(restamped(reply.document()));
+            AfterCommit after = reply.afterCommit();
+            java.util.function.Consumer<BsonDocument> send = doc -> {
+                try {
+                    sendOuter.accept(doc);
+                } finally {
+                    after.sent();
+                }
+            };
+            after.then((r, failure) -> {
+                try {
+                    if (failure != null) {
+                        send.accept(failedReply(command, failure));
+                    } else if (r != null && after.journaled()) {
+                        whenDurable(command, r.endLsn(), restamped(reply.document()), send);
+                    } else {
+                        send.accept(restamped(reply.document()));
+                    }
+                } catch (RuntimeException e) {
+                    // Nothing could be sent (the store is closing under it): shutdown must not wait for this reply.
+                    after.sent();
+                    throw e;
                 }
             });
             return;
         }
-        whenDurable(command, reply.durableLsn(), reply.document(), send);
+        whenDurable(command, reply.durableLsn(), reply.document(), sendOuter);
     }
 
     private void whenDurable(BsonDocument command, long lsn, BsonDocument doc, java.util.function.Consumer<BsonDocument> send) {
@@ -260,7 +274,7 @@ public final class Dispatcher implements CommandService {
             } else if (txn == null) {
                 reply = handler.handle(ctx);
             } else {
-                try (RetryableWrite rw = engine.sessions().checkOut(txn, command, client, engine.failPoints())) {
+                try (RetryableWrite rw = engine.sessions().checkOut(txn, command, client, engine.failPoints(), !inline)) {
                     ctx.retryableWrite(rw);
                     reply = handler.handle(ctx);
                 }

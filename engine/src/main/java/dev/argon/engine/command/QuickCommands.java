@@ -15,8 +15,9 @@ import org.bson.BsonValue;
  * <p>Why these and no more: each is answered from memory or one point read of the {@code latest} family, never
  * waits for a lock, a commit, an fsync, a clock or another client, and leaves no cursor open. Small writes by
  * {@code _id} and small inserts ({@link #quickWrite}) also qualify: they wait at most a moment for their branch's
- * lock (else they go to the pool after all), never for their RocksDB write or fsync: the commit is detached
- * ({@link CommandContext#commit}) and the reply goes out once it is written. A child branch's
+ * lock (else they go to the pool after all) and for their group's RocksDB write, never for an fsync; a journaled
+ * one not even for its write: its commit is detached ({@link CommandContext#commit}) and the reply goes out once it
+ * is written and synced. A child branch's
  * head may read its parent's history, which compaction can have moved to the tier's store (a network read), and a
  * time-travel point likewise, so both stay on the pool. Stateless and thread-safe.
  */

@@ -114,10 +114,25 @@ public final class SessionCatalog {
      * empty record. Close the returned write to check the session back in.
      */
     public RetryableWrite checkOut(TxnId txn, BsonDocument command, ClientContext client, FailPoints failPoints) {
+        return checkOut(txn, command, client, failPoints, true);
+    }
+
+    /**
+     * As {@link #checkOut(TxnId, BsonDocument, ClientContext, FailPoints)}; with {@code mayWait} false (a thread that
+     * must not wait: the event loop), a session another command holds is not waited for:
+     * {@link dev.argon.engine.store.WouldBlock} is thrown, nothing changed, and the caller runs the command where
+     * waiting is allowed.
+     */
+    public RetryableWrite checkOut(TxnId txn, BsonDocument command, ClientContext client, FailPoints failPoints, boolean mayWait) {
         Session s = acquire(txn);
         boolean locked = false;
         try {
-            lock(s);
+            if (!mayWait && !s.lock.tryAcquire()) {
+                throw new dev.argon.engine.store.WouldBlock("another command of this session holds it");
+            }
+            if (mayWait) {
+                lock(s);
+            }
             locked = true;
             TxnRecord r = s.record;
             Transaction open = s.txn;

@@ -15,6 +15,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.NavigableMap;
 import java.util.Map;
 import java.util.Set;
 import org.bson.BsonBinary;
@@ -383,24 +384,19 @@ public final class WriteSession extends DataView {
         }
         assert branchLock.isHeldByCurrentThread() : "a commit on branch id " + branchId + " without its write lock";
         List<LogEntry> mine = List.copyOf(entries);
-        dev.argon.wal.PendingCommit pending = wal.enqueue(new CommitRequest(branchId, actor, comment, false, mine, metaWrites, origin), after);
-        CommitPipeline.Layer layer = null;
-        try {
-            layer = pipeline.add(pending, OverlayKeyReader.changesOf(mine), catalogChanged);
-        } finally {
-            lockReleased = true;
-            detached = true;
-            branchLock.unlock();
-            CommitPipeline.Layer added = layer;
-            CommitPipeline p = pipeline;
-            // Queued: whatever happened above, the request must be detached (or its turn to lead would hold up the queue).
-            pending.detach((r, failure) -> {
-                if (added != null) {
-                    p.remove(added);
-                }
-                done.accept(r, failure);
-            });
-        }
+        // Everything that can fail comes before the commit is queued: once it is, this returns true.
+        NavigableMap<byte[], byte[]> changes = OverlayKeyReader.changesOf(mine);
+        CommitRequest request = new CommitRequest(branchId, actor, comment, false, mine, metaWrites, origin);
+        dev.argon.wal.PendingCommit pending = wal.enqueue(request, after);
+        CommitPipeline p = pipeline;
+        CommitPipeline.Layer layer = p.add(pending, changes, catalogChanged);
+        lockReleased = true;
+        detached = true;
+        branchLock.unlock();
+        pending.detach((r, failure) -> {
+            p.remove(layer);
+            done.accept(r, failure);
+        });
         return true;
     }
 

@@ -156,11 +156,11 @@ class QuickCommandsTest {
         assertEquals(1, stats.opInsert.get());
         assertTrue(r.deferred() && r.waitsForFsync(), "a journaled insert's reply waits for its commit and fsync");
         assertEquals(r.document(), deliver(insert, r));
-        // Not journaled: the reply waits for the commit only.
+        // Not journaled: written on this thread, nothing to wait for.
         BsonDocument plain = BsonDocument.parse("{insert: 'c', documents: [{_id: 2}], $db: 'ycsb'}");
         CommandReply p = engine.commands().runQuick(plain, client);
-        assertTrue(p.deferred() && !p.waitsForFsync(), p.toString());
-        assertEquals(1, deliver(plain, p).getInt32("n").getValue());
+        assertFalse(p.deferred(), p.toString());
+        assertEquals(1, p.document().getInt32("n").getValue());
     }
 
     /** What the wire layer would send for a deferred reply (at most 60 s later). */
@@ -175,27 +175,37 @@ class QuickCommandsTest {
     }
 
     @Test
-    void aQuickWritesReplyGoesOutOnlyOnceItsCommitIsReadableAndStampedAfterIt() {
+    void aJournaledQuickWritesReplyGoesOutOnlyOnceItsCommitIsReadableAndStampedAfterIt() {
         engine.commands().execute(BsonDocument.parse("{insert: 'c', documents: [{_id: 0}], $db: 'ycsb'}"), client);
         for (int i = 1; i <= 50; i++) {
             BsonDocument update = BsonDocument.parse("{update: 'c', updates: [{q: {_id: 0}, u: {$set: {n: " + i + "}}}], "
-                    + "lsid: {id: {$binary: {base64: 'AAAAAAAAAAAAAAAAAAAAAA==', subType: '04'}}}, txnNumber: " + i + ", $db: 'ycsb'}");
+                    + "writeConcern: {w: 1, j: true}, lsid: {id: {$binary: {base64: 'AAAAAAAAAAAAAAAAAAAAAA==', subType: '04'}}}, txnNumber: " + i + ", $db: 'ycsb'}");
             CommandReply r = engine.commands().runQuick(update, client);
             assertTrue(r.deferred(), r.toString());
-            int seen = i;
-            java.util.concurrent.CompletableFuture<Integer> readAtSend = new java.util.concurrent.CompletableFuture<>();
+            java.util.concurrent.CompletableFuture<BsonDocument[]> atSend = new java.util.concurrent.CompletableFuture<>();
             engine.commands().whenDurable(update, r, doc -> {
                 // What a client that got this reply reads next.
-                BsonDocument found = engine.commands().execute(BsonDocument.parse("{find: 'c', filter: {_id: 0}, $db: 'ycsb'}"), client);
-                readAtSend.complete(found.getDocument("cursor").getArray("firstBatch").get(0).asDocument().getInt32("n").getValue());
-                assertEquals(1, doc.getInt32("nModified").getValue(), doc.toJson());
-                assertTrue(doc.containsKey("operationTime"), doc.toJson());
+                try {
+                    atSend.complete(new BsonDocument[] {doc, engine.commands().execute(
+                            BsonDocument.parse("{find: 'c', filter: {_id: 0}, $db: 'ycsb'}"), client)});
+                } catch (RuntimeException e) {
+                    atSend.completeExceptionally(e);
+                }
             });
-            assertEquals(seen, readAtSend.join(), "the reply went out before its update was readable");
+            BsonDocument[] got;
+            try {
+                got = atSend.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (Exception e) {
+                throw new AssertionError("the deferred reply was never sent", e);
+            }
+            assertEquals(1, got[0].getInt32("nModified").getValue(), got[0].toJson());
+            assertTrue(got[0].containsKey("operationTime"), got[0].toJson());
+            assertEquals(i, got[1].getDocument("cursor").getArray("firstBatch").get(0).asDocument().getInt32("n").getValue(),
+                    "the reply went out before its update was readable");
         }
         // The same retryable update sent again is answered from the record, not applied twice.
         BsonDocument again = BsonDocument.parse("{update: 'c', updates: [{q: {_id: 0}, u: {$inc: {n: 1}}}], "
-                + "lsid: {id: {$binary: {base64: 'AAAAAAAAAAAAAAAAAAAAAA==', subType: '04'}}}, txnNumber: 51, $db: 'ycsb'}");
+                + "writeConcern: {j: true}, lsid: {id: {$binary: {base64: 'AAAAAAAAAAAAAAAAAAAAAA==', subType: '04'}}}, txnNumber: 51, $db: 'ycsb'}");
         deliver(again, engine.commands().runQuick(again, client));
         BsonDocument retried = deliver(again, engine.commands().runQuick(again, client));
         assertEquals(1, retried.getInt32("nModified").getValue(), retried.toJson());
@@ -204,7 +214,7 @@ class QuickCommandsTest {
     }
 
     @Test
-    void aQuickWriteWhoseCommitFailsAnswersTheStorageErrorAndFreesItsSession() {
+    void aJournaledQuickWriteWhoseCommitFailsAnswersTheStorageErrorAndFreesItsSession() {
         engine.commands().execute(BsonDocument.parse("{insert: 'c', documents: [{_id: 0}], $db: 'ycsb'}"), client);
         String lsid = "lsid: {id: {$binary: {base64: 'AQEBAQEBAQEBAQEBAQEBAQ==', subType: '04'}}}";
         engine.store().walForTests().faults(new dev.argon.wal.WalFaults() {
@@ -213,7 +223,8 @@ class QuickCommandsTest {
                 throw new IOException("Input/output error");
             }
         });
-        BsonDocument insert = BsonDocument.parse("{insert: 'c', documents: [{_id: 1}], " + lsid + ", txnNumber: 1, $db: 'ycsb'}");
+        BsonDocument insert = BsonDocument.parse("{insert: 'c', documents: [{_id: 1}], writeConcern: {j: true}, " + lsid
+                + ", txnNumber: 1, $db: 'ycsb'}");
         CommandReply r;
         BsonDocument error;
         try {
@@ -256,6 +267,36 @@ class QuickCommandsTest {
         } finally {
             engine.store().walForTests().faults(null);
         }
+    }
+
+    @Test
+    void aQuickRetryableWriteWhoseSessionIsHeldGivesUpUncounted() throws Exception {
+        engine.commands().execute(BsonDocument.parse("{insert: 'c', documents: [{_id: 0}], $db: 'ycsb'}"), client);
+        BsonDocument insert = BsonDocument.parse("{insert: 'c', documents: [{_id: 1}], writeConcern: {j: true}, "
+                + "lsid: {id: {$binary: {base64: 'AgICAgICAgICAgICAgICAg==', subType: '04'}}}, txnNumber: 3, $db: 'ycsb'}");
+        long inserts = engine.stats().opInsert.get();
+        // Another command of the same session holds it (checked out on another thread, as a pool thread would).
+        java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        Thread other = new Thread(() -> {
+            try (dev.argon.engine.session.RetryableWrite rw = engine.sessions().checkOut(
+                    dev.argon.engine.session.TxnId.of(insert, "insert"), insert, client, engine.failPoints())) {
+                held.countDown();
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        other.start();
+        assertTrue(held.await(60, java.util.concurrent.TimeUnit.SECONDS));
+        try {
+            assertEquals(null, engine.commands().runQuick(insert, client), "the event loop waited for a held session");
+            assertEquals(inserts, engine.stats().opInsert.get(), "a write that gave up is not counted");
+        } finally {
+            release.countDown();
+            other.join(60_000);
+        }
+        assertEquals(1, deliver(insert, engine.commands().runQuick(insert, client)).getInt32("n").getValue());
     }
 
     @Test
