@@ -13,11 +13,11 @@ import org.bson.BsonDocument;
  * {@code insertMany} in batches of {@link BenchConfig#LOAD_BATCH} from the client threads. The result is a
  * workload named {@code load} whose operation is one batch, with documents per second in its notes.
  *
- * <p>With a warm-up ({@code --warmup} above 0) the same load first goes into a scratch collection, again and again
- * until the warm-up time is spent, and is dropped: the measured load then runs with the server's and the driver's
- * code compiled, as every other workload does after its warm-up. The first of those passes, the same load cold
- * (first in the JVM for the system under test, whose driver code is cold too), is reported as {@code load-cold}:
- * each target gets the same passes, so both figures compare side by side. Without a warm-up {@code load} is the cold
+ * <p>With a warm-up ({@code --warmup} above 0) the same load first goes into a scratch collection, once and for at
+ * most the warm-up time, and is dropped: the measured load then runs with the server's and the driver's code
+ * compiled, as every other workload does after its warm-up. That pass, the same load cold (first in the JVM for the
+ * system under test, whose driver code is cold too), is reported as {@code load-cold}: each target gets the same
+ * pass, so both figures compare side by side. Without a warm-up {@code load} is the cold
  * figure, as before. Stateless.
  */
 final class Loader {
@@ -38,7 +38,7 @@ final class Loader {
         }
         s.database().createCollection(Session.RECORDS);
         String description = c.records() + " records of ~" + c.docSize() + " bytes via insertMany(" + BenchConfig.LOAD_BATCH + ")"
-                + (c.warmupSeconds() > 0 ? ", after " + seconds(c.warmupSeconds()) + " s of the same load into a scratch collection"
+                + (c.warmupSeconds() > 0 ? ", after the same load into a scratch collection (at most " + seconds(c.warmupSeconds()) + " s)"
                         : ", cold (no warm-up)");
         if (c.records() == 0) {
             s.loaded(0);
@@ -56,31 +56,23 @@ final class Loader {
     }
 
     /**
-     * Loads the scratch collection, dropping it before each pass, until the warm-up time is spent (a pass stops at
-     * the deadline too); returns the first pass as {@link #COLD}.
+     * Loads the record set once into the scratch collection, for at most the warm-up time, and drops it; returns that
+     * pass as {@link #COLD}. One pass and not more: what a dropped collection leaves behind (the memory peer's garbage,
+     * Argon's unflushed and uncompacted keys) weighs on the measured load, and more passes weighed on the targets
+     * unequally (measured: a memory peer after four passes loaded at a quarter of its cold rate; docs/PERFORMANCE.md,
+     * "Sixth round").
      */
     private static WorkloadResult warmUp(Session s, LoadRunner runner) {
         BenchConfig c = s.config;
         MongoCollection<BsonDocument> scratch = s.database().getCollection(SCRATCH, BsonDocument.class);
-        long deadline = System.nanoTime() + (long) (c.warmupSeconds() * 1e9);
-        LoadRunner.Outcome cold = null;
-        int passes = 0;
-        while (cold == null || deadline - System.nanoTime() > 0) {
-            scratch.drop();
-            s.database().createCollection(SCRATCH);
-            double left = Math.max(0.001, (deadline - System.nanoTime()) / 1e9);
-            LoadRunner.Outcome o = pass(s, runner, scratch, s.target.name() + " " + COLD + " pass " + (passes + 1) + " (warm-up)", left);
-            passes++;
-            if (cold == null) {
-                cold = o;
-            }
-        }
+        s.database().createCollection(SCRATCH);
+        LoadRunner.Outcome cold = pass(s, runner, scratch, s.target.name() + " " + COLD + " (warm-up)", c.warmupSeconds());
         scratch.drop();
         long docs = Math.min(c.records(), (cold.ops().isEmpty() ? 0 : cold.ops().get(0).count()) * BenchConfig.LOAD_BATCH);
         List<String> notes = notes(docs, cold);
-        notes.add(passes + " warm-up pass" + (passes == 1 ? "" : "es") + " before the measured load");
-        return new WorkloadResult(s.target.name(), COLD, "the warm-up's first pass: up to " + c.records() + " records of ~"
-                + c.docSize() + " bytes via insertMany(" + BenchConfig.LOAD_BATCH + ") into a scratch collection, cold, within "
+        notes.add(String.format("%,d documents loaded and dropped before the measured load", docs));
+        return new WorkloadResult(s.target.name(), COLD, "the warm-up: " + c.records() + " records of ~" + c.docSize()
+                + " bytes via insertMany(" + BenchConfig.LOAD_BATCH + ") into a scratch collection, cold, for at most "
                 + seconds(c.warmupSeconds()) + " s", cold.ops(), cold.seconds(), notes, false);
     }
 
