@@ -45,7 +45,7 @@ final class Loader {
             out.add(new WorkloadResult(s.target.name(), NAME, description, List.of(), 0, List.of("empty data set"), false));
             return out;
         }
-        LoadRunner.Outcome o = pass(s, runner, s.records(), s.target.name() + " load " + c.records() + " records (batches)", Double.MAX_VALUE / 4);
+        LoadRunner.Outcome o = pass(s, runner, s.records(), s.target.name() + " load " + c.records() + " records (batches)", Double.MAX_VALUE / 4, new AtomicLong());
         s.loaded(c.records());
         List<String> notes = notes(c.records(), o);
         if (s.isArgon()) {
@@ -66,9 +66,10 @@ final class Loader {
         BenchConfig c = s.config;
         MongoCollection<BsonDocument> scratch = s.database().getCollection(SCRATCH, BsonDocument.class);
         s.database().createCollection(SCRATCH);
-        LoadRunner.Outcome cold = pass(s, runner, scratch, s.target.name() + " " + COLD + " (warm-up)", c.warmupSeconds());
+        AtomicLong inserted = new AtomicLong();
+        LoadRunner.Outcome cold = pass(s, runner, scratch, s.target.name() + " " + COLD + " (warm-up)", c.warmupSeconds(), inserted);
         scratch.drop();
-        long docs = Math.min(c.records(), (cold.ops().isEmpty() ? 0 : cold.ops().get(0).count()) * BenchConfig.LOAD_BATCH);
+        long docs = inserted.get();
         List<String> notes = notes(docs, cold);
         notes.add(String.format("%,d documents loaded and dropped before the measured load", docs));
         return new WorkloadResult(s.target.name(), COLD, "the warm-up: " + c.records() + " records of ~" + c.docSize()
@@ -80,8 +81,13 @@ final class Loader {
         return s == Math.rint(s) ? String.valueOf((long) s) : String.valueOf(s);
     }
 
-    /** One load of the record set into coll, stopping after {@code seconds}. */
-    private static LoadRunner.Outcome pass(Session s, LoadRunner runner, MongoCollection<BsonDocument> coll, String label, double seconds) {
+    /**
+     * One load of the record set into coll, stopping after {@code seconds}; adds the documents of each batch that
+     * succeeded to {@code inserted} (a pass cut short is counted by what it loaded, not by the operations recorded,
+     * which leave out a thread's first batch when it began before the runner's measured phase did).
+     */
+    private static LoadRunner.Outcome pass(Session s, LoadRunner runner, MongoCollection<BsonDocument> coll, String label, double seconds,
+                                           AtomicLong inserted) {
         BenchConfig c = s.config;
         long batches = (c.records() + BenchConfig.LOAD_BATCH - 1) / BenchConfig.LOAD_BATCH;
         AtomicLong nextBatch = new AtomicLong();
@@ -93,7 +99,9 @@ final class Loader {
                 return;
             }
             List<BsonDocument> docs = batch(s, b, c.records(), rnd);
-            rec.time("insertMany", () -> coll.insertMany(docs, unordered));
+            if (rec.time("insertMany", () -> coll.insertMany(docs, unordered)) != null) {
+                inserted.addAndGet(docs.size());
+            }
         });
     }
 
