@@ -41,7 +41,7 @@ public final class InsertHandler implements CommandHandler {
                 s.bypassValidation();
             }
             CollectionInfo c = s.collectionForWrite(ctx.db(), coll);
-            boolean preparedNew = s.allNew(c, preparedIds(prepared, rw));
+            boolean preparedNew = s.allNew(c, preparedIds(prepared));
             for (int i = 0; i < docs.size(); i++) {
                 if (rw.previous(i) != null) {
                     n++;
@@ -97,11 +97,15 @@ public final class InsertHandler implements CommandHandler {
         return out.toArray();
     }
 
-    /** The encoded ids of the prepared documents this command inserts now (not refused, not applied by an earlier attempt). */
-    private static java.util.List<byte[]> preparedIds(Object[] prepared, RetryableWrite rw) {
+    /**
+     * The encoded ids of the prepared documents that were not refused. Those an earlier attempt of a retried write
+     * applied are among them (asking {@link RetryableWrite#previous} here would record them as retried twice): they
+     * are stored, so the batch check says nothing and each document is checked as before.
+     */
+    private static java.util.List<byte[]> preparedIds(Object[] prepared) {
         java.util.List<byte[]> ids = new java.util.ArrayList<>(prepared.length);
-        for (int i = 0; i < prepared.length; i++) {
-            if (prepared[i] instanceof Documents.Prepared d && rw.previous(i) == null) {
+        for (Object o : prepared) {
+            if (o instanceof Documents.Prepared d) {
                 ids.add(d.encId());
             }
         }
