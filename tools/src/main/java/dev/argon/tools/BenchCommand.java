@@ -49,7 +49,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--seconds", description = "measured seconds per workload")
     Double seconds;
 
-    @Option(names = "--warmup", description = "unmeasured seconds before each workload")
+    @Option(names = "--warmup", description = "unmeasured seconds before each workload (for the load: one pass of it into a scratch collection first, reported as load-cold)")
     Double warmup;
 
     @Option(names = "--durable-threads", description = "client threads of the durable insert workload")

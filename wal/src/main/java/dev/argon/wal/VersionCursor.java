@@ -72,6 +72,27 @@ final class VersionCursor {
     }
 
     /**
+     * True when {@code latest} holds no entry of any branch for a user key in {@code [from, to]}. Every version a
+     * view can see has its writer's newest version of that key in {@code latest} (history compaction never moves
+     * it), so then no view sees any of those keys. User keys are prefix-free, so the entries of the keys in the range
+     * are exactly the {@code latest} keys from {@code from} up to, not including, {@link LatestKeys#pastEntriesOf}
+     * {@code to}: one seek answers.
+     */
+    boolean noneBetween(byte[] from, byte[] to) {
+        latest.seek(from);
+        keysRead++;
+        if (!latest.isValid()) {
+            try {
+                latest.status();
+            } catch (org.rocksdb.RocksDBException e) {
+                return false; // say nothing; the reads key by key report it
+            }
+            return true;
+        }
+        return Arrays.compareUnsigned(latest.key(), LatestKeys.pastEntriesOf(to)) >= 0;
+    }
+
+    /**
      * From the current {@code latest} position, which must be at or before userKey's entry for the view's own
      * branch (for example on userKey's first entry, or where {@link #read} seeks), returns the
      * {@code flag | payload} of the visible version, or null if there is none. Leaves the iterator on userKey's

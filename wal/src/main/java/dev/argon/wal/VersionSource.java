@@ -17,4 +17,13 @@ public interface VersionSource {
      * as {@link #scan}, reversed. Close it.
      */
     VersionScan scanBackward(ReadView view, byte[] prefix, byte[] beforeUserKey);
+
+    /**
+     * True when no branch holds any entry, live or tombstone, for a user key between {@code fromUserKey} and
+     * {@code toUserKey} (both inclusive): then no view sees any of them. False says nothing. It answers for every
+     * view at once (one seek), so that a batch of new keys is checked once instead of read key by key.
+     */
+    default boolean noneBetween(byte[] fromUserKey, byte[] toUserKey) {
+        return false;
+    }
 }

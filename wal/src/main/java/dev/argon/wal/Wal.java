@@ -109,6 +109,11 @@ public final class Wal implements VersionStore {
     }
 
     @Override
+    public boolean noneBetween(byte[] fromUserKey, byte[] toUserKey) {
+        return reads.read(c -> c.noneBetween(fromUserKey, toUserKey));
+    }
+
+    @Override
     public VersionScan scan(ReadView view, byte[] prefix, byte[] startUserKey) {
         return new VersionScan(db, view, prefix, startUserKey);
     }

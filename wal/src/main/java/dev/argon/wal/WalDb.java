@@ -60,6 +60,12 @@ final class WalDb implements AutoCloseable {
     static final String VERSIONS_COMPRESSION_PROPERTY = "argon.wal.versionsCompression";
     /** RocksDB log files kept for reuse (see the constructor); {@code argon.wal.recycledLogs} overrides it. */
     static final long RECYCLED_LOGS = Long.getLong("argon.wal.recycledLogs", 4);
+    /**
+     * zstd level of the {@code versions} and {@code latest} files above the bottommost level, flushes included
+     * (JVM property {@code argon.wal.upperZstdLevel}; RocksDB's default is 3). A load of 1 KB documents spent about
+     * half of the server's CPU in the flush's zstd at level 3 (docs/PERFORMANCE.md, "Sixth round").
+     */
+    static final int UPPER_ZSTD_LEVEL = Integer.getInteger("argon.wal.upperZstdLevel", 1);
     static final String[] FAMILY_NAMES = {"default", "log", "versions", "commits", "times", "latest"};
 
     /** Directories this process has open, so a read-only check refuses them too (a file lock cannot tell). */
@@ -198,7 +204,17 @@ final class WalDb implements AutoCloseable {
         String choice = System.getProperty(VERSIONS_COMPRESSION_PROPERTY, "zstd");
         switch (choice) {
             case "lz4+zstd" -> { }
-            case "zstd" -> o.setCompressionType(CompressionType.ZSTD_COMPRESSION);
+            case "zstd" -> {
+                o.setCompressionType(CompressionType.ZSTD_COMPRESSION);
+                // Flushes (and compactions above the bottommost level) at a cheaper level; the bottommost level,
+                // where the data ends up, keeps RocksDB's default. Once set, compression_opts would also stand for
+                // the bottommost level, hence its own enabled options.
+                try (org.rocksdb.CompressionOptions upper = new org.rocksdb.CompressionOptions().setLevel(UPPER_ZSTD_LEVEL);
+                     org.rocksdb.CompressionOptions bottom = new org.rocksdb.CompressionOptions().setEnabled(true)) {
+                    o.setCompressionOptions(upper);
+                    o.setBottommostCompressionOptions(bottom);
+                }
+            }
             case "none" -> o.setCompressionType(CompressionType.NO_COMPRESSION).setBottommostCompressionType(CompressionType.NO_COMPRESSION);
             default -> throw new IllegalArgumentException(VERSIONS_COMPRESSION_PROPERTY + " must be lz4+zstd, zstd or none, not '" + choice + "'");
         }

@@ -60,9 +60,10 @@ public final class Harness {
         }
         try (Session s = new Session(target, config, progress)) {
             LoadRunner runner = new LoadRunner(progress);
-            WorkloadResult load = Loader.load(s, runner);
-            out.add(load);
-            announce(load);
+            for (WorkloadResult load : Loader.load(s, runner)) {
+                out.add(load);
+                announce(load);
+            }
             for (String name : config.workloads()) {
                 Workload w = Workloads.create(name);
                 WorkloadResult r;

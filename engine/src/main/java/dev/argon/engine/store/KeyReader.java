@@ -19,6 +19,14 @@ public interface KeyReader {
      */
     Scan scanBackward(byte[] prefix, byte[] beforeUserKey);
 
+    /**
+     * True when no key between {@code from} and {@code to} (both inclusive, unsigned byte order) is visible, nor
+     * hidden by a pending change; false says nothing. Lets a batch of new keys skip a read per key.
+     */
+    default boolean noneBetween(byte[] from, byte[] to) {
+        return false;
+    }
+
     /** A closeable iterator of (userKey, payload). */
     interface Scan extends Iterator<Entry>, AutoCloseable {
         @Override

@@ -124,6 +124,16 @@ final class OverlayKeyReader implements KeyReader {
     }
 
     @Override
+    public boolean noneBetween(byte[] from, byte[] to) {
+        // Any pending change in the range, a delete too, leaves the question to the reads key by key.
+        boolean outside = low == null || Arrays.compareUnsigned(to, low) < 0 || Arrays.compareUnsigned(from, high) > 0;
+        if (!outside && !pending.subMap(from, true, to, true).isEmpty()) {
+            return false;
+        }
+        return base.noneBetween(from, to);
+    }
+
+    @Override
     public Scan scan(byte[] prefix, byte[] startUserKey) {
         byte[] from = startUserKey != null ? startUserKey : prefix;
         byte[] end = Bytes.prefixEnd(prefix);

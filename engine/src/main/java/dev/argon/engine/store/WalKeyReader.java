@@ -23,6 +23,12 @@ final class WalKeyReader implements KeyReader {
     }
 
     @Override
+    public boolean noneBetween(byte[] from, byte[] to) {
+        // Answered for every branch at once: an entry of another branch in the range only makes it say nothing.
+        return wal.noneBetween(from, to);
+    }
+
+    @Override
     public Scan scan(byte[] prefix, byte[] startUserKey) {
         return wrap(wal.scan(view, prefix, startUserKey));
     }

@@ -607,9 +607,17 @@ public final class WriteSession extends DataView {
     public void insert(CollectionInfo c, BsonDocument doc, byte[] encoded) {
         // A raw document (an insert from the wire) is read over its bytes, not through a reader and the codecs.
         BsonValue id = doc instanceof org.bson.RawBsonDocument raw ? dev.argon.engine.bson.RawFields.get(raw, "_id", ID_NAME) : doc.get("_id");
-        byte[] encId = KeyEncoder.encode(id);
+        insert(c, doc, encoded, id, KeyEncoder.encode(id), false);
+    }
+
+    /**
+     * As {@link #insert(CollectionInfo, BsonDocument, byte[])}, with the document's {@code _id} and its key encoding
+     * ({@link KeyEncoder#encode}) already known; {@code knownNew} skips the duplicate {@code _id} check, for a
+     * document of a batch that {@link #allNew} answered true for.
+     */
+    public void insert(CollectionInfo c, BsonDocument doc, byte[] encoded, BsonValue id, byte[] encId, boolean knownNew) {
         byte[] docKey = Keys.document(c.collectionId(), encId);
-        if (overlay.get(docKey) != null) {
+        if (!knownNew && overlay.get(docKey) != null) {
             throw duplicate(c, "_id_", new BsonDocument("_id", new BsonInt32(1)), new BsonDocument("_id", id));
         }
         checkValidator(c, null, doc);
@@ -625,6 +633,32 @@ public final class WriteSession extends DataView {
         // The document is encoded once: these bytes are the stored version, and the log entry names its key.
         added(LogEntry.versioned(c.ns(), LogEntry.INSERT, id, false, writes));
     }
+
+    /**
+     * True when these encoded {@code _id}s of documents to insert into {@code c} are distinct and none of them is
+     * visible to this session (its pending changes and the queued commits included): then their inserts need no
+     * duplicate check each. One sort and one look at the range between the smallest and the largest instead of a
+     * read per document; an {@code insertMany} of new ids, as a load sends, passes (docs/PERFORMANCE.md, "Sixth
+     * round"). False says nothing: check each. Inserting the batch's own documents changes no answer, since they are
+     * distinct, and neither does staging a chunk of them.
+     */
+    public boolean allNew(CollectionInfo c, List<byte[]> encIds) {
+        if (encIds.size() < MIN_BATCH_CHECK) {
+            return false;
+        }
+        byte[][] sorted = encIds.toArray(new byte[0][]);
+        java.util.Arrays.sort(sorted, java.util.Arrays::compareUnsigned);
+        for (int i = 1; i < sorted.length; i++) {
+            if (java.util.Arrays.equals(sorted[i - 1], sorted[i])) {
+                return false;
+            }
+        }
+        long id = c.collectionId();
+        return overlay.noneBetween(Keys.document(id, sorted[0]), Keys.document(id, sorted[sorted.length - 1]));
+    }
+
+    /** Below this many documents a batch is checked key by key: the sort and the range seek would not pay. */
+    static final int MIN_BATCH_CHECK = 8;
 
     /** Replaces oldDoc by newDoc (same {@code _id}); index entries follow. */
     public void update(CollectionInfo c, BsonDocument oldDoc, BsonDocument newDoc) {

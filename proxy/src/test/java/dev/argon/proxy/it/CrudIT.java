@@ -74,6 +74,41 @@ class CrudIT extends ArgonTestBase {
         assertEquals(3, u.countDocuments());
     }
 
+    private static List<Document> ids(int from, int to) {
+        List<Document> docs = new ArrayList<>();
+        for (int i = from; i <= to; i++) {
+            docs.add(new Document("_id", i).append("v", "n" + i));
+        }
+        return docs;
+    }
+
+    /** Batches large enough for the one-pass check of new ids still report each duplicate where mongod does. */
+    @Test
+    void largeBatchesReportStoredAndRepeatedIdsPerDocument() {
+        MongoCollection<Document> c = fresh("batchdup");
+        c.insertMany(ids(1, 40));
+        c.insertOne(new Document("_id", 100));
+
+        List<Document> overStored = ids(90, 110);
+        MongoBulkWriteException ordered = assertThrows(MongoBulkWriteException.class, () -> c.insertMany(overStored));
+        assertEquals(1, ordered.getWriteErrors().size());
+        assertEquals(10, ordered.getWriteErrors().get(0).getIndex(), "id 100 is the 11th");
+        assertEquals(11000, ordered.getWriteErrors().get(0).getCode());
+        assertEquals(10, ordered.getWriteResult().getInsertedCount(), "ordered: the documents before it only");
+
+        List<Document> repeated = ids(200, 219);
+        repeated.add(15, new Document("_id", 205));
+        MongoBulkWriteException unordered = assertThrows(MongoBulkWriteException.class,
+                () -> c.insertMany(repeated, new InsertManyOptions().ordered(false)));
+        assertEquals(1, unordered.getWriteErrors().size());
+        assertEquals(15, unordered.getWriteErrors().get(0).getIndex(), "the second 205");
+        assertEquals(20, unordered.getWriteResult().getInsertedCount());
+
+        c.insertMany(ids(41, 89));
+        assertEquals(41 + 10 + 20 + 49, c.countDocuments());
+        assertEquals("n205", c.find(Filters.eq("_id", 205)).first().getString("v"), "the first 205 is the one stored");
+    }
+
     @Test
     void findWithFilterProjectionSortSkipLimit() {
         MongoCollection<Document> c = fresh("find");

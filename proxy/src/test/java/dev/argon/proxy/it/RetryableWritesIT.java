@@ -191,19 +191,24 @@ class RetryableWritesIT extends ArgonTestBase {
 
     @Test
     void insertManyOrderedAndUnorderedAreAppliedOnce() {
-        for (boolean ordered : new boolean[] {true, false}) {
-            started.clear();
-            failed.clear();
-            try (MongoClient c = recordingClient()) {
-                MongoCollection<Document> coll = c.getDatabase("rw").getCollection("insertMany" + ordered);
-                List<Document> docs = List.of(new Document("_id", 1), new Document("_id", 2), new Document("_id", 3),
-                        new Document("_id", 4), new Document("_id", 5));
-                long before = retriedStatements();
-                dropConnectionAfterNextWrite();
-                assertEquals(5, coll.insertMany(docs, new InsertManyOptions().ordered(ordered)).getInsertedIds().size());
-                assertRetriedAfterDroppedConnection("insert");
-                assertEquals(5, coll.countDocuments());
-                assertEquals(5, retriedStatements() - before, "every document of the retried batch came from the record");
+        // 5 documents are checked one by one; 12 are a batch the insert checks in one pass for new ids.
+        for (int size : new int[] {5, 12}) {
+            for (boolean ordered : new boolean[] {true, false}) {
+                started.clear();
+                failed.clear();
+                try (MongoClient c = recordingClient()) {
+                    MongoCollection<Document> coll = c.getDatabase("rw").getCollection("insertMany" + ordered + size);
+                    List<Document> docs = new java.util.ArrayList<>();
+                    for (int i = 1; i <= size; i++) {
+                        docs.add(new Document("_id", i));
+                    }
+                    long before = retriedStatements();
+                    dropConnectionAfterNextWrite();
+                    assertEquals(size, coll.insertMany(docs, new InsertManyOptions().ordered(ordered)).getInsertedIds().size());
+                    assertRetriedAfterDroppedConnection("insert");
+                    assertEquals(size, coll.countDocuments());
+                    assertEquals(size, retriedStatements() - before, "every document of the retried batch came from the record");
+                }
             }
         }
     }

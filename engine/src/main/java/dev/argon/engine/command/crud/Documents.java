@@ -9,6 +9,7 @@ import org.bson.BsonDocument;
 import org.bson.BsonObjectId;
 import org.bson.BsonValue;
 import org.bson.RawBsonDocument;
+import dev.argon.engine.bson.KeyEncoder;
 import dev.argon.engine.bson.RawDocuments;
 import dev.argon.engine.bson.RawFields;
 
@@ -30,8 +31,11 @@ final class Documents {
 
     private Documents() {}
 
-    /** A document ready to insert, and its BSON: the bytes that become the stored version. */
-    record Prepared(BsonDocument doc, byte[] bson) {}
+    /**
+     * A document ready to insert, its BSON (the bytes that become the stored version), its {@code _id} and that
+     * id's key encoding: found and encoded here, before the branch lock, rather than under it.
+     */
+    record Prepared(BsonDocument doc, byte[] bson, BsonValue id, byte[] encId) {}
 
     /**
      * The document with an {@code _id} first (generated when missing), validated as an insert, and encoded once:
@@ -50,8 +54,9 @@ final class Documents {
         byte[] bson = dev.argon.wal.Bson.bytes(out);
         checkSize(bson.length, Origin.INSERT);
         checkDepth(out, Origin.INSERT);
-        checkId(out.get("_id"));
-        return new Prepared(out, bson);
+        BsonValue id = out.get("_id");
+        checkId(id);
+        return new Prepared(out, bson, id, KeyEncoder.encode(id));
     }
 
     /**
@@ -78,8 +83,9 @@ final class Documents {
         if (RawDocuments.exceedsDepth(bson, 0, 1, MAX_DEPTH)) {
             throw new ArgonException(MongoErrorCode.OVERFLOW, "cannot insert document because it exceeds " + MAX_DEPTH + " levels of nesting");
         }
-        checkId(RawFields.get(out, "_id", ID));
-        return new Prepared(out, bson);
+        BsonValue id = RawFields.get(out, "_id", ID);
+        checkId(id);
+        return new Prepared(out, bson, id, KeyEncoder.encode(id));
     }
 
     private static final byte[] ID = RawFields.name("_id");

@@ -41,6 +41,7 @@ public final class InsertHandler implements CommandHandler {
                 s.bypassValidation();
             }
             CollectionInfo c = s.collectionForWrite(ctx.db(), coll);
+            boolean preparedNew = s.allNew(c, preparedIds(prepared));
             for (int i = 0; i < docs.size(); i++) {
                 if (rw.previous(i) != null) {
                     n++;
@@ -51,7 +52,8 @@ public final class InsertHandler implements CommandHandler {
                     if (i < prepared.length) {
                         prepared[i] = null;
                     }
-                    s.insert(c, d.doc(), d.bson());
+                    // The leading, prepared documents come first, so a later one still meets them in its own check.
+                    s.insert(c, d.doc(), d.bson(), d.id(), d.encId(), preparedNew && i < prepared.length);
                     rw.applied(i, null);
                     n++;
                 } catch (ArgonException e) {
@@ -93,6 +95,21 @@ public final class InsertHandler implements CommandHandler {
             }
         }
         return out.toArray();
+    }
+
+    /**
+     * The encoded ids of the prepared documents that were not refused. Those an earlier attempt of a retried write
+     * applied are among them (asking {@link RetryableWrite#previous} here would record them as retried twice): they
+     * are stored, so the batch check says nothing and each document is checked as before.
+     */
+    private static java.util.List<byte[]> preparedIds(Object[] prepared) {
+        java.util.List<byte[]> ids = new java.util.ArrayList<>(prepared.length);
+        for (Object o : prepared) {
+            if (o instanceof Documents.Prepared d) {
+                ids.add(d.encId());
+            }
+        }
+        return ids;
     }
 
     private static Documents.Prepared prepare(BsonValue v, int i) {
